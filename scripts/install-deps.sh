@@ -1,0 +1,45 @@
+#!/bin/bash
+# Installs, with apt, every Debian 12 package caprec needs to build, test,
+# demo and benchmark. Idempotent: installs only what is missing and runs
+# `apt-get update` only when something is.
+#
+# Usage: scripts/install-deps.sh [--bench]
+set -euo pipefail
+
+packages=(
+	# build
+	gcc clang llvm meson ninja-build pkg-config
+	libbpf-dev libelf-dev zlib1g-dev libzstd-dev libsqlite3-dev
+	bpftool
+	# tests: cmocka, the sanitizer/fuzzer runtimes of clang, capsh for the
+	# minimal-capability proof, sqlite3 to open databases by hand
+	libcmocka-dev libclang-rt-14-dev libcap2-bin sqlite3 zstd python3
+	# kernel matrix (tests/vm): boot Debian kernels under qemu
+	qemu-system-x86 busybox-static lz4
+	# flame graph render test: headless Chromium
+	chromium
+)
+if [ "${1:-}" = "--bench" ]; then
+	# bpftrace is the "classic capable" baseline; perf profiles misses;
+	# time(1) reports peak memory.
+	packages+=(bpftrace linux-perf time)
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: must run as root (it calls apt-get)" >&2
+	exit 2
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "install-deps.sh: all ${#packages[@]} packages present"
+	exit 0
+fi
+echo "install-deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
