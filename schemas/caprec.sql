@@ -1,0 +1,236 @@
+-- SPDX-License-Identifier: GPL-2.0-only
+-- caprec.sql - the SQLite schema capanalyze loads recordings into.
+-- Every table and column is described in schemas/SCHEMA.md (a test checks they agree).
+-- Times are CLOCK_BOOTTIME nanoseconds of the recording host unless a name says "wall"
+-- (CLOCK_REALTIME ns since the Unix epoch). Booleans are 0/1.
+-- Indexes are in caprec_indexes.sql: created after a bulk load, not before.
+
+PRAGMA user_version = 1;
+
+CREATE TABLE recordings (
+	id INTEGER PRIMARY KEY,
+	path TEXT NOT NULL,
+	file_size INTEGER,
+	file_mtime_ns INTEGER,
+	format_major INTEGER NOT NULL,
+	format_minor INTEGER NOT NULL,
+	hostname TEXT,
+	kernel_release TEXT,
+	boot_id TEXT,
+	attach_mode TEXT,
+	audit_source TEXT,
+	recorder_version TEXT,
+	recorder_options TEXT,
+	wall_offset_ns INTEGER,
+	first_ns INTEGER,
+	last_ns INTEGER,
+	first_wall_ns INTEGER,
+	last_wall_ns INTEGER,
+	events INTEGER NOT NULL DEFAULT 0,
+	lost INTEGER NOT NULL DEFAULT 0,
+	clean_end INTEGER NOT NULL DEFAULT 0,
+	loaded_at_wall_ns INTEGER NOT NULL
+);
+
+CREATE TABLE metadata (
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	key TEXT NOT NULL,
+	value TEXT,
+	PRIMARY KEY (recording_id, key)
+);
+
+CREATE TABLE cap_names (
+	cap INTEGER PRIMARY KEY,
+	name TEXT NOT NULL
+);
+
+CREATE TABLE binaries (
+	id INTEGER PRIMARY KEY,
+	path TEXT NOT NULL,
+	build_id TEXT NOT NULL DEFAULT '',
+	UNIQUE (path, build_id)
+);
+
+CREATE TABLE processes (
+	id INTEGER PRIMARY KEY,
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	pid INTEGER NOT NULL,
+	start_ns INTEGER NOT NULL,
+	ppid INTEGER,
+	parent_id INTEGER REFERENCES processes(id),
+	binary_id INTEGER REFERENCES binaries(id),
+	exe_path TEXT,
+	cmdline TEXT,
+	comm TEXT,
+	uid INTEGER,
+	cgroup_id INTEGER,
+	cgroup_path TEXT,
+	container_id TEXT,
+	exited INTEGER NOT NULL DEFAULT 0,
+	exit_status INTEGER,
+	exit_ns INTEGER
+);
+
+CREATE TABLE frames (
+	id INTEGER PRIMARY KEY,
+	kind TEXT NOT NULL CHECK (kind IN ('kernel', 'user')),
+	module TEXT,
+	binary_id INTEGER REFERENCES binaries(id),
+	symbol TEXT,
+	symbol_offset INTEGER,
+	file_offset INTEGER,
+	name TEXT NOT NULL
+);
+
+CREATE TABLE callsites (
+	id INTEGER PRIMARY KEY,
+	parent_id INTEGER REFERENCES callsites(id),
+	frame_id INTEGER NOT NULL REFERENCES frames(id),
+	depth INTEGER NOT NULL
+);
+
+CREATE TABLE stacks (
+	id INTEGER PRIMARY KEY,
+	kind TEXT NOT NULL CHECK (kind IN ('kernel', 'user')),
+	leaf_callsite_id INTEGER REFERENCES callsites(id),
+	depth INTEGER NOT NULL,
+	text TEXT NOT NULL
+);
+
+CREATE TABLE stack_frames (
+	stack_id INTEGER NOT NULL REFERENCES stacks(id),
+	position INTEGER NOT NULL,
+	frame_id INTEGER NOT NULL REFERENCES frames(id),
+	PRIMARY KEY (stack_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE events (
+	id INTEGER PRIMARY KEY,
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	idx INTEGER NOT NULL,
+	time_ns INTEGER NOT NULL,
+	pid INTEGER NOT NULL,
+	tid INTEGER NOT NULL,
+	uid INTEGER NOT NULL,
+	cap INTEGER NOT NULL,
+	audit INTEGER NOT NULL,
+	audit_inferred INTEGER NOT NULL,
+	insetid INTEGER,
+	ret INTEGER NOT NULL,
+	final_ret INTEGER,
+	syscall_nr INTEGER NOT NULL,
+	cgroup_id INTEGER NOT NULL,
+	userns_inum INTEGER NOT NULL,
+	userns_level INTEGER NOT NULL,
+	process_id INTEGER REFERENCES processes(id),
+	comm TEXT,
+	kernel_stack_id INTEGER REFERENCES stacks(id),
+	user_stack_id INTEGER REFERENCES stacks(id)
+);
+
+CREATE TABLE check_aggregate (
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	binary_id INTEGER REFERENCES binaries(id),
+	exe_path TEXT NOT NULL,
+	cap INTEGER NOT NULL,
+	audit INTEGER NOT NULL,
+	verdict TEXT NOT NULL CHECK (verdict IN ('granted', 'denied')),
+	syscall_nr INTEGER NOT NULL,
+	kernel_stack_id INTEGER REFERENCES stacks(id),
+	user_stack_id INTEGER REFERENCES stacks(id),
+	count INTEGER NOT NULL,
+	processes INTEGER NOT NULL,
+	first_ns INTEGER NOT NULL,
+	last_ns INTEGER NOT NULL
+);
+
+CREATE TABLE losses (
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	time_ns INTEGER NOT NULL,
+	lost INTEGER NOT NULL,
+	events_before INTEGER NOT NULL,
+	file_offset INTEGER NOT NULL
+);
+
+CREATE TABLE import_stats (
+	recording_id INTEGER PRIMARY KEY REFERENCES recordings(id),
+	file_bytes INTEGER NOT NULL,
+	blocks_read INTEGER NOT NULL,
+	blocks_unknown INTEGER NOT NULL,
+	blocks_skipped INTEGER NOT NULL,
+	bytes_skipped INTEGER NOT NULL,
+	truncated INTEGER NOT NULL,
+	truncated_at INTEGER,
+	events INTEGER NOT NULL,
+	lost INTEGER NOT NULL,
+	unresolved_refs INTEGER NOT NULL,
+	end_events INTEGER,
+	end_lost INTEGER
+);
+
+CREATE TABLE import_blocks (
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	block_type INTEGER NOT NULL,
+	name TEXT NOT NULL,
+	count INTEGER NOT NULL,
+	PRIMARY KEY (recording_id, block_type)
+);
+
+CREATE TABLE import_damage (
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	file_offset INTEGER NOT NULL,
+	length INTEGER NOT NULL,
+	error TEXT NOT NULL,
+	detail TEXT
+);
+
+-- Capability numbers are kernel ABI and never renumbered, so one table serves
+-- every recording; recordings' own CAPNAMES tables add newer names on load.
+INSERT INTO cap_names (cap, name) VALUES
+	(0, 'CAP_CHOWN'), (1, 'CAP_DAC_OVERRIDE'), (2, 'CAP_DAC_READ_SEARCH'),
+	(3, 'CAP_FOWNER'), (4, 'CAP_FSETID'), (5, 'CAP_KILL'), (6, 'CAP_SETGID'),
+	(7, 'CAP_SETUID'), (8, 'CAP_SETPCAP'), (9, 'CAP_LINUX_IMMUTABLE'),
+	(10, 'CAP_NET_BIND_SERVICE'), (11, 'CAP_NET_BROADCAST'), (12, 'CAP_NET_ADMIN'),
+	(13, 'CAP_NET_RAW'), (14, 'CAP_IPC_LOCK'), (15, 'CAP_IPC_OWNER'),
+	(16, 'CAP_SYS_MODULE'), (17, 'CAP_SYS_RAWIO'), (18, 'CAP_SYS_CHROOT'),
+	(19, 'CAP_SYS_PTRACE'), (20, 'CAP_SYS_PACCT'), (21, 'CAP_SYS_ADMIN'),
+	(22, 'CAP_SYS_BOOT'), (23, 'CAP_SYS_NICE'), (24, 'CAP_SYS_RESOURCE'),
+	(25, 'CAP_SYS_TIME'), (26, 'CAP_SYS_TTY_CONFIG'), (27, 'CAP_MKNOD'),
+	(28, 'CAP_LEASE'), (29, 'CAP_AUDIT_WRITE'), (30, 'CAP_AUDIT_CONTROL'),
+	(31, 'CAP_SETFCAP'), (32, 'CAP_MAC_OVERRIDE'), (33, 'CAP_MAC_ADMIN'),
+	(34, 'CAP_SYSLOG'), (35, 'CAP_WAKE_ALARM'), (36, 'CAP_BLOCK_SUSPEND'),
+	(37, 'CAP_AUDIT_READ'), (38, 'CAP_PERFMON'), (39, 'CAP_BPF'),
+	(40, 'CAP_CHECKPOINT_RESTORE');
+
+-- Events with names resolved: the first place to look.
+CREATE VIEW v_events AS
+SELECT e.id, e.recording_id, r.hostname, e.idx, e.time_ns,
+       e.time_ns + r.wall_offset_ns AS wall_ns,
+       e.pid, e.tid, e.uid, e.comm, p.exe_path, e.cap,
+       coalesce(c.name, 'CAP_' || e.cap) AS cap_name,
+       e.audit, e.audit_inferred, e.insetid,
+       CASE WHEN e.ret = 0 THEN 'granted' ELSE 'denied' END AS verdict,
+       e.ret, e.final_ret, e.syscall_nr, e.cgroup_id, p.cgroup_path, p.container_id,
+       e.userns_inum, e.userns_level, e.process_id,
+       e.kernel_stack_id, ks.text AS kernel_stack, e.user_stack_id, us.text AS user_stack
+FROM events e
+JOIN recordings r ON r.id = e.recording_id
+LEFT JOIN processes p ON p.id = e.process_id
+LEFT JOIN cap_names c ON c.cap = e.cap
+LEFT JOIN stacks ks ON ks.id = e.kernel_stack_id
+LEFT JOIN stacks us ON us.id = e.user_stack_id;
+
+-- The aggregate with names resolved: what reports group on.
+CREATE VIEW v_checks AS
+SELECT a.recording_id, r.hostname, a.exe_path, b.build_id, a.cap,
+       coalesce(c.name, 'CAP_' || a.cap) AS cap_name, a.audit, a.verdict, a.syscall_nr,
+       a.kernel_stack_id, ks.text AS kernel_stack, a.user_stack_id, us.text AS user_stack,
+       a.count, a.processes, a.first_ns, a.last_ns,
+       a.first_ns + r.wall_offset_ns AS first_wall_ns,
+       a.last_ns + r.wall_offset_ns AS last_wall_ns
+FROM check_aggregate a
+JOIN recordings r ON r.id = a.recording_id
+LEFT JOIN binaries b ON b.id = a.binary_id
+LEFT JOIN cap_names c ON c.cap = a.cap
+LEFT JOIN stacks ks ON ks.id = a.kernel_stack_id
+LEFT JOIN stacks us ON us.id = a.user_stack_id;

@@ -1,0 +1,13 @@
+-- SPDX-License-Identifier: GPL-2.0-only
+-- caprec_indexes.sql - indexes capanalyze creates after a bulk load (cheaper than
+-- maintaining them row by row). IF NOT EXISTS: a second load into the same
+-- database runs this again. Described in schemas/SCHEMA.md.
+
+CREATE INDEX IF NOT EXISTS events_by_recording ON events (recording_id, idx);
+CREATE INDEX IF NOT EXISTS events_by_process ON events (process_id);
+CREATE INDEX IF NOT EXISTS events_by_cap ON events (cap, ret);
+CREATE INDEX IF NOT EXISTS processes_by_pid ON processes (recording_id, pid, start_ns);
+CREATE INDEX IF NOT EXISTS callsites_by_parent ON callsites (parent_id, frame_id);
+CREATE INDEX IF NOT EXISTS stacks_by_leaf ON stacks (leaf_callsite_id);
+CREATE INDEX IF NOT EXISTS check_aggregate_by_exe ON check_aggregate (exe_path, cap);
+CREATE INDEX IF NOT EXISTS check_aggregate_by_recording ON check_aggregate (recording_id);
