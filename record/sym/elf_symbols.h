@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * elf_symbols.h - one ELF binary's GNU build-id and function symbols, read
+ * with libelf, to name a user frame given as a FILE OFFSET (what proc_maps
+ * produces). File offsets are mapped to virtual addresses through the PT_LOAD
+ * program headers, so executables (PIE or not) and shared libraries work the
+ * same way. Symbols come from .symtab and .dynsym; FUNC symbols win over
+ * others at the same address; a symbol with a size only covers its size.
+ *
+ * struct elf_symbols_cache keeps a bounded number of opened binaries, keyed
+ * by (dev, inode) of the mapped file, so each binary is read once.
+ *
+ * Errors are negative errno values; -ENOEXEC means "not a usable ELF file".
+ */
+#ifndef CAPREC_ELF_SYMBOLS_H
+#define CAPREC_ELF_SYMBOLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ELF_BUILD_ID_MAX 64 /* longest build-id kept (SHA1 ones are 20 bytes) */
+
+struct elf_binary;
+
+/* Opens path and reads its build-id and symbols. *out owns the result. */
+int elf_binary_open(struct elf_binary **out, const char *path);
+
+/* Same from an open descriptor (not owned; may be closed after the call). */
+int elf_binary_open_fd(struct elf_binary **out, int fd);
+
+void elf_binary_free(struct elf_binary *bin);
+
+/* The NT_GNU_BUILD_ID note; *len = 0 (and NULL returned) when the binary has none. */
+const uint8_t *elf_binary_build_id(const struct elf_binary *bin, size_t *len);
+
+/* Number of symbols kept (function-like symbols with a non-zero address). */
+size_t elf_binary_symbol_count(const struct elf_binary *bin);
+
+/*
+ * Names the symbol containing file_offset. *symbol points into bin (valid
+ * until elf_binary_free()). Returns 0; -ENOENT when no PT_LOAD segment holds
+ * the offset or no symbol covers it (a stripped binary).
+ */
+int elf_binary_resolve(const struct elf_binary *bin, uint64_t file_offset, const char **symbol,
+		       uint64_t *symbol_offset);
+
+/*
+ * Converts file_offset to the virtual address the ELF file assigns it (before
+ * any load bias). Returns 0 or -ENOENT. Exposed for tests and diagnostics.
+ */
+int elf_binary_offset_to_vaddr(const struct elf_binary *bin, uint64_t file_offset,
+			       uint64_t *vaddr);
+
+struct elf_symbols_cache;
+
+/* max_binaries bounds the opened binaries kept (least recently used dropped); 0 = 256. */
+int elf_symbols_cache_new(struct elf_symbols_cache **out, size_t max_binaries);
+void elf_symbols_cache_free(struct elf_symbols_cache *cache);
+
+/*
+ * Returns in *bin the binary mapped by process pid at [start, end) from the
+ * file known by path (as /proc/PID/maps shows it, without " (deleted)"), dev
+ * and inode. Tries, in order:
+ *   /proc/PID/map_files/START-END  (the mapped file itself: works for deleted
+ *                                   files, memfds and other mount namespaces;
+ *                                   needs the process alive and CAP_SYS_ADMIN
+ *                                   or CAP_CHECKPOINT_RESTORE)
+ *   /proc/PID/root/PATH            (the process's own mount namespace)
+ *   PATH                           (this namespace: processes that exited)
+ * A path candidate is only accepted when its (dev, inode) matches, unless
+ * dev and inode are both 0. A failure is cached too, so a binary that cannot
+ * be opened is not retried on every frame.
+ * *bin is owned by the cache: valid until the next call on the cache.
+ * Returns 0, -ENOENT when no candidate could be opened, -ENOEXEC for a
+ * non-ELF file, -ENOMEM.
+ */
+int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_t start,
+			  uint64_t end, const char *path, uint64_t dev, uint64_t inode,
+			  const struct elf_binary **bin);
+
+#endif /* CAPREC_ELF_SYMBOLS_H */

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * user_symbolizer.h - one call from (process, user address) to everything a
+ * recording stores about a user frame: the binary (path + build-id), the file
+ * offset, and the symbol when the binary's ELF tables name it. Glue over
+ * proc_maps (address -> mapping) and elf_symbols (file offset -> symbol).
+ *
+ * Typical use in the recorder: user_symbolizer_track() when a traced process
+ * is first seen or execs (snapshot its maps while it lives),
+ * user_symbolizer_resolve() for every new user frame,
+ * user_symbolizer_forget() after its exit has been handled.
+ */
+#ifndef CAPREC_USER_SYMBOLIZER_H
+#define CAPREC_USER_SYMBOLIZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proc_maps.h"
+
+struct user_symbolizer;
+
+/* 0 = default bounds (4096 processes, 256 binaries). */
+struct user_symbolizer_options {
+	size_t max_processes;
+	size_t max_binaries;
+};
+
+/* A user frame. Pointers are owned by the symbolizer: valid until its next call. */
+struct user_frame {
+	const char *binary_path;  /* mapping path ("[vdso]" for special ones); NULL for anon */
+	const uint8_t *build_id;  /* NULL when unknown (no note, binary not readable) */
+	size_t build_id_len;
+	uint64_t file_offset;     /* offset in binary_path; the address itself for anon */
+	const char *symbol;       /* NULL when unresolved */
+	uint64_t symbol_offset;
+	uint64_t dev;             /* of the mapped file, 0 for anon/special */
+	uint64_t inode;
+	uint32_t map_flags;       /* PROC_MAP_* of the mapping; 0 when no mapping was found */
+};
+
+/* opts may be NULL. */
+int user_symbolizer_new(struct user_symbolizer **out, const struct user_symbolizer_options *opts);
+void user_symbolizer_free(struct user_symbolizer *s);
+
+/* Snapshots the maps of pid now. start_time_ns as in proc_maps_cache_find(). */
+int user_symbolizer_track(struct user_symbolizer *s, uint32_t pid, uint64_t start_time_ns);
+
+/*
+ * Resolves addr in process pid. Returns 0 with *frame filled as far as
+ * possible (a binary that cannot be read still gives path + file offset, with
+ * build_id and symbol NULL); -ENOENT when no executable mapping covers addr
+ * (frame->file_offset = addr, everything else empty); -ESRCH when the process
+ * is gone and was never tracked; -ENOMEM.
+ */
+int user_symbolizer_resolve(struct user_symbolizer *s, uint32_t pid, uint64_t start_time_ns,
+			    uint64_t addr, struct user_frame *frame);
+
+/* Drops what is kept for a process image. */
+void user_symbolizer_forget(struct user_symbolizer *s, uint32_t pid, uint64_t start_time_ns);
+
+#endif /* CAPREC_USER_SYMBOLIZER_H */
