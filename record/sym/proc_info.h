@@ -15,10 +15,12 @@
 /* Longest command line kept, in bytes after escaping; longer ones end with "...". */
 #define PROC_INFO_CMDLINE_MAX 4096
 
+#define PROC_INFO_UID_UNKNOWN UINT32_MAX
+
 struct proc_info {
 	uint32_t pid;           /* process id (thread group id) */
 	uint32_t ppid;          /* parent's process id, 0 for init and kernel roots */
-	uint32_t uid;           /* real uid */
+	uint32_t uid;           /* real uid; PROC_INFO_UID_UNKNOWN when status is unreadable */
 	uint64_t start_ticks;   /* /proc/PID/stat field 22: clock ticks since boot */
 	uint64_t start_time_ns; /* start_ticks in ns (CLOCK_BOOTTIME, tick precision) */
 	char comm[64];          /* comm, non-printable bytes escaped as \xHH */

@@ -35,7 +35,8 @@ struct proc_mapping {
 	uint32_t flags;  /* PROC_MAP_* */
 	/*
 	 * The path as the kernel shows it, without the " (deleted)" suffix;
-	 * "[vdso]" etc. for special mappings; NULL for anonymous memory.
+	 * "[vdso]" etc. for special mappings; the name of named anonymous
+	 * memory ("[anon:jit]", "[heap]"); NULL for unnamed anonymous memory.
 	 * Owned by the snapshot.
 	 */
 	const char *path;
@@ -62,6 +63,8 @@ uint64_t proc_mapping_file_offset(const struct proc_mapping *m, uint64_t addr);
 
 struct proc_maps_cache;
 
+#define PROC_MAPS_REREAD_INTERVAL_NS 20000000ull
+
 /*
  * max_processes bounds the number of snapshots kept (the least recently used
  * is dropped first); 0 = 4096.
@@ -76,7 +79,9 @@ void proc_maps_cache_free(struct proc_maps_cache *cache);
  * clock-tick granularity, since /proc only shows ticks). 0 = do not check.
  *
  * Reads /proc/PID/maps the first time, and again when addr is not covered and
- * the process is still the same one. On success *mapping points into the
+ * the process is still the same one (at most once per
+ * PROC_MAPS_REREAD_INTERVAL_NS per process, so a stack full of garbage
+ * addresses does not re-read the file for each). On success *mapping points into the
  * cache: valid until the next call on the cache.
  * Returns 0; -ENOENT when no executable mapping covers addr; -ESRCH when the
  * process is gone (or the pid is now another process) and no snapshot of it

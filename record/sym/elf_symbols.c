@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * elf_symbols.c - reads an ELF file's build-id, PT_LOAD segments and function
+ * symbols with libelf into compact arrays, then closes the file: a cached
+ * binary holds no descriptor and no mapping.
+ */
+#include "elf_symbols.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <libelf.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef NT_GNU_BUILD_ID
+#define NT_GNU_BUILD_ID 3
+#endif
+
+struct elf_segment {
+	uint64_t offset; /* p_offset */
+	uint64_t filesz; /* p_filesz */
+	uint64_t vaddr;  /* p_vaddr */
+	bool exec;
+};
+
+struct elf_sym {
+	uint64_t addr;
+	uint64_t size;
+	uint32_t name;  /* arena offset */
+	uint32_t rank;  /* lower is preferred among symbols at the same address */
+};
+
+struct elf_binary {
+	uint8_t build_id[ELF_BUILD_ID_MAX];
+	size_t build_id_len;
+	struct elf_segment *segments;
+	size_t segment_count;
+	struct elf_sym *syms;
+	size_t sym_count;
+	size_t sym_cap;
+	char *arena;
+	size_t arena_len;
+	size_t arena_cap;
+};
+
+void elf_binary_free(struct elf_binary *bin)
+{
+	if (!bin)
+		return;
+	free(bin->segments);
+	free(bin->syms);
+	free(bin->arena);
+	free(bin);
+}
+
+static int read_segments(Elf *elf, struct elf_binary *bin)
+{
+	size_t count, i;
+
+	if (elf_getphdrnum(elf, &count))
+		return -ENOEXEC;
+	bin->segments = calloc(count ? count : 1, sizeof(*bin->segments));
+	if (!bin->segments)
+		return -ENOMEM;
+	for (i = 0; i < count; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph))
+			return -ENOEXEC;
+		if (ph.p_type != PT_LOAD)
+			continue;
+		bin->segments[bin->segment_count++] = (struct elf_segment){
+			.offset = ph.p_offset,
+			.filesz = ph.p_filesz,
+			.vaddr = ph.p_vaddr,
+			.exec = ph.p_flags & PF_X,
+		};
+	}
+	return bin->segment_count ? 0 : -ENOEXEC;
+}
+
+/* Looks for the GNU build-id note in one block of notes. */
+static bool find_build_id(Elf_Data *data, struct elf_binary *bin)
+{
+	size_t off = 0, next, name_off, desc_off;
+	GElf_Nhdr nhdr;
+
+	while ((next = gelf_getnote(data, off, &nhdr, &name_off, &desc_off)) > 0) {
+		const char *name = (const char *)data->d_buf + name_off;
+
+		if (nhdr.n_type == NT_GNU_BUILD_ID && nhdr.n_namesz == 4 && !memcmp(name, "GNU", 4) &&
+		    nhdr.n_descsz > 0 && nhdr.n_descsz <= ELF_BUILD_ID_MAX) {
+			memcpy(bin->build_id, (const char *)data->d_buf + desc_off, nhdr.n_descsz);
+			bin->build_id_len = nhdr.n_descsz;
+			return true;
+		}
+		off = next;
+	}
+	return false;
+}
+
+/* Section notes first; a binary without section headers still has PT_NOTE. */
+static void read_build_id(Elf *elf, struct elf_binary *bin)
+{
+	Elf_Scn *scn = NULL;
+	size_t count, i;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (data && find_build_id(data, bin))
+			return;
+	}
+	if (elf_getphdrnum(elf, &count))
+		return;
+	for (i = 0; i < count; i++) {
+		GElf_Phdr ph;
+		Elf_Data *data;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_NOTE)
+			continue;
+		data = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_NHDR);
+		if (data && find_build_id(data, bin))
+			return;
+	}
+}
+
+static int add_symbol(struct elf_binary *bin, const GElf_Sym *sym, const char *name)
+{
+	size_t len = strlen(name), underscores = strspn(name, "_");
+	unsigned int type = GELF_ST_TYPE(sym->st_info), bind = GELF_ST_BIND(sym->st_info);
+	struct elf_sym *s;
+	void *p;
+
+	if (bin->sym_count == bin->sym_cap) {
+		size_t cap = bin->sym_cap ? bin->sym_cap * 2 : 256;
+
+		p = realloc(bin->syms, cap * sizeof(*bin->syms));
+		if (!p)
+			return -ENOMEM;
+		bin->syms = p;
+		bin->sym_cap = cap;
+	}
+	if (bin->arena_len + len + 1 > UINT32_MAX)
+		return -E2BIG;
+	if (bin->arena_len + len + 1 > bin->arena_cap) {
+		size_t cap = bin->arena_cap ? bin->arena_cap : 4096;
+
+		while (cap < bin->arena_len + len + 1)
+			cap *= 2;
+		p = realloc(bin->arena, cap);
+		if (!p)
+			return -ENOMEM;
+		bin->arena = p;
+		bin->arena_cap = cap;
+	}
+	memcpy(bin->arena + bin->arena_len, name, len + 1);
+	s = &bin->syms[bin->sym_count++];
+	s->addr = sym->st_value;
+	s->size = sym->st_size;
+	s->name = (uint32_t)bin->arena_len;
+	bin->arena_len += len + 1;
+	/*
+	 * Among aliases: a FUNC, with a size, with the fewest leading
+	 * underscores (getpid over __getpid), global or weak over local.
+	 */
+	s->rank = (type == STT_FUNC ? 0u : 1u) << 12 | (sym->st_size ? 0u : 1u) << 11 |
+		  (underscores < 7 ? (uint32_t)underscores : 7u) << 8 |
+		  (bind == STB_LOCAL ? 1u : 0u) << 7;
+	return 0;
+}
+
+static bool wanted(const GElf_Sym *sym, const char *name)
+{
+	unsigned int type = GELF_ST_TYPE(sym->st_info);
+
+	if (!name || !*name || !sym->st_value || sym->st_shndx == SHN_UNDEF ||
+	    sym->st_shndx == SHN_ABS)
+		return false;
+	/* $x/$d mapping symbols (arm) and local labels are not functions. */
+	if (name[0] == '$' || !strncmp(name, ".L", 2))
+		return false;
+	return type == STT_FUNC || type == STT_GNU_IFUNC || type == STT_NOTYPE;
+}
+
+static int read_symbols(Elf *elf, struct elf_binary *bin)
+{
+	Elf_Scn *scn = NULL;
+	int err;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *data;
+		GElf_Shdr sh;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+			continue;
+		if (!sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n; i++) {
+			const char *name;
+			GElf_Sym sym;
+
+			if (!gelf_getsym(data, (int)i, &sym))
+				break;
+			name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!wanted(&sym, name))
+				continue;
+			err = add_symbol(bin, &sym, name);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static const char *sym_name(const struct elf_binary *bin, const struct elf_sym *s)
+{
+	return bin->arena + s->name;
+}
+
+static int sym_cmp(const void *a, const void *b, void *arg)
+{
+	const struct elf_sym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(sym_name(arg, x), sym_name(arg, y));
+}
+
+/* Sorts, and drops the copies .symtab and .dynsym both hold. */
+static void sort_symbols(struct elf_binary *bin)
+{
+	size_t i, kept = 0;
+
+	qsort_r(bin->syms, bin->sym_count, sizeof(*bin->syms), sym_cmp, bin);
+	for (i = 0; i < bin->sym_count; i++) {
+		if (kept && bin->syms[kept - 1].addr == bin->syms[i].addr &&
+		    !strcmp(sym_name(bin, &bin->syms[kept - 1]), sym_name(bin, &bin->syms[i]))) {
+			if (bin->syms[i].size > bin->syms[kept - 1].size)
+				bin->syms[kept - 1].size = bin->syms[i].size;
+			continue;
+		}
+		bin->syms[kept++] = bin->syms[i];
+	}
+	bin->sym_count = kept;
+}
+
+int elf_binary_open_fd(struct elf_binary **out, int fd)
+{
+	struct elf_binary *bin = NULL;
+	Elf *elf = NULL;
+	GElf_Ehdr eh;
+	int err;
+
+	*out = NULL;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOEXEC;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh) ||
+	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)) {
+		err = -ENOEXEC;
+		goto cleanup;
+	}
+	bin = calloc(1, sizeof(*bin));
+	if (!bin) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	err = read_segments(elf, bin);
+	if (err)
+		goto cleanup;
+	read_build_id(elf, bin);
+	err = read_symbols(elf, bin);
+	if (err)
+		goto cleanup;
+	sort_symbols(bin);
+	*out = bin;
+	bin = NULL;
+cleanup:
+	elf_end(elf);
+	elf_binary_free(bin);
+	return err;
+}
+
+int elf_binary_open(struct elf_binary **out, const char *path)
+{
+	int fd, err;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = elf_binary_open_fd(out, fd);
+	close(fd);
+	return err;
+}
+
+const uint8_t *elf_binary_build_id(const struct elf_binary *bin, size_t *len)
+{
+	*len = bin->build_id_len;
+	return bin->build_id_len ? bin->build_id : NULL;
+}
+
+size_t elf_binary_symbol_count(const struct elf_binary *bin)
+{
+	return bin->sym_count;
+}
+
+int elf_binary_offset_to_vaddr(const struct elf_binary *bin, uint64_t file_offset,
+			       uint64_t *vaddr)
+{
+	const struct elf_segment *found = NULL;
+	size_t i;
+
+	/* Segments may share a page in the file; the executable one is what a frame means. */
+	for (i = 0; i < bin->segment_count; i++) {
+		const struct elf_segment *seg = &bin->segments[i];
+
+		if (file_offset < seg->offset || file_offset - seg->offset >= seg->filesz)
+			continue;
+		if (!found || (seg->exec && !found->exec))
+			found = seg;
+	}
+	if (!found)
+		return -ENOENT;
+	*vaddr = file_offset - found->offset + found->vaddr;
+	return 0;
+}
+
+int elf_binary_resolve(const struct elf_binary *bin, uint64_t file_offset, const char **symbol,
+		       uint64_t *symbol_offset)
+{
+	size_t lo = 0, hi = bin->sym_count, first, i;
+	uint64_t vaddr, size = 0;
+	int err;
+
+	err = elf_binary_offset_to_vaddr(bin, file_offset, &vaddr);
+	if (err)
+		return err;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (bin->syms[mid].addr <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -ENOENT;
+	first = lo - 1;
+	while (first > 0 && bin->syms[first - 1].addr == bin->syms[first].addr)
+		first--;
+	for (i = first; i < lo; i++)
+		if (bin->syms[i].size > size)
+			size = bin->syms[i].size;
+	/* A sized symbol ends where its size says: past it lies code no symbol names. */
+	if (size && vaddr - bin->syms[first].addr >= size)
+		return -ENOENT;
+	*symbol = sym_name(bin, &bin->syms[first]);
+	*symbol_offset = vaddr - bin->syms[first].addr;
+	return 0;
+}
+
+/* ---- cache of opened binaries ---- */
+
+struct cache_slot {
+	bool used;
+	uint64_t dev;
+	uint64_t inode;
+	char *path;           /* key when dev and inode are 0 */
+	struct elf_binary *bin; /* NULL: opening failed with err */
+	int err;
+	uint64_t last_used;
+};
+
+struct elf_symbols_cache {
+	struct cache_slot *slots;
+	size_t max;
+	uint64_t clock;
+};
+
+int elf_symbols_cache_new(struct elf_symbols_cache **out, size_t max_binaries)
+{
+	struct elf_symbols_cache *c;
+
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->max = max_binaries ? max_binaries : 256;
+	c->slots = calloc(c->max, sizeof(*c->slots));
+	if (!c->slots) {
+		free(c);
+		return -ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+static void slot_clear(struct cache_slot *slot)
+{
+	elf_binary_free(slot->bin);
+	free(slot->path);
+	memset(slot, 0, sizeof(*slot));
+}
+
+void elf_symbols_cache_free(struct elf_symbols_cache *cache)
+{
+	size_t i;
+
+	if (!cache)
+		return;
+	for (i = 0; i < cache->max; i++)
+		slot_clear(&cache->slots[i]);
+	free(cache->slots);
+	free(cache);
+}
+
+static bool slot_matches(const struct cache_slot *slot, const char *path, uint64_t dev,
+			 uint64_t inode)
+{
+	if (!slot->used)
+		return false;
+	if (dev || inode)
+		return slot->dev == dev && slot->inode == inode;
+	return !slot->dev && !slot->inode && slot->path && !strcmp(slot->path, path);
+}
+
+/* Opens candidate path when it is the expected file (by dev and inode, if known). */
+static int open_checked(const char *path, uint64_t dev, uint64_t inode, bool check,
+			struct elf_binary **bin)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (check && (dev || inode) &&
+	    (fstat(fd, &st) || (uint64_t)st.st_dev != dev || (uint64_t)st.st_ino != inode)) {
+		close(fd);
+		return -ESTALE; /* another file now lives at that path */
+	}
+	err = elf_binary_open_fd(bin, fd);
+	close(fd);
+	return err;
+}
+
+static int open_mapped(uint32_t pid, uint64_t start, uint64_t end, const char *path,
+		       uint64_t dev, uint64_t inode, struct elf_binary **bin)
+{
+	char candidate[PATH_MAX + 64];
+	int err, first_err = -ENOENT;
+
+	if (pid) {
+		snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/map_files/%" PRIx64
+			 "-%" PRIx64, pid, start, end);
+		err = open_checked(candidate, dev, inode, false, bin);
+		if (err != -ENOENT && err != -EACCES && err != -EPERM && err != -ESRCH)
+			return err; /* success, or the file itself is the problem */
+		if (path && path[0] == '/') {
+			snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/root%s", pid, path);
+			err = open_checked(candidate, dev, inode, true, bin);
+			if (!err || err == -ENOEXEC)
+				return err;
+		}
+	}
+	if (!path || path[0] != '/')
+		return first_err;
+	err = open_checked(path, dev, inode, true, bin);
+	return err == -ESTALE ? -ENOENT : err;
+}
+
+int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_t start,
+			  uint64_t end, const char *path, uint64_t dev, uint64_t inode,
+			  const struct elf_binary **bin)
+{
+	struct cache_slot *slot = NULL;
+	struct elf_binary *opened = NULL;
+	size_t i;
+	int err;
+
+	*bin = NULL;
+	if (!dev && !inode && !path)
+		return -EINVAL;
+	for (i = 0; i < cache->max; i++) {
+		if (slot_matches(&cache->slots[i], path, dev, inode)) {
+			slot = &cache->slots[i];
+			slot->last_used = ++cache->clock;
+			*bin = slot->bin;
+			return slot->err;
+		}
+	}
+	err = open_mapped(pid, start, end, path, dev, inode, &opened);
+	if (err == -ENOMEM)
+		return err; /* not a property of the file: do not cache */
+
+	for (i = 0; i < cache->max; i++) {
+		if (!cache->slots[i].used) {
+			slot = &cache->slots[i];
+			break;
+		}
+		if (!slot || cache->slots[i].last_used < slot->last_used)
+			slot = &cache->slots[i];
+	}
+	slot_clear(slot);
+	if (!dev && !inode) {
+		slot->path = strdup(path);
+		if (!slot->path) {
+			elf_binary_free(opened);
+			return -ENOMEM;
+		}
+	}
+	slot->used = true;
+	slot->dev = dev;
+	slot->inode = inode;
+	slot->bin = opened;
+	slot->err = err;
+	slot->last_used = ++cache->clock;
+	*bin = opened;
+	return err;
+}
