@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * block_scanner.c - from bytes to one validated block (FORMAT.md "Block
+ * structure" and "Recovery"). A block is trusted only once its lengths
+ * agree, it fits the limits and its checksum matches. After a bad block the
+ * scanner slides forward 4 bytes at a time until a block validates; the
+ * bytes in between are one damaged region. An input that ends where a block
+ * was expected, with no valid block after, is a truncation.
+ */
+#include "crf_bytes.h"
+#include "crf_layout.h"
+#include "reader_internal.h"
+
+enum verdict {
+	BLOCK_VALID,
+	BLOCK_INVALID,
+	BLOCK_INCOMPLETE, /* the input ended before the block did */
+};
+
+static enum verdict check_header(const uint8_t *p, size_t avail, uint32_t *total,
+				 const char **why)
+{
+	uint32_t body_len;
+
+	if (avail < CRF_BLOCK_HEADER_SIZE) {
+		*why = "input ends inside a block header";
+		return BLOCK_INCOMPLETE;
+	}
+	*total = crf_get_le32(p + CRF_BLK_OFF_TOTAL);
+	body_len = crf_get_le32(p + CRF_BLK_OFF_BODY_LEN);
+	if (*total < CRF_BLOCK_MIN_SIZE) {
+		*why = "block length below minimum";
+		return BLOCK_INVALID;
+	}
+	if (*total & 3) {
+		*why = "block length not a multiple of 4";
+		return BLOCK_INVALID;
+	}
+	if (*total > CRF_MAX_BLOCK_SIZE) {
+		*why = "block length above CRF_MAX_BLOCK_SIZE";
+		return BLOCK_INVALID;
+	}
+	if (crf_block_total(body_len) != *total) {
+		*why = "body length disagrees with block length";
+		return BLOCK_INVALID;
+	}
+	return BLOCK_VALID;
+}
+
+static enum verdict check_whole(const uint8_t *p, size_t avail, uint32_t total, const char **why)
+{
+	if (avail < total) {
+		*why = "input ends inside a block";
+		return BLOCK_INCOMPLETE;
+	}
+	if (crf_get_le32(p + total - CRF_BLOCK_TRAILER_SIZE) != total) {
+		*why = "trailing block length differs from leading one";
+		return BLOCK_INVALID;
+	}
+	if (crf_block_crc(p, total) != crf_get_le32(p + CRF_BLK_OFF_CRC)) {
+		*why = "block checksum mismatch";
+		return BLOCK_INVALID;
+	}
+	return BLOCK_VALID;
+}
+
+/* Validates the block at the current position, reading what it needs. */
+static int check_here(struct crf_reader *r, enum verdict *v, uint32_t *total, const char **why,
+		      struct crf_error *err)
+{
+	int sys_errno = 0;
+	int ret = byte_input_fill(&r->in, CRF_BLOCK_HEADER_SIZE, &sys_errno);
+
+	if (!ret) {
+		*v = check_header(byte_input_peek(&r->in), r->in.avail, total, why);
+		if (*v != BLOCK_VALID)
+			return CRF_OK;
+		ret = byte_input_fill(&r->in, *total, &sys_errno);
+	}
+	if (ret) {
+		if (err) {
+			err->code = ret;
+			err->sys_errno = sys_errno;
+			err->offset = r->in.offset + r->in.avail;
+			err->detail = ret == CRF_ERR_IO ? "read failed" : "no memory for a block";
+		}
+		return ret;
+	}
+	*v = check_whole(byte_input_peek(&r->in), r->in.avail, *total, why);
+	return CRF_OK;
+}
+
+int scanner_next_block(struct crf_reader *r, uint32_t *total, struct crf_error *err)
+{
+	uint64_t start;
+	enum verdict first, v;
+	const char *why = NULL, *ignored;
+	int ret;
+
+	ret = check_here(r, &first, total, &why, err);
+	if (ret)
+		return ret;
+	if (first == BLOCK_VALID)
+		return 1;
+	start = r->in.offset;
+	if (first == BLOCK_INCOMPLETE && !r->in.avail)
+		return 0; /* a clean end of input between blocks */
+
+	/* Slide forward in 4-byte steps (blocks are 4-aligned) to a valid block. */
+	for (;;) {
+		byte_input_consume(&r->in, r->in.avail < 4 ? r->in.avail : 4);
+		ret = check_here(r, &v, total, &ignored, err);
+		if (ret)
+			return ret;
+		if (v == BLOCK_VALID) {
+			reader_note_damage(r, start, r->in.offset - start, CRF_ERR_CORRUPT, why);
+			return 1;
+		}
+		if (!r->in.avail)
+			break;
+	}
+	if (first == BLOCK_INCOMPLETE) {
+		r->rec.truncated = true;
+		r->rec.truncated_at = start;
+	} else {
+		reader_note_damage(r, start, r->in.offset - start, CRF_ERR_CORRUPT, why);
+	}
+	return 0;
+}

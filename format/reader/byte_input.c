@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* byte_input.c - read()-only input window (see byte_input.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "byte_input.h"
+#include "crf_types.h"
+
+#define READ_SIZE (64u << 10)
+
+int byte_input_fill(struct byte_input *in, size_t need, int *sys_errno)
+{
+	if (need > CRF_MAX_BLOCK_SIZE)
+		return CRF_ERR_LIMIT;
+	while (in->avail < need && !in->eof) {
+		ssize_t got;
+
+		/* Make room: slide the window to the front, then grow if needed. */
+		if (in->start + need + READ_SIZE > in->cap && in->start) {
+			memmove(in->buf, in->buf + in->start, in->avail);
+			in->start = 0;
+		}
+		if (in->start + need + READ_SIZE > in->cap) {
+			size_t cap = need + READ_SIZE;
+			uint8_t *buf = realloc(in->buf, cap);
+
+			if (!buf)
+				return CRF_ERR_NOMEM;
+			in->buf = buf;
+			in->cap = cap;
+		}
+		got = read(in->fd, in->buf + in->start + in->avail,
+			   in->cap - in->start - in->avail);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			*sys_errno = errno;
+			return CRF_ERR_IO;
+		}
+		if (got == 0)
+			in->eof = true;
+		in->avail += (size_t)got;
+	}
+	return CRF_OK;
+}
+
+void byte_input_consume(struct byte_input *in, size_t n)
+{
+	in->start += n;
+	in->avail -= n;
+	in->offset += n;
+	if (!in->avail)
+		in->start = 0;
+}
+
+void byte_input_release(struct byte_input *in)
+{
+	if (!in)
+		return;
+	free(in->buf);
+	in->buf = NULL;
+	in->cap = 0;
+	in->avail = 0;
+	in->start = 0;
+}

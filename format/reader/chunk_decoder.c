@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * chunk_decoder.c - CHUNK blocks (FORMAT.md "CHUNK" and "Chunk records"):
+ * checks the chunk header against the limits and the zstd frame before
+ * allocating, decompresses the frame, then decodes one record at a time so
+ * every event is handed out as soon as it is read. Definitions go into the
+ * id tables; references to ids never defined resolve to NULL and are counted
+ * in unresolved_refs. A record that does not parse ends the chunk and is
+ * reported as damage; the items already handed out stay valid.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crf_layout.h"
+#include "reader_internal.h"
+
+static void chunk_damage(struct crf_reader *r, const char *why)
+{
+	reader_note_damage(r, r->chunk.block_offset, r->chunk.block_total, CRF_ERR_CORRUPT, why);
+	r->chunk.active = false;
+}
+
+int chunk_begin(struct crf_reader *r, struct cursor *body, uint64_t offset, uint32_t total)
+{
+	uint32_t records = cursor_le32(body, "chunk header too short");
+	uint32_t events = cursor_le32(body, "chunk header too short");
+	uint32_t size = cursor_le32(body, "chunk header too short");
+	uint32_t codec = cursor_le32(body, "chunk header too short");
+	uint64_t events_before;
+	const uint8_t *frame;
+	size_t frame_len, done;
+	unsigned long long declared;
+
+	(void)cursor_le64(body, "chunk header too short"); /* first_time_ns: informative */
+	(void)cursor_le64(body, "chunk header too short"); /* last_time_ns: informative */
+	events_before = cursor_le64(body, "chunk header too short");
+	memset(&r->chunk, 0, sizeof(r->chunk));
+	r->chunk.block_offset = offset;
+	r->chunk.block_total = total;
+	if (body->bad) {
+		chunk_damage(r, body->why);
+		return CRF_OK;
+	}
+	if (codec != CRF_CHUNK_CODEC_ZSTD) {
+		chunk_damage(r, "unknown chunk codec");
+		return CRF_OK;
+	}
+	if (size > CRF_MAX_CHUNK_UNCOMPRESSED) {
+		chunk_damage(r, "chunk size above CRF_MAX_CHUNK_UNCOMPRESSED");
+		return CRF_OK;
+	}
+	/* Every record is at least 2 bytes: more records than that is a lie. */
+	if (records > size / 2 || events > records) {
+		chunk_damage(r, "chunk record counts exceed its size");
+		return CRF_OK;
+	}
+	frame_len = cursor_left(body);
+	frame = body->data + body->pos;
+	declared = ZSTD_getFrameContentSize(frame, frame_len);
+	if (declared == ZSTD_CONTENTSIZE_ERROR || declared == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    declared != size) {
+		chunk_damage(r, "zstd frame size differs from the chunk header");
+		return CRF_OK;
+	}
+	/* Exactly one frame, ending where the body ends (padding aside). */
+	done = ZSTD_findFrameCompressedSize(frame, frame_len);
+	if (ZSTD_isError(done) || frame_len - done > 3) {
+		chunk_damage(r, "chunk body is not exactly one zstd frame");
+		return CRF_OK;
+	}
+	if (size > r->chunk_cap) {
+		uint8_t *data = realloc(r->chunk_data, size);
+
+		if (!data)
+			return CRF_ERR_NOMEM;
+		r->chunk_data = data;
+		r->chunk_cap = size;
+	}
+	if (!r->dctx) {
+		r->dctx = ZSTD_createDCtx();
+		if (!r->dctx)
+			return CRF_ERR_NOMEM;
+	}
+	done = ZSTD_decompressDCtx(r->dctx, r->chunk_data, size, frame, done);
+	if (ZSTD_isError(done) || done != size) {
+		chunk_damage(r, "zstd frame does not decompress");
+		return CRF_OK;
+	}
+	r->chunk.records_declared = records;
+	r->chunk.events_declared = events;
+	r->chunk.events_before = events_before;
+	r->chunk.cur = cursor_make(r->chunk_data, size);
+	r->chunk.active = true;
+	return CRF_OK;
+}
+
+/* Resolves a string id: NULL for 0; NULL and counted when never defined. */
+static const char *resolve_string(struct crf_reader *r, uint32_t id)
+{
+	const char *s;
+
+	if (!id)
+		return NULL;
+	s = id_table_get(&r->strings, id);
+	if (!s)
+		r->rec.unresolved_refs++;
+	return s;
+}
+
+static void *resolve(struct crf_reader *r, const struct id_table *t, uint32_t id)
+{
+	void *v;
+
+	if (!id)
+		return NULL;
+	v = id_table_get(t, id);
+	if (!v)
+		r->rec.unresolved_refs++;
+	return v;
+}
+
+/* Adds a definition; a repeated or decreasing id makes the chunk corrupt. */
+static int define(struct id_table *t, uint32_t id, void *value, struct cursor *c)
+{
+	int ret = id_table_add(t, id, value);
+
+	if (ret == CRF_ERR_CORRUPT)
+		cursor_fail(c, "definition id zero, repeated or out of order");
+	return ret == CRF_ERR_NOMEM ? ret : CRF_OK;
+}
+
+static int read_string(struct crf_reader *r, struct cursor *c)
+{
+	uint32_t id = cursor_varint32(c, "bad string record");
+	uint64_t len = cursor_varint(c, "bad string record");
+	const uint8_t *bytes;
+	char *s;
+
+	if (len > CRF_MAX_STRING_LEN)
+		cursor_fail(c, "string longer than CRF_MAX_STRING_LEN");
+	bytes = cursor_take(c, (size_t)len, "string past the end of its record");
+	if (!bytes)
+		return CRF_OK;
+	s = arena_strndup(&r->arena, bytes, (size_t)len);
+	if (!s)
+		return CRF_ERR_NOMEM;
+	return define(&r->strings, id, s, c);
+}
+
+static int read_binary(struct crf_reader *r, struct cursor *c)
+{
+	struct crf_binary *b = arena_alloc(&r->arena, sizeof(*b));
+	uint32_t path_id;
+	uint64_t len;
+	const uint8_t *bytes;
+
+	if (!b)
+		return CRF_ERR_NOMEM;
+	b->id = cursor_varint32(c, "bad binary record");
+	path_id = cursor_varint32(c, "bad binary record");
+	len = cursor_varint(c, "bad binary record");
+	if (len > CRF_MAX_BUILD_ID_LEN)
+		cursor_fail(c, "build-id longer than CRF_MAX_BUILD_ID_LEN");
+	bytes = cursor_take(c, (size_t)len, "build-id past the end of its record");
+	if (c->bad)
+		return CRF_OK;
+	b->path = resolve_string(r, path_id);
+	if (!b->path)
+		b->path = "";
+	if (len) {
+		uint8_t *copy = arena_alloc(&r->arena, (size_t)len);
+
+		if (!copy)
+			return CRF_ERR_NOMEM;
+		memcpy(copy, bytes, (size_t)len);
+		b->build_id = copy;
+		b->build_id_len = (uint32_t)len;
+	}
+	return define(&r->binaries, b->id, b, c);
+}
+
+static int read_process(struct crf_reader *r, struct cursor *c, struct crf_item *item)
+{
+	struct crf_process *p = arena_alloc(&r->arena, sizeof(*p));
+	uint32_t exe_binary, exe_path, cmdline, comm, cgroup_path, container_id;
+	int ret;
+
+	if (!p)
+		return CRF_ERR_NOMEM;
+	p->id = cursor_varint32(c, "bad process record");
+	p->pid = cursor_varint32(c, "bad process record");
+	p->ppid = cursor_varint32(c, "bad process record");
+	p->start_time_ns = cursor_varint(c, "bad process record");
+	p->parent_id = cursor_varint32(c, "bad process record");
+	exe_binary = cursor_varint32(c, "bad process record");
+	p->uid = cursor_varint32(c, "bad process record");
+	p->cgroup_id = cursor_varint(c, "bad process record");
+	exe_path = cursor_varint32(c, "bad process record");
+	cmdline = cursor_varint32(c, "bad process record");
+	comm = cursor_varint32(c, "bad process record");
+	cgroup_path = cursor_varint32(c, "bad process record");
+	container_id = cursor_varint32(c, "bad process record");
+	if (c->bad)
+		return 0;
+	p->exe_binary = resolve(r, &r->binaries, exe_binary);
+	p->exe_path = resolve_string(r, exe_path);
+	p->cmdline = resolve_string(r, cmdline);
+	p->comm = resolve_string(r, comm);
+	p->cgroup_path = resolve_string(r, cgroup_path);
+	p->container_id = resolve_string(r, container_id);
+	ret = define(&r->processes, p->id, p, c);
+	if (ret || c->bad)
+		return ret;
+	item->kind = CRF_ITEM_PROCESS;
+	item->process = p;
+	return 1;
+}
+
+static int read_process_exit(struct crf_reader *r, struct cursor *c, struct crf_item *item)
+{
+	uint32_t id = cursor_varint32(c, "bad process-exit record");
+	uint64_t time_ns = cursor_varint(c, "bad process-exit record");
+	int32_t status = cursor_zigzag32(c, "bad process-exit record");
+	struct crf_process *p;
+
+	if (c->bad)
+		return 0;
+	p = resolve(r, &r->processes, id);
+	if (!p)
+		return 0; /* the process was defined in a lost block: nothing to update */
+	p->exited = true;
+	p->exit_status = status;
+	p->exit_time_ns = time_ns;
+	item->kind = CRF_ITEM_PROCESS_EXIT;
+	item->process = p;
+	return 1;
+}
+
+static int read_frame(struct crf_reader *r, struct cursor *c)
+{
+	struct crf_frame *f = arena_alloc(&r->arena, sizeof(*f));
+	uint32_t module, symbol, binary;
+	uint64_t file_offset;
+
+	if (!f)
+		return CRF_ERR_NOMEM;
+	f->id = cursor_varint32(c, "bad frame record");
+	f->kind = cursor_varint32(c, "bad frame record");
+	module = cursor_varint32(c, "bad frame record");
+	symbol = cursor_varint32(c, "bad frame record");
+	f->symbol_offset = cursor_varint(c, "bad frame record");
+	binary = cursor_varint32(c, "bad frame record");
+	file_offset = cursor_varint(c, "bad frame record");
+	if (f->kind != CRF_FRAME_KERNEL && f->kind != CRF_FRAME_USER)
+		cursor_fail(c, "unknown frame kind");
+	if (c->bad)
+		return CRF_OK;
+	f->symbol = resolve_string(r, symbol);
+	if (f->kind == CRF_FRAME_KERNEL) {
+		f->module = module ? resolve_string(r, module) : "";
+		if (!f->module)
+			f->module = "?"; /* the module name was lost */
+	} else {
+		f->binary = resolve(r, &r->binaries, binary);
+		f->file_offset = file_offset;
+	}
+	return define(&r->frames, f->id, f, c);
+}
+
+static int read_stack(struct crf_reader *r, struct cursor *c)
+{
+	struct crf_stack *s = arena_alloc(&r->arena, sizeof(*s));
+	const struct crf_frame **frames;
+	uint32_t i;
+
+	if (!s)
+		return CRF_ERR_NOMEM;
+	s->id = cursor_varint32(c, "bad stack record");
+	s->depth = cursor_varint32(c, "bad stack record");
+	if (s->depth > CRF_MAX_STACK_DEPTH || s->depth > cursor_left(c))
+		cursor_fail(c, "stack deeper than CRF_MAX_STACK_DEPTH or its record");
+	if (c->bad)
+		return CRF_OK;
+	frames = arena_alloc(&r->arena, (s->depth ? s->depth : 1) * sizeof(*frames));
+	if (!frames)
+		return CRF_ERR_NOMEM;
+	for (i = 0; i < s->depth; i++) {
+		uint32_t frame_id = cursor_varint32(c, "bad stack record");
+
+		if (c->bad)
+			return CRF_OK;
+		if (!frame_id) {
+			cursor_fail(c, "frame id 0 in a stack");
+			return CRF_OK;
+		}
+		frames[i] = resolve(r, &r->frames, frame_id);
+	}
+	s->frames = frames;
+	return define(&r->stacks, s->id, s, c);
+}
+
+/* Reads a changed field: the new value when its bit is set, else the previous one. */
+#define DELTA_U32(bit, field)                                                          \
+	do {                                                                           \
+		if (mask & (bit))                                                      \
+			d->field = cursor_varint32(c, "bad event field");               \
+	} while (0)
+#define DELTA_I32(bit, field)                                                          \
+	do {                                                                           \
+		if (mask & (bit))                                                      \
+			d->field = cursor_zigzag32(c, "bad event field");               \
+	} while (0)
+
+static int read_event(struct crf_reader *r, struct cursor *c, struct crf_item *item)
+{
+	struct event_delta *d = &r->chunk.prev;
+	struct crf_event *e = &r->event;
+	int64_t delta = crf_zigzag_decode(cursor_varint(c, "bad event time"));
+	uint64_t mask = cursor_varint(c, "bad event mask");
+
+	if (mask & ~(uint64_t)CRF_EVF_ALL)
+		cursor_fail(c, "reserved event field bit set");
+	DELTA_U32(CRF_EVF_TID, tid);
+	DELTA_I32(CRF_EVF_CAP, cap);
+	DELTA_U32(CRF_EVF_KERNEL_STACK, kernel_stack_id);
+	DELTA_U32(CRF_EVF_USER_STACK, user_stack_id);
+	DELTA_I32(CRF_EVF_RET, ret);
+	DELTA_I32(CRF_EVF_SYSCALL, syscall_nr);
+	DELTA_U32(CRF_EVF_PROCESS, process_id);
+	DELTA_U32(CRF_EVF_COMM, comm_id);
+	DELTA_U32(CRF_EVF_FLAGS, flags);
+	DELTA_I32(CRF_EVF_FINAL_RET, final_ret);
+	DELTA_U32(CRF_EVF_UID, uid);
+	if (mask & CRF_EVF_CGROUP)
+		d->cgroup_id = cursor_varint(c, "bad event field");
+	DELTA_U32(CRF_EVF_USERNS_INUM, userns_inum);
+	DELTA_U32(CRF_EVF_USERNS_LEVEL, userns_level);
+	if (d->flags & ~CRF_EV_KNOWN_FLAGS)
+		cursor_fail(c, "reserved event flag set");
+	if (!d->process_id)
+		cursor_fail(c, "event without a process");
+	if (c->bad)
+		return 0;
+	d->time_ns += (uint64_t)delta;
+
+	memset(e, 0, sizeof(*e));
+	e->index = r->chunk.events_before + r->chunk.events_seen;
+	e->time_ns = d->time_ns;
+	e->tid = d->tid;
+	e->uid = d->uid;
+	e->cap = d->cap;
+	e->flags = d->flags;
+	e->ret = d->ret;
+	e->final_ret = d->final_ret;
+	e->syscall_nr = d->syscall_nr;
+	e->cgroup_id = d->cgroup_id;
+	e->userns_inum = d->userns_inum;
+	e->userns_level = d->userns_level;
+	e->comm = resolve_string(r, d->comm_id);
+	e->process = resolve(r, &r->processes, d->process_id);
+	e->pid = e->process ? e->process->pid : 0;
+	e->kernel_stack = resolve(r, &r->stacks, d->kernel_stack_id);
+	e->user_stack = resolve(r, &r->stacks, d->user_stack_id);
+	e->kernel_stack_id = d->kernel_stack_id;
+	e->user_stack_id = d->user_stack_id;
+	r->chunk.events_seen++;
+	r->rec.events++;
+	item->kind = CRF_ITEM_EVENT;
+	item->event = e;
+	return 1;
+}
+
+/* Decodes one record with a length (every type but EVENT). */
+static int read_sized_record(struct crf_reader *r, uint8_t type, struct crf_item *item)
+{
+	struct cursor *chunk = &r->chunk.cur;
+	uint64_t len = cursor_varint(chunk, "bad record length");
+	const uint8_t *body = cursor_take(chunk, (size_t)len, "record longer than its chunk");
+	struct cursor c;
+	int ret;
+
+	if (!body)
+		return 0;
+	/* Bytes past the known fields are a newer minor version's: ignored. */
+	c = cursor_make(body, (size_t)len);
+	switch (type) {
+	case CRF_REC_STRING:
+		ret = read_string(r, &c);
+		break;
+	case CRF_REC_BINARY:
+		ret = read_binary(r, &c);
+		break;
+	case CRF_REC_PROCESS:
+		ret = read_process(r, &c, item);
+		break;
+	case CRF_REC_PROCESS_EXIT:
+		ret = read_process_exit(r, &c, item);
+		break;
+	case CRF_REC_FRAME:
+		ret = read_frame(r, &c);
+		break;
+	case CRF_REC_STACK:
+		ret = read_stack(r, &c);
+		break;
+	default:
+		return 0; /* an unknown record type: skipped by its length */
+	}
+	if (c.bad)
+		cursor_fail(chunk, c.why);
+	return ret;
+}
+
+int chunk_next_item(struct crf_reader *r, struct crf_item *item)
+{
+	struct cursor *c = &r->chunk.cur;
+
+	while (r->chunk.active) {
+		uint8_t type;
+		int ret;
+
+		if (!cursor_left(c) && !c->bad) {
+			r->chunk.active = false;
+			if (r->chunk.records_seen != r->chunk.records_declared ||
+			    r->chunk.events_seen != r->chunk.events_declared)
+				chunk_damage(r, "chunk record counts differ from its header");
+			return 0;
+		}
+		memset(item, 0, sizeof(*item));
+		item->offset = r->chunk.block_offset;
+		type = cursor_u8(c, "bad record type");
+		if (!c->bad && type == 0)
+			cursor_fail(c, "record type 0");
+		if (c->bad) {
+			chunk_damage(r, c->why);
+			return 0;
+		}
+		if (type == CRF_REC_EVENT)
+			ret = read_event(r, c, item);
+		else
+			ret = read_sized_record(r, type, item);
+		if (ret < 0)
+			return ret;
+		if (c->bad) {
+			chunk_damage(r, c->why);
+			return 0;
+		}
+		r->chunk.records_seen++;
+		if (ret)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * reader_internal.h - the reader's state, shared by its layers:
+ *   block_scanner.c  bytes -> one validated block (resync, truncation)
+ *   fixed_blocks.c   METADATA, CAPNAMES, CLOCK, LOSS, END bodies
+ *   chunk_decoder.c  CHUNK: zstd frame -> definitions and events
+ *   crf_reader.c     the public API that drives them
+ */
+#ifndef CRF_READER_INTERNAL_H
+#define CRF_READER_INTERNAL_H
+
+#include <zstd.h>
+
+#include "arena.h"
+#include "byte_input.h"
+#include "crf_reader.h"
+#include "cursor.h"
+#include "id_table.h"
+
+struct metadata_pair {
+	const char *key;
+	const char *value;
+};
+
+struct clock_anchor {
+	uint64_t boottime_ns;
+	uint64_t realtime_ns;
+};
+
+/* Raw field values of the previous event of the chunk being decoded. */
+struct event_delta {
+	uint64_t time_ns;
+	uint32_t tid, uid, comm_id, flags, process_id, kernel_stack_id, user_stack_id;
+	uint32_t userns_inum, userns_level;
+	int32_t cap, ret, final_ret, syscall_nr;
+	uint64_t cgroup_id;
+};
+
+/* The chunk being decoded, record by record, across crf_reader_next() calls. */
+struct chunk_state {
+	bool active;
+	uint64_t block_offset;
+	uint32_t block_total;
+	uint32_t records_declared;
+	uint32_t events_declared;
+	uint64_t events_before;
+	uint32_t records_seen;
+	uint32_t events_seen;
+	struct cursor cur;
+	struct event_delta prev;
+};
+
+struct crf_reader {
+	struct byte_input in;
+	uint16_t major;
+	uint16_t minor;
+	struct crf_recovery rec;
+	struct arena arena;
+
+	struct id_table strings;
+	struct id_table binaries;
+	struct id_table processes;
+	struct id_table frames;
+	struct id_table stacks;
+
+	struct metadata_pair *metadata;
+	size_t metadata_count;
+	size_t metadata_cap;
+	const char **cap_names;     /* from the last CAPNAMES block */
+	uint32_t cap_name_count;
+	struct clock_anchor *clocks;
+	size_t clock_count;
+	size_t clock_cap;
+
+	ZSTD_DCtx *dctx;
+	uint8_t *chunk_data;        /* decompressed records of the current chunk */
+	size_t chunk_cap;
+	struct chunk_state chunk;
+
+	struct crf_event event;     /* the item handed out last */
+	struct crf_loss loss;
+};
+
+/* Records a damaged region in the recovery report. */
+void reader_note_damage(struct crf_reader *r, uint64_t offset, uint64_t length, int code,
+			const char *detail);
+
+/*
+ * Positions the input at the next valid block, skipping (and reporting)
+ * damage. Returns 1 with *total set (the block starts at r->in.offset and
+ * is entirely in the window), 0 at the end of the input, or a fatal status.
+ */
+int scanner_next_block(struct crf_reader *r, uint32_t *total, struct crf_error *err);
+
+/*
+ * Decodes the body of a non-chunk block. Returns 1 and fills item when the
+ * block yields an item, 0 when not (or when its content was bad: reported
+ * as damage), or CRF_ERR_NOMEM.
+ */
+int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, uint64_t offset,
+		     uint32_t total, struct crf_item *item);
+
+/* Validates and decompresses a CHUNK body; on success the chunk becomes active. */
+int chunk_begin(struct crf_reader *r, struct cursor *body, uint64_t offset, uint32_t total);
+
+/* Next item of the active chunk: 1 with item, 0 when the chunk is done, <0 fatal. */
+int chunk_next_item(struct crf_reader *r, struct crf_item *item);
+
+#endif /* CRF_READER_INTERNAL_H */

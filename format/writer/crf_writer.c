@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * crf_writer.c - the writer's framing half: file header, block assembly,
+ * chunk compression, the fixed blocks (METADATA, CAPNAMES, CLOCK, LOSS, END)
+ * and the only place that calls write(). Definitions and events are encoded
+ * by writer_records.c.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crf_bytes.h"
+#include "crf_layout.h"
+#include "writer_internal.h"
+
+#define DEFAULT_CHUNK_BYTES (256u << 10)
+#define DEFAULT_CHUNK_AGE_NS 1000000000ull
+#define DEFAULT_ZSTD_LEVEL 3
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int set_error(struct crf_writer *w, int code, int sys_errno, const char *detail)
+{
+	w->error.code = code;
+	w->error.sys_errno = sys_errno;
+	w->error.offset = w->stats.bytes_written;
+	w->error.detail = detail;
+	return code;
+}
+
+int writer_check_usable(struct crf_writer *w)
+{
+	if (!w)
+		return CRF_ERR_INVALID_ARG;
+	if (w->failed)
+		return CRF_ERR_IO;
+	if (w->closed)
+		return set_error(w, CRF_ERR_INVALID_ARG, 0, "writer already closed");
+	return CRF_OK;
+}
+
+/*
+ * Writes all n bytes. A short write is retried; an error marks the writer
+ * failed, so the file keeps every block completed before it.
+ */
+static int write_all(struct crf_writer *w, const uint8_t *bytes, size_t n)
+{
+	while (n) {
+		ssize_t done = write(w->fd, bytes, n);
+
+		if (done < 0) {
+			if (errno == EINTR)
+				continue;
+			w->failed = true;
+			return set_error(w, CRF_ERR_IO, errno, "write failed");
+		}
+		if (done == 0) {
+			w->failed = true;
+			return set_error(w, CRF_ERR_IO, EIO, "write returned 0");
+		}
+		bytes += done;
+		n -= (size_t)done;
+		w->stats.bytes_written += (uint64_t)done;
+	}
+	return CRF_OK;
+}
+
+/* Starts a block of the given type in w->block, leaving room for the header. */
+static int block_begin(struct crf_writer *w, uint32_t type)
+{
+	static const uint8_t header_room[CRF_BLOCK_HEADER_SIZE];
+
+	w->block.len = 0;
+	if (crf_buf_append(&w->block, header_room, sizeof(header_room)))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a block");
+	crf_put_le32(w->block.data + CRF_BLK_OFF_TYPE, type);
+	return CRF_OK;
+}
+
+/* Pads, frames, checksums and writes the block assembled in w->block. */
+static int block_finish(struct crf_writer *w)
+{
+	size_t body_len = w->block.len - CRF_BLOCK_HEADER_SIZE;
+	uint64_t total = crf_block_total(body_len);
+	uint8_t *b;
+
+	if (total > CRF_MAX_BLOCK_SIZE)
+		return set_error(w, CRF_ERR_LIMIT, 0, "block larger than CRF_MAX_BLOCK_SIZE");
+	if (crf_buf_pad4(&w->block) || crf_buf_put_le32(&w->block, (uint32_t)total))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a block");
+	b = w->block.data;
+	crf_put_le32(b + CRF_BLK_OFF_TOTAL, (uint32_t)total);
+	crf_put_le32(b + CRF_BLK_OFF_BODY_LEN, (uint32_t)body_len);
+	crf_put_le32(b + CRF_BLK_OFF_CRC, crf_block_crc(b, (uint32_t)total));
+	if (write_all(w, b, w->block.len))
+		return CRF_ERR_IO;
+	w->stats.blocks++;
+	return CRF_OK;
+}
+
+static void reset_chunk(struct crf_writer *w)
+{
+	w->chunk.len = 0;
+	w->chunk_records = 0;
+	w->chunk_events = 0;
+	w->chunk_first_time_ns = 0;
+	w->chunk_last_time_ns = 0;
+	w->chunk_opened_ns = 0;
+	/* Chunks decode independently: delta state restarts from zero. */
+	memset(&w->prev, 0, sizeof(w->prev));
+}
+
+/* Compresses the open chunk into one zstd frame and writes it as a CHUNK block. */
+static int close_chunk(struct crf_writer *w)
+{
+	uint64_t events_before = w->stats.events - w->chunk_events;
+	size_t bound, compressed;
+	uint8_t *h;
+	int ret;
+
+	if (!w->chunk_records)
+		return CRF_OK;
+	ret = block_begin(w, CRF_BLOCK_CHUNK);
+	if (ret)
+		return ret;
+	bound = ZSTD_compressBound(w->chunk.len);
+	if (crf_buf_reserve(&w->block, CRF_CHUNK_HEADER_SIZE + bound))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a chunk");
+	h = w->block.data + w->block.len;
+	crf_put_le32(h + 0, w->chunk_records);
+	crf_put_le32(h + 4, w->chunk_events);
+	crf_put_le32(h + 8, (uint32_t)w->chunk.len);
+	crf_put_le32(h + 12, CRF_CHUNK_CODEC_ZSTD);
+	crf_put_le64(h + 16, w->chunk_first_time_ns);
+	crf_put_le64(h + 24, w->chunk_last_time_ns);
+	crf_put_le64(h + 32, events_before);
+	compressed = ZSTD_compress2(w->cctx, h + CRF_CHUNK_HEADER_SIZE, bound, w->chunk.data,
+				    w->chunk.len);
+	if (ZSTD_isError(compressed))
+		return set_error(w, CRF_ERR_COMPRESS, 0, ZSTD_getErrorName(compressed));
+	w->block.len += CRF_CHUNK_HEADER_SIZE + compressed;
+	ret = block_finish(w);
+	if (ret)
+		return ret;
+	w->stats.chunks++;
+	reset_chunk(w);
+	return CRF_OK;
+}
+
+int writer_record_added(struct crf_writer *w)
+{
+	if (!w->chunk_records)
+		w->chunk_opened_ns = monotonic_ns();
+	w->chunk_records++;
+	if (w->chunk.len >= w->opts.chunk_max_bytes)
+		return close_chunk(w);
+	return CRF_OK;
+}
+
+static int write_file_header(struct crf_writer *w)
+{
+	uint8_t h[CRF_FILE_HEADER_SIZE];
+
+	memcpy(h, CRF_MAGIC, CRF_MAGIC_LEN);
+	crf_put_le32(h + CRF_HDR_OFF_BOM, CRF_BYTE_ORDER_MARK);
+	crf_put_le16(h + CRF_HDR_OFF_MAJOR, CRF_VERSION_MAJOR);
+	crf_put_le16(h + CRF_HDR_OFF_MINOR, CRF_VERSION_MINOR);
+	crf_put_le32(h + CRF_HDR_OFF_LENGTH, CRF_FILE_HEADER_SIZE);
+	crf_put_le32(h + CRF_HDR_OFF_CRC, crf_header_crc(h, CRF_FILE_HEADER_SIZE));
+	return write_all(w, h, sizeof(h));
+}
+
+int crf_writer_open(struct crf_writer **out, int fd, const struct crf_writer_options *opts)
+{
+	struct crf_writer *w;
+	int ret = CRF_ERR_NOMEM;
+
+	if (!out || fd < 0)
+		return CRF_ERR_INVALID_ARG;
+	*out = NULL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return CRF_ERR_NOMEM;
+	w->fd = fd;
+	if (opts)
+		w->opts = *opts;
+	if (!w->opts.chunk_max_bytes)
+		w->opts.chunk_max_bytes = DEFAULT_CHUNK_BYTES;
+	if (!w->opts.chunk_max_age_ns)
+		w->opts.chunk_max_age_ns = DEFAULT_CHUNK_AGE_NS;
+	if (!w->opts.zstd_level)
+		w->opts.zstd_level = DEFAULT_ZSTD_LEVEL;
+	/*
+	 * A chunk closes once it reaches chunk_max_bytes, so it may exceed it
+	 * by one record: keep headroom under the reader's limit for that.
+	 */
+	if (w->opts.chunk_max_bytes > CRF_MAX_CHUNK_UNCOMPRESSED / 2) {
+		ret = CRF_ERR_INVALID_ARG;
+		goto cleanup;
+	}
+	w->cctx = ZSTD_createCCtx();
+	if (!w->cctx)
+		goto cleanup;
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel,
+						w->opts.zstd_level)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_contentSizeFlag, 1))) {
+		ret = CRF_ERR_INVALID_ARG;
+		goto cleanup;
+	}
+	ret = write_file_header(w);
+	if (ret) {
+		/* No writer to ask: errno tells the caller why (crf_writer.h). */
+		int sys_errno = w->error.sys_errno;
+
+		crf_writer_free(w);
+		errno = sys_errno;
+		return ret;
+	}
+	*out = w;
+	return CRF_OK;
+cleanup:
+	crf_writer_free(w);
+	return ret;
+}
+
+/*
+ * Non-chunk blocks are written after closing the open chunk, so the file
+ * order is the call order (a LOSS block sits exactly where the loss was).
+ */
+static int begin_fixed_block(struct crf_writer *w, uint32_t type)
+{
+	int ret = writer_check_usable(w);
+
+	if (ret)
+		return ret;
+	ret = close_chunk(w);
+	if (ret)
+		return ret;
+	return block_begin(w, type);
+}
+
+static int put_short_string(struct crf_writer *w, const char *s)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	if (len > CRF_MAX_STRING_LEN)
+		return set_error(w, CRF_ERR_LIMIT, 0, "string longer than CRF_MAX_STRING_LEN");
+	if (crf_buf_put_le16(&w->block, (uint16_t)len) || crf_buf_append(&w->block, s, len))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a block");
+	return CRF_OK;
+}
+
+int crf_write_metadata(struct crf_writer *w, const struct crf_kv *kvs, size_t n)
+{
+	size_t i;
+	int ret;
+
+	if (!w || (n && !kvs) || n > CRF_MAX_METADATA_PAIRS)
+		return CRF_ERR_INVALID_ARG;
+	for (i = 0; i < n; i++)
+		if (!kvs[i].key || !kvs[i].key[0] || !kvs[i].value)
+			return CRF_ERR_INVALID_ARG;
+	ret = begin_fixed_block(w, CRF_BLOCK_METADATA);
+	if (ret)
+		return ret;
+	if (crf_buf_put_le32(&w->block, (uint32_t)n))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a block");
+	for (i = 0; i < n; i++) {
+		ret = put_short_string(w, kvs[i].key);
+		if (!ret)
+			ret = put_short_string(w, kvs[i].value);
+		if (ret)
+			return ret;
+	}
+	return block_finish(w);
+}
+
+int crf_write_cap_names(struct crf_writer *w, const char *const *names, uint32_t count)
+{
+	uint32_t i;
+	int ret;
+
+	if (!w || (count && !names) || count > CRF_MAX_CAP_NAMES)
+		return CRF_ERR_INVALID_ARG;
+	ret = begin_fixed_block(w, CRF_BLOCK_CAPNAMES);
+	if (ret)
+		return ret;
+	if (crf_buf_put_le32(&w->block, count))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a block");
+	for (i = 0; i < count; i++) {
+		ret = put_short_string(w, names[i]);
+		if (ret)
+			return ret;
+	}
+	return block_finish(w);
+}
+
+int crf_write_clock(struct crf_writer *w, uint64_t boottime_ns, uint64_t realtime_ns)
+{
+	int ret = begin_fixed_block(w, CRF_BLOCK_CLOCK);
+
+	if (ret)
+		return ret;
+	if (crf_buf_put_le64(&w->block, boottime_ns) || crf_buf_put_le64(&w->block, realtime_ns))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a block");
+	return block_finish(w);
+}
+
+int crf_write_loss(struct crf_writer *w, uint64_t time_ns, uint64_t lost)
+{
+	int ret = begin_fixed_block(w, CRF_BLOCK_LOSS);
+
+	if (ret)
+		return ret;
+	if (crf_buf_put_le64(&w->block, time_ns) || crf_buf_put_le64(&w->block, lost) ||
+	    crf_buf_put_le64(&w->block, w->stats.events))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a block");
+	ret = block_finish(w);
+	if (ret)
+		return ret;
+	w->stats.lost += lost;
+	return CRF_OK;
+}
+
+int crf_writer_tick(struct crf_writer *w, uint64_t now_ns)
+{
+	int ret = writer_check_usable(w);
+
+	if (ret)
+		return ret;
+	if (w->chunk_records && now_ns >= w->chunk_opened_ns &&
+	    now_ns - w->chunk_opened_ns >= w->opts.chunk_max_age_ns)
+		return close_chunk(w);
+	return CRF_OK;
+}
+
+int crf_writer_flush(struct crf_writer *w)
+{
+	int ret = writer_check_usable(w);
+
+	if (ret)
+		return ret;
+	return close_chunk(w);
+}
+
+int crf_writer_close(struct crf_writer *w)
+{
+	uint64_t blocks_before;
+	int ret = begin_fixed_block(w, CRF_BLOCK_END);
+
+	if (ret)
+		return ret;
+	blocks_before = w->stats.blocks;
+	if (crf_buf_put_le64(&w->block, w->stats.events) ||
+	    crf_buf_put_le64(&w->block, w->stats.lost) ||
+	    crf_buf_put_le64(&w->block, blocks_before))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a block");
+	ret = block_finish(w);
+	if (ret)
+		return ret;
+	w->closed = true;
+	return CRF_OK;
+}
+
+void crf_writer_stats(const struct crf_writer *w, struct crf_writer_stats *stats)
+{
+	if (w && stats)
+		*stats = w->stats;
+}
+
+const struct crf_error *crf_writer_error(const struct crf_writer *w)
+{
+	return w ? &w->error : NULL;
+}
+
+void crf_writer_free(struct crf_writer *w)
+{
+	if (!w)
+		return;
+	ZSTD_freeCCtx(w->cctx);
+	crf_buf_release(&w->chunk);
+	crf_buf_release(&w->block);
+	crf_buf_release(&w->record);
+	intern_table_release(&w->strings);
+	intern_table_release(&w->binaries);
+	intern_table_release(&w->frames);
+	intern_table_release(&w->stacks);
+	free(w);
+}
