@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Turns bench/run.sh's data.tsv into the markdown tables of BENCHMARKS.md.
+
+Every ratio is computed from figures of the same invocation. Each target of
+issue 6 is marked met, MISSED or not measured (with the reason run.sh gave).
+Usage: summarize.py DATA.TSV > results.md
+"""
+import statistics
+import sys
+from collections import defaultdict
+
+LABELS = {
+    "none": "nothing attached (syscall floor)",
+    "count_floor": "count-only BPF (floor)",
+    "min_ringbuf": "minimal ring-buffer event, batched wakeups",
+    "min_ringbuf_stacks": "minimal event + kernel & user stack",
+    "caprec_live": "caprec live (to /dev/null)",
+    "caprec_record": "caprec -o FILE",
+    "caprec_record_KU": "caprec -K -U -o FILE",
+    "caprec_filtered": "caprec -p OTHER -o FILE (storm filtered out)",
+    "bpftrace": "bpftrace printing each check",
+}
+
+
+def num(s, default=None):
+    try:
+        return float(s)
+    except (TypeError, ValueError):
+        return default
+
+
+def fmt(x, digits=0):
+    if x is None:
+        return "n/a"
+    return f"{x:,.{digits}f}"
+
+
+def ratio(a, b, digits=2):
+    if a is None or b is None or b <= 0:
+        return None
+    return round(a / b, digits)
+
+
+def main(path):
+    rows = defaultdict(list)
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if parts and parts[0]:
+                rows[parts[0]].append(parts[1:])
+    meta = {r[0]: r[1] if len(r) > 1 else "" for r in rows["meta"]}
+    targets = []  # (target, value text, verdict)
+    out = []
+    p = out.append
+
+    p(f"Run of {meta.get('date', '?')} ({meta.get('mode', '?')} mode, git {meta.get('git', '?')}) "
+      f"on kernel {meta.get('kernel', '?')}, {meta.get('nproc', '?')} CPUs "
+      f"({meta.get('cpu', '?')}); bpftrace: {meta.get('bpftrace', '?')}.")
+    p("")
+
+    if rows["verify"]:
+        p("### Checks per storm iteration (count_floor -p STORM)")
+        p("")
+        p("| mode | iterations | counted checks (by capability number) |")
+        p("|---|---:|---|")
+        for mode, it, counts in (r[:3] for r in rows["verify"]):
+            p(f"| {mode} | {it} | {counts} |")
+        p("")
+
+    # Overhead: medians over rounds, differences to "none".
+    per = defaultdict(list)
+    for r in rows["overhead"]:
+        v = num(r[2])
+        if v is not None:
+            per[r[0]].append(v)
+    if per:
+        med = {c: statistics.median(v) for c, v in per.items()}
+        base = med.get("none")
+        added = {c: (m - base if base is not None else None) for c, m in med.items()}
+        floor = added.get("count_floor")
+        ring = added.get("min_ringbuf")
+        ring_st = added.get("min_ringbuf_stacks")
+        bpft = added.get("bpftrace")
+        rounds = meta.get("rounds", "?")
+        p(f"### Overhead per check (denied setrlimit storm, 1 thread, median of {rounds} "
+          f"interleaved rounds of {meta.get('storm_seconds', '?')} s)")
+        p("")
+        p("| configuration | ns / call | ns added per check | × floor | × min. ring buffer "
+          "| bpftrace ÷ this | spread (max-min) |")
+        p("|---|---:|---:|---:|---:|---:|---:|")
+        for c in LABELS:
+            if c not in med:
+                continue
+            a = added[c]
+            spread = max(per[c]) - min(per[c])
+            p(f"| {LABELS[c]} | {fmt(med[c])} | {fmt(a) if c != 'none' else '—'} "
+              f"| {fmt(ratio(a, floor), 1) if c != 'none' else '—'} "
+              f"| {fmt(ratio(a, ring), 2) if c != 'none' else '—'} "
+              f"| {fmt(ratio(bpft, a), 1) if c not in ('none',) else '—'} | {fmt(spread)} |")
+        p("")
+        noise = max(per["none"]) - min(per["none"]) if "none" in per else None
+        p(f"Noise: the unattached storm varied by {fmt(noise)} ns per call across rounds; "
+          "differences smaller than that are not significant.")
+        p("")
+
+        def target(name, value, limit, better_low=True, digits=2):
+            if value is None:
+                targets.append((name, "not measured", "not measured"))
+                return
+            ok = value <= limit if better_low else value >= limit
+            targets.append((name, fmt(value, digits), "met" if ok else "MISSED"))
+
+        target("caprec -o added ÷ minimal ring-buffer event ≤ 1.5",
+               ratio(added.get("caprec_record"), ring), 1.5)
+        target("bpftrace added ÷ caprec -o added ≥ 15",
+               ratio(bpft, added.get("caprec_record")), 15, better_low=False, digits=1)
+        target("caprec -K -U added ÷ (minimal event + both stacks) ≤ 1.2",
+               ratio(added.get("caprec_record_KU"), ring_st), 1.2)
+        target("caprec filtered-out added ÷ count-only floor ≤ 2",
+               ratio(added.get("caprec_filtered"), floor), 2)
+
+    # Throughput.
+    if rows["throughput"]:
+        p("### Sustained throughput (caprec -p STORM -o FILE, 2 storm threads)")
+        p("")
+        p("| buffer | target rate /s | achieved /s | generated | recorded | lost "
+          "| recorded + lost = generated |")
+        p("|---|---:|---:|---:|---:|---:|---|")
+        best = None
+        exact_all = True
+        for label, target_rate, achieved, gen, rec, lost, _ in (r[:7] for r in rows["throughput"]):
+            g, rc, ls = num(gen), num(rec), num(lost)
+            exact = g is not None and rc is not None and ls is not None and rc + ls == g
+            exact_all &= exact
+            tr = "unthrottled" if target_rate == "0" else fmt(num(target_rate))
+            p(f"| {label} | {tr} | {fmt(num(achieved))} | {gen} | {rec} | {lost} "
+              f"| {'yes' if exact else 'NO'} |")
+            if label == "default" and ls == 0 and exact:
+                a = num(achieved)
+                if a is not None and (best is None or a > best):
+                    best = a
+        p("")
+        p(f"Highest storm rate recorded with zero loss at default buffers: {fmt(best)} checks/s.")
+        p("")
+        targets.append(("loss accounting exact (recorded + lost = generated)",
+                        "every run" if exact_all else "not in every run",
+                        "met" if exact_all else "MISSED"))
+
+    # Size.
+    if rows["size"]:
+        p("### Recording size")
+        p("")
+        p("| recording | events | file bytes | bytes / event | text bytes / event "
+          "| text + zstd -3 bytes / event | zstd'd text ÷ recording |")
+        p("|---|---:|---:|---:|---:|---:|---:|")
+        for label, ev, fb, tb, zb in (r[:5] for r in rows["size"]):
+            e, f_, t, z = num(ev), num(fb), num(tb), num(zb)
+            per_ev = ratio(f_, e, 2)
+            p(f"| {label} | {ev} | {fb} | {fmt(per_ev, 2)} | {fmt(ratio(t, e, 1), 1)} "
+              f"| {fmt(ratio(z, e, 2), 2)} | {fmt(ratio(z, f_, 1), 1)} |")
+            if label == "storm":
+                target_v = per_ev
+                targets.append(("≤ 3 bytes/event on a storm", fmt(target_v, 2),
+                                "met" if target_v is not None and target_v <= 3 else "MISSED"))
+            if label.startswith("mixed"):
+                r_ = ratio(z, f_, 1)
+                targets.append((f"≥ 5× smaller than zstd'd text ({label})", fmt(r_, 1),
+                                "met" if r_ is not None and r_ >= 5 else "MISSED"))
+        if meta.get("workload"):
+            p("")
+            p(f"Mixed workload: `{meta['workload']}`.")
+        p("")
+
+    if rows["load"]:
+        p("### capanalyze load")
+        p("")
+        p("| events | seconds | events / s | peak RSS MiB | exit |")
+        p("|---:|---:|---:|---:|---:|")
+        for n, secs, rss, status, _ in (r[:5] for r in rows["load"]):
+            s, e = num(secs), num(n)
+            rate = e / s if s else None
+            p(f"| {fmt(e)} | {fmt(s, 2)} | {fmt(rate)} | {fmt(num(rss, 0) / 1024, 1)} | {status} |")
+            targets.append((f"load ≥ 1 M events/s ({fmt(e)} events)", fmt(rate),
+                            "met" if rate and rate >= 1e6 and status == "0" else "MISSED"))
+        p("")
+    if rows["report"]:
+        p("### Reports on the largest recording")
+        p("")
+        p("| report | seconds | peak RSS MiB | exit | output bytes |")
+        p("|---|---:|---:|---:|---:|")
+        worst = None
+        for name, secs, rss, status, size in (r[:5] for r in rows["report"]):
+            s = num(secs)
+            p(f"| {name} | {fmt(s, 2)} | {fmt(num(rss, 0) / 1024, 1)} | {status} | {size} |")
+            if s is not None and name != "summary-from-recording":
+                worst = s if worst is None else max(worst, s)
+        p("")
+        p("(exit 1 is the expected answer of `diff` on different inputs and of `check` "
+          "finding a violation.)")
+        p("")
+        targets.append(("every report on 10 M events ≤ 10 s", f"slowest {fmt(worst, 2)} s",
+                        "met" if worst is not None and worst <= 10 else "MISSED"))
+
+    if rows["rss"]:
+        samples = [(num(t), num(v)) for t, v in (r[:2] for r in rows["rss"])]
+        samples = [(t, v) for t, v in samples if t is not None and v]
+        if samples:
+            vals = [v for _, v in samples]
+            p("### caprec resident memory over a long recording (-K -U, whole system)")
+            p("")
+            p(f"{len(samples)} samples over {fmt(samples[-1][0])} s: first {fmt(vals[0] / 1024, 1)}"
+              f" MiB, max {fmt(max(vals) / 1024, 1)} MiB, last {fmt(vals[-1] / 1024, 1)} MiB.")
+            for r in rows["rss_recording"]:
+                p(f"Recording: {r[0]} events, {r[1]} lost, {r[2]} bytes, {r[3]} processes.")
+            p("")
+            targets.append(("recorder RSS ≤ 32 MiB", f"max {fmt(max(vals) / 1024, 1)} MiB",
+                            "met" if max(vals) <= 32 * 1024 else "MISSED"))
+
+    p("### Targets")
+    p("")
+    p("| target | measured | verdict |")
+    p("|---|---:|---|")
+    for name, value, verdict in targets:
+        p(f"| {name} | {value} | {verdict} |")
+    for section, reason in (r[:2] for r in rows["skipped"]):
+        p(f"| {section} | not measured | {reason} |")
+    p("")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: summarize.py DATA.TSV")
+    main(sys.argv[1])
