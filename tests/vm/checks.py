@@ -1,0 +1,285 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Verdicts for one kernel's results directory (written by guest-driver.sh).
+
+Each check compares what caprec reported -- its live -x lines and, through capanalyze, its
+recording -- with ground truth: the actors vm-workload printed (pid, tid, the verdict the
+kernel's answer showed) and facts fixed by the kernel source (which capability, audit flag,
+INSETID, syscall and kernel functions each workload's check has).
+"""
+
+import os
+import re
+import sqlite3
+import subprocess
+
+# What each workload's check is, from the kernel source (see vm-workload.c).
+EXPECTED = {
+    "chown": dict(cap="CAP_CHOWN", audit=1, insetid=0, syscalls={"chown"},
+                  kernel=r"chown_common|do_fchownat|sys_chown", user="workload_chown_foreign"),
+    "rlimit": dict(cap="CAP_SYS_RESOURCE", audit=1, insetid=0, syscalls={"setrlimit"},
+                   kernel=r"do_prlimit|sys_setrlimit", user="workload_raise_rlimit"),
+    "mmap": dict(cap="CAP_SYS_ADMIN", audit=0, insetid=0, syscalls={"mmap"},
+                 kernel=r"vm_enough_memory|mmap_region|do_mmap", user="workload_map_private"),
+    "setuid": dict(cap="CAP_SETUID", audit=1, insetid=1, syscalls={"setresuid"},
+                   kernel=r"setresuid", user="workload_set_uid"),
+    "forker": dict(cap="CAP_SYS_RESOURCE", audit=1, insetid=0, syscalls={"setrlimit"},
+                   kernel=r"do_prlimit|sys_setrlimit", user="workload_fork_descendants"),
+    "thread": dict(cap="CAP_SYS_RESOURCE", audit=1, insetid=0, syscalls={"setrlimit"},
+                   kernel=r"do_prlimit|sys_setrlimit", user="thread_main"),
+}
+SYSCALL_NUMBERS = {"chown": 92, "setrlimit": 160, "mmap": 9, "setresuid": 117}
+
+
+class Result:
+    def __init__(self):
+        self.rows = []  # (mode, test, status, detail)
+
+    def add(self, mode, test, ok, detail=""):
+        self.rows.append((mode, test, "PASS" if ok else "FAIL", detail))
+
+    def skip(self, mode, test, detail):
+        self.rows.append((mode, test, "SKIP", detail))
+
+
+def read(path, default=""):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def read_actors(path):
+    """[(workload, pid, tid, verdict)] from an .actors file."""
+    actors = []
+    for line in read(path).splitlines():
+        m = re.match(r"(\w+) pid=(\d+) tid=(\d+) verdict=(\w+)$", line)
+        if m:
+            actors.append((m[1], int(m[2]), int(m[3]), m[4]))
+    return actors
+
+
+def kernel_facts(results):
+    facts = {}
+    for line in read(os.path.join(results, "kernel-facts")).splitlines():
+        key, _, value = line.partition(" ")
+        facts[key] = value
+    return facts
+
+
+def expected_auto(facts):
+    """The mode auto must pick on this kernel: tracepoint > fentry > kprobe."""
+    if facts.get("tracepoint") == "yes":
+        return "tracepoint"
+    return "fentry"
+
+
+# Values of the live columns as caprec may spell them, normalised.
+def flag(value):
+    v = value.lower()
+    if v in ("1", "yes", "y", "true", "audit", "insetid"):
+        return 1
+    if v in ("0", "no", "n", "false", "noaudit", "-"):
+        return 0
+    return None
+
+
+def verdict_word(value):
+    v = value.lower()
+    if v.startswith("allow") or v.startswith("grant") or v == "0":
+        return "granted"
+    if v.startswith("den") or v == "-1" or v == "eperm":
+        return "denied"
+    return v
+
+
+def parse_live(text):
+    """Rows (dicts keyed by the header's column names) of caprec's live -x output."""
+    header = None
+    rows = []
+    for line in text.splitlines():
+        fields = line.split()
+        if not fields:
+            continue
+        if fields[0] == "TIME" and "CAP" in fields:
+            header = fields
+            continue
+        if header and len(fields) == len(header):
+            rows.append(dict(zip(header, fields)))
+    return header, rows
+
+
+def live_matches(row, pid, tid, cap):
+    try:
+        return (int(row.get("PID", -1)) == pid and int(row.get("TID", tid)) == tid
+                and cap in (row.get("NAME", ""), row.get("CAP", "")))
+    except ValueError:
+        return False
+
+
+def check_live(result, mode, results):
+    live = read(os.path.join(results, mode + ".live"))
+    header, rows = parse_live(live)
+    if not header:
+        result.add(mode, "live-header", False, "no TIME ... header in %s.live" % mode)
+        return
+    missing = [c for c in ("PID", "TID", "NAME", "AUDIT", "VERDICT", "SYSCALL", "INSETID")
+               if c not in header]
+    result.add(mode, "live-header", not missing, "missing columns " + " ".join(missing)
+               if missing else "")
+    for workload, pid, tid, verdict in read_actors(os.path.join(results, mode + ".actors")):
+        want = EXPECTED[workload]
+        test = "live-" + workload + ("" if workload != "forker" else "-%d" % pid)
+        found = [r for r in rows if live_matches(r, pid, tid, want["cap"])]
+        if not found:
+            result.add(mode, test, False, "no %s line for pid %d tid %d" % (want["cap"], pid, tid))
+            continue
+        problems = []
+        for row in found[:1]:
+            if verdict_word(row.get("VERDICT", "")) != verdict:
+                problems.append("verdict %s, want %s" % (row.get("VERDICT"), verdict))
+            if flag(row.get("AUDIT", "")) != want["audit"]:
+                problems.append("audit %s, want %d" % (row.get("AUDIT"), want["audit"]))
+            if flag(row.get("INSETID", "")) != want["insetid"]:
+                problems.append("insetid %s, want %d" % (row.get("INSETID"), want["insetid"]))
+            if row.get("SYSCALL", "") not in want["syscalls"] | {
+                    str(SYSCALL_NUMBERS[s]) for s in want["syscalls"]}:
+                problems.append("syscall %s, want %s" % (row.get("SYSCALL"),
+                                                         "/".join(sorted(want["syscalls"]))))
+        if workload == "thread" and pid == tid:
+            problems.append("the thread's tid equals the pid")
+        result.add(mode, test, not problems, "; ".join(problems))
+
+
+def check_audited_only(result, mode, results):
+    """Without -v the non-audit mmap check is filtered out and the audited one is kept."""
+    base = os.path.join(results, mode + "-audited")
+    rc = read(base + ".rc").strip()
+    if rc != "0":
+        result.add(mode, "audited-only", False, "caprec exited %s: %s" % (
+            rc, read(base + ".err").strip().splitlines()[-1:] or ""))
+        return
+    _, rows = parse_live(read(base + ".live"))
+    problems = []
+    for workload, pid, tid, _ in read_actors(base + ".actors"):
+        cap = EXPECTED[workload]["cap"]
+        seen = any(live_matches(r, pid, tid, cap) for r in rows)
+        if workload == "mmap" and seen:
+            problems.append("non-audit mmap check printed without -v")
+        if workload == "rlimit" and not seen:
+            problems.append("audited rlimit check missing")
+    result.add(mode, "audited-only", not problems, "; ".join(problems))
+
+
+def load_recording(capanalyze, recording, database):
+    """Loads one recording into a fresh database with capanalyze; returns an error or None."""
+    if os.path.exists(database):
+        os.unlink(database)
+    run = subprocess.run([capanalyze, "load", "-o", database, recording],
+                         capture_output=True, text=True, timeout=120)
+    if run.returncode != 0:
+        return "capanalyze load exited %d: %s" % (run.returncode, run.stderr.strip()[-300:])
+    return None
+
+
+def check_recording(result, mode, results, capanalyze, host_row):
+    recording = os.path.join(results, mode + ".crf")
+    if not capanalyze:
+        result.skip(mode, "recording", "capanalyze is not built")
+        return
+    if not os.path.exists(recording):
+        result.add(mode, "recording", False, "no recording %s.crf" % mode)
+        return
+    database = os.path.join(results, mode + ".db")
+    error = load_recording(capanalyze, recording, database)
+    result.add(mode, "recording-load", error is None, error or "")
+    if error:
+        return
+    db = sqlite3.connect(database)
+    db.row_factory = sqlite3.Row
+    meta = db.execute("SELECT attach_mode, audit_source, lost, clean_end FROM recordings").fetchone()
+    facts = kernel_facts(results)
+    want_mode = expected_auto(facts) if mode == "auto" else mode
+    result.add(mode, "recording-mode", meta["attach_mode"] == want_mode,
+               "attach_mode %s, want %s" % (meta["attach_mode"], want_mode))
+    result.add(mode, "recording-complete", meta["lost"] == 0 and meta["clean_end"] == 1,
+               "lost %s clean_end %s" % (meta["lost"], meta["clean_end"]))
+    inferred_expected = 1 if want_mode == "tracepoint" else 0
+    for workload, pid, tid, verdict in read_actors(os.path.join(results, mode + ".actors")):
+        want = EXPECTED[workload]
+        test = "rec-" + workload + ("" if workload != "forker" else "-%d" % pid)
+        rows = db.execute(
+            "SELECT * FROM v_events WHERE pid = ? AND tid = ? AND cap_name = ? ORDER BY time_ns",
+            (pid, tid, want["cap"])).fetchall()
+        if not rows:
+            result.add(mode, test, False, "no %s event for pid %d tid %d" % (want["cap"], pid, tid))
+            continue
+        row = rows[0]
+        problems = []
+        if row["verdict"] != verdict:
+            problems.append("verdict %s, want %s" % (row["verdict"], verdict))
+        if row["audit"] != want["audit"]:
+            problems.append("audit %s, want %d" % (row["audit"], want["audit"]))
+        if row["audit_inferred"] != inferred_expected:
+            problems.append("audit_inferred %s, want %d" % (row["audit_inferred"],
+                                                            inferred_expected))
+        if want_mode != "tracepoint" and (row["insetid"] or 0) != want["insetid"]:
+            problems.append("insetid %s, want %d" % (row["insetid"], want["insetid"]))
+        numbers = {SYSCALL_NUMBERS[s] for s in want["syscalls"]}
+        if row["syscall_nr"] not in numbers:
+            problems.append("syscall %s, want %s" % (row["syscall_nr"], sorted(numbers)))
+        if not re.search(want["kernel"], row["kernel_stack"] or ""):
+            problems.append("kernel stack lacks /%s/: %s" % (want["kernel"],
+                                                              (row["kernel_stack"] or "")[:200]))
+        if want["user"] not in (row["user_stack"] or ""):
+            problems.append("user stack lacks %s: %s" % (want["user"],
+                                                         (row["user_stack"] or "")[:200]))
+        result.add(mode, test, not problems, "; ".join(problems))
+    db.close()
+
+
+def check_probe(result, results):
+    facts = kernel_facts(results)
+    want = expected_auto(facts)
+    out = read(os.path.join(results, "probe.out"))
+    rc = read(os.path.join(results, "probe.rc")).strip()
+    # The line that names auto's choice must name the expected mode.
+    choice = [l for l in out.splitlines() if re.search(r"\bauto\b", l, re.I)]
+    ok = rc == "0" and any(re.search(r"\b%s\b" % want, l) for l in choice)
+    result.add("probe", "auto-choice", ok, "rc %s, want %s, said: %s" % (
+        rc, want, " | ".join(choice)[:200]))
+
+
+def check_mode(result, mode, results, capanalyze, host_row):
+    rc = read(os.path.join(results, mode + ".rc")).strip()
+    err = read(os.path.join(results, mode + ".err")).strip()
+    result.add(mode, "run", rc == "0", "caprec exited %s: %s" % (rc, err[-300:]))
+    if rc == "":
+        return
+    check_live(result, mode, results)
+    check_audited_only(result, mode, results)
+    check_recording(result, mode, results, capanalyze, host_row)
+
+
+def check_kernel_facts(result, results, guest):
+    """Ground truth about the kernel itself, true whatever caprec does."""
+    facts = kernel_facts(results)
+    if guest:
+        # Debian's 6.1 and 6.12 predate the tracepoint (6.14) and can trace the function.
+        result.add("kernel", "no-tracepoint", facts.get("tracepoint") == "no",
+                   "tracepoint %s" % facts.get("tracepoint"))
+        result.add("kernel", "ftrace-cap_capable", facts.get("ftrace_function") == "yes",
+                   "cap_capable traceable: %s" % facts.get("ftrace_function"))
+    else:
+        result.add("kernel", "tracepoint", facts.get("tracepoint") == "yes",
+                   "tracepoint %s" % facts.get("tracepoint"))
+
+
+def check_results(results, modes, capanalyze, guest):
+    result = Result()
+    check_kernel_facts(result, results, guest)
+    if modes:
+        check_probe(result, results)
+    for mode in modes:
+        check_mode(result, mode, results, capanalyze, not guest)
+    return result.rows
