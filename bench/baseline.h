@@ -14,6 +14,9 @@
 /* perf_event_max_stack's default: the deepest stack bpf_get_stack() returns. */
 #define BASELINE_STACK_DEPTH 127
 
+/* Kernel frames a tracepoint-only recorder reads to infer the audit flag from the caller. */
+#define BASELINE_CALLER_FRAMES 12
+
 /* Capability numbers counted separately by count_floor (larger ones share the last slot). */
 #define BASELINE_CAP_SLOTS 64
 

@@ -4,7 +4,9 @@
  * check, with batched wakeups: the consumer is woken only when the unread
  * data passes wakeup_bytes (and otherwise drains on its poll timeout). With
  * with_stacks it adds what caprec -K -U must at least do: bpf_get_stack() of
- * the kernel and the user stack into the event.
+ * the kernel and the user stack into the event; with with_caller a short
+ * kernel stack of BASELINE_CALLER_FRAMES (what a tracepoint-only recorder
+ * reads to infer the audit flag from the caller), not sent.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -16,6 +18,15 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile __u64 wakeup_bytes = 64 * 1024;
 const volatile __u8 with_stacks = 0;
+const volatile __u8 with_caller = 0;
+
+/* Where the caller frames land: the sum is sent so the walk cannot be skipped. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64[BASELINE_CALLER_FRAMES]);
+} caller_scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -84,6 +95,16 @@ int BPF_PROG(emit_check, void *cred, void *target_ns, void *capable_ns, int cap,
 		return 0;
 	}
 	fill(e, cap, ret);
+	if (with_caller) {
+		__u32 zero = 0;
+		__u64 *frames = bpf_map_lookup_elem(&caller_scratch, &zero);
+
+		if (frames) {
+			long n = bpf_get_stack(ctx, frames, BASELINE_CALLER_FRAMES * 8, 0);
+
+			e->pad = n > 0 ? (__u32)n : 0;
+		}
+	}
 	bpf_ringbuf_submit(e, wakeup_flag());
 	return 0;
 }

@@ -3,7 +3,8 @@
  * min_ringbuf - loads min_ringbuf.bpf.c (a minimal ring-buffer event per
  * capability check, consumer woken in batches) and consumes the events until
  * SIGINT/SIGTERM or -d SECONDS; prints "events=N lost=N". -s adds the kernel
- * and user stacks to every event (the baseline for caprec -K -U).
+ * and user stacks to every event (the baseline for caprec -K -U); -c reads a
+ * short kernel stack of the callers (the baseline for audit inference).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -75,16 +76,19 @@ int main(int argc, char **argv)
 	struct consumer consumer = { 0 };
 	unsigned long ring_bytes = 1ul << 20, wakeup_bytes = 64 * 1024;
 	unsigned long long lost = 0;
-	int poll_ms = 10, with_stacks = 0;
+	int poll_ms = 10, with_stacks = 0, with_caller = 0;
 	double seconds = 0, deadline;
 	__u64 *per_cpu = NULL;
 	__u32 zero = 0;
 	int opt, ncpus, err, ret = 1;
 
-	while ((opt = getopt(argc, argv, "sb:w:t:d:h")) != -1) {
+	while ((opt = getopt(argc, argv, "scb:w:t:d:h")) != -1) {
 		switch (opt) {
 		case 's':
 			with_stacks = 1;
+			break;
+		case 'c':
+			with_caller = 1;
 			break;
 		case 'b':
 			ring_bytes = strtoul(optarg, NULL, 0);
@@ -99,7 +103,7 @@ int main(int argc, char **argv)
 			seconds = strtod(optarg, NULL);
 			break;
 		default:
-			fprintf(stderr, "usage: min_ringbuf [-s] [-b RING_BYTES] [-w WAKEUP_BYTES] "
+			fprintf(stderr, "usage: min_ringbuf [-s] [-c] [-b RING_BYTES] [-w WAKEUP_BYTES] "
 					"[-t POLL_MS] [-d SECONDS]\n");
 			return 2;
 		}
@@ -121,6 +125,7 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->wakeup_bytes = wakeup_bytes;
 	skel->rodata->with_stacks = with_stacks;
+	skel->rodata->with_caller = with_caller;
 	err = bpf_map__set_max_entries(skel->maps.events, ring_bytes);
 	if (!err)
 		err = min_ringbuf_bpf__load(skel);

@@ -144,7 +144,8 @@ start_tracer() {
 	none) return 0 ;;
 	count_floor) "$bin/count_floor" >"$out/tool.out" 2>>"$log" & ;;
 	min_ringbuf) "$bin/min_ringbuf" >"$out/tool.out" 2>>"$log" & ;;
-	min_ringbuf_stacks) "$bin/min_ringbuf" -s >"$out/tool.out" 2>>"$log" & ;;
+	min_ringbuf_stacks) "$bin/min_ringbuf" -s -b $((16 << 20)) >"$out/tool.out" 2>>"$log" & ;;
+	min_ringbuf_caller) "$bin/min_ringbuf" -c >"$out/tool.out" 2>>"$log" & ;;
 	caprec_live) "$caprec" >/dev/null 2>>"$log" & ;;
 	caprec_record) "$caprec" -o "$file" >/dev/null 2>>"$log" & ;;
 	caprec_record_KU) "$caprec" -K -U -o "$file" >/dev/null 2>>"$log" & ;;
@@ -200,7 +201,7 @@ fi
 if want overhead; then
 	configs=(none)
 	have "$bin/count_floor" && configs+=(count_floor)
-	have "$bin/min_ringbuf" && configs+=(min_ringbuf min_ringbuf_stacks)
+	have "$bin/min_ringbuf" && configs+=(min_ringbuf min_ringbuf_caller min_ringbuf_stacks)
 	if have "$caprec"; then
 		configs+=(caprec_live caprec_record caprec_record_KU caprec_filtered)
 	else

@@ -14,6 +14,7 @@ LABELS = {
     "none": "nothing attached (syscall floor)",
     "count_floor": "count-only BPF (floor)",
     "min_ringbuf": "minimal ring-buffer event, batched wakeups",
+    "min_ringbuf_caller": "minimal event + 12 caller frames (audit inference)",
     "min_ringbuf_stacks": "minimal event + kernel & user stack",
     "caprec_live": "caprec live (to /dev/null)",
     "caprec_record": "caprec -o FILE",
