@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_crf_damage.c - the reader against damaged input: truncation at every
+ * byte offset, a bit flipped at every byte, random multi-byte corruption,
+ * unknown block types, version numbers, absurd lengths. Never a crash;
+ * every intact block recovered; the damage reported where it is.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cmocka.h>
+
+#include "format_test_util.h"
+
+#define MAX_SPANS 64
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* Recomputes a block's checksum after a test edited it (FORMAT.md "Block structure"). */
+static void reseal_block(uint8_t *block)
+{
+	uint32_t total = block[4] | block[5] << 8 | block[6] << 16 | (uint32_t)block[7] << 24;
+	uLong crc = crc32(0L, Z_NULL, 0);
+
+	crc = crc32(crc, block, 12);
+	crc = crc32(crc, block + 16, total - 20);
+	put32(block + 12, (uint32_t)crc);
+}
+
+static void reseal_header(uint8_t *h)
+{
+	uLong crc = crc32(0L, Z_NULL, 0);
+
+	crc = crc32(crc, h, 20);
+	put32(h + 20, (uint32_t)crc);
+}
+
+/* Events in the chunks that end at or before `end`. */
+static uint64_t events_before(const struct block_span *spans, size_t n, uint64_t end)
+{
+	uint64_t events = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (spans[i].offset + spans[i].total <= end)
+			events += spans[i].events;
+	return events;
+}
+
+static void test_truncation_at_every_offset(void **state)
+{
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	struct block_span spans[MAX_SPANS];
+	size_t n = util_blocks(file.data, file.len, spans, MAX_SPANS), cut, i;
+
+	(void)state;
+	assert_int_equal(spans[n - 1].offset + spans[n - 1].total, file.len);
+	for (cut = 0; cut <= file.len; cut++) {
+		struct read_summary s = util_read_all(file.data, cut);
+		uint64_t block_start = 24;
+		bool on_boundary = cut == 24;
+
+		if (cut < 24) {
+			/* An empty input is not a recording; a partial header is truncated. */
+			assert_int_equal(s.open_status,
+					 cut ? CRF_ERR_TRUNCATED : CRF_ERR_NOT_RECORDING);
+			continue;
+		}
+		assert_int_equal(s.open_status, CRF_OK);
+		assert_int_equal(s.last_status, 0);
+		for (i = 0; i < n; i++) {
+			uint64_t end = spans[i].offset + spans[i].total;
+
+			if (end <= cut)
+				block_start = end;
+			if (end == cut)
+				on_boundary = true;
+		}
+		assert_int_equal(s.events, events_before(spans, n, cut));
+		assert_int_equal(s.rec.events, s.events);
+		assert_int_equal(s.rec.truncated, !on_boundary);
+		if (!on_boundary)
+			assert_int_equal(s.rec.truncated_at, block_start);
+		assert_int_equal(s.rec.clean_end, cut == file.len);
+		assert_int_equal(s.rec.blocks_skipped, 0);
+		assert_int_equal(s.rec.file_bytes, cut);
+	}
+	util_bytes_free(&file);
+}
+
+/* One flipped bit in any block: that block alone is skipped, and reported. */
+static void test_bit_flip_at_every_byte(void **state)
+{
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	struct block_span spans[MAX_SPANS];
+	size_t n = util_blocks(file.data, file.len, spans, MAX_SPANS), pos, i;
+	uint8_t *copy = malloc(file.len);
+	uint32_t seed = 12345;
+
+	(void)state;
+	for (pos = 24; pos < file.len; pos++) {
+		struct read_summary s;
+		const struct block_span *hit = NULL;
+
+		for (i = 0; i < n; i++)
+			if (pos >= spans[i].offset && pos < spans[i].offset + spans[i].total)
+				hit = &spans[i];
+		assert_non_null(hit);
+		memcpy(copy, file.data, file.len);
+		seed = seed * 1103515245u + 12345u;
+		copy[pos] ^= (uint8_t)(1u << ((seed >> 16) % 8));
+		s = util_read_all(copy, file.len);
+		assert_int_equal(s.open_status, CRF_OK);
+		assert_int_equal(s.last_status, 0);
+		assert_int_equal(s.events, total_events - hit->events);
+		assert_int_equal(s.rec.blocks_skipped, 1);
+		assert_int_equal(s.rec.damage_count, 1);
+		assert_int_equal(s.rec.damage[0].offset, hit->offset);
+		assert_int_equal(s.rec.damage[0].length, hit->total);
+		assert_int_equal(s.rec.damage[0].code, CRF_ERR_CORRUPT);
+		assert_non_null(s.rec.damage[0].detail);
+		assert_false(s.rec.truncated);
+		assert_int_equal(s.rec.clean_end, hit->type != CRF_BLOCK_END);
+		assert_int_equal(s.rec.blocks_read, n - 1);
+	}
+	free(copy);
+	util_bytes_free(&file);
+}
+
+/* Random bursts of garbage, many at once: no crash, all intact blocks read. */
+static void test_random_corruption(void **state)
+{
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	struct block_span spans[MAX_SPANS];
+	size_t n = util_blocks(file.data, file.len, spans, MAX_SPANS), i;
+	uint8_t *copy = malloc(file.len);
+	uint32_t seed = 777;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 2000; round++) {
+		bool damaged[MAX_SPANS] = { false };
+		uint64_t intact_events = 0;
+		size_t intact_blocks = 0;
+		struct read_summary s;
+		int bursts, b;
+
+		memcpy(copy, file.data, file.len);
+		seed = seed * 1103515245u + 12345u;
+		bursts = 1 + (int)((seed >> 16) % 4);
+		for (b = 0; b < bursts; b++) {
+			size_t pos, len, k;
+
+			seed = seed * 1103515245u + 12345u;
+			pos = 24 + (seed >> 8) % (file.len - 24);
+			seed = seed * 1103515245u + 12345u;
+			len = 1 + (seed >> 16) % 12;
+			for (k = pos; k < pos + len && k < file.len; k++) {
+				uint8_t old = copy[k];
+
+				seed = seed * 1103515245u + 12345u;
+				copy[k] = (uint8_t)(seed >> 16);
+				if (copy[k] == old)
+					continue;
+				for (i = 0; i < n; i++)
+					if (k >= spans[i].offset &&
+					    k < spans[i].offset + spans[i].total)
+						damaged[i] = true;
+			}
+		}
+		for (i = 0; i < n; i++) {
+			if (damaged[i])
+				continue;
+			intact_events += spans[i].events;
+			intact_blocks++;
+		}
+		s = util_read_all(copy, file.len);
+		assert_int_equal(s.open_status, CRF_OK);
+		assert_int_equal(s.last_status, 0);
+		assert_int_equal(s.rec.blocks_read, intact_blocks);
+		assert_int_equal(s.events, intact_events);
+		assert_true(s.rec.blocks_skipped >= 1 || intact_blocks == n);
+		assert_true(s.rec.blocks_skipped <= n - intact_blocks);
+	}
+	free(copy);
+	util_bytes_free(&file);
+}
+
+/* Appends a block of an unregistered type after the file header. */
+static struct bytes with_unknown_block(const struct bytes *file, uint32_t type)
+{
+	struct bytes out;
+	uint8_t block[28] = { 0 };
+
+	put32(block, type);
+	put32(block + 4, sizeof(block));
+	put32(block + 8, 7);               /* body: 7 bytes + 1 of padding */
+	memcpy(block + 16, "future!", 7);
+	put32(block + 24, sizeof(block));
+	reseal_block(block);
+	out.len = file->len + sizeof(block);
+	out.data = malloc(out.len);
+	memcpy(out.data, file->data, 24);
+	memcpy(out.data + 24, block, sizeof(block));
+	memcpy(out.data + 24 + sizeof(block), file->data + 24, file->len - 24);
+	return out;
+}
+
+static void test_unknown_block_types_skipped(void **state)
+{
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	struct bytes with = with_unknown_block(&file, 0x7f000001);
+	struct read_summary s = util_read_all(with.data, with.len);
+
+	(void)state;
+	assert_int_equal(s.open_status, CRF_OK);
+	assert_int_equal(s.events, total_events);
+	assert_int_equal(s.rec.blocks_unknown, 1);
+	assert_int_equal(s.rec.blocks_skipped, 0);
+	assert_true(s.rec.clean_end);
+	util_bytes_free(&with);
+	util_bytes_free(&file);
+}
+
+static void test_versions(void **state)
+{
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	struct read_summary s;
+	struct crf_reader *r = NULL;
+	struct crf_error err;
+	uint16_t major, minor;
+	int fd;
+
+	(void)state;
+	/* A newer minor, with a longer header (an extension this reader ignores). */
+	{
+		struct bytes newer = { malloc(file.len + 8), file.len + 8 };
+
+		memcpy(newer.data, file.data, 24);
+		memset(newer.data + 24, 0xab, 8);
+		memcpy(newer.data + 32, file.data + 24, file.len - 24);
+		newer.data[14] = 7;                  /* minor 7 */
+		put32(newer.data + 16, 32);          /* header_length */
+		{
+			uLong crc = crc32(crc32(0L, Z_NULL, 0), newer.data, 20);
+
+			crc = crc32(crc, newer.data + 24, 8);
+			put32(newer.data + 20, (uint32_t)crc);
+		}
+		fd = util_fd_with(newer.data, newer.len);
+		assert_int_equal(crf_reader_open(&r, fd, &err), CRF_OK);
+		crf_reader_version(r, &major, &minor);
+		assert_int_equal(major, 1);
+		assert_int_equal(minor, 7);
+		crf_reader_free(r);
+		close(fd);
+		s = util_read_all(newer.data, newer.len);
+		assert_int_equal(s.events, total_events);
+		assert_true(s.rec.clean_end);
+		util_bytes_free(&newer);
+	}
+	/* A newer major: refused, with the offset of the version field. */
+	file.data[12] = 2;
+	reseal_header(file.data);
+	s = util_read_all(file.data, file.len);
+	assert_int_equal(s.open_status, CRF_ERR_VERSION);
+	assert_int_equal(s.open_error.code, CRF_ERR_VERSION);
+	assert_int_equal(s.open_error.offset, 12);
+	assert_string_equal(crf_strerror(CRF_ERR_VERSION), "unsupported format version");
+	/* A damaged header is corrupt, not silently accepted. */
+	file.data[12] = 1;
+	s = util_read_all(file.data, file.len);
+	assert_int_equal(s.open_status, CRF_ERR_CORRUPT);
+	util_bytes_free(&file);
+}
+
+static void test_not_a_recording(void **state)
+{
+	static const char text[] = "hello, this is a text file and not a recording\n";
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	struct read_summary s = util_read_all((const uint8_t *)text, sizeof(text) - 1);
+	uint8_t damaged[64];
+
+	(void)state;
+	assert_int_equal(s.open_status, CRF_ERR_NOT_RECORDING);
+	assert_int_equal(s.open_error.offset, 0);
+	/* CRLF -> LF conversion: named as such. */
+	memcpy(damaged, file.data, 4);
+	memcpy(damaged + 4, file.data + 5, sizeof(damaged) - 4);
+	s = util_read_all(damaged, sizeof(damaged));
+	assert_int_equal(s.open_status, CRF_ERR_NOT_RECORDING);
+	assert_non_null(strstr(s.open_error.detail, "line-ending"));
+	/* A big-endian byte-order mark. */
+	memcpy(damaged, file.data, 24);
+	damaged[8] = 0x1a, damaged[9] = 0x2b, damaged[10] = 0x3c, damaged[11] = 0x4d;
+	s = util_read_all(damaged, 24);
+	assert_int_equal(s.open_status, CRF_ERR_NOT_RECORDING);
+	assert_non_null(strstr(s.open_error.detail, "byte-order"));
+	util_bytes_free(&file);
+}
+
+/*
+ * Lengths a hostile file might claim: 4 GiB, just above the limit,
+ * unaligned, below the minimum. Each is refused from the 16 header bytes
+ * alone (the file is tiny, so an allocation of the claimed size would show
+ * under ASan as a huge allocation, and a read of it as an overflow).
+ */
+static void test_absurd_lengths_refused(void **state)
+{
+	static const uint32_t lengths[] = { 0xfffffffcu, 0xffffffffu, CRF_MAX_BLOCK_SIZE + 4,
+					    18, 0, 21 };
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	struct block_span spans[MAX_SPANS];
+	size_t n = util_blocks(file.data, file.len, spans, MAX_SPANS), i;
+	uint8_t *copy = malloc(file.len);
+
+	(void)state;
+	assert_true(n > 2);
+	for (i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		struct read_summary s;
+
+		memcpy(copy, file.data, file.len);
+		/* The second block: its length field and body length both lie. */
+		put32(copy + spans[1].offset + 4, lengths[i]);
+		put32(copy + spans[1].offset + 8, lengths[i]);
+		reseal_header(copy);
+		s = util_read_all(copy, file.len);
+		assert_int_equal(s.open_status, CRF_OK);
+		assert_int_equal(s.events, total_events - spans[1].events);
+		assert_int_equal(s.rec.blocks_skipped, 1);
+		assert_int_equal(s.rec.damage[0].offset, spans[1].offset);
+		assert_false(s.rec.truncated);
+		assert_true(s.rec.clean_end);
+	}
+	free(copy);
+	util_bytes_free(&file);
+}
+
+/*
+ * A chunk whose checksum is right but whose zstd frame claims a size past
+ * CRF_MAX_CHUNK_UNCOMPRESSED, or disagrees with its header: refused before
+ * decompression, reported as damage.
+ */
+static void test_chunk_sizes_checked_before_allocation(void **state)
+{
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	struct block_span spans[MAX_SPANS];
+	size_t n = util_blocks(file.data, file.len, spans, MAX_SPANS), i, chunk = 0;
+	uint8_t *copy = malloc(file.len);
+	static const uint32_t sizes[] = { CRF_MAX_CHUNK_UNCOMPRESSED + 1, 0xffffffffu, 1 };
+
+	(void)state;
+	for (i = 0; i < n && !chunk; i++)
+		if (spans[i].type == CRF_BLOCK_CHUNK)
+			chunk = i;
+	assert_true(chunk > 0);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct read_summary s;
+		uint8_t *b;
+
+		memcpy(copy, file.data, file.len);
+		b = copy + spans[chunk].offset;
+		put32(b + 16 + 8, sizes[i]);
+		reseal_block(b);
+		s = util_read_all(copy, file.len);
+		assert_int_equal(s.events, total_events - spans[chunk].events);
+		assert_int_equal(s.rec.damage_count, 1);
+		assert_int_equal(s.rec.damage[0].offset, spans[chunk].offset);
+		/* The lost chunk held definitions: later references cannot resolve. */
+		assert_true(s.rec.unresolved_refs > 0);
+	}
+	free(copy);
+	util_bytes_free(&file);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_truncation_at_every_offset),
+		cmocka_unit_test(test_bit_flip_at_every_byte),
+		cmocka_unit_test(test_random_corruption),
+		cmocka_unit_test(test_unknown_block_types_skipped),
+		cmocka_unit_test(test_versions),
+		cmocka_unit_test(test_not_a_recording),
+		cmocka_unit_test(test_absurd_lengths_refused),
+		cmocka_unit_test(test_chunk_sizes_checked_before_allocation),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
