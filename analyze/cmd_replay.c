@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmd_replay.c - capanalyze replay: prints a recording the way caprec prints
+ * checks live, with the recording's own timestamps (perf script's role).
+ * Reads the file with the format reader: no database involved.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "crf_reader.h"
+#include "replay_render.h"
+
+static const char replay_usage[] =
+	"usage: capanalyze replay [-v] [-x] [-K] [-U] [-p PID]... [--cap CAP]... REC\n"
+	"\n"
+	"Prints the checks of a recording exactly as caprec prints them live, with\n"
+	"the recording's timestamps. Like caprec, only audited checks are shown\n"
+	"unless -v is given. REC may be - for standard input.\n"
+	"\n"
+	"  -v, --verbose      include non-audit checks\n"
+	"  -x, --extra        extra columns: TID, syscall, INSETID, user namespace\n"
+	"  -K, --kernel-stack print kernel stacks\n"
+	"  -U, --user-stack   print user stacks\n"
+	"  -p, --pid PID      only this process id (repeatable)\n"
+	"  -c, --cap CAP      only this capability, by name (CAP_SYS_ADMIN, sys_admin)\n"
+	"                     or number (repeatable)\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"exit status: 0 success; 2 usage error, not a recording or unreadable;\n"
+	"3 internal error or a write error on the output.\n";
+
+#define MAX_FILTER 64
+
+struct filter {
+	bool verbose;
+	uint32_t pids[MAX_FILTER];
+	int pid_count;
+	const char *cap_names[MAX_FILTER]; /* resolved against the file's names */
+	int cap_count;
+};
+
+static bool parse_u32(const char *s, uint32_t *value)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > UINT32_MAX || *s == '-')
+		return false;
+	*value = (uint32_t)v;
+	return true;
+}
+
+/* Does capability cap (named name in the file, maybe NULL) match what the user typed? */
+static bool cap_matches(const char *wanted, int32_t cap, const char *name)
+{
+	uint32_t number;
+
+	if (parse_u32(wanted, &number))
+		return (int64_t)number == cap;
+	if (!name)
+		return false;
+	if (!strcasecmp(wanted, name))
+		return true;
+	return !strncasecmp(name, "CAP_", 4) && !strcasecmp(wanted, name + 4);
+}
+
+static bool wanted(const struct filter *f, const struct crf_reader *r, const struct crf_event *e)
+{
+	bool match;
+
+	if (!f->verbose && !(e->flags & CRF_EV_AUDIT))
+		return false;
+	if (f->pid_count) {
+		match = false;
+		for (int i = 0; i < f->pid_count && !match; i++)
+			match = f->pids[i] == e->pid;
+		if (!match)
+			return false;
+	}
+	if (f->cap_count) {
+		const char *name = crf_reader_cap_name(r, e->cap);
+
+		match = false;
+		for (int i = 0; i < f->cap_count && !match; i++)
+			match = cap_matches(f->cap_names[i], e->cap, name);
+		if (!match)
+			return false;
+	}
+	return true;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "extra", no_argument, NULL, 'x' },
+		{ "kernel-stack", no_argument, NULL, 'K' },
+		{ "user-stack", no_argument, NULL, 'U' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cap", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct replay_options render = { 0 };
+	struct filter filter = { 0 };
+	struct crf_reader *r = NULL;
+	struct crf_error cerr = { 0 };
+	struct crf_item item;
+	const char *path;
+	bool header = false;
+	int opt, fd = -1, rc, ret = EXIT_USAGE;
+
+	while ((opt = getopt_long(argc, argv, "vxKUp:c:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'v':
+			filter.verbose = true;
+			break;
+		case 'x':
+			render.extra = true;
+			break;
+		case 'K':
+			render.kernel_stacks = true;
+			break;
+		case 'U':
+			render.user_stacks = true;
+			break;
+		case 'p':
+			if (filter.pid_count == MAX_FILTER ||
+			    !parse_u32(optarg, &filter.pids[filter.pid_count])) {
+				fprintf(stderr, "capanalyze replay: bad process id '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			filter.pid_count++;
+			break;
+		case 'c':
+			if (filter.cap_count == MAX_FILTER) {
+				fprintf(stderr, "capanalyze replay: too many --cap\n");
+				return EXIT_USAGE;
+			}
+			filter.cap_names[filter.cap_count++] = optarg;
+			break;
+		case 'h':
+			fputs(replay_usage, stdout);
+			return EXIT_OK;
+		default:
+			fputs(replay_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(replay_usage, stderr);
+		return EXIT_USAGE;
+	}
+	path = argv[optind];
+	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
+	if (fd < 0) {
+		fprintf(stderr, "capanalyze replay: %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	rc = crf_reader_open(&r, fd, &cerr);
+	if (rc == CRF_ERR_NOT_RECORDING) {
+		fprintf(stderr, "capanalyze replay: %s: not a caprec recording\n", path);
+		goto cleanup;
+	} else if (rc) {
+		fprintf(stderr, "capanalyze replay: %s: %s at byte %" PRIu64 "\n", path,
+			rc == CRF_ERR_IO ? strerror(cerr.sys_errno) : crf_strerror(rc), cerr.offset);
+		goto cleanup;
+	}
+	while ((rc = crf_reader_next(r, &item, &cerr)) == 1) {
+		if (item.kind == CRF_ITEM_LOSS) {
+			if (replay_print_loss(stdout, r, item.loss))
+				break;
+			continue;
+		}
+		if (item.kind != CRF_ITEM_EVENT || !wanted(&filter, r, item.event))
+			continue;
+		if (!header) {
+			if (replay_print_header(stdout, &render))
+				break;
+			header = true;
+		}
+		if (replay_print_event(stdout, r, item.event, &render))
+			break;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "capanalyze replay: %s: %s at byte %" PRIu64 "\n", path,
+			rc == CRF_ERR_IO ? strerror(cerr.sys_errno) : crf_strerror(rc), cerr.offset);
+		ret = rc == CRF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+		goto cleanup;
+	}
+	if (!header && replay_print_header(stdout, &render) == 0)
+		header = true;
+	if (fflush(stdout) != 0 || ferror(stdout) || rc == 1) {
+		fprintf(stderr, "capanalyze replay: cannot write the output\n");
+		ret = EXIT_INTERNAL;
+		goto cleanup;
+	}
+	ret = EXIT_OK;
+cleanup:
+	crf_reader_free(r);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}

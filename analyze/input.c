@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * input.c - a database or recordings named on the command line, as one
+ * sqlite3 handle (see input.h).
+ *
+ * The cache: one database per set of recordings, named by a hash of each
+ * file's absolute path, size and mtime and of the schema version. It is
+ * built under a temporary name and renamed into place, so a cache file that
+ * exists is complete; a changed recording gets a new name.
+ */
+#include "input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crf_reader.h"
+#include "load.h"
+#include "progress.h"
+#include "schema.h"
+
+static const char sqlite_magic[16] = "SQLite format 3";
+
+static int open_input_fd(const char *path)
+{
+	if (!strcmp(path, "-"))
+		return dup(STDIN_FILENO);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int input_detect(const char *path, enum input_kind *kind, char *err, size_t err_size)
+{
+	struct crf_reader *r = NULL;
+	unsigned char head[16];
+	struct stat st;
+	ssize_t n;
+	int fd, rc;
+
+	if (!strcmp(path, "-")) {
+		*kind = INPUT_RECORDING;
+		return 0;
+	}
+	fd = open_input_fd(path);
+	if (fd < 0) {
+		snprintf(err, err_size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, err_size, "%s: is a directory", path);
+		close(fd);
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A pipe cannot be read twice: let the reader judge it when loading. */
+		*kind = INPUT_RECORDING;
+		close(fd);
+		return 0;
+	}
+	n = pread(fd, head, sizeof(head), 0);
+	if (n == (ssize_t)sizeof(head) && !memcmp(head, sqlite_magic, sizeof(head))) {
+		*kind = INPUT_DATABASE;
+		close(fd);
+		return 0;
+	}
+	rc = crf_reader_open(&r, fd, NULL);
+	crf_reader_free(r);
+	close(fd);
+	if (rc == CRF_OK) {
+		*kind = INPUT_RECORDING;
+		return 0;
+	}
+	if (n == 0)
+		snprintf(err, err_size, "%s: empty file", path);
+	else if (rc == CRF_ERR_NOT_RECORDING || rc == CRF_ERR_TRUNCATED)
+		snprintf(err, err_size, "%s: neither a caprec recording nor a capanalyze database",
+			 path);
+	else
+		snprintf(err, err_size, "%s: %s", path, crf_strerror(rc));
+	return -1;
+}
+
+static int open_database(const char *path, sqlite3 **db, char *err, size_t err_size)
+{
+	int version;
+
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		snprintf(err, err_size, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "out of memory");
+		goto fail;
+	}
+	if (schema_read_version(*db, &version, err, err_size)) {
+		char reason[INPUT_ERROR_SIZE / 2];
+
+		snprintf(reason, sizeof(reason), "%s", err);
+		snprintf(err, err_size, "%s: %s", path, reason);
+		goto fail;
+	}
+	if (version != schema_user_version()) {
+		snprintf(err, err_size,
+			 "%s: not a capanalyze database of schema version %d (user_version is %d)",
+			 path, schema_user_version(), version);
+		goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_close(*db);
+	*db = NULL;
+	return -1;
+}
+
+/* 64-bit FNV-1a over the bytes, continued from h. */
+static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/*
+ * The cache file for these recordings, or false when they cannot be cached
+ * (stdin, a pipe) or there is no cache directory to write.
+ */
+static bool cache_path(char *const *paths, int count, char *out, size_t out_size)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	uint64_t h = 0xcbf29ce484222325ull;
+	int version = schema_user_version();
+	char dir[PATH_MAX];
+	int n;
+
+	for (int i = 0; i < count; i++) {
+		char real[PATH_MAX];
+		struct stat st;
+		int64_t fields[3];
+
+		if (!strcmp(paths[i], "-") || !realpath(paths[i], real) || stat(real, &st) ||
+		    !S_ISREG(st.st_mode))
+			return false;
+		fields[0] = st.st_size;
+		fields[1] = st.st_mtim.tv_sec;
+		fields[2] = st.st_mtim.tv_nsec;
+		h = hash_bytes(h, real, strlen(real) + 1);
+		h = hash_bytes(h, fields, sizeof(fields));
+	}
+	h = hash_bytes(h, &version, sizeof(version));
+	if (xdg && xdg[0] == '/')
+		n = snprintf(dir, sizeof(dir), "%s/caprec", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(dir, sizeof(dir), "%s/.cache/caprec", home);
+	else
+		return false;
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return false;
+	/* mkdir -p for the last two levels; the cache is private to its user */
+	if (!xdg || xdg[0] != '/') {
+		char parent[PATH_MAX];
+
+		snprintf(parent, sizeof(parent), "%s/.cache", home);
+		if (mkdir(parent, 0700) && errno != EEXIST)
+			return false;
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return false;
+	if (access(dir, W_OK))
+		return false;
+	n = snprintf(out, out_size, "%s/%016llx.db", dir, (unsigned long long)h);
+	return n > 0 && (size_t)n < out_size;
+}
+
+/* Loads the recordings into db (empty). Returns 0 or -1 with err. */
+static int load_all(sqlite3 *db, char *const *paths, int count, int progress, char *err,
+		    size_t err_size)
+{
+	struct loader *loader = NULL;
+	int ret = -1;
+
+	if (loader_new(db, true, &loader, err, err_size))
+		return -1;
+	for (int i = 0; i < count; i++) {
+		struct load_source src = { .path = paths[i] };
+		struct load_result result;
+		struct progress *bar = NULL;
+		struct stat st;
+		int rc;
+
+		src.fd = open_input_fd(paths[i]);
+		if (src.fd < 0) {
+			snprintf(err, err_size, "%s: %s", paths[i], strerror(errno));
+			goto cleanup;
+		}
+		if (fstat(src.fd, &st) == 0 && S_ISREG(st.st_mode)) {
+			src.file_size = (uint64_t)st.st_size;
+			src.file_mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+					    st.st_mtim.tv_nsec;
+		}
+		if (progress)
+			bar = progress_new(paths[i], src.file_size);
+		src.progress = bar ? progress_update : NULL;
+		src.progress_ctx = bar;
+		rc = loader_add(loader, &src, &result, err, err_size);
+		progress_free(bar);
+		close(src.fd);
+		if (rc)
+			goto cleanup;
+	}
+	if (loader_finish(loader, err, err_size))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	loader_free(loader);
+	return ret;
+}
+
+/* A private database SQLite deletes on close (the "" file name). */
+static int load_temporary(char *const *paths, int count, int progress, sqlite3 **db, char *err,
+			  size_t err_size)
+{
+	if (sqlite3_open_v2("", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		snprintf(err, err_size, "cannot create a temporary database");
+		goto fail;
+	}
+	if (load_all(*db, paths, count, progress, err, err_size))
+		goto fail;
+	return 0;
+fail:
+	sqlite3_close(*db);
+	*db = NULL;
+	return -1;
+}
+
+static int load_cached(const char *cache, char *const *paths, int count, int progress,
+		       sqlite3 **db, char *err, size_t err_size)
+{
+	char tmp[PATH_MAX + 32];
+	int version;
+
+	if (sqlite3_open_v2(cache, db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+	    schema_read_version(*db, &version, err, err_size) == 0 &&
+	    version == schema_user_version())
+		return 0;
+	sqlite3_close(*db);
+	*db = NULL;
+
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", cache, (long)getpid());
+	unlink(tmp);
+	if (sqlite3_open_v2(tmp, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK)
+		goto fallback;
+	if (load_all(*db, paths, count, progress, err, err_size)) {
+		sqlite3_close(*db);
+		*db = NULL;
+		unlink(tmp);
+		return -1; /* the recordings are at fault, not the cache */
+	}
+	if (rename(tmp, cache) == 0)
+		return 0;
+	sqlite3_close(*db);
+	*db = NULL;
+	unlink(tmp);
+fallback:
+	sqlite3_close(*db);
+	*db = NULL;
+	return load_temporary(paths, count, progress, db, err, err_size);
+}
+
+int input_open(char *const *paths, int count, int progress, sqlite3 **db, char *err,
+	       size_t err_size)
+{
+	char cache[PATH_MAX];
+	enum input_kind kind;
+	int stdin_uses = 0;
+
+	*db = NULL;
+	if (count <= 0) {
+		snprintf(err, err_size, "no input named");
+		return -1;
+	}
+	for (int i = 0; i < count; i++) {
+		if (input_detect(paths[i], &kind, err, err_size))
+			return -1;
+		if (kind == INPUT_DATABASE && count > 1) {
+			snprintf(err, err_size,
+				 "%s: a database cannot be combined with other inputs", paths[i]);
+			return -1;
+		}
+		if (!strcmp(paths[i], "-") && ++stdin_uses > 1) {
+			snprintf(err, err_size, "-: standard input named twice");
+			return -1;
+		}
+	}
+	if (count == 1 && kind == INPUT_DATABASE)
+		return open_database(paths[0], db, err, err_size);
+	if (cache_path(paths, count, cache, sizeof(cache)))
+		return load_cached(cache, paths, count, progress, db, err, err_size);
+	return load_temporary(paths, count, progress, db, err, err_size);
+}
+
+void input_close(sqlite3 *db)
+{
+	sqlite3_close(db);
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * intern.c - open-addressing hash map with linear probing (see intern.h).
+ */
+#include "intern.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct slot {
+	uint64_t hash;   /* 0 = empty (real hashes are forced non-zero) */
+	size_t key_at;   /* offset of the key in the arena */
+	size_t key_len;
+	int64_t value;
+};
+
+struct intern_map {
+	struct slot *slots;
+	size_t capacity; /* a power of two */
+	size_t count;
+	char *arena;
+	size_t arena_len;
+	size_t arena_cap;
+};
+
+/* FNV-1a, 64 bit, then a final mix so short keys spread over the low bits. */
+static uint64_t hash_key(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h ? h : 1;
+}
+
+struct intern_map *intern_map_new(void)
+{
+	struct intern_map *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->capacity = 1024;
+	m->slots = calloc(m->capacity, sizeof(*m->slots));
+	if (!m->slots) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void intern_map_free(struct intern_map *m)
+{
+	if (!m)
+		return;
+	free(m->slots);
+	free(m->arena);
+	free(m);
+}
+
+size_t intern_map_count(const struct intern_map *m)
+{
+	return m->count;
+}
+
+static struct slot *find_slot(struct slot *slots, size_t capacity, const char *arena,
+			      uint64_t hash, const void *key, size_t len)
+{
+	size_t i = hash & (capacity - 1);
+
+	for (;;) {
+		struct slot *s = &slots[i];
+
+		if (!s->hash)
+			return s;
+		if (s->hash == hash && s->key_len == len && !memcmp(arena + s->key_at, key, len))
+			return s;
+		i = (i + 1) & (capacity - 1);
+	}
+}
+
+bool intern_map_get(const struct intern_map *m, const void *key, size_t len, int64_t *value)
+{
+	uint64_t hash = hash_key(key, len);
+	const struct slot *s = find_slot(m->slots, m->capacity, m->arena, hash, key, len);
+
+	if (!s->hash)
+		return false;
+	*value = s->value;
+	return true;
+}
+
+static int grow(struct intern_map *m)
+{
+	size_t capacity = m->capacity * 2;
+	struct slot *slots = calloc(capacity, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->capacity; i++) {
+		struct slot *old = &m->slots[i];
+		size_t j;
+
+		if (!old->hash)
+			continue;
+		j = old->hash & (capacity - 1);
+		while (slots[j].hash)
+			j = (j + 1) & (capacity - 1);
+		slots[j] = *old;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->capacity = capacity;
+	return 0;
+}
+
+int intern_map_put(struct intern_map *m, const void *key, size_t len, int64_t value)
+{
+	uint64_t hash = hash_key(key, len);
+	struct slot *s = find_slot(m->slots, m->capacity, m->arena, hash, key, len);
+
+	if (s->hash) {
+		s->value = value;
+		return 0;
+	}
+	if (m->arena_len + len > m->arena_cap) {
+		size_t cap = m->arena_cap ? m->arena_cap : 4096;
+		char *arena;
+
+		while (cap < m->arena_len + len)
+			cap *= 2;
+		arena = realloc(m->arena, cap);
+		if (!arena)
+			return -ENOMEM;
+		m->arena = arena;
+		m->arena_cap = cap;
+	}
+	if (len)
+		memcpy(m->arena + m->arena_len, key, len);
+	s->hash = hash;
+	s->key_at = m->arena_len;
+	s->key_len = len;
+	s->value = value;
+	m->arena_len += len;
+	m->count++;
+	if (m->count * 4 >= m->capacity * 3)
+		return grow(m);
+	return 0;
+}

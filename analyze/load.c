@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * load.c - streams recordings into the database (see load.h): the loader's
+ * life cycle, the recording row, events, losses and import statistics.
+ * Definitions (binaries, frames, stacks, processes) are in load_defs.c.
+ */
+#include "load_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "schema.h"
+
+static const char *const statement_sql[STMT_COUNT] = {
+	[STMT_RECORDING] = "INSERT INTO recordings (path, file_size, file_mtime_ns, format_major, "
+			   "format_minor, loaded_at_wall_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_RECORDING_END] =
+		"UPDATE recordings SET hostname = ?2, kernel_release = ?3, boot_id = ?4, "
+		"attach_mode = ?5, audit_source = ?6, recorder_version = ?7, "
+		"recorder_options = ?8, wall_offset_ns = ?9, first_ns = ?10, last_ns = ?11, "
+		"first_wall_ns = ?12, last_wall_ns = ?13, events = ?14, lost = ?15, "
+		"clean_end = ?16 WHERE id = ?1",
+	[STMT_METADATA] = "INSERT OR REPLACE INTO metadata (recording_id, key, value) "
+			  "VALUES (?1, ?2, ?3)",
+	[STMT_CAP_NAME] = "INSERT OR REPLACE INTO cap_names (cap, name) VALUES (?1, ?2)",
+	[STMT_BINARY] = "INSERT INTO binaries (path, build_id) VALUES (?1, ?2)",
+	[STMT_PROCESS] = "INSERT INTO processes (recording_id, pid, start_ns, ppid, parent_id, "
+			 "binary_id, exe_path, cmdline, comm, uid, cgroup_id, cgroup_path, "
+			 "container_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[STMT_PROCESS_EXIT] = "UPDATE processes SET exited = 1, exit_status = ?2, exit_ns = ?3 "
+			      "WHERE id = ?1",
+	[STMT_PROCESS_PARENT] = "UPDATE processes SET parent_id = ?2 WHERE id = ?1",
+	[STMT_FRAME] = "INSERT INTO frames (kind, module, binary_id, symbol, symbol_offset, "
+		       "file_offset, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[STMT_FRAME_NAME] = "SELECT name FROM frames WHERE id = ?1",
+	[STMT_CALLSITE] = "INSERT INTO callsites (parent_id, frame_id, depth) VALUES (?1, ?2, ?3)",
+	[STMT_STACK] = "INSERT INTO stacks (kind, leaf_callsite_id, depth, text) "
+		       "VALUES (?1, ?2, ?3, ?4)",
+	[STMT_STACK_FRAME] = "INSERT INTO stack_frames (stack_id, position, frame_id) "
+			     "VALUES (?1, ?2, ?3)",
+	[STMT_EVENT] = "INSERT INTO events (recording_id, idx, time_ns, pid, tid, uid, cap, audit, "
+		       "audit_inferred, insetid, ret, final_ret, syscall_nr, cgroup_id, "
+		       "userns_inum, userns_level, process_id, comm, kernel_stack_id, "
+		       "user_stack_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+		       "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+	[STMT_LOSS] = "INSERT INTO losses (recording_id, time_ns, lost, events_before, "
+		      "file_offset) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_IMPORT_STATS] =
+		"INSERT INTO import_stats (recording_id, file_bytes, blocks_read, blocks_unknown, "
+		"blocks_skipped, bytes_skipped, truncated, truncated_at, events, lost, "
+		"unresolved_refs, end_events, end_lost) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+		"?9, ?10, ?11, ?12, ?13)",
+	[STMT_IMPORT_BLOCK] = "INSERT INTO import_blocks (recording_id, block_type, name, count) "
+			      "VALUES (?1, ?2, ?3, ?4)",
+	[STMT_IMPORT_DAMAGE] = "INSERT INTO import_damage (recording_id, file_offset, length, "
+			       "error, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* Events of one recording are one rowid range: no index needed to find them. */
+	[STMT_AGGREGATE] =
+		"INSERT INTO check_aggregate (recording_id, binary_id, exe_path, cap, audit, verdict, "
+		"syscall_nr, kernel_stack_id, user_stack_id, count, processes, first_ns, last_ns) "
+		"SELECT ?1, p.binary_id, coalesce(p.exe_path, '[' || coalesce(p.comm, e.comm, "
+		"'unknown') || ']'), e.cap, e.audit, "
+		"CASE WHEN e.ret = 0 THEN 'granted' ELSE 'denied' END, e.syscall_nr, "
+		"e.kernel_stack_id, e.user_stack_id, count(*), count(DISTINCT e.process_id), "
+		"min(e.time_ns), max(e.time_ns) "
+		"FROM events e LEFT JOIN processes p ON p.id = e.process_id "
+		"WHERE e.id BETWEEN ?2 AND ?3 "
+		"GROUP BY 2, 3, 4, 5, 6, 7, 8, 9",
+};
+
+/* Turns a failure code (SQLite result or negative errno) into one line. */
+static void describe(struct loader *l, int rc, const char *what, char *err, size_t err_size)
+{
+	if (rc == -ENOMEM)
+		snprintf(err, err_size, "%s: out of memory", what);
+	else if (rc < 0)
+		snprintf(err, err_size, "%s: %s", what, strerror(-rc));
+	else
+		snprintf(err, err_size, "%s: %s", what, sqlite3_errmsg(l->db));
+}
+
+static int exec(struct loader *l, const char *sql)
+{
+	return sqlite3_exec(l->db, sql, NULL, NULL, NULL);
+}
+
+int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t err_size)
+{
+	struct loader *l = calloc(1, sizeof(*l));
+	int rc;
+
+	*out = NULL;
+	if (!l) {
+		snprintf(err, err_size, "out of memory");
+		return -1;
+	}
+	l->db = db;
+	l->binaries = intern_map_new();
+	l->frames = intern_map_new();
+	l->callsites = intern_map_new();
+	l->stacks = intern_map_new();
+	if (!l->binaries || !l->frames || !l->callsites || !l->stacks) {
+		snprintf(err, err_size, "out of memory");
+		goto fail;
+	}
+	/*
+	 * A bulk load into a database nobody else holds: no rollback journal, no
+	 * fsync, a big page cache. A crash mid-load leaves a database to delete.
+	 */
+	if (fast && exec(l, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+			    "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536; "
+			    "PRAGMA temp_store = MEMORY")) {
+		describe(l, SQLITE_ERROR, "cannot set up the database", err, err_size);
+		goto fail;
+	}
+	if (exec(l, "BEGIN")) {
+		describe(l, SQLITE_ERROR, "cannot start a transaction", err, err_size);
+		goto fail;
+	}
+	l->in_transaction = true;
+	if (schema_ensure(db, err, err_size))
+		goto fail;
+	for (int i = 0; i < STMT_COUNT; i++) {
+		rc = sqlite3_prepare_v3(db, statement_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+					&l->stmt[i], NULL);
+		if (rc) {
+			describe(l, rc, "cannot prepare a statement", err, err_size);
+			goto fail;
+		}
+	}
+	rc = loader_read_existing(l);
+	if (rc) {
+		describe(l, rc, "cannot read the database", err, err_size);
+		goto fail;
+	}
+	*out = l;
+	return 0;
+fail:
+	loader_free(l);
+	return -1;
+}
+
+void loader_free(struct loader *l)
+{
+	if (!l)
+		return;
+	for (int i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(l->stmt[i]);
+	if (l->in_transaction)
+		exec(l, "ROLLBACK");
+	loader_reset_ids(l);
+	intern_map_free(l->binaries);
+	intern_map_free(l->frames);
+	intern_map_free(l->callsites);
+	intern_map_free(l->stacks);
+	free(l->orphans);
+	free(l->scratch);
+	free(l);
+}
+
+int loader_finish(struct loader *l, char *err, size_t err_size)
+{
+	if (l->failed) {
+		snprintf(err, err_size, "the load failed earlier");
+		return -1;
+	}
+	if (schema_create_indexes(l->db, err, err_size))
+		return -1;
+	/* Statements must be gone before COMMIT releases the exclusive lock cleanly. */
+	for (int i = 0; i < STMT_COUNT; i++) {
+		sqlite3_finalize(l->stmt[i]);
+		l->stmt[i] = NULL;
+	}
+	if (exec(l, "COMMIT")) {
+		describe(l, SQLITE_ERROR, "cannot commit", err, err_size);
+		return -1;
+	}
+	l->in_transaction = false;
+	/* Let the planner know the shapes of the tables the reports query. */
+	exec(l, "ANALYZE");
+	return 0;
+}
+
+static int64_t now_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int step_insert(sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : (rc == SQLITE_ROW ? SQLITE_ERROR : rc);
+}
+
+static int bind_text_or_null(sqlite3_stmt *stmt, int index, const char *s)
+{
+	return s ? sqlite3_bind_text(stmt, index, s, -1, SQLITE_STATIC) : sqlite3_bind_null(stmt, index);
+}
+
+/* Inserts one event. Its definitions are inserted first, if new. */
+static int load_event(struct loader *l, const struct crf_event *e)
+{
+	sqlite3_stmt *stmt = l->stmt[STMT_EVENT];
+	int64_t process_id, kernel_stack_id, user_stack_id;
+	int rc;
+
+	rc = loader_process(l, e->process, &process_id);
+	if (!rc)
+		rc = loader_stack(l, CRF_FRAME_KERNEL, e->kernel_stack, &kernel_stack_id);
+	if (!rc)
+		rc = loader_stack(l, CRF_FRAME_USER, e->user_stack, &user_stack_id);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, l->recording_id);
+	sqlite3_bind_int64(stmt, 2, (int64_t)e->index);
+	sqlite3_bind_int64(stmt, 3, (int64_t)e->time_ns);
+	sqlite3_bind_int64(stmt, 4, e->pid);
+	sqlite3_bind_int64(stmt, 5, e->tid);
+	sqlite3_bind_int64(stmt, 6, e->uid);
+	sqlite3_bind_int(stmt, 7, e->cap);
+	sqlite3_bind_int(stmt, 8, !!(e->flags & CRF_EV_AUDIT));
+	sqlite3_bind_int(stmt, 9, !!(e->flags & CRF_EV_AUDIT_INFERRED));
+	if (e->flags & CRF_EV_INSETID_KNOWN)
+		sqlite3_bind_int(stmt, 10, !!(e->flags & CRF_EV_INSETID));
+	else
+		sqlite3_bind_null(stmt, 10);
+	sqlite3_bind_int(stmt, 11, e->ret);
+	if (e->flags & CRF_EV_FINAL_KNOWN)
+		sqlite3_bind_int(stmt, 12, e->final_ret);
+	else
+		sqlite3_bind_null(stmt, 12);
+	sqlite3_bind_int(stmt, 13, e->syscall_nr);
+	sqlite3_bind_int64(stmt, 14, (int64_t)e->cgroup_id);
+	sqlite3_bind_int64(stmt, 15, e->userns_inum);
+	sqlite3_bind_int64(stmt, 16, e->userns_level);
+	if (process_id)
+		sqlite3_bind_int64(stmt, 17, process_id);
+	else
+		sqlite3_bind_null(stmt, 17);
+	bind_text_or_null(stmt, 18, e->comm);
+	if (kernel_stack_id)
+		sqlite3_bind_int64(stmt, 19, kernel_stack_id);
+	else
+		sqlite3_bind_null(stmt, 19);
+	if (user_stack_id)
+		sqlite3_bind_int64(stmt, 20, user_stack_id);
+	else
+		sqlite3_bind_null(stmt, 20);
+	return step_insert(stmt);
+}
+
+static int load_exit(struct loader *l, const struct crf_process *p)
+{
+	sqlite3_stmt *stmt = l->stmt[STMT_PROCESS_EXIT];
+	int64_t id;
+	int rc = loader_process(l, p, &id);
+
+	if (rc || !id)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int(stmt, 2, p->exit_status);
+	sqlite3_bind_int64(stmt, 3, (int64_t)p->exit_time_ns);
+	return step_insert(stmt);
+}
+
+static int load_loss(struct loader *l, const struct crf_loss *loss, uint64_t offset)
+{
+	sqlite3_stmt *stmt = l->stmt[STMT_LOSS];
+
+	sqlite3_bind_int64(stmt, 1, l->recording_id);
+	sqlite3_bind_int64(stmt, 2, (int64_t)loss->time_ns);
+	sqlite3_bind_int64(stmt, 3, (int64_t)loss->lost);
+	sqlite3_bind_int64(stmt, 4, (int64_t)loss->events_before);
+	sqlite3_bind_int64(stmt, 5, (int64_t)offset);
+	return step_insert(stmt);
+}
+
+/* Metadata keys (FORMAT.md registry) that get their own recordings column. */
+static const char *const recording_keys[] = {
+	"hostname", "kernel_release", "boot_id", "attach_mode", "audit_source",
+	"recorder_version", "recorder_options",
+};
+
+/* What the loader learnt while streaming, for the recordings row. */
+struct span {
+	bool any_event;
+	uint64_t first_ns;
+	uint64_t last_ns;
+	uint64_t events;
+	int64_t first_rowid;
+	int64_t last_rowid;
+};
+
+static void bind_wall(sqlite3_stmt *stmt, int index, const struct crf_reader *r, bool any,
+		      uint64_t boot_ns)
+{
+	uint64_t wall;
+
+	if (any && crf_reader_boot_to_realtime(r, boot_ns, &wall))
+		sqlite3_bind_int64(stmt, index, (int64_t)wall);
+	else
+		sqlite3_bind_null(stmt, index);
+}
+
+static int finish_recording(struct loader *l, const struct crf_reader *r, const struct span *span)
+{
+	const struct crf_recovery *rec = crf_reader_recovery(r);
+	sqlite3_stmt *stmt = l->stmt[STMT_RECORDING_END];
+	const char *key, *value;
+	uint64_t wall;
+	int rc = 0;
+
+	sqlite3_bind_int64(stmt, 1, l->recording_id);
+	for (size_t i = 0; i < sizeof(recording_keys) / sizeof(recording_keys[0]); i++)
+		bind_text_or_null(stmt, 2 + (int)i, crf_reader_metadata(r, recording_keys[i]));
+	if (crf_reader_boot_to_realtime(r, span->any_event ? span->first_ns : 0, &wall))
+		sqlite3_bind_int64(stmt, 9,
+				   (int64_t)(wall - (span->any_event ? span->first_ns : 0)));
+	if (span->any_event) {
+		sqlite3_bind_int64(stmt, 10, (int64_t)span->first_ns);
+		sqlite3_bind_int64(stmt, 11, (int64_t)span->last_ns);
+	}
+	bind_wall(stmt, 12, r, span->any_event, span->first_ns);
+	bind_wall(stmt, 13, r, span->any_event, span->last_ns);
+	sqlite3_bind_int64(stmt, 14, (int64_t)span->events);
+	sqlite3_bind_int64(stmt, 15, (int64_t)rec->lost);
+	sqlite3_bind_int(stmt, 16, rec->clean_end);
+	rc = step_insert(stmt);
+	sqlite3_clear_bindings(stmt);
+
+	stmt = l->stmt[STMT_METADATA];
+	for (size_t i = 0; !rc && crf_reader_metadata_at(r, i, &key, &value); i++) {
+		sqlite3_bind_int64(stmt, 1, l->recording_id);
+		bind_text_or_null(stmt, 2, key);
+		bind_text_or_null(stmt, 3, value);
+		rc = step_insert(stmt);
+	}
+	/* Newer kernels name capabilities this build's table does not know. */
+	stmt = l->stmt[STMT_CAP_NAME];
+	for (int32_t cap = 0; !rc && cap < 64; cap++) {
+		const char *name = crf_reader_cap_name(r, cap);
+
+		if (!name || !*name)
+			continue;
+		sqlite3_bind_int(stmt, 1, cap);
+		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+		rc = step_insert(stmt);
+	}
+
+	stmt = l->stmt[STMT_IMPORT_STATS];
+	if (!rc) {
+		sqlite3_bind_int64(stmt, 1, l->recording_id);
+		sqlite3_bind_int64(stmt, 2, (int64_t)rec->file_bytes);
+		sqlite3_bind_int64(stmt, 3, (int64_t)rec->blocks_read);
+		sqlite3_bind_int64(stmt, 4, (int64_t)rec->blocks_unknown);
+		sqlite3_bind_int64(stmt, 5, (int64_t)rec->blocks_skipped);
+		sqlite3_bind_int64(stmt, 6, (int64_t)rec->bytes_skipped);
+		sqlite3_bind_int(stmt, 7, rec->truncated);
+		if (rec->truncated)
+			sqlite3_bind_int64(stmt, 8, (int64_t)rec->truncated_at);
+		else
+			sqlite3_bind_null(stmt, 8);
+		sqlite3_bind_int64(stmt, 9, (int64_t)rec->events);
+		sqlite3_bind_int64(stmt, 10, (int64_t)rec->lost);
+		sqlite3_bind_int64(stmt, 11, (int64_t)rec->unresolved_refs);
+		if (rec->clean_end) {
+			sqlite3_bind_int64(stmt, 12, (int64_t)rec->end_events);
+			sqlite3_bind_int64(stmt, 13, (int64_t)rec->end_lost);
+		} else {
+			sqlite3_bind_null(stmt, 12);
+			sqlite3_bind_null(stmt, 13);
+		}
+		rc = step_insert(stmt);
+	}
+	stmt = l->stmt[STMT_IMPORT_BLOCK];
+	for (uint32_t type = 0; !rc && type < CRF_BLOCK_TYPE_SLOTS; type++) {
+		const char *name = crf_block_type_name(type);
+
+		if (!rec->blocks_by_type[type])
+			continue;
+		sqlite3_bind_int64(stmt, 1, l->recording_id);
+		sqlite3_bind_int(stmt, 2, (int)type);
+		sqlite3_bind_text(stmt, 3, name ? name : "unknown", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 4, (int64_t)rec->blocks_by_type[type]);
+		rc = step_insert(stmt);
+	}
+	stmt = l->stmt[STMT_IMPORT_DAMAGE];
+	for (uint32_t i = 0; !rc && i < rec->damage_count && i < 16; i++) {
+		const struct crf_damage *d = &rec->damage[i];
+
+		sqlite3_bind_int64(stmt, 1, l->recording_id);
+		sqlite3_bind_int64(stmt, 2, (int64_t)d->offset);
+		sqlite3_bind_int64(stmt, 3, (int64_t)d->length);
+		sqlite3_bind_text(stmt, 4, crf_strerror(d->code), -1, SQLITE_STATIC);
+		bind_text_or_null(stmt, 5, d->detail);
+		rc = step_insert(stmt);
+	}
+	if (!rc)
+		rc = loader_link_parents(l, r);
+	if (!rc && span->events) {
+		stmt = l->stmt[STMT_AGGREGATE];
+		sqlite3_bind_int64(stmt, 1, l->recording_id);
+		sqlite3_bind_int64(stmt, 2, span->first_rowid);
+		sqlite3_bind_int64(stmt, 3, span->last_rowid);
+		rc = step_insert(stmt);
+	}
+	return rc;
+}
+
+static int begin_recording(struct loader *l, const struct load_source *src,
+			   const struct crf_reader *r)
+{
+	sqlite3_stmt *stmt = l->stmt[STMT_RECORDING];
+	uint16_t major, minor;
+	int rc;
+
+	crf_reader_version(r, &major, &minor);
+	sqlite3_bind_text(stmt, 1, src->path, -1, SQLITE_STATIC);
+	if (src->file_size)
+		sqlite3_bind_int64(stmt, 2, (int64_t)src->file_size);
+	else
+		sqlite3_bind_null(stmt, 2);
+	if (src->file_mtime_ns)
+		sqlite3_bind_int64(stmt, 3, src->file_mtime_ns);
+	else
+		sqlite3_bind_null(stmt, 3);
+	sqlite3_bind_int(stmt, 4, major);
+	sqlite3_bind_int(stmt, 5, minor);
+	sqlite3_bind_int64(stmt, 6, now_wall_ns());
+	rc = step_insert(stmt);
+	sqlite3_clear_bindings(stmt);
+	if (!rc)
+		l->recording_id = sqlite3_last_insert_rowid(l->db);
+	return rc;
+}
+
+/* Reads every item of the recording into the tables. */
+static int stream(struct loader *l, struct crf_reader *r, const struct load_source *src,
+		  struct span *span, struct crf_error *cerr)
+{
+	struct crf_item item;
+	int64_t unused;
+	int rc, n;
+
+	while ((n = crf_reader_next(r, &item, cerr)) == 1) {
+		switch (item.kind) {
+		case CRF_ITEM_EVENT:
+			rc = load_event(l, item.event);
+			if (rc)
+				return rc;
+			if (!span->any_event) {
+				span->first_ns = item.event->time_ns;
+				span->first_rowid = sqlite3_last_insert_rowid(l->db);
+				span->any_event = true;
+			}
+			if (item.event->time_ns < span->first_ns)
+				span->first_ns = item.event->time_ns;
+			if (item.event->time_ns > span->last_ns)
+				span->last_ns = item.event->time_ns;
+			span->last_rowid = sqlite3_last_insert_rowid(l->db);
+			span->events++;
+			if (src->progress && (span->events & 0xffff) == 0)
+				src->progress(src->progress_ctx,
+					      crf_reader_recovery(r)->file_bytes);
+			break;
+		case CRF_ITEM_LOSS:
+			rc = load_loss(l, item.loss, item.offset);
+			if (rc)
+				return rc;
+			break;
+		case CRF_ITEM_PROCESS:
+			rc = loader_process(l, item.process, &unused);
+			if (rc)
+				return rc;
+			break;
+		case CRF_ITEM_PROCESS_EXIT:
+			rc = load_exit(l, item.process);
+			if (rc)
+				return rc;
+			break;
+		default: /* metadata, clock, capnames: read at the end from the reader */
+			break;
+		}
+	}
+	return n < 0 ? 1000 + (-n) : 0; /* 1000 + crf status: told apart from SQLite codes */
+}
+
+int loader_add(struct loader *l, const struct load_source *src, struct load_result *result,
+	       char *err, size_t err_size)
+{
+	struct crf_reader *r = NULL;
+	struct crf_error cerr = { 0 };
+	struct span span = { 0 };
+	int rc, ret = -1;
+
+	memset(result, 0, sizeof(*result));
+	if (l->failed) {
+		snprintf(err, err_size, "%s: the load failed earlier", src->path);
+		return -1;
+	}
+	rc = crf_reader_open(&r, src->fd, &cerr);
+	if (rc) {
+		if (rc == CRF_ERR_NOT_RECORDING)
+			snprintf(err, err_size, "%s: not a caprec recording", src->path);
+		else if (rc == CRF_ERR_IO)
+			snprintf(err, err_size, "%s: %s", src->path, strerror(cerr.sys_errno));
+		else
+			snprintf(err, err_size, "%s: %s at byte %llu%s%s", src->path,
+				 crf_strerror(rc), (unsigned long long)cerr.offset,
+				 cerr.detail ? ": " : "", cerr.detail ? cerr.detail : "");
+		goto cleanup;
+	}
+	loader_reset_ids(l);
+	rc = begin_recording(l, src, r);
+	if (rc) {
+		describe(l, rc, src->path, err, err_size);
+		goto cleanup;
+	}
+	rc = stream(l, r, src, &span, &cerr);
+	if (rc > 1000) {
+		int status = -(rc - 1000);
+
+		if (status == CRF_ERR_IO)
+			snprintf(err, err_size, "%s: %s at byte %llu", src->path,
+				 strerror(cerr.sys_errno), (unsigned long long)cerr.offset);
+		else
+			snprintf(err, err_size, "%s: %s at byte %llu", src->path,
+				 crf_strerror(status), (unsigned long long)cerr.offset);
+		goto cleanup;
+	}
+	if (!rc)
+		rc = finish_recording(l, r, &span);
+	if (rc) {
+		describe(l, rc, src->path, err, err_size);
+		goto cleanup;
+	}
+	if (src->progress)
+		src->progress(src->progress_ctx, crf_reader_recovery(r)->file_bytes);
+	result->recording_id = l->recording_id;
+	result->events = span.events;
+	result->recovery = *crf_reader_recovery(r);
+	ret = 0;
+cleanup:
+	if (ret)
+		l->failed = true;
+	crf_reader_free(r);
+	return ret;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * load_internal.h - the loader's state, shared by load.c (the recording and
+ * its events) and load_defs.c (binaries, frames, stacks, processes).
+ */
+#ifndef CAPANALYZE_LOAD_INTERNAL_H
+#define CAPANALYZE_LOAD_INTERNAL_H
+
+#include "intern.h"
+#include "load.h"
+
+/* Maps a recording's own ids (1..N, dense) to database ids; 0 = not mapped yet. */
+struct id_map {
+	int64_t *ids;
+	size_t capacity;
+};
+
+enum loader_stmt {
+	STMT_RECORDING,
+	STMT_RECORDING_END,
+	STMT_METADATA,
+	STMT_CAP_NAME,
+	STMT_BINARY,
+	STMT_PROCESS,
+	STMT_PROCESS_EXIT,
+	STMT_PROCESS_PARENT,
+	STMT_FRAME,
+	STMT_FRAME_NAME,
+	STMT_CALLSITE,
+	STMT_STACK,
+	STMT_STACK_FRAME,
+	STMT_EVENT,
+	STMT_LOSS,
+	STMT_IMPORT_STATS,
+	STMT_IMPORT_BLOCK,
+	STMT_IMPORT_DAMAGE,
+	STMT_AGGREGATE,
+	STMT_COUNT
+};
+
+struct loader {
+	sqlite3 *db;
+	bool in_transaction;
+	bool failed;
+	sqlite3_stmt *stmt[STMT_COUNT];
+
+	/* Across recordings: stable key -> database id. */
+	struct intern_map *binaries;
+	struct intern_map *frames;
+	struct intern_map *callsites;
+	struct intern_map *stacks;
+
+	/* Per recording: file id -> database id. */
+	int64_t recording_id;
+	struct id_map binary_ids;
+	struct id_map frame_ids;
+	struct id_map kernel_stack_ids;
+	struct id_map user_stack_ids;
+	struct id_map process_ids;
+
+	/* Processes whose parent was not defined yet when they were (file ids). */
+	uint32_t *orphans;
+	size_t orphan_count;
+	size_t orphan_cap;
+
+	/* Scratch for building keys and stack texts. */
+	char *scratch;
+	size_t scratch_cap;
+};
+
+/* Clears the per-recording maps (ids restart at 1 in every file). */
+void loader_reset_ids(struct loader *l);
+void id_map_free(struct id_map *m);
+
+/* Reads back the keys of a database loaded before. Returns 0 or a SQLite code. */
+int loader_read_existing(struct loader *l);
+
+/*
+ * Database id of a definition the reader resolved, inserting it the first
+ * time. Return 0 and *id (0 when the definition is NULL), or a SQLite /
+ * negative errno code.
+ */
+int loader_binary(struct loader *l, const struct crf_binary *b, int64_t *id);
+int loader_process(struct loader *l, const struct crf_process *p, int64_t *id);
+int loader_stack(struct loader *l, enum crf_frame_kind kind, const struct crf_stack *s,
+		 int64_t *id);
+
+/* Fills in processes.parent_id for parents defined after their children. */
+int loader_link_parents(struct loader *l, const struct crf_reader *r);
+
+#endif /* CAPANALYZE_LOAD_INTERNAL_H */

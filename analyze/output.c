@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * output.c - table, JSON and CSV writer for report rows (see output.h).
+ *
+ * Cells arrive as typed values; each is rendered to text at once (numbers in
+ * a stable form, text escaped for the format), so the table format only
+ * buffers strings, and JSON/CSV write straight through.
+ */
+#include "output.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cell {
+	char *text;   /* rendered, owned */
+	bool numeric; /* right-aligned in a table */
+};
+
+struct output {
+	FILE *out;
+	enum output_format format;
+	int columns;      /* 0 until output_columns() */
+	char **names;
+	int cell;         /* index of the next cell in the current row */
+	struct cell *row; /* table: the current row; json/csv: unused */
+	bool any_row;     /* json: a row was written (comma before the next) */
+	bool failed;      /* a write failed: everything after is pointless */
+	/* table: every row, kept until output_finish() sizes the columns */
+	struct cell **rows;
+	size_t row_count;
+	size_t row_capacity;
+};
+
+int output_parse_format(const char *name, enum output_format *format)
+{
+	if (!name)
+		return -EINVAL;
+	if (!strcmp(name, "table"))
+		*format = OUTPUT_TABLE;
+	else if (!strcmp(name, "json"))
+		*format = OUTPUT_JSON;
+	else if (!strcmp(name, "csv"))
+		*format = OUTPUT_CSV;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+struct output *output_new(FILE *out, enum output_format format)
+{
+	struct output *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->out = out;
+	o->format = format;
+	return o;
+}
+
+static void free_row(struct cell *row, int columns)
+{
+	if (!row)
+		return;
+	for (int i = 0; i < columns; i++)
+		free(row[i].text);
+	free(row);
+}
+
+void output_free(struct output *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->row_count; i++)
+		free_row(o->rows[i], o->columns);
+	free(o->rows);
+	free_row(o->row, o->columns);
+	for (int i = 0; i < o->columns; i++)
+		free(o->names[i]);
+	free(o->names);
+	free(o);
+}
+
+/* Growable string used while rendering one cell. */
+struct text {
+	char *data;
+	size_t len;
+	size_t cap;
+	bool nomem;
+};
+
+static void text_add(struct text *t, const char *s, size_t n)
+{
+	if (t->nomem)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 32;
+		char *data;
+
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		data = realloc(t->data, cap);
+		if (!data) {
+			t->nomem = true;
+			return;
+		}
+		t->data = data;
+		t->cap = cap;
+	}
+	memcpy(t->data + t->len, s, n);
+	t->len += n;
+	t->data[t->len] = '\0';
+}
+
+static void text_addc(struct text *t, char c)
+{
+	text_add(t, &c, 1);
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if s does not start one. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values beyond Unicode are not text. */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * JSON string body: quotes, backslashes and control characters escaped;
+ * bytes that are not UTF-8 (recordings are untrusted) become U+FFFD.
+ */
+static void render_json_string(struct text *t, const char *value)
+{
+	const unsigned char *s = (const unsigned char *)value;
+
+	text_addc(t, '"');
+	while (*s) {
+		size_t n = utf8_sequence(s);
+		char esc[8];
+
+		if (n == 0) {
+			text_add(t, "\\ufffd", 6);
+			s++;
+			continue;
+		}
+		if (*s == '"' || *s == '\\') {
+			text_addc(t, '\\');
+			text_addc(t, (char)*s);
+		} else if (*s == '\n') {
+			text_add(t, "\\n", 2);
+		} else if (*s == '\t') {
+			text_add(t, "\\t", 2);
+		} else if (*s == '\r') {
+			text_add(t, "\\r", 2);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\u%04x", *s);
+			text_add(t, esc, 6);
+		} else {
+			text_add(t, (const char *)s, n);
+		}
+		s += n;
+	}
+	text_addc(t, '"');
+}
+
+/* CSV field: quoted (quotes doubled) when it holds a comma, quote or line break. */
+static void render_csv_string(struct text *t, const char *value)
+{
+	if (!strpbrk(value, ",\"\r\n")) {
+		text_add(t, value, strlen(value));
+		return;
+	}
+	text_addc(t, '"');
+	for (const char *s = value; *s; s++) {
+		if (*s == '"')
+			text_addc(t, '"');
+		text_addc(t, *s);
+	}
+	text_addc(t, '"');
+}
+
+/* Table cell: control characters would break the alignment or drive the terminal. */
+static void render_table_string(struct text *t, const char *value)
+{
+	for (const unsigned char *s = (const unsigned char *)value; *s; s++) {
+		if (*s < 0x20 || *s == 0x7f)
+			text_addc(t, '?');
+		else
+			text_addc(t, (char)*s);
+	}
+}
+
+static int write_all(struct output *o, const char *s, size_t n)
+{
+	if (o->failed)
+		return -EIO;
+	if (n && fwrite(s, 1, n, o->out) != n) {
+		o->failed = true;
+		return -EIO;
+	}
+	return 0;
+}
+
+static int write_str(struct output *o, const char *s)
+{
+	return write_all(o, s, strlen(s));
+}
+
+int output_columns(struct output *o, int count, const char *const *names)
+{
+	struct text line = { 0 };
+	int err = 0;
+
+	if (o->columns || count <= 0)
+		return -EINVAL;
+	o->names = calloc((size_t)count, sizeof(*o->names));
+	if (!o->names)
+		return -ENOMEM;
+	o->columns = count;
+	for (int i = 0; i < count; i++) {
+		o->names[i] = strdup(names[i] ? names[i] : "");
+		if (!o->names[i])
+			return -ENOMEM;
+	}
+	switch (o->format) {
+	case OUTPUT_TABLE:
+		break;
+	case OUTPUT_JSON:
+		err = write_str(o, "[");
+		break;
+	case OUTPUT_CSV:
+		for (int i = 0; i < count; i++) {
+			if (i)
+				text_addc(&line, ',');
+			render_csv_string(&line, o->names[i]);
+		}
+		text_add(&line, "\r\n", 2);
+		err = line.nomem ? -ENOMEM : write_all(o, line.data, line.len);
+		break;
+	}
+	free(line.data);
+	return err;
+}
+
+int output_columns_stmt(struct output *o, sqlite3_stmt *stmt)
+{
+	int count = sqlite3_column_count(stmt);
+	const char **names;
+	int err;
+
+	if (count <= 0)
+		return -EINVAL;
+	names = calloc((size_t)count, sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	for (int i = 0; i < count; i++)
+		names[i] = sqlite3_column_name(stmt, i);
+	err = output_columns(o, count, names);
+	free(names);
+	return err;
+}
+
+/* Adds one rendered cell (ownership of text moves to the output). */
+static int add_cell(struct output *o, char *text, bool numeric)
+{
+	struct text line = { 0 };
+	int err = 0;
+
+	if (!text)
+		return -ENOMEM;
+	if (!o->columns || o->cell >= o->columns) {
+		free(text);
+		return -EINVAL;
+	}
+	if (o->format == OUTPUT_TABLE) {
+		if (!o->row) {
+			o->row = calloc((size_t)o->columns, sizeof(*o->row));
+			if (!o->row) {
+				free(text);
+				return -ENOMEM;
+			}
+		}
+		o->row[o->cell].text = text;
+		o->row[o->cell].numeric = numeric;
+		o->cell++;
+		return 0;
+	}
+	if (o->format == OUTPUT_JSON) {
+		if (o->cell == 0)
+			text_add(&line, o->any_row ? ",\n{" : "\n{", o->any_row ? 3 : 2);
+		else
+			text_addc(&line, ',');
+		render_json_string(&line, o->names[o->cell]);
+		text_addc(&line, ':');
+	} else if (o->cell) {
+		text_addc(&line, ',');
+	}
+	text_add(&line, text, strlen(text));
+	free(text);
+	err = line.nomem ? -ENOMEM : write_all(o, line.data, line.len);
+	free(line.data);
+	o->cell++;
+	return err;
+}
+
+static char *format_number(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *format_number(const char *fmt, ...)
+{
+	char buf[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return strdup(buf);
+}
+
+int output_int(struct output *o, int64_t value)
+{
+	return add_cell(o, format_number("%" PRId64, value), true);
+}
+
+int output_double(struct output *o, double value)
+{
+	if (!isfinite(value))
+		return output_null(o);
+	return add_cell(o, format_number("%.15g", value), true);
+}
+
+int output_null(struct output *o)
+{
+	/* table: empty, like sqlite3's column mode; csv: an empty field */
+	return add_cell(o, strdup(o->format == OUTPUT_JSON ? "null" : ""), false);
+}
+
+int output_text(struct output *o, const char *value)
+{
+	struct text t = { 0 };
+
+	if (!value)
+		return output_null(o);
+	switch (o->format) {
+	case OUTPUT_TABLE:
+		render_table_string(&t, value);
+		break;
+	case OUTPUT_JSON:
+		render_json_string(&t, value);
+		break;
+	case OUTPUT_CSV:
+		render_csv_string(&t, value);
+		break;
+	}
+	if (t.nomem) {
+		free(t.data);
+		return -ENOMEM;
+	}
+	if (!t.data)
+		return add_cell(o, strdup(""), false);
+	return add_cell(o, t.data, false);
+}
+
+int output_end_row(struct output *o)
+{
+	int err = 0;
+
+	if (!o->columns || o->cell != o->columns)
+		return -EINVAL;
+	o->cell = 0;
+	switch (o->format) {
+	case OUTPUT_TABLE:
+		if (o->row_count == o->row_capacity) {
+			size_t cap = o->row_capacity ? o->row_capacity * 2 : 64;
+			struct cell **rows = realloc(o->rows, cap * sizeof(*rows));
+
+			if (!rows)
+				return -ENOMEM;
+			o->rows = rows;
+			o->row_capacity = cap;
+		}
+		o->rows[o->row_count++] = o->row;
+		o->row = NULL;
+		break;
+	case OUTPUT_JSON:
+		err = write_str(o, "}");
+		o->any_row = true;
+		break;
+	case OUTPUT_CSV:
+		err = write_str(o, "\r\n");
+		break;
+	}
+	return err;
+}
+
+int output_row_stmt(struct output *o, sqlite3_stmt *stmt)
+{
+	int count = sqlite3_column_count(stmt);
+	int err = 0;
+
+	for (int i = 0; i < count && !err; i++) {
+		switch (sqlite3_column_type(stmt, i)) {
+		case SQLITE_INTEGER:
+			err = output_int(o, sqlite3_column_int64(stmt, i));
+			break;
+		case SQLITE_FLOAT:
+			err = output_double(o, sqlite3_column_double(stmt, i));
+			break;
+		case SQLITE_NULL:
+			err = output_null(o);
+			break;
+		default: /* text, and blobs shown as their bytes */
+			err = output_text(o, (const char *)sqlite3_column_text(stmt, i));
+			break;
+		}
+	}
+	return err ? err : output_end_row(o);
+}
+
+int output_query(struct output *o, sqlite3_stmt *stmt)
+{
+	int err = output_columns_stmt(o, stmt);
+	int rc;
+
+	while (!err && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		err = output_row_stmt(o, stmt);
+	if (err)
+		return err;
+	if (rc != SQLITE_DONE)
+		return -EPROTO;
+	return output_finish(o);
+}
+
+/* Display width of a UTF-8 string: one column per code point (good enough for names). */
+static size_t display_width(const char *s)
+{
+	size_t width = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			width++;
+	return width;
+}
+
+static int write_padded(struct output *o, const char *s, size_t width, bool right, bool last)
+{
+	size_t have = display_width(s);
+	int err = 0;
+
+	if (right)
+		for (size_t i = have; i < width && !err; i++)
+			err = write_all(o, " ", 1);
+	if (!err)
+		err = write_str(o, s);
+	if (!right && !last)
+		for (size_t i = have; i < width && !err; i++)
+			err = write_all(o, " ", 1);
+	return err;
+}
+
+static int finish_table(struct output *o)
+{
+	size_t *width = calloc((size_t)o->columns, sizeof(*width));
+	int err = 0;
+
+	if (!width)
+		return -ENOMEM;
+	for (int c = 0; c < o->columns; c++) {
+		width[c] = display_width(o->names[c]);
+		for (size_t r = 0; r < o->row_count; r++) {
+			size_t w = display_width(o->rows[r][c].text);
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	/* Header, then a rule under each column, then the rows; two spaces between. */
+	for (int c = 0; c < o->columns && !err; c++) {
+		if (c)
+			err = write_all(o, "  ", 2);
+		if (!err)
+			err = write_padded(o, o->names[c], width[c], false, c == o->columns - 1);
+	}
+	if (!err)
+		err = write_all(o, "\n", 1);
+	for (int c = 0; c < o->columns && !err; c++) {
+		if (c)
+			err = write_all(o, "  ", 2);
+		for (size_t i = 0; i < width[c] && !err; i++)
+			err = write_all(o, "-", 1);
+	}
+	if (!err)
+		err = write_all(o, "\n", 1);
+	for (size_t r = 0; r < o->row_count && !err; r++) {
+		for (int c = 0; c < o->columns && !err; c++) {
+			if (c)
+				err = write_all(o, "  ", 2);
+			if (!err)
+				err = write_padded(o, o->rows[r][c].text, width[c],
+						   o->rows[r][c].numeric, c == o->columns - 1);
+		}
+		if (!err)
+			err = write_all(o, "\n", 1);
+	}
+	free(width);
+	return err;
+}
+
+int output_finish(struct output *o)
+{
+	int err = 0;
+
+	if (!o->columns || o->cell)
+		return -EINVAL;
+	switch (o->format) {
+	case OUTPUT_TABLE:
+		err = finish_table(o);
+		break;
+	case OUTPUT_JSON:
+		err = write_str(o, o->any_row ? "\n]\n" : "]\n");
+		break;
+	case OUTPUT_CSV:
+		break;
+	}
+	if (!err && fflush(o->out) != 0) {
+		o->failed = true;
+		err = -EIO;
+	}
+	return err;
+}
