@@ -175,7 +175,7 @@ def load_recording(capanalyze, recording, database):
     """Loads one recording into a fresh database with capanalyze; returns an error or None."""
     if os.path.exists(database):
         os.unlink(database)
-    run = subprocess.run([capanalyze, "load", "-o", database, recording],
+    run = subprocess.run([capanalyze, "load", "-q", "-d", database, recording],
                          capture_output=True, text=True, timeout=120)
     if run.returncode != 0:
         return "capanalyze load exited %d: %s" % (run.returncode, run.stderr.strip()[-300:])
@@ -275,9 +275,19 @@ def check_kernel_facts(result, results, guest):
                    "tracepoint %s" % facts.get("tracepoint"))
 
 
-def check_results(results, modes, capanalyze, guest):
+def check_bpf_object(result, results, mode):
+    """bpf-load-check's verdict: the mode's programs loaded, attached and delivered events."""
+    rc = read(os.path.join(results, mode + ".bpfcheck.rc")).strip()
+    out = read(os.path.join(results, mode + ".bpfcheck")).strip()
+    result.add(mode, "bpf-load-attach-events", rc == "0",
+               out.splitlines()[-1] if out else "no output (rc %s)" % rc)
+
+
+def check_results(results, modes, capanalyze, guest, bpf_modes=()):
     result = Result()
     check_kernel_facts(result, results, guest)
+    for mode in bpf_modes:
+        check_bpf_object(result, results, mode)
     if modes:
         check_probe(result, results)
     for mode in modes:

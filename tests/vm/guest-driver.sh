@@ -7,6 +7,9 @@
 # env:   CAPREC_MODES     comma-separated attach modes to run (default kprobe,fentry,auto)
 #        CAPREC_BIN       caprec to run (default /vm/caprec)
 #        CAPREC_WORKLOAD  vm-workload to run (default /vm/vm-workload)
+#        CAPREC_BPF_MODES modes for bpf-load-check (default: none)
+#        CAPREC_BPF_CHECK, CAPREC_BPF_OBJECT  bpf-load-check and caprec.bpf.o
+#                         (default /vm/bpf-load-check, /vm/caprec.bpf.o)
 #        CAPREC_SHIP=1    print RESULTS as a base64 tar.gz between marker lines at the end
 #                         (how a guest hands its results to the host over the serial console)
 results=$1
@@ -35,6 +38,13 @@ mkdir -p "$results"
 	fi
 	echo "lockdown $(cat /sys/kernel/security/lockdown 2>/dev/null)"
 } >"$results/kernel-facts"
+
+# The BPF object alone, one mode at a time: the verifier's and the attach's verdict.
+for mode in $(echo "${CAPREC_BPF_MODES:-}" | tr ',' ' '); do
+	"${CAPREC_BPF_CHECK:-/vm/bpf-load-check}" "${CAPREC_BPF_OBJECT:-/vm/caprec.bpf.o}" "$mode" \
+		>"$results/$mode.bpfcheck" 2>&1
+	echo $? >"$results/$mode.bpfcheck.rc"
+done
 
 if [ -n "$modes" ]; then
 	"$caprec" --probe >"$results/probe.out" 2>&1

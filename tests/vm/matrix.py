@@ -32,6 +32,15 @@ import checks  # noqa: E402
 
 MARK = "@@CAPREC-VM"
 SKIP = 77
+# Modes bpf-load-check tries: the guests lack the tracepoint, the host has nothing else.
+GUEST_BPF_MODES = ["kprobe", "fentry"]
+HOST_BPF_MODES = ["tracepoint"]
+
+
+class BpfObject:
+    def __init__(self, object_path, check):
+        self.object = object_path
+        self.check = check
 
 
 def log(message):
@@ -57,7 +66,7 @@ def copy_into(root, source, target=None):
     shutil.copy2(source, target)
 
 
-def build_initramfs(work, caprec, workload):
+def build_initramfs(work, caprec, workload, bpf):
     """Packs the guest's root file system; returns the path of the gzip'd newc cpio."""
     root = os.path.join(work, "root")
     for d in ("bin", "sbin", "etc", "proc", "sys", "dev", "tmp", "vm", "usr/bin"):
@@ -68,6 +77,10 @@ def build_initramfs(work, caprec, workload):
         copy_into(root, os.path.join(HERE, script), "/vm/" + script)
     copy_into(root, workload, "/vm/vm-workload")
     binaries = [workload]
+    if bpf:
+        copy_into(root, bpf.object, "/vm/caprec.bpf.o")
+        copy_into(root, bpf.check, "/vm/bpf-load-check")
+        binaries.append(bpf.check)
     if caprec:
         copy_into(root, caprec, "/vm/caprec")
         binaries.append(caprec)
@@ -102,10 +115,12 @@ def fetch_kernel(series):
     return run.stdout.strip(), None
 
 
-def boot(vmlinuz, initramfs, modes, serial_log, timeout):
+def boot(vmlinuz, initramfs, modes, bpf_modes, serial_log, timeout):
     """Boots one guest; returns (results tar bytes or None, booted kernel release, error)."""
     append = "console=ttyS0 panic=-1 loglevel=4 CAPREC_SHIP=1 CAPREC_MODES=%s" % (
         ",".join(modes) or "none")
+    if bpf_modes:
+        append += " CAPREC_BPF_MODES=" + ",".join(bpf_modes)
     command = ["timeout", "--kill-after=5", str(timeout), "qemu-system-x86_64",
                "-accel", "tcg", "-cpu", "max", "-smp", "2", "-m", "1G", "-nographic",
                "-no-reboot", "-nodefaults", "-serial", "stdio",
@@ -154,7 +169,7 @@ def unpack(data, directory):
                 tar.extract(member, directory)
 
 
-def run_guest(series, work, caprec, capanalyze, workload, modes, timeout):
+def run_guest(series, work, caprec, capanalyze, workload, modes, timeout, bpf):
     """Rows (kernel, mode, test, status, detail) of one guest kernel."""
     name = "linux-" + series
     vmlinuz, reason = fetch_kernel(series)
@@ -162,9 +177,10 @@ def run_guest(series, work, caprec, capanalyze, workload, modes, timeout):
         return [(name, "-", "boot", "SKIP", reason)], reason
     guest_work = os.path.join(work, series)
     os.makedirs(guest_work)
-    initramfs = build_initramfs(guest_work, caprec, workload)
+    initramfs = build_initramfs(guest_work, caprec, workload, bpf)
+    bpf_modes = GUEST_BPF_MODES if bpf else []
     started = time.monotonic()
-    data, release, error = boot(vmlinuz, initramfs, modes if caprec else [],
+    data, release, error = boot(vmlinuz, initramfs, modes if caprec else [], bpf_modes,
                                 os.path.join(guest_work, "serial.log"), timeout)
     seconds = time.monotonic() - started
     name = release or name
@@ -174,23 +190,26 @@ def run_guest(series, work, caprec, capanalyze, workload, modes, timeout):
     results = os.path.join(guest_work, "results")
     unpack(data, results)
     for mode, test, status, detail in checks.check_results(results, modes if caprec else [],
-                                                           capanalyze, guest=True):
+                                                           capanalyze, True, bpf_modes):
         rows.append((name, mode, test, status, detail))
     return rows, None
 
 
-def run_host(work, caprec, capanalyze, workload):
+def run_host(work, caprec, capanalyze, workload, bpf):
     name = "host-" + os.uname().release
     if os.geteuid() != 0:
         return [(name, "-", "host", "SKIP", "not root: BPF needs it")]
     results = os.path.join(work, "host")
-    modes = ["tracepoint", "auto"]
-    env = dict(os.environ, CAPREC_MODES=",".join(modes), CAPREC_BIN=caprec,
-               CAPREC_WORKLOAD=workload, TMPDIR=work)
+    modes = ["tracepoint", "auto"] if caprec else []
+    bpf_modes = HOST_BPF_MODES if bpf else []
+    env = dict(os.environ, CAPREC_MODES=",".join(modes) or "none", CAPREC_BIN=caprec or "",
+               CAPREC_WORKLOAD=workload, TMPDIR=work, CAPREC_BPF_MODES=",".join(bpf_modes))
+    if bpf:
+        env.update(CAPREC_BPF_OBJECT=bpf.object, CAPREC_BPF_CHECK=bpf.check)
     subprocess.run(["/bin/sh", os.path.join(HERE, "guest-driver.sh"), results], env=env,
                    stdin=subprocess.DEVNULL)
     return [(name, mode, test, status, detail) for mode, test, status, detail in
-            checks.check_results(results, modes, capanalyze, guest=False)]
+            checks.check_results(results, modes, capanalyze, False, bpf_modes)]
 
 
 def print_table(rows):
@@ -223,6 +242,8 @@ def main():
     parser.add_argument("--modes", default=os.environ.get("CAPREC_VM_MODES",
                                                           "kprobe,fentry,auto"))
     parser.add_argument("--no-host", action="store_true")
+    parser.add_argument("--bpf-object", help="caprec.bpf.o, for bpf-load-check")
+    parser.add_argument("--bpf-load-check", help="the static bpf-load-check program")
     args = parser.parse_args()
 
     caprec = find_program(args.build_root, "CAPREC_VM_CAPREC", "record/caprec")
@@ -233,6 +254,9 @@ def main():
         log("SKIP: %s not installed (scripts/install-deps.sh installs them)" % " ".join(missing))
         return SKIP
     modes = [m for m in args.modes.split(",") if m]
+    bpf = None
+    if args.bpf_object and args.bpf_load_check:
+        bpf = BpfObject(args.bpf_object, args.bpf_load_check)
     timeout = int(os.environ.get("CAPREC_VM_TIMEOUT", "300"))
     work = tempfile.mkdtemp(prefix="caprec-vm.")
     rows = []
@@ -244,13 +268,13 @@ def main():
         for series in [k for k in args.kernels.split(",") if k]:
             log("== kernel %s" % series)
             guest_rows, reason = run_guest(series, work, caprec, capanalyze, args.workload,
-                                           modes, timeout)
+                                           modes, timeout, bpf)
             rows += guest_rows
             if reason:
                 skip_reasons.append("no %s kernel: %s" % (series, reason))
-        if not args.no_host and caprec:
+        if not args.no_host and (caprec or bpf):
             log("== host")
-            rows += run_host(work, caprec, capanalyze, args.workload)
+            rows += run_host(work, caprec, capanalyze, args.workload, bpf)
         print_table(rows)
     finally:
         if os.environ.get("CAPREC_VM_KEEP") == "1":
