@@ -156,6 +156,23 @@ static int parse_line(struct kallsyms *ks, char *line, bool *nonzero)
 	return 1;
 }
 
+/* Growth by doubling leaves up to half unused: give it back once loading is done. */
+static void shrink_to_fit(struct kallsyms *ks)
+{
+	void *p;
+
+	p = realloc(ks->entries, ks->count * sizeof(*ks->entries));
+	if (p) {
+		ks->entries = p;
+		ks->capacity = ks->count;
+	}
+	p = realloc(ks->arena, ks->arena_len);
+	if (p) {
+		ks->arena = p;
+		ks->arena_cap = ks->arena_len;
+	}
+}
+
 /* Address, then global before local, then file order: the first of a run is the preferred alias. */
 static int entry_cmp(const void *a, const void *b)
 {
@@ -184,6 +201,8 @@ int kallsyms_load(struct kallsyms **out, const char *path)
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
+	/* Each read of /proc/kallsyms walks the kernel's table: few large reads are cheaper. */
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	ks = calloc(1, sizeof(*ks));
 	if (!ks) {
 		err = -ENOMEM;
@@ -213,6 +232,7 @@ int kallsyms_load(struct kallsyms **out, const char *path)
 		goto cleanup;
 	}
 	qsort(ks->entries, ks->count, sizeof(*ks->entries), entry_cmp);
+	shrink_to_fit(ks);
 	*out = ks;
 	ks = NULL;
 	err = 0;

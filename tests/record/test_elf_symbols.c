@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_elf_symbols.c - resolves this test's own functions and libc's getpid
+ * from file offsets, and checks the build-id against an independent parse.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf_symbols.h"
+#include "proc_maps.h"
+#include "tmpfile.h"
+
+static __attribute__((noinline)) int static_function_to_find(int x)
+{
+	return x * 7 + 3;
+}
+
+/* The mapping of addr in this process; the caller frees *maps. */
+static const struct proc_mapping *self_mapping(uint64_t addr, struct proc_maps **maps)
+{
+	const struct proc_mapping *m;
+
+	assert_int_equal(proc_maps_read(maps, (uint32_t)getpid()), 0);
+	m = proc_maps_find(*maps, addr);
+	assert_non_null(m);
+	return m;
+}
+
+static void test_own_static_function(void **state)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)&static_function_to_find;
+	const struct proc_mapping *m;
+	struct elf_binary *bin;
+	struct proc_maps *maps;
+	const char *symbol;
+	uint64_t offset;
+
+	(void)state;
+	assert_int_equal(static_function_to_find(1), 10);
+	m = self_mapping(addr, &maps);
+	assert_int_equal(elf_binary_open(&bin, "/proc/self/exe"), 0);
+	assert_true(elf_binary_symbol_count(bin) > 10);
+
+	assert_int_equal(elf_binary_resolve(bin, proc_mapping_file_offset(m, addr), &symbol,
+					    &offset), 0);
+	assert_string_equal(symbol, "static_function_to_find");
+	assert_int_equal(offset, 0);
+	/* A few bytes in: same function, that many bytes from its start. */
+	assert_int_equal(elf_binary_resolve(bin, proc_mapping_file_offset(m, addr + 2), &symbol,
+					    &offset), 0);
+	assert_string_equal(symbol, "static_function_to_find");
+	assert_int_equal(offset, 2);
+	/* main is global: found through .symtab as well. */
+	addr = (uint64_t)(uintptr_t)dlsym(RTLD_DEFAULT, "main");
+	if (addr && proc_maps_find(maps, addr)) {
+		assert_int_equal(elf_binary_resolve(bin, proc_mapping_file_offset(
+			proc_maps_find(maps, addr), addr), &symbol, &offset), 0);
+		assert_string_equal(symbol, "main");
+	}
+	/* Beyond every PT_LOAD segment. */
+	assert_int_equal(elf_binary_resolve(bin, 1ull << 40, &symbol, &offset), -ENOENT);
+	elf_binary_free(bin);
+	elf_binary_free(NULL);
+	proc_maps_free(maps);
+}
+
+/* Reads the NT_GNU_BUILD_ID note through the program headers with <elf.h> only. */
+static size_t independent_build_id(const char *path, uint8_t *out, size_t out_size)
+{
+	size_t found = 0, i, len;
+	const Elf64_Ehdr *eh;
+	unsigned char *buf;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	len = (size_t)st.st_size;
+	buf = malloc(len);
+	assert_non_null(buf);
+	assert_int_equal(pread(fd, buf, len, 0), (ssize_t)len);
+	close(fd);
+	eh = (const Elf64_Ehdr *)buf;
+	assert_memory_equal(eh->e_ident, ELFMAG, SELFMAG);
+	assert_int_equal(eh->e_ident[EI_CLASS], ELFCLASS64);
+	for (i = 0; i < eh->e_phnum && !found; i++) {
+		Elf64_Phdr ph;
+		size_t at, end;
+
+		memcpy(&ph, buf + eh->e_phoff + i * eh->e_phentsize, sizeof(ph));
+		if (ph.p_type != PT_NOTE)
+			continue;
+		at = ph.p_offset;
+		end = ph.p_offset + ph.p_filesz;
+		while (at + sizeof(Elf64_Nhdr) <= end) {
+			Elf64_Nhdr nh;
+			size_t name_at, desc_at;
+
+			memcpy(&nh, buf + at, sizeof(nh));
+			name_at = at + sizeof(nh);
+			desc_at = name_at + ((nh.n_namesz + 3) & ~3u);
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    !memcmp(buf + name_at, "GNU", 4) && nh.n_descsz <= out_size) {
+				memcpy(out, buf + desc_at, nh.n_descsz);
+				found = nh.n_descsz;
+				break;
+			}
+			at = desc_at + ((nh.n_descsz + 3) & ~3u);
+		}
+	}
+	free(buf);
+	return found;
+}
+
+static void test_build_id(void **state)
+{
+	uint8_t expected[ELF_BUILD_ID_MAX];
+	struct elf_binary *bin;
+	const uint8_t *id;
+	size_t expected_len, len;
+
+	(void)state;
+	expected_len = independent_build_id("/proc/self/exe", expected, sizeof(expected));
+	if (!expected_len) {
+		print_message("skip: this test binary was linked without --build-id\n");
+		skip();
+	}
+	assert_int_equal(elf_binary_open(&bin, "/proc/self/exe"), 0);
+	id = elf_binary_build_id(bin, &len);
+	assert_non_null(id);
+	assert_int_equal(len, expected_len);
+	assert_memory_equal(id, expected, len);
+	elf_binary_free(bin);
+}
+
+/* libc is stripped of .symtab on Debian: getpid must come from .dynsym. */
+static void test_libc_getpid(void **state)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)dlsym(RTLD_DEFAULT, "getpid");
+	struct elf_symbols_cache *cache;
+	const struct elf_binary *bin, *again;
+	const struct proc_mapping *m;
+	struct proc_maps *maps;
+	const char *symbol;
+	uint64_t offset;
+	size_t len;
+
+	(void)state;
+	assert_true(addr != 0);
+	m = self_mapping(addr, &maps);
+	assert_non_null(strstr(m->path, "libc"));
+	assert_int_equal(elf_symbols_cache_new(&cache, 4), 0);
+	assert_int_equal(elf_symbols_cache_get(cache, (uint32_t)getpid(), m->start, m->end, m->path,
+					       m->dev, m->inode, &bin), 0);
+	assert_non_null(bin);
+	assert_non_null(elf_binary_build_id(bin, &len));
+	assert_int_equal(elf_binary_resolve(bin, proc_mapping_file_offset(m, addr), &symbol,
+					    &offset), 0);
+	print_message("libc getpid resolved as %s+%llu\n", symbol, (unsigned long long)offset);
+	assert_true(!strcmp(symbol, "getpid") || !strcmp(symbol, "__getpid"));
+	assert_int_equal(offset, 0);
+
+	/* Same file again, this time without a live process: served from the cache. */
+	assert_int_equal(elf_symbols_cache_get(cache, 0, 0, 0, m->path, m->dev, m->inode, &again), 0);
+	assert_ptr_equal(again, bin);
+	elf_symbols_cache_free(cache);
+
+	/* By path only (pid 0), checked against dev and inode. */
+	assert_int_equal(elf_symbols_cache_new(&cache, 1), 0);
+	assert_int_equal(elf_symbols_cache_get(cache, 0, 0, 0, m->path, m->dev, m->inode, &bin), 0);
+	assert_non_null(bin);
+	/* The wrong inode: the file at that path is not the one mapped. */
+	assert_int_equal(elf_symbols_cache_get(cache, 0, 0, 0, m->path, m->dev, m->inode + 1, &bin),
+			 -ENOENT);
+	assert_null(bin);
+	elf_symbols_cache_free(cache);
+	elf_symbols_cache_free(NULL);
+	proc_maps_free(maps);
+}
+
+static void test_not_elf(void **state)
+{
+	struct elf_symbols_cache *cache;
+	const struct elf_binary *cached;
+	struct elf_binary *bin;
+	char path[PATH_MAX];
+	const char *written = tmpfile_write("#!/bin/sh\necho not an ELF file\n");
+
+	(void)state;
+	assert_non_null(written);
+	/* Copied: tmpfile_remove() clears the library's buffer. */
+	snprintf(path, sizeof(path), "%s", written);
+	assert_int_equal(elf_binary_open(&bin, path), -ENOEXEC);
+	assert_null(bin);
+	assert_int_equal(elf_symbols_cache_new(&cache, 2), 0);
+	assert_int_equal(elf_symbols_cache_get(cache, 0, 0, 0, path, 0, 0, &cached), -ENOEXEC);
+	/* The failure is remembered: no second open even once the file is gone. */
+	tmpfile_remove();
+	assert_int_equal(elf_symbols_cache_get(cache, 0, 0, 0, path, 0, 0, &cached), -ENOEXEC);
+	elf_symbols_cache_free(cache);
+	assert_int_equal(elf_binary_open(&bin, "/nonexistent/binary"), -ENOENT);
+}
+
+/*
+ * The test binary mapped executable from a memfd: the mapping's path names
+ * no file on disk, only /proc/PID/map_files can open it.
+ */
+static void test_memfd_mapping(void **state)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)&static_function_to_find, file_offset, mem_addr;
+	const struct proc_mapping *m;
+	struct elf_symbols_cache *cache;
+	const struct elf_binary *bin;
+	struct proc_maps *maps;
+	unsigned char *copy;
+	const char *symbol;
+	uint64_t offset;
+	struct stat st;
+	void *mem;
+	int fd, src;
+
+	(void)state;
+	m = self_mapping(addr, &maps);
+	file_offset = proc_mapping_file_offset(m, addr);
+	proc_maps_free(maps);
+
+	src = open("/proc/self/exe", O_RDONLY);
+	assert_true(src >= 0);
+	assert_int_equal(fstat(src, &st), 0);
+	copy = malloc((size_t)st.st_size);
+	assert_non_null(copy);
+	assert_int_equal(pread(src, copy, (size_t)st.st_size, 0), st.st_size);
+	close(src);
+	fd = memfd_create("caprec-test", MFD_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, copy, (size_t)st.st_size), st.st_size);
+	free(copy);
+	mem = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (mem == MAP_FAILED) {
+		print_message("skip: cannot map a memfd executable (vm.memfd_noexec?)\n");
+		skip();
+	}
+	mem_addr = (uint64_t)(uintptr_t)mem + file_offset;
+
+	assert_int_equal(proc_maps_read(&maps, (uint32_t)getpid()), 0);
+	m = proc_maps_find(maps, mem_addr);
+	assert_non_null(m);
+	assert_true(m->flags & PROC_MAP_MEMFD);
+	assert_int_equal(proc_mapping_file_offset(m, mem_addr), file_offset);
+	assert_int_equal(elf_symbols_cache_new(&cache, 0), 0);
+	if (elf_symbols_cache_get(cache, (uint32_t)getpid(), m->start, m->end, m->path, m->dev,
+				  m->inode, &bin) == -ENOENT) {
+		print_message("skip: /proc/self/map_files needs CAP_SYS_ADMIN or "
+			      "CAP_CHECKPOINT_RESTORE\n");
+		elf_symbols_cache_free(cache);
+		proc_maps_free(maps);
+		munmap(mem, (size_t)st.st_size);
+		skip();
+	}
+	assert_non_null(bin);
+	assert_int_equal(elf_binary_resolve(bin, file_offset, &symbol, &offset), 0);
+	assert_string_equal(symbol, "static_function_to_find");
+	elf_symbols_cache_free(cache);
+	proc_maps_free(maps);
+	munmap(mem, (size_t)st.st_size);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_static_function),
+		cmocka_unit_test(test_build_id),
+		cmocka_unit_test(test_libc_getpid),
+		cmocka_unit_test(test_not_elf),
+		cmocka_unit_test(test_memfd_mapping),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* test_user_symbolizer.c - user frames of this process and of a child that has exited. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "proc_info.h"
+#include "user_symbolizer.h"
+
+static __attribute__((noinline)) int frame_function_in_test(int x)
+{
+	return x * 5 - 2;
+}
+
+static void test_self_frames(void **state)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)&frame_function_in_test + 4;
+	struct user_symbolizer *s;
+	struct user_frame frame;
+	struct proc_info self;
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(frame_function_in_test(1), 3);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	assert_true(n > 0);
+	exe[n] = '\0';
+	assert_int_equal(proc_info_read(&self, (uint32_t)getpid()), 0);
+	assert_int_equal(user_symbolizer_new(&s, NULL), 0);
+
+	assert_int_equal(user_symbolizer_resolve(s, self.pid, self.start_time_ns, addr, &frame), 0);
+	assert_string_equal(frame.binary_path, exe);
+	assert_non_null(frame.build_id);
+	assert_true(frame.build_id_len >= 16);
+	assert_string_equal(frame.symbol, "frame_function_in_test");
+	assert_int_equal(frame.symbol_offset, 4);
+	assert_true(frame.inode != 0);
+	assert_int_equal(frame.map_flags, 0);
+
+	addr = (uint64_t)(uintptr_t)dlsym(RTLD_DEFAULT, "getpid");
+	assert_int_equal(user_symbolizer_resolve(s, self.pid, self.start_time_ns, addr, &frame), 0);
+	assert_non_null(strstr(frame.binary_path, "libc"));
+	assert_non_null(frame.build_id);
+	assert_true(!strcmp(frame.symbol, "getpid") || !strcmp(frame.symbol, "__getpid"));
+
+	/* The vDSO: named, but no file behind it. */
+	addr = getauxval(AT_SYSINFO_EHDR);
+	if (addr) {
+		assert_int_equal(user_symbolizer_resolve(s, self.pid, self.start_time_ns, addr,
+							 &frame), 0);
+		assert_string_equal(frame.binary_path, "[vdso]");
+		assert_int_equal(frame.map_flags, PROC_MAP_SPECIAL);
+		assert_null(frame.symbol);
+	}
+
+	/* No executable mapping there: the address is kept, nothing else. */
+	assert_int_equal(user_symbolizer_resolve(s, self.pid, self.start_time_ns, 0x1000, &frame),
+			 -ENOENT);
+	assert_int_equal(frame.file_offset, 0x1000);
+	assert_null(frame.binary_path);
+
+	proc_info_release(&self);
+	user_symbolizer_free(s);
+	user_symbolizer_free(NULL);
+}
+
+/* JIT-like code: anonymous executable memory mapped after the first snapshot. */
+static void test_anonymous_code(void **state)
+{
+	struct user_symbolizer *s;
+	struct user_frame frame;
+	uint64_t addr;
+	void *code;
+
+	(void)state;
+	assert_int_equal(user_symbolizer_new(&s, NULL), 0);
+	assert_int_equal(user_symbolizer_track(s, (uint32_t)getpid(), 0), 0);
+	code = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (code == MAP_FAILED) {
+		user_symbolizer_free(s);
+		print_message("skip: anonymous executable memory refused\n");
+		skip();
+	}
+	addr = (uint64_t)(uintptr_t)code + 16;
+	/* Not in the snapshot taken before: a miss re-reads the maps (once the interval passed). */
+	usleep(PROC_MAPS_REREAD_INTERVAL_NS / 1000 + 1000);
+	assert_int_equal(user_symbolizer_resolve(s, (uint32_t)getpid(), 0, addr, &frame), 0);
+	assert_int_equal(frame.map_flags, PROC_MAP_ANON);
+	assert_null(frame.binary_path);
+	assert_null(frame.symbol);
+	assert_int_equal(frame.file_offset, addr);
+	munmap(code, 4096);
+	user_symbolizer_free(s);
+}
+
+/* A child tracked while alive is still symbolized after it exited and was reaped. */
+static void test_exited_child(void **state)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)&frame_function_in_test;
+	struct user_symbolizer *s;
+	struct user_frame frame;
+	struct proc_info child;
+	int fds[2], status;
+	pid_t pid;
+	char c;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(fds[1]);
+		_exit(read(fds[0], &c, 1) < 0);
+	}
+	close(fds[0]);
+	assert_int_equal(proc_info_read(&child, (uint32_t)pid), 0);
+	assert_int_equal(user_symbolizer_new(&s, NULL), 0);
+	assert_int_equal(user_symbolizer_track(s, child.pid, child.start_time_ns), 0);
+	close(fds[1]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+
+	assert_int_equal(user_symbolizer_resolve(s, child.pid, child.start_time_ns, addr, &frame), 0);
+	assert_string_equal(frame.symbol, "frame_function_in_test");
+	assert_non_null(frame.build_id);
+
+	user_symbolizer_forget(s, child.pid, child.start_time_ns);
+	assert_int_equal(user_symbolizer_resolve(s, child.pid, child.start_time_ns, addr, &frame),
+			 -ESRCH);
+	proc_info_release(&child);
+	user_symbolizer_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_self_frames),
+		cmocka_unit_test(test_anonymous_code),
+		cmocka_unit_test(test_exited_child),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
