@@ -133,6 +133,11 @@ stop_tool() {
 	wait "$pid" 2>/dev/null
 }
 
+# CPU time (ns) all threads of process $1 have run so far (0 if it is gone).
+process_cpu_ns() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%d", s }'
+}
+
 field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p" <<<"$2" | head -1; }
 
 # Starts the tracer of overhead config $1 in the background; sets tool_pid
@@ -223,22 +228,65 @@ if want overhead; then
 			file=$out/overhead.caprec
 			rm -f "$file"
 			start_tracer "$config" "$file" || continue
+			tool_cpu0=0 tool_cpu1=0
+			[ -n "$tool_pid" ] && tool_cpu0=$(process_cpu_ns "$tool_pid")
 			result=$("$capstorm" -m denied -d "$storm_seconds" 2>>"$log")
+			[ -n "$tool_pid" ] && tool_cpu1=$(process_cpu_ns "$tool_pid")
 			[ -n "$tool_pid" ] && stop_tool "$tool_pid"
 			ns=$(field ns_per_iter "$result")
+			cpu_ns=$(field cpu_ns_per_iter "$result")
 			extra=
 			case $config in
 			count_floor | min_ringbuf*) extra=$(tr '\n' ' ' <"$out/tool.out") ;;
 			caprec_record | caprec_record_KU | caprec_filtered)
 				extra="file_bytes=$(stat -c %s "$file" 2>/dev/null || echo 0)" ;;
 			esac
-			record overhead "$config" "$round" "$ns" "$(field checks "$result")" "$extra"
-			echo "   round $round $config ns_per_iter=$ns $extra" >>"$log"
+			record overhead "$config" "$round" "$cpu_ns" "$(field checks "$result")" \
+				"$((tool_cpu1 - tool_cpu0))" "$ns" "$extra"
+			echo "   round $round $config cpu_ns_per_iter=$cpu_ns ns_per_iter=$ns" \
+				"tool_cpu_ns=$((tool_cpu1 - tool_cpu0)) $extra" >>"$log"
 		done
 	done
 	kill "$sleeper" 2>/dev/null
 	wait "$sleeper" 2>/dev/null
 	rm -f "$out/overhead.caprec"
+fi
+
+# ---- where the time goes: perf over the storm under each recorder config ----
+if want profile; then
+	if command -v perf >/dev/null; then
+		pconfigs=(min_ringbuf)
+		have "$caprec" && pconfigs+=(caprec_record caprec_record_KU)
+		for config in "${pconfigs[@]}"; do
+			sleep 100000 &
+			sleeper=$!
+			start_tracer "$config" "$out/profile.caprec" || { kill "$sleeper"; continue; }
+			# The storm's side (the BPF program runs in its syscalls) and the tracer's
+			# side (the consumer), each profiled alone.
+			perf record -g -o "$out/perf-$config-tracer.data" -p "$tool_pid" \
+				>>"$log" 2>&1 &
+			perf_pid=$!
+			perf record -g -o "$out/perf-$config-storm.data" -- \
+				"$capstorm" -m denied -d 2 >>"$log" 2>&1
+			kill -INT "$perf_pid"
+			wait "$perf_pid"
+			stop_tool "$tool_pid"
+			kill "$sleeper" 2>/dev/null
+			wait "$sleeper" 2>/dev/null
+			for side in storm tracer; do
+				perf report -i "$out/perf-$config-$side.data" --stdio --no-children \
+					--sort dso,symbol 2>/dev/null | grep -E '^ +[0-9.]+%' | head -15 \
+					>"$out/profile-$config-$side.txt"
+				while read -r pct dso sym; do
+					record profile "$config-$side" "$pct" "$dso" "$sym"
+				done < <(awk '{ print $1, $2, $4 }' "$out/profile-$config-$side.txt")
+			done
+			say "profile: $config: top symbols in $out/profile-$config-{storm,tracer}.txt"
+			rm -f "$out/profile.caprec"
+		done
+	else
+		skip profile "perf not installed (apt-get install linux-perf)"
+	fi
 fi
 
 # ---- throughput and loss accounting --------------------------------------
