@@ -30,7 +30,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20); /* the loader resizes it */
+	__uint(max_entries, 4 << 20); /* caprec's default; the loader resizes it */
 } events SEC(".maps");
 
 /* Events that found the ring full: index 0, per CPU. */

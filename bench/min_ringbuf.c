@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	struct min_ringbuf_bpf *skel = NULL;
 	struct ring_buffer *ring = NULL;
 	struct consumer consumer = { 0 };
-	unsigned long ring_bytes = 1ul << 20, wakeup_bytes = 64 * 1024;
+	unsigned long ring_bytes = 4ul << 20, wakeup_bytes = 64 * 1024;
 	unsigned long long lost = 0;
 	int poll_ms = 10, with_stacks = 0, with_caller = 0;
 	double seconds = 0, deadline;
