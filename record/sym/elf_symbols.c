@@ -181,17 +181,29 @@ static int add_symbol(struct elf_binary *bin, const GElf_Sym *sym, const char *n
 	return 0;
 }
 
-static bool wanted(const GElf_Sym *sym, const char *name)
+/* True when section index shndx holds code. */
+static bool in_code_section(Elf *elf, size_t shndx)
+{
+	Elf_Scn *scn = elf_getscn(elf, shndx);
+	GElf_Shdr sh;
+
+	return scn && gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_EXECINSTR);
+}
+
+static bool wanted(Elf *elf, const GElf_Sym *sym, const char *name)
 {
 	unsigned int type = GELF_ST_TYPE(sym->st_info);
 
 	if (!name || !*name || !sym->st_value || sym->st_shndx == SHN_UNDEF ||
-	    sym->st_shndx == SHN_ABS)
+	    sym->st_shndx >= SHN_LORESERVE)
 		return false;
 	/* $x/$d mapping symbols (arm) and local labels are not functions. */
 	if (name[0] == '$' || !strncmp(name, ".L", 2))
 		return false;
-	return type == STT_FUNC || type == STT_GNU_IFUNC || type == STT_NOTYPE;
+	if (type == STT_FUNC || type == STT_GNU_IFUNC)
+		return true;
+	/* Untyped symbols are assembly entry points only when they sit in code (_start). */
+	return type == STT_NOTYPE && in_code_section(elf, sym->st_shndx);
 }
 
 static int read_symbols(Elf *elf, struct elf_binary *bin)
@@ -219,7 +231,7 @@ static int read_symbols(Elf *elf, struct elf_binary *bin)
 			if (!gelf_getsym(data, (int)i, &sym))
 				break;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!wanted(&sym, name))
+			if (!wanted(elf, &sym, name))
 				continue;
 			err = add_symbol(bin, &sym, name);
 			if (err)

@@ -11,6 +11,11 @@
  * by (dev, inode) of the mapped file, so each binary is read once.
  *
  * Errors are negative errno values; -ENOEXEC means "not a usable ELF file".
+ * Not thread-safe: one thread uses a cache and the binaries it returns.
+ *
+ * Stack frames other than the innermost hold return addresses, which point
+ * just past a call: resolve (offset - 1) and add 1 to the symbol offset, or a
+ * call that ends a function is named after the next one.
  */
 #ifndef CAPREC_ELF_SYMBOLS_H
 #define CAPREC_ELF_SYMBOLS_H

@@ -8,6 +8,10 @@
  * into code. Everything lives in one sorted array and one string arena, so the
  * ~200k symbols of a distribution kernel cost about 16 bytes each plus names.
  *
+ * Stack frames other than the innermost hold return addresses: resolve
+ * (addr - 1) and add 1 to the offset, or a call that ends a function (a
+ * noreturn call) is named after the next function.
+ *
  * Errors are negative errno values. The one that needs explaining to a user:
  *   KALLSYMS_ERR_HIDDEN (-EPERM): the file was read but every address is zero.
  *   The kernel hides addresses from readers without CAP_SYSLOG when

@@ -9,6 +9,11 @@
  * is first seen or execs (snapshot its maps while it lives),
  * user_symbolizer_resolve() for every new user frame,
  * user_symbolizer_forget() after its exit has been handled.
+ *
+ * Return addresses (all frames but the innermost) point past their call:
+ * resolve (addr - 1) and add 1 to file_offset and symbol_offset, so a call
+ * that ends a function is not named after the next one.
+ * Not thread-safe: the recorder's event loop owns it.
  */
 #ifndef CAPREC_USER_SYMBOLIZER_H
 #define CAPREC_USER_SYMBOLIZER_H
