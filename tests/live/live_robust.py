@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Live tests of caprec's counts and robustness: a storm counted exactly, losses counted
+exactly under a tiny ring buffer, a recorder killed with SIGKILL, a full file system.
+
+Usage: live_robust.py CASE (meson runs one test per case; see meson.build)."""
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+from live_common import (CAP_SYS_RESOURCE, Recording, check, main, one_report, record,
+                         run_caprec, sample, temp_dir, tool)
+
+STORM = 20000
+
+
+def storm_events(rec, report):
+    return rec.select(pid=report["pid"], cap=CAP_SYS_RESOURCE, syscall=report["syscall"])
+
+
+def baseline_checks(directory):
+    """Audited checks the storm's process makes besides the storm itself (capset's
+    CAP_SETPCAP check, exec): what `sample_storm 0` records."""
+    result, rec = record([], [sample("sample_storm"), "0"], directory, "baseline.caprec")
+    check(rec.lost() == 0, "losses while recording sample_storm 0")
+    return len(rec.events)
+
+
+def assert_end_totals(rec):
+    if rec.end["clean_end"]:
+        check(rec.end["end_events"] == rec.end["events"] and
+              rec.end["end_lost"] == rec.end["lost"],
+              "END block totals (events %d, lost %d) differ from what was read (%d, %d)"
+              % (rec.end["end_events"], rec.end["end_lost"], rec.end["events"],
+                 rec.end["lost"]))
+
+
+def storm_count_case():
+    """sample_storm 20000 under caprec: 20000 recorded checks (recorded + lost if any loss)."""
+    directory = temp_dir()
+    try:
+        others = baseline_checks(directory)
+        result, rec = record([], [sample("sample_storm"), str(STORM)], directory)
+        report = one_report(result.stdout, "sample_storm_raise_rlimit")
+        check(report["checks"] == STORM and report["denied"] == STORM,
+              "the storm itself did not make %d denied calls: %s" % (STORM, report))
+        storm = storm_events(rec, report)
+        check(all(e["ret"] == -1 and e["audit"] == 1 for e in storm),
+              "storm checks that are not audited denials")
+        lost = rec.lost()
+        check(rec.end["clean_end"] == 1, "no clean end")
+        assert_end_totals(rec)
+        if lost == 0:
+            check(len(storm) == STORM, "recorded %d storm checks of %d, no loss reported"
+                  % (len(storm), STORM))
+            check(len(rec.events) == STORM + others, "recorded %d checks in all, expected %d"
+                  % (len(rec.events), STORM + others))
+        else:
+            check(len(rec.events) + lost == STORM + others, "recorded %d + lost %d != %d"
+                  % (len(rec.events), lost, STORM + others))
+            print("note: %d events lost with the default buffer" % lost)
+        with_stacks_result, with_stacks = record(["-K", "-U"], [sample("sample_storm"),
+                                                                str(STORM)], directory, "ku.caprec")
+        report = one_report(with_stacks_result.stdout, "sample_storm_raise_rlimit")
+        storm = storm_events(with_stacks, report)
+        check(len(with_stacks.events) + with_stacks.lost() == STORM + others,
+              "with -K -U: recorded %d + lost %d != %d" % (len(with_stacks.events),
+                                                          with_stacks.lost(), STORM + others))
+        check(all("sample_storm_raise_rlimit" in e["ustack"] for e in storm),
+              "a storm check whose user stack does not name sample_storm_raise_rlimit")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def tiny_buffer_case():
+    """--buffer-size 4096 under a storm: events are lost, and recorded + lost == generated."""
+    directory = temp_dir()
+    try:
+        others = baseline_checks(directory)
+        result, rec = record(["--buffer-size", "4096", "-K", "-U"],
+                             [sample("sample_storm"), str(STORM)], directory)
+        one_report(result.stdout, "sample_storm_raise_rlimit")
+        lost = rec.lost()
+        check(lost > 0, "a 4 KiB ring buffer lost nothing under a %d-check storm" % STORM)
+        check(len(rec.events) + lost == STORM + others,
+              "recorded %d + lost %d = %d, generated %d" % (len(rec.events), lost,
+                                                           len(rec.events) + lost,
+                                                           STORM + others))
+        assert_end_totals(rec)
+        check(rec.end["clean_end"] == 1, "no clean end")
+        # Each LOSS item says where it happened: positions never decrease.
+        positions = [loss["events_before"] for loss in rec.losses]
+        check(positions == sorted(positions), "loss positions out of order: %s" % positions)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def wait_for_file(path, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            return
+        check(process.poll() is None, "caprec exited early: %s" % process.stderr.read())
+        time.sleep(0.05)
+    check(False, "timed out waiting for " + path)
+
+
+def kill9_case():
+    """SIGKILL mid-run: the file is readable, has no clean end, and everything recorded more
+    than a chunk age (1 s) before the kill is there: at most the open chunk is lost."""
+    directory = temp_dir()
+    output = os.path.join(directory, "killed.caprec")
+    first, second, shell_pid = (os.path.join(directory, n) for n in ("first", "second", "pid"))
+    script = ('echo $$ > "$3"; "$1" 3000 > "$4"; sleep 3; "$1" 1000 > "$5"; exec sleep 60')
+    recorder = subprocess.Popen([tool("CAPREC"), "-o", output, "-U", "--", "/bin/sh", "-c",
+                                 script, "storms", sample("sample_storm"), shell_pid, first,
+                                 second, ], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True)
+    try:
+        wait_for_file(second, recorder)
+        time.sleep(0.05)
+        recorder.kill()
+        recorder.communicate()
+        check(recorder.returncode == -signal.SIGKILL, "caprec exit %d" % recorder.returncode)
+        with open(shell_pid) as f:
+            os.kill(int(f.read()), signal.SIGKILL)
+        with open(first) as f:
+            report_first = one_report(f.read(), "sample_storm_raise_rlimit")
+        with open(second) as f:
+            report_second = one_report(f.read(), "sample_storm_raise_rlimit")
+        rec = Recording(output)
+        rec.require_readable()
+        check(rec.end["clean_end"] == 0, "a killed recorder left a clean END block")
+        check(rec.end["blocks_skipped"] <= 1, "%d damaged regions after SIGKILL (at most the torn"
+              " last block expected): %s" % (rec.end["blocks_skipped"], rec.end["damage"]))
+        check(len(storm_events(rec, report_first)) == 3000,
+              "first storm (3 s before the kill): %d of 3000 checks recorded"
+              % len(storm_events(rec, report_first)))
+        check(len(storm_events(rec, report_second)) <= 1000, "more second-storm checks than made")
+        print("kill -9: first storm 3000/3000, second storm %d/1000, truncated=%d"
+              % (len(storm_events(rec, report_second)), rec.end["truncated"]))
+    finally:
+        if recorder.poll() is None:
+            recorder.kill()
+            recorder.communicate()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def full_fs_case():
+    """A 1 MiB tmpfs that fills up: caprec says so, exits non-zero, the file stays valid."""
+    directory = temp_dir()
+    mount_point = os.path.join(directory, "small")
+    os.mkdir(mount_point)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "caprec-full", mount_point],
+                   check=True)
+    try:
+        stat = os.statvfs(mount_point)
+        free = stat.f_bavail * stat.f_frsize
+        with open(os.path.join(mount_point, "filler"), "wb") as filler:
+            filler.write(b"\0" * max(0, free - 16384))
+        output = os.path.join(mount_point, "full.caprec")
+        result = run_caprec(["-o", output, "-K", "-U"], [sample("sample_storm"), "300000"],
+                            timeout=300)
+        check(result.returncode != 0, "caprec exited 0 on a full file system; stderr: %s"
+              % result.stderr)
+        message = result.stderr.lower()
+        check("no space left" in message or "space" in message,
+              "caprec's error does not say the disk is full: %r" % result.stderr)
+        check(len([line for line in result.stderr.splitlines() if "space" in line.lower()]) <= 2,
+              "the error is repeated:\n" + result.stderr)
+        rec = Recording(output)
+        rec.require_readable()
+        check(rec.end["blocks_skipped"] <= 1, "damage inside the file: %s" % rec.end["damage"])
+        check(rec.end["events"] > 0, "nothing was recorded before the disk filled up")
+        print("full disk: %d events readable, truncated=%d, caprec said: %s"
+              % (rec.end["events"], rec.end["truncated"], result.stderr.strip().splitlines()[0]))
+    finally:
+        subprocess.run(["umount", mount_point], check=False)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+CASES = {"storm-count": storm_count_case, "tiny-buffer": tiny_buffer_case,
+         "kill9": kill9_case, "full-fs": full_fs_case}
+
+if __name__ == "__main__":
+    main(CASES)
