@@ -4,8 +4,8 @@
  * check, with batched wakeups: the consumer is woken only when the unread
  * data passes wakeup_bytes (and otherwise drains on its poll timeout). With
  * with_stacks it adds what caprec -K -U must at least do: bpf_get_stack() of
- * the kernel and the user stack into the event; with with_caller a short
- * kernel stack of BASELINE_CALLER_FRAMES (what a tracepoint-only recorder
+ * the kernel and the user stack into the event; with caller_frames a short
+ * kernel stack of that many frames (what a tracepoint-only recorder
  * reads to infer the audit flag from the caller), not sent.
  */
 #include <linux/bpf.h>
@@ -18,7 +18,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 const volatile __u64 wakeup_bytes = 64 * 1024;
 const volatile __u8 with_stacks = 0;
-const volatile __u8 with_caller = 0;
+/* Kernel frames to read per check (0 = none, at most BASELINE_CALLER_FRAMES). */
+const volatile __u32 caller_frames = 0;
 
 /* Where the caller frames land: the sum is sent so the walk cannot be skipped. */
 struct {
@@ -95,12 +96,12 @@ int BPF_PROG(emit_check, void *cred, void *target_ns, void *capable_ns, int cap,
 		return 0;
 	}
 	fill(e, cap, ret);
-	if (with_caller) {
+	if (caller_frames && caller_frames <= BASELINE_CALLER_FRAMES) {
 		__u32 zero = 0;
 		__u64 *frames = bpf_map_lookup_elem(&caller_scratch, &zero);
 
 		if (frames) {
-			long n = bpf_get_stack(ctx, frames, BASELINE_CALLER_FRAMES * 8, 0);
+			long n = bpf_get_stack(ctx, frames, caller_frames * 8, 0);
 
 			e->pad = n > 0 ? (__u32)n : 0;
 		}

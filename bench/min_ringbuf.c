@@ -3,8 +3,9 @@
  * min_ringbuf - loads min_ringbuf.bpf.c (a minimal ring-buffer event per
  * capability check, consumer woken in batches) and consumes the events until
  * SIGINT/SIGTERM or -d SECONDS; prints "events=N lost=N". -s adds the kernel
- * and user stacks to every event (the baseline for caprec -K -U); -c reads a
- * short kernel stack of the callers (the baseline for audit inference).
+ * and user stacks to every event (the baseline for caprec -K -U); -c N reads a
+ * short kernel stack of N frames (the baseline for audit inference from the
+ * caller frames; caprec reads 12).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -82,13 +83,18 @@ int main(int argc, char **argv)
 	__u32 zero = 0;
 	int opt, ncpus, err, ret = 1;
 
-	while ((opt = getopt(argc, argv, "scb:w:t:d:h")) != -1) {
+	while ((opt = getopt(argc, argv, "sc:b:w:t:d:h")) != -1) {
 		switch (opt) {
 		case 's':
 			with_stacks = 1;
 			break;
 		case 'c':
-			with_caller = 1;
+			with_caller = atoi(optarg);
+			if (with_caller < 1 || with_caller > BASELINE_CALLER_FRAMES) {
+				fprintf(stderr, "min_ringbuf: -c takes 1..%d frames\n",
+					BASELINE_CALLER_FRAMES);
+				return 2;
+			}
 			break;
 		case 'b':
 			ring_bytes = strtoul(optarg, NULL, 0);
@@ -103,7 +109,7 @@ int main(int argc, char **argv)
 			seconds = strtod(optarg, NULL);
 			break;
 		default:
-			fprintf(stderr, "usage: min_ringbuf [-s] [-c] [-b RING_BYTES] [-w WAKEUP_BYTES] "
+			fprintf(stderr, "usage: min_ringbuf [-s] [-c FRAMES] [-b RING_BYTES] [-w WAKEUP_BYTES] "
 					"[-t POLL_MS] [-d SECONDS]\n");
 			return 2;
 		}
@@ -125,7 +131,7 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->wakeup_bytes = wakeup_bytes;
 	skel->rodata->with_stacks = with_stacks;
-	skel->rodata->with_caller = with_caller;
+	skel->rodata->caller_frames = with_caller;
 	err = bpf_map__set_max_entries(skel->maps.events, ring_bytes);
 	if (!err)
 		err = min_ringbuf_bpf__load(skel);

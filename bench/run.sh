@@ -150,7 +150,7 @@ start_tracer() {
 	count_floor) "$bin/count_floor" >"$out/tool.out" 2>>"$log" & ;;
 	min_ringbuf) "$bin/min_ringbuf" >"$out/tool.out" 2>>"$log" & ;;
 	min_ringbuf_stacks) "$bin/min_ringbuf" -s -b $((16 << 20)) >"$out/tool.out" 2>>"$log" & ;;
-	min_ringbuf_caller) "$bin/min_ringbuf" -c >"$out/tool.out" 2>>"$log" & ;;
+	min_ringbuf_caller) "$bin/min_ringbuf" -c 12 >"$out/tool.out" 2>>"$log" & ;;
 	caprec_live) "$caprec" >/dev/null 2>>"$log" & ;;
 	caprec_record) "$caprec" -o "$file" >/dev/null 2>>"$log" & ;;
 	caprec_record_KU) "$caprec" -K -U -o "$file" >/dev/null 2>>"$log" & ;;
