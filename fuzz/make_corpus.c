@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * make_corpus.c - writes the fuzzer's seed corpus with the real writer:
+ * small recordings that between them hold every block and record type,
+ * so the fuzzer starts from valid structure instead of guessing checksums.
+ * Usage: make_corpus DIR
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crf_writer.h"
+
+/* One recording: nprocs processes, nevents events, chunks of chunk_bytes. */
+static int write_seed(const char *dir, const char *name, uint32_t nprocs, uint32_t nevents,
+		      uint32_t chunk_bytes, bool with_end)
+{
+	static const char *const caps[] = { "cap_chown", "cap_dac_override", NULL, "cap_fowner" };
+	static const uint8_t build_id[20] = { 0x12, 0x34, 0x56, 0x78, 0x9a };
+	struct crf_writer_options opts = { .chunk_max_bytes = chunk_bytes };
+	struct crf_kv kvs[] = { { "host.hostname", "seed" }, { "recorder.options", "-v -K -U" } };
+	struct crf_frame_def kf = { .kind = CRF_FRAME_KERNEL, .symbol = "ns_capable" };
+	struct crf_frame_def uf = { .kind = CRF_FRAME_USER, .symbol = "main", .file_offset = 64 };
+	struct crf_writer *w = NULL;
+	uint32_t bin, frames[2], kstack, ustack, comm, procs[16];
+	char path[4096];
+	uint32_t i;
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "make_corpus: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	ret = crf_writer_open(&w, fd, &opts);
+	if (!ret)
+		ret = crf_write_metadata(w, kvs, 2);
+	if (!ret)
+		ret = crf_write_cap_names(w, caps, 4);
+	if (!ret)
+		ret = crf_write_clock(w, 1000, 1700000000000000000ull);
+	if (!ret)
+		ret = crf_intern_binary(w, "/usr/bin/seed", build_id, sizeof(build_id), &bin);
+	for (i = 0; !ret && i < nprocs && i < 16; i++) {
+		struct crf_process_def p = { .pid = 100 + i, .ppid = 1, .exe_binary_id = bin,
+					     .comm = "seed", .cmdline = "seed --run",
+					     .cgroup_path = "/user.slice", .container_id = "docker:ab" };
+
+		p.parent_id = i ? procs[0] : 0;
+		ret = crf_define_process(w, &p, &procs[i]);
+	}
+	if (!ret)
+		ret = crf_intern_frame(w, &kf, &frames[0]);
+	kf.module = "ext4";
+	kf.symbol = "ext4_setattr";
+	if (!ret)
+		ret = crf_intern_frame(w, &kf, &frames[1]);
+	if (!ret)
+		ret = crf_intern_stack(w, frames, 2, &kstack);
+	uf.binary_id = bin;
+	if (!ret)
+		ret = crf_intern_frame(w, &uf, &frames[0]);
+	if (!ret)
+		ret = crf_intern_stack(w, frames, 1, &ustack);
+	if (!ret)
+		ret = crf_intern_string(w, "seed-thread", &comm);
+	for (i = 0; !ret && i < nevents; i++) {
+		struct crf_event_rec ev = {
+			.time_ns = 5000 + i * 1500ull, .process_id = procs[i % nprocs],
+			.tid = 100 + i % 3, .comm_id = comm, .cap = (int32_t)(i % 5),
+			.flags = CRF_EV_AUDIT | (i % 2 ? CRF_EV_FINAL_KNOWN : 0),
+			.ret = i % 3 ? 0 : -1, .syscall_nr = (int32_t)(i % 7) - 1,
+			.kernel_stack_id = i % 2 ? kstack : 0, .user_stack_id = i % 3 ? ustack : 0,
+			.userns_level = i % 4 == 0,
+		};
+
+		ret = crf_write_event(w, &ev);
+		if (!ret && i == nevents / 2)
+			ret = crf_write_loss(w, ev.time_ns, 3);
+	}
+	if (!ret && nprocs > 1)
+		ret = crf_write_process_exit(w, procs[1], 1000000, 9);
+	if (!ret && with_end)
+		ret = crf_writer_close(w);
+	else if (!ret)
+		ret = crf_writer_flush(w);
+	crf_writer_free(w);
+	close(fd);
+	if (ret)
+		fprintf(stderr, "make_corpus: %s: %s\n", path, crf_strerror(ret));
+	return ret ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int failed = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s DIR\n", argv[0]);
+		return 2;
+	}
+	failed |= write_seed(argv[1], "seed-small.crf", 3, 12, 256, true);
+	failed |= write_seed(argv[1], "seed-many-chunks.crf", 2, 60, 96, true);
+	failed |= write_seed(argv[1], "seed-no-end.crf", 4, 20, 4096, false);
+	failed |= write_seed(argv[1], "seed-one-process.crf", 1, 3, 4096, true);
+	return failed;
+}

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Builds the libFuzzer targets, writes the seed corpus and fuzzes each target
+# for a bounded time. Exits non-zero if a target crashed, leaked, timed out
+# or could not be built; the reproducer is left in build-fuzz/fuzz/artifacts/.
+#
+# Usage: fuzz/run.sh [SECONDS]    (default 60, per target)
+# Environment: FUZZ_BUILD_DIR (default build-fuzz), FUZZ_JOBS (default 1).
+set -euo pipefail
+
+seconds=${1:-60}
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${FUZZ_BUILD_DIR:-$top/build-fuzz}
+case $seconds in
+''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;;
+esac
+
+if [ ! -d "$build/meson-private" ]; then
+	CC=clang meson setup "$build" "$top" -Dfuzz=true -Drecorder=false >/dev/null
+fi
+ninja -C "$build" fuzz/fuzz_reader fuzz/make_corpus >/dev/null
+
+work=$build/fuzz
+mkdir -p "$work/artifacts" "$work/seeds-reader" "$work/corpus-reader"
+"$work/make_corpus" "$work/seeds-reader"
+# Real recordings checked in by the samples area, when there are any.
+shopt -s nullglob
+for f in "$top"/samples/recordings/*.caprec; do
+	cp "$f" "$work/seeds-reader/"
+done
+
+status=0
+for target in reader; do
+	echo "fuzz/run.sh: fuzz_$target for ${seconds}s"
+	if ! "$work/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+		-max_len=65536 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
+		"$work/corpus-$target" "$work/seeds-$target" \
+		>"$work/fuzz_$target.log" 2>&1; then
+		echo "fuzz/run.sh: fuzz_$target FAILED; log tail:" >&2
+		tail -n 40 "$work/fuzz_$target.log" >&2
+		status=1
+	else
+		grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov: ' "$work/fuzz_$target.log" |
+			tail -n 3
+	fi
+done
+exit $status
