@@ -4,7 +4,7 @@
  *
  * A glob with a '/' is matched (fnmatch(3), no flags: '*' crosses '/')
  * against the executable's full path; a glob without one against its base
- * name, so "nginx" and "/usr/sbin/nginx" and "/usr/*\/nginx" all name
+ * name, so "nginx", "/usr/sbin/nginx" and "/usr/s*n/nginx" all name
  * /usr/sbin/nginx.
  */
 #ifndef REPORTS_EXE_MATCH_H

@@ -110,6 +110,12 @@ void escape_json(struct strbuf *sb, const char *text)
 	strbuf_addc(sb, '"');
 }
 
+void escape_terminal(struct strbuf *sb, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++)
+		strbuf_addc(sb, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
+}
+
 void escape_shell(struct strbuf *sb, const char *word)
 {
 	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

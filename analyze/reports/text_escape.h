@@ -26,6 +26,9 @@ void escape_xml(struct strbuf *sb, const char *text);
 /* Appends text as a JSON string, quotes included; invalid UTF-8 becomes U+FFFD. */
 void escape_json(struct strbuf *sb, const char *text);
 
+/* Appends text for a terminal: control bytes (escape sequences, line breaks) become '?'. */
+void escape_terminal(struct strbuf *sb, const char *text);
+
 /* Appends a word for a POSIX shell: as is when plainly safe, else single-quoted. */
 void escape_shell(struct strbuf *sb, const char *word);
 

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmd_check.c - `capanalyze check`: the CI gate. Fails (exit 1) when a run
+ * used or attempted a capability outside the allowed set: an audited check,
+ * granted or denied, classified as policy does (check_classes.h), so a
+ * policy derived from a run always passes on that run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cap_set.h"
+#include "check_classes.h"
+#include "commands.h"
+#include "exe_match.h"
+#include "input.h"
+#include "output.h"
+#include "policy_file.h"
+#include "report_args.h"
+#include "syscall_names.h"
+
+static const char check_usage[] =
+	"usage: capanalyze check --allow CAPS|FILE [options] DB|RECORDING...\n"
+	"\n"
+	"Exits 1 when any executable used or attempted (an audited check, granted\n"
+	"or denied) a capability outside the allowed set, and lists each offending\n"
+	"executable and capability with an example call path. Checks that policy\n"
+	"ignores (non-audit, during execve, in the fork-exec window) never fail it.\n"
+	"\n"
+	"  --allow CAPS       a comma-separated list for every executable\n"
+	"                     (CAP_CHOWN,net_bind_service; 'none' for the empty set)\n"
+	"  --allow FILE       a policy file: per-executable lists with globs\n"
+	"                     (docs/POLICY.md); an existing file wins over a list\n"
+	"  --exe GLOB         only executables matching GLOB\n"
+	"  --include-nonaudit non-audit checks count too\n"
+	"  --format F         table (default), json or csv: the violations\n"
+	"  -q, --quiet        print nothing, only the exit status\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"exit status: 0 everything inside the allowed set, 1 a violation,\n"
+	"2 usage error, bad policy file or unreadable input, 3 internal error.\n";
+
+struct allowed {
+	struct policy *policy; /* from a file, or NULL */
+	cap_set_t caps;        /* from a list */
+};
+
+static cap_set_t allowed_for(const struct allowed *allowed, const char *exe)
+{
+	const struct policy_rule *rule;
+
+	if (!allowed->policy)
+		return allowed->caps;
+	rule = policy_lookup(allowed->policy, exe);
+	return rule ? rule->caps : 0;
+}
+
+static int parse_allow(const char *value, struct allowed *allowed)
+{
+	char err[512], bad[64];
+	struct stat st;
+
+	if (!stat(value, &st)) {
+		if (policy_load(value, &allowed->policy, err, sizeof(err))) {
+			fprintf(stderr, "capanalyze check: %s\n", err);
+			return -1;
+		}
+		return 0;
+	}
+	if (cap_parse_list(value, &allowed->caps, bad, sizeof(bad))) {
+		if (strchr(value, '/'))
+			fprintf(stderr, "capanalyze check: %s: %s\n", value, strerror(ENOENT));
+		else if (*bad)
+			fprintf(stderr, "capanalyze check: --allow: unknown capability '%s' (and "
+				"no file of that name)\n", bad);
+		else
+			fprintf(stderr, "capanalyze check: --allow: empty item in '%s'\n", value);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_violations(const struct class_rows *rows, const struct allowed *allowed,
+			    enum output_format format, bool quiet, size_t *violations)
+{
+	static const char *const columns[] = { "exe", "capability", "verdict", "checks",
+					       "syscall", "user_stack", "kernel_stack" };
+	struct output *o = quiet ? NULL : output_new(stdout, format);
+	char cap_name[32], syscall[32];
+	int rc = 0;
+
+	*violations = 0;
+	if (!quiet && !o)
+		return -ENOMEM;
+	if (o)
+		rc = output_columns(o, 7, columns);
+	for (size_t i = 0; i < rows->count && !rc; i++) {
+		const struct class_row *row = &rows->rows[i];
+
+		if (!check_class_counts(row->cls) ||
+		    cap_set_has(allowed_for(allowed, row->group), row->cap))
+			continue;
+		(*violations)++;
+		if (!o)
+			continue;
+		rc = output_text(o, row->group);
+		if (!rc)
+			rc = output_text(o, cap_format(row->cap, cap_name, sizeof(cap_name)));
+		if (!rc)
+			rc = output_text(o, row->cls == CLASS_NEEDED ? "granted" : "denied");
+		if (!rc)
+			rc = output_int(o, (int64_t)row->checks);
+		if (!rc)
+			rc = output_text(o, syscall_format(row->syscall_nr, syscall,
+							   sizeof(syscall)));
+		if (!rc)
+			rc = output_text(o, row->user_stack);
+		if (!rc)
+			rc = output_text(o, row->kernel_stack);
+		if (!rc)
+			rc = output_end_row(o);
+	}
+	/* A table with no rows prints nothing: say so, in words, for a person. */
+	if (!rc && o && (format != OUTPUT_TABLE || *violations))
+		rc = output_finish(o);
+	output_free(o);
+	return rc;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "allow", required_argument, NULL, 'a' },
+		{ "exe", required_argument, NULL, 'e' },
+		{ "include-nonaudit", no_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum output_format format = OUTPUT_TABLE;
+	struct class_rows rows = { .rows = NULL };
+	struct allowed allowed = { .policy = NULL };
+	bool include_nonaudit = false, quiet = false, have_allow = false;
+	const char *exe_glob = NULL;
+	size_t violations = 0;
+	sqlite3 *db = NULL;
+	int status = EXIT_USAGE, opt, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+			if (have_allow) {
+				fprintf(stderr, "capanalyze check: --allow given twice\n");
+				goto cleanup;
+			}
+			if (parse_allow(optarg, &allowed))
+				goto cleanup;
+			have_allow = true;
+			break;
+		case 'e':
+			exe_glob = optarg;
+			break;
+		case 'n':
+			include_nonaudit = true;
+			break;
+		case 'f':
+			if (report_parse_format("check", optarg, &format))
+				goto cleanup;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			fputs(check_usage, stdout);
+			status = EXIT_OK;
+			goto cleanup;
+		default:
+			fputs(check_usage, stderr);
+			goto cleanup;
+		}
+	}
+	if (!have_allow || optind >= argc) {
+		fprintf(stderr, "capanalyze check: %s\n", !have_allow ?
+			"--allow CAPS|FILE is required" : "name a database or recordings");
+		goto cleanup;
+	}
+	if (report_open("check", argv + optind, argc - optind, &db))
+		goto cleanup;
+	rc = exe_match_register(db);
+	if (!rc)
+		rc = check_classes_read(db, GROUP_EXE, exe_glob, include_nonaudit, &rows);
+	if (rc > 0) {
+		status = report_sql_error("check", db, "classifying checks");
+		goto cleanup;
+	}
+	if (!rc)
+		rc = write_violations(&rows, &allowed, format, quiet, &violations);
+	if (rc) {
+		fprintf(stderr, "capanalyze check: %s\n", strerror(-rc));
+		status = EXIT_INTERNAL;
+		goto cleanup;
+	}
+	if (violations) {
+		if (!quiet)
+			fprintf(stderr, "capanalyze check: %zu capabilit%s outside the allowed set\n",
+				violations, violations == 1 ? "y" : "ies");
+		status = EXIT_DIFFERS;
+	} else {
+		if (!quiet && format == OUTPUT_TABLE)
+			printf("ok: every audited check is inside the allowed set\n");
+		status = EXIT_OK;
+	}
+cleanup:
+	class_rows_release(&rows);
+	policy_free(allowed.policy);
+	input_close(db);
+	return status;
+}

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmd_diff.c - `capanalyze diff A B`: what changed between two recordings
+ * (or databases, or sets of recordings) per executable: capabilities added,
+ * removed, or with another verdict, and, for capabilities on both sides,
+ * call paths added, removed or with other counts.
+ *
+ * Executables are matched by path; call paths by the stable keys of their
+ * frames (stack_frames.h), never by ids or addresses, so two databases
+ * loaded apart compare.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cap_set.h"
+#include "commands.h"
+#include "input.h"
+#include "output.h"
+#include "report_args.h"
+#include "stack_frames.h"
+#include "strbuf.h"
+
+static const char diff_usage[] =
+	"usage: capanalyze diff [options] A B\n"
+	"\n"
+	"Compares two inputs, each a database or a recording (use a database to\n"
+	"compare sets of recordings), executable by executable. Rows:\n"
+	"  added / removed     a capability checked on one side only\n"
+	"  verdict changed     checked on both sides, granted on one, denied on\n"
+	"                      the other (or both on one side)\n"
+	"  path added / path removed / count changed\n"
+	"                      call paths of a capability checked on both sides\n"
+	"Call paths are matched by symbol names (user frames without a symbol by\n"
+	"build-id and offset; kernel frames by module, symbol and offset).\n"
+	"\n"
+	"options:\n"
+	"  --ignore-counts    report paths added or removed, not count changes\n"
+	"  --format F         table (default), json or csv\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"exit status: 0 the inputs are equal, 1 they differ, 2 usage error or an\n"
+	"unreadable input, 3 internal error (like diff(1)).\n";
+
+#define VERDICT_GRANTED 1u
+#define VERDICT_DENIED 2u
+
+struct path_entry {
+	char *exe;
+	int cap;
+	unsigned int verdict; /* VERDICT_* */
+	char *key;            /* stable keys of the user then kernel frames */
+	char *display;        /* "user;frames | kernel;frames" */
+	uint64_t count;
+};
+
+struct side {
+	struct path_entry *entries;
+	size_t count;
+	size_t capacity;
+};
+
+static void side_release(struct side *s)
+{
+	for (size_t i = 0; i < s->count; i++) {
+		free(s->entries[i].exe);
+		free(s->entries[i].key);
+		free(s->entries[i].display);
+	}
+	free(s->entries);
+}
+
+static void join_names(struct strbuf *sb, const char *const *names, size_t depth)
+{
+	for (size_t i = 0; i < depth; i++) {
+		if (i)
+			strbuf_addc(sb, ';');
+		strbuf_adds(sb, names[i]);
+	}
+}
+
+static int add_entry(struct side *s, sqlite3_stmt *stmt, struct stack_frames *sf)
+{
+	struct strbuf key = STRBUF_INIT, display = STRBUF_INIT, kernel_key = STRBUF_INIT;
+	const char *exe = (const char *)sqlite3_column_text(stmt, 0);
+	const char *verdict = (const char *)sqlite3_column_text(stmt, 2);
+	const char *const *names;
+	struct path_entry *e;
+	size_t depth;
+	int rc;
+
+	if (s->count == s->capacity) {
+		size_t capacity = s->capacity ? s->capacity * 2 : 64;
+		struct path_entry *entries = realloc(s->entries, capacity * sizeof(*entries));
+
+		if (!entries)
+			return -ENOMEM;
+		s->entries = entries;
+		s->capacity = capacity;
+	}
+	rc = stack_frames_read(sf, sqlite3_column_int64(stmt, 3), &names, &depth, &key);
+	if (rc)
+		goto cleanup;
+	join_names(&display, names, depth);
+	strbuf_adds(&display, " | ");
+	rc = stack_frames_read(sf, sqlite3_column_int64(stmt, 4), &names, &depth, &kernel_key);
+	if (rc)
+		goto cleanup;
+	join_names(&display, names, depth);
+	strbuf_adds(&key, "\n|\n");
+	strbuf_add(&key, strbuf_str(&kernel_key), kernel_key.len);
+	e = &s->entries[s->count];
+	*e = (struct path_entry){
+		.exe = strdup(exe ? exe : ""),
+		.cap = sqlite3_column_int(stmt, 1),
+		.verdict = verdict && !strcmp(verdict, "denied") ? VERDICT_DENIED : VERDICT_GRANTED,
+		.key = strbuf_detach(&key),
+		.display = strbuf_detach(&display),
+		.count = (uint64_t)sqlite3_column_int64(stmt, 5),
+	};
+	s->count++;
+	if (!e->exe || !e->key || !e->display)
+		rc = -ENOMEM;
+cleanup:
+	strbuf_release(&key);
+	strbuf_release(&display);
+	strbuf_release(&kernel_key);
+	return rc;
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+	const struct path_entry *x = a, *y = b;
+	int c = strcmp(x->exe, y->exe);
+
+	if (c)
+		return c;
+	if (x->cap != y->cap)
+		return x->cap < y->cap ? -1 : 1;
+	if (x->verdict != y->verdict)
+		return x->verdict < y->verdict ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* Sorts and merges entries with equal keys (several stacks may share one key). */
+static void side_merge(struct side *s)
+{
+	size_t out = 0;
+
+	qsort(s->entries, s->count, sizeof(*s->entries), compare_entries);
+	for (size_t i = 0; i < s->count; i++) {
+		if (out && !compare_entries(&s->entries[out - 1], &s->entries[i])) {
+			s->entries[out - 1].count += s->entries[i].count;
+			free(s->entries[i].exe);
+			free(s->entries[i].key);
+			free(s->entries[i].display);
+			continue;
+		}
+		s->entries[out++] = s->entries[i];
+	}
+	s->count = out;
+}
+
+/* Reads one input's paths. Prints its own errors; returns an exit status. */
+static int side_read(const char *path, struct side *s)
+{
+	static const char sql[] =
+		"SELECT exe_path, cap, verdict, user_stack_id, kernel_stack_id, sum(count) "
+		"FROM check_aggregate GROUP BY exe_path, cap, verdict, user_stack_id, "
+		"kernel_stack_id";
+	char *inputs[] = { (char *)path };
+	struct stack_frames *sf = NULL;
+	sqlite3_stmt *stmt = NULL;
+	sqlite3 *db = NULL;
+	int status, rc;
+
+	if (report_open("diff", inputs, 1, &db))
+		return EXIT_USAGE;
+	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	if (!rc)
+		rc = stack_frames_new(db, &sf);
+	while (!rc && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		rc = add_entry(s, stmt, sf);
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	if (rc > 0) {
+		status = report_sql_error("diff", db, path);
+	} else if (rc < 0) {
+		fprintf(stderr, "capanalyze diff: %s: %s\n", path, strerror(-rc));
+		status = EXIT_INTERNAL;
+	} else {
+		side_merge(s);
+		status = EXIT_OK;
+	}
+	stack_frames_free(sf);
+	sqlite3_finalize(stmt);
+	input_close(db);
+	return status;
+}
+
+/* The entries of one (exe, cap): [first, end). */
+struct cap_range {
+	size_t first, end;
+	unsigned int verdicts;
+	uint64_t count;
+};
+
+static struct cap_range cap_range(const struct side *s, size_t first)
+{
+	struct cap_range r = { .first = first, .end = first };
+
+	while (r.end < s->count && !strcmp(s->entries[r.end].exe, s->entries[first].exe) &&
+	       s->entries[r.end].cap == s->entries[first].cap) {
+		r.verdicts |= s->entries[r.end].verdict;
+		r.count += s->entries[r.end].count;
+		r.end++;
+	}
+	return r;
+}
+
+static int compare_cap(const struct path_entry *a, const struct path_entry *b)
+{
+	int c = strcmp(a->exe, b->exe);
+
+	return c ? c : a->cap < b->cap ? -1 : a->cap > b->cap;
+}
+
+static const char *verdicts_name(unsigned int verdicts)
+{
+	switch (verdicts) {
+	case VERDICT_GRANTED:
+		return "granted";
+	case VERDICT_DENIED:
+		return "denied";
+	case VERDICT_GRANTED | VERDICT_DENIED:
+		return "granted+denied";
+	}
+	return NULL;
+}
+
+struct differ {
+	struct output *o;
+	size_t differences;
+	bool ignore_counts;
+};
+
+static int diff_row(struct differ *d, const char *change, const struct path_entry *e,
+		    unsigned int verdicts_a, unsigned int verdicts_b, uint64_t count_a,
+		    uint64_t count_b, const char *path)
+{
+	char cap_name[32];
+	int rc;
+
+	d->differences++;
+	rc = output_text(d->o, change);
+	if (!rc)
+		rc = output_text(d->o, e->exe);
+	if (!rc)
+		rc = output_text(d->o, cap_format(e->cap, cap_name, sizeof(cap_name)));
+	if (!rc)
+		rc = output_text(d->o, verdicts_name(verdicts_a));
+	if (!rc)
+		rc = output_text(d->o, verdicts_name(verdicts_b));
+	if (!rc)
+		rc = output_int(d->o, (int64_t)count_a);
+	if (!rc)
+		rc = output_int(d->o, (int64_t)count_b);
+	if (!rc)
+		rc = output_text(d->o, path);
+	if (!rc)
+		rc = output_end_row(d->o);
+	return rc;
+}
+
+/* The most frequent path of a range: the example for an added or removed capability. */
+static const struct path_entry *top_path(const struct side *s, struct cap_range r)
+{
+	const struct path_entry *top = &s->entries[r.first];
+
+	for (size_t i = r.first + 1; i < r.end; i++)
+		if (s->entries[i].count > top->count)
+			top = &s->entries[i];
+	return top;
+}
+
+/* Paths of one capability present on both sides. */
+static int diff_paths(struct differ *d, const struct side *a, struct cap_range ra,
+		      const struct side *b, struct cap_range rb)
+{
+	size_t i = ra.first, j = rb.first;
+	int rc = 0;
+
+	while (!rc && (i < ra.end || j < rb.end)) {
+		const struct path_entry *x = i < ra.end ? &a->entries[i] : NULL;
+		const struct path_entry *y = j < rb.end ? &b->entries[j] : NULL;
+		int c = !x ? 1 : !y ? -1 : compare_entries(x, y);
+
+		if (c < 0) {
+			rc = diff_row(d, "path removed", x, x->verdict, 0, x->count, 0, x->display);
+			i++;
+		} else if (c > 0) {
+			rc = diff_row(d, "path added", y, 0, y->verdict, 0, y->count, y->display);
+			j++;
+		} else {
+			if (!d->ignore_counts && x->count != y->count)
+				rc = diff_row(d, "count changed", x, x->verdict, y->verdict,
+					      x->count, y->count, x->display);
+			i++;
+			j++;
+		}
+	}
+	return rc;
+}
+
+static int diff_sides(struct differ *d, const struct side *a, const struct side *b)
+{
+	size_t i = 0, j = 0;
+	int rc = 0;
+
+	while (!rc && (i < a->count || j < b->count)) {
+		struct cap_range ra = { .first = i, .end = i }, rb = { .first = j, .end = j };
+		int c;
+
+		if (i < a->count)
+			ra = cap_range(a, i);
+		if (j < b->count)
+			rb = cap_range(b, j);
+		c = i >= a->count ? 1 : j >= b->count ? -1 :
+		    compare_cap(&a->entries[i], &b->entries[j]);
+		if (c < 0) {
+			rc = diff_row(d, "removed", &a->entries[i], ra.verdicts, 0, ra.count, 0,
+				      top_path(a, ra)->display);
+			i = ra.end;
+		} else if (c > 0) {
+			rc = diff_row(d, "added", &b->entries[j], 0, rb.verdicts, 0, rb.count,
+				      top_path(b, rb)->display);
+			j = rb.end;
+		} else {
+			if (ra.verdicts != rb.verdicts)
+				rc = diff_row(d, "verdict changed", &a->entries[i], ra.verdicts,
+					      rb.verdicts, ra.count, rb.count, "");
+			if (!rc)
+				rc = diff_paths(d, a, ra, b, rb);
+			i = ra.end;
+			j = rb.end;
+		}
+	}
+	return rc;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "ignore-counts", no_argument, NULL, 'i' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const columns[] = { "change", "exe", "capability", "verdict_a",
+					       "verdict_b", "checks_a", "checks_b", "path" };
+	enum output_format format = OUTPUT_TABLE;
+	struct side a = { .entries = NULL }, b = { .entries = NULL };
+	struct differ d = { .o = NULL };
+	int status = EXIT_USAGE, opt, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			d.ignore_counts = true;
+			break;
+		case 'f':
+			if (report_parse_format("diff", optarg, &format))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(diff_usage, stdout);
+			return EXIT_OK;
+		default:
+			fputs(diff_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "capanalyze diff: needs exactly two inputs, A and B\n");
+		fputs(diff_usage, stderr);
+		return EXIT_USAGE;
+	}
+	status = side_read(argv[optind], &a);
+	if (status == EXIT_OK)
+		status = side_read(argv[optind + 1], &b);
+	if (status != EXIT_OK)
+		goto cleanup;
+	d.o = output_new(stdout, format);
+	rc = d.o ? output_columns(d.o, 8, columns) : -ENOMEM;
+	if (!rc)
+		rc = diff_sides(&d, &a, &b);
+	if (!rc)
+		rc = output_finish(d.o);
+	if (rc) {
+		fprintf(stderr, "capanalyze diff: %s\n", strerror(-rc));
+		status = EXIT_INTERNAL;
+		goto cleanup;
+	}
+	status = d.differences ? EXIT_DIFFERS : EXIT_OK;
+cleanup:
+	output_free(d.o);
+	side_release(&a);
+	side_release(&b);
+	return status;
+}

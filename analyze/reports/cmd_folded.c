@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmd_folded.c - `capanalyze folded`: folded stacks for flame graph tools
+ * (flamegraph.pl, inferno, speedscope): one line per distinct stack,
+ * "frame;frame;...;leaf count", root first. The stacks are stack_rows.h's:
+ * executable, user frames, kernel frames with "_[k]", the capability as the
+ * leaf. Lines are sorted and identical stacks merged, so the output is
+ * stable and any of those tools reads it as is.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "exe_match.h"
+#include "input.h"
+#include "output.h"
+#include "report_args.h"
+#include "report_filter.h"
+#include "stack_rows.h"
+#include "strbuf.h"
+#include "text_escape.h"
+
+static const char folded_usage[] =
+	"usage: capanalyze folded [options] DB|RECORDING...\n"
+	"\n"
+	"Writes folded stacks, one line per distinct call path:\n"
+	"  EXE;user frames...;kernel frames_[k]...;CAP_NAME[:denied] COUNT\n"
+	"root first, the capability as the leaf, kernel frames marked \"_[k]\"\n"
+	"(flamegraph.pl's kernel annotation). In names, ';' becomes ':' and blanks '_'.\n"
+	"Feed it to flamegraph.pl, inferno-flamegraph or speedscope.\n"
+	"\n"
+	"options:\n"
+	REPORT_FILTER_HELP
+	"  -o, --output FILE  write to FILE instead of standard output\n"
+	"  --format F         folded (default), or table, json, csv (columns stack, count)\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"exit status: 0 success, 2 usage or unreadable input, 3 internal error.\n";
+
+struct folded_line {
+	char *stack;
+	uint64_t count;
+};
+
+struct folded_lines {
+	struct folded_line *lines;
+	size_t count;
+	size_t capacity;
+};
+
+static int collect_line(void *ctx, const char *const *frames, size_t depth, uint64_t count,
+			int cap)
+{
+	struct folded_lines *fl = ctx;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)cap;
+	for (size_t i = 0; i < depth; i++) {
+		if (i)
+			strbuf_addc(&sb, ';');
+		escape_folded(&sb, frames[i]);
+	}
+	if (fl->count == fl->capacity) {
+		size_t capacity = fl->capacity ? fl->capacity * 2 : 64;
+		struct folded_line *lines = realloc(fl->lines, capacity * sizeof(*lines));
+
+		if (!lines) {
+			strbuf_release(&sb);
+			return -ENOMEM;
+		}
+		fl->lines = lines;
+		fl->capacity = capacity;
+	}
+	fl->lines[fl->count].stack = strbuf_detach(&sb);
+	if (!fl->lines[fl->count].stack)
+		return -ENOMEM;
+	fl->lines[fl->count++].count = count;
+	return 0;
+}
+
+static int compare_lines(const void *a, const void *b)
+{
+	return strcmp(((const struct folded_line *)a)->stack,
+		      ((const struct folded_line *)b)->stack);
+}
+
+/* Sorts and merges identical stacks (distinct frames may print alike). */
+static void merge_lines(struct folded_lines *fl)
+{
+	size_t out = 0;
+
+	qsort(fl->lines, fl->count, sizeof(*fl->lines), compare_lines);
+	for (size_t i = 0; i < fl->count; i++) {
+		if (out && !strcmp(fl->lines[out - 1].stack, fl->lines[i].stack)) {
+			fl->lines[out - 1].count += fl->lines[i].count;
+			free(fl->lines[i].stack);
+			continue;
+		}
+		fl->lines[out++] = fl->lines[i];
+	}
+	fl->count = out;
+}
+
+static int write_lines(const struct folded_lines *fl, FILE *out, int format, bool folded)
+{
+	static const char *const columns[] = { "stack", "count" };
+	struct output *o;
+	int rc = 0;
+
+	if (folded) {
+		for (size_t i = 0; i < fl->count; i++)
+			if (fprintf(out, "%s %" PRIu64 "\n", fl->lines[i].stack,
+				    fl->lines[i].count) < 0)
+				return -EIO;
+		return fflush(out) ? -EIO : 0;
+	}
+	o = output_new(out, (enum output_format)format);
+	if (!o)
+		return -ENOMEM;
+	rc = output_columns(o, 2, columns);
+	for (size_t i = 0; i < fl->count && !rc; i++) {
+		rc = output_text(o, fl->lines[i].stack);
+		if (!rc)
+			rc = output_int(o, (int64_t)fl->lines[i].count);
+		if (!rc)
+			rc = output_end_row(o);
+	}
+	if (!rc)
+		rc = output_finish(o);
+	output_free(o);
+	return rc;
+}
+
+int cmd_folded(int argc, char **argv)
+{
+	static const struct option options[] = {
+		REPORT_FILTER_LONG_OPTIONS,
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct folded_lines fl = { .lines = NULL };
+	enum output_format format = OUTPUT_TABLE;
+	struct report_filter filter;
+	const char *output_path = NULL;
+	bool folded = true;
+	sqlite3 *db = NULL;
+	FILE *out = stdout;
+	int status = EXIT_USAGE, opt, rc;
+
+	report_filter_init(&filter);
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'o':
+			output_path = optarg;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "folded")) {
+				folded = true;
+			} else {
+				if (report_parse_format("folded", optarg, &format))
+					return EXIT_USAGE;
+				folded = false;
+			}
+			break;
+		case 'h':
+			fputs(folded_usage, stdout);
+			return EXIT_OK;
+		case FILTER_CAP:
+		case FILTER_EXE:
+		case FILTER_VERDICT:
+		case FILTER_SYSCALL:
+			if (report_filter_option(&filter, "folded", opt, optarg))
+				return EXIT_USAGE;
+			break;
+		default:
+			fputs(folded_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "capanalyze folded: name a database or recordings\n");
+		fputs(folded_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (report_open("folded", argv + optind, argc - optind, &db))
+		return EXIT_USAGE;
+	if (exe_match_register(db)) {
+		status = report_sql_error("folded", db, "registering exe_match");
+		goto cleanup;
+	}
+	rc = stack_rows_walk(db, &filter, collect_line, &fl);
+	if (rc > 0) {
+		status = report_sql_error("folded", db, "reading stacks");
+		goto cleanup;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "capanalyze folded: %s\n", strerror(-rc));
+		status = EXIT_INTERNAL;
+		goto cleanup;
+	}
+	merge_lines(&fl);
+	if (output_path) {
+		out = fopen(output_path, "w");
+		if (!out) {
+			fprintf(stderr, "capanalyze folded: %s: %s\n", output_path, strerror(errno));
+			status = EXIT_USAGE;
+			goto cleanup;
+		}
+	}
+	rc = write_lines(&fl, out, format, folded);
+	if (output_path && fclose(out) && !rc)
+		rc = -EIO;
+	if (rc) {
+		fprintf(stderr, "capanalyze folded: writing %s: %s\n",
+			output_path ? output_path : "standard output", strerror(-rc));
+		status = EXIT_INTERNAL;
+		goto cleanup;
+	}
+	status = EXIT_OK;
+cleanup:
+	for (size_t i = 0; i < fl.count; i++)
+		free(fl.lines[i].stack);
+	free(fl.lines);
+	input_close(db);
+	return status;
+}

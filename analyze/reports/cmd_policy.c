@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmd_policy.c - `capanalyze policy`: the minimal capability set of each
+ * executable (or container, or cgroup), as setcap, systemd, docker/podman
+ * and Kubernetes configuration, with every decision explained by the call
+ * path that made it (check_classes.h says how checks are classified).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cap_set.h"
+#include "check_classes.h"
+#include "commands.h"
+#include "exe_match.h"
+#include "input.h"
+#include "output.h"
+#include "policy_render.h"
+#include "report_args.h"
+#include "strbuf.h"
+#include "syscall_names.h"
+#include "text_escape.h"
+
+static const char policy_usage[] =
+	"usage: capanalyze policy [options] DB|RECORDING...\n"
+	"\n"
+	"Derives the minimal capability set per executable (or container, or cgroup)\n"
+	"and writes it as a setcap command, systemd unit lines, docker/podman flags\n"
+	"and a Kubernetes securityContext. Each capability seen gets a decision with\n"
+	"its most frequent call path as the example:\n"
+	"  needed             audited and granted: in the set\n"
+	"  requested, denied  audited and refused: the program ran without it; not\n"
+	"                     in the set, listed so you can decide\n"
+	"  ignored            non-audit checks (kernel probes such as\n"
+	"                     vm_enough_memory's CAP_SYS_ADMIN), checks made during\n"
+	"                     execve/execveat, and checks in the fork-exec window\n"
+	"                     (a process image that later exec'd)\n"
+	"See docs/POLICY.md.\n"
+	"\n"
+	"options:\n"
+	"  --exe GLOB         only executables matching GLOB (with a '/': the full\n"
+	"                     path, else the base name)\n"
+	"  --by WHAT          exe (default), container or cgroup\n"
+	"  --include-nonaudit count non-audit checks as needs\n"
+	"  --format F         table (default: text with snippets), json (a policy\n"
+	"                     object per group), csv (one row per decision)\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"exit status: 0 success, 2 usage or unreadable input, 3 internal error.\n";
+
+static const char *const by_names[] = {
+	[GROUP_EXE] = "exe",
+	[GROUP_CONTAINER] = "container",
+	[GROUP_CGROUP] = "cgroup",
+};
+
+/* The minimal set of rows[first..end): capabilities with a "needed" row. */
+static cap_set_t needed_set(const struct class_rows *rows, size_t first, size_t end)
+{
+	cap_set_t set = 0;
+
+	for (size_t i = first; i < end; i++)
+		if (rows->rows[i].cls == CLASS_NEEDED)
+			set = cap_set_add(set, rows->rows[i].cap);
+	return set;
+}
+
+static size_t group_end(const struct class_rows *rows, size_t first)
+{
+	size_t end = first;
+
+	while (end < rows->count && !strcmp(rows->rows[end].group, rows->rows[first].group))
+		end++;
+	return end;
+}
+
+/* One decision as output cells (table and csv). */
+static int decision_cells(struct output *o, const struct class_row *row, cap_set_t set,
+			  bool with_group)
+{
+	char cap_name[32], syscall[32];
+	int rc = 0;
+
+	if (with_group)
+		rc = output_text(o, row->group);
+	if (!rc)
+		rc = output_text(o, cap_format(row->cap, cap_name, sizeof(cap_name)));
+	if (!rc)
+		rc = output_text(o, check_class_decision(row->cls));
+	if (!rc && with_group)
+		rc = output_int(o, cap_set_has(set, row->cap) && row->cls == CLASS_NEEDED);
+	if (!rc)
+		rc = output_int(o, (int64_t)row->checks);
+	if (!rc)
+		rc = output_text(o, check_class_reason(row->cls));
+	if (!rc)
+		rc = output_text(o, row->exe);
+	if (!rc)
+		rc = output_text(o, syscall_format(row->syscall_nr, syscall, sizeof(syscall)));
+	if (!rc)
+		rc = output_text(o, row->user_stack);
+	if (!rc)
+		rc = output_text(o, row->kernel_stack);
+	if (!rc)
+		rc = output_end_row(o);
+	return rc;
+}
+
+static int write_csv(const struct class_rows *rows)
+{
+	static const char *const columns[] = { "group", "capability", "decision", "in_set",
+					       "checks", "reason", "exe", "syscall",
+					       "user_stack", "kernel_stack" };
+	struct output *o = output_new(stdout, OUTPUT_CSV);
+	int rc;
+
+	if (!o)
+		return -ENOMEM;
+	rc = output_columns(o, 10, columns);
+	for (size_t first = 0, end; first < rows->count && !rc; first = end) {
+		cap_set_t set;
+
+		end = group_end(rows, first);
+		set = needed_set(rows, first, end);
+		for (size_t i = first; i < end && !rc; i++)
+			rc = decision_cells(o, &rows->rows[i], set, true);
+	}
+	if (!rc)
+		rc = output_finish(o);
+	output_free(o);
+	return rc;
+}
+
+/* Appends the snippets of one group for the text report, indented. */
+static void add_snippets(struct strbuf *sb, cap_set_t set, const char *group, enum group_by by)
+{
+	struct strbuf text = STRBUF_INIT;
+
+	strbuf_adds(sb, "minimal set: ");
+	render_cap_list(sb, set, ",");
+	strbuf_adds(sb, set ? "\n" : "(none)\n");
+	if (by == GROUP_EXE) {
+		render_setcap(&text, set, group);
+		strbuf_adds(sb, "setcap:      ");
+		escape_terminal(sb, strbuf_str(&text));
+		strbuf_addc(sb, '\n');
+		strbuf_reset(&text);
+	}
+	render_systemd(&text, set);
+	strbuf_adds(sb, "systemd:\n");
+	for (const char *line = strbuf_str(&text), *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		strbuf_adds(sb, "  ");
+		strbuf_add(sb, line, (size_t)(nl - line + 1));
+	}
+	strbuf_reset(&text);
+	render_container_flags(&text, set);
+	strbuf_addf(sb, "docker:      docker run %s ...\n", strbuf_str(&text));
+	strbuf_addf(sb, "podman:      podman run %s ...\n", strbuf_str(&text));
+	strbuf_reset(&text);
+	render_k8s(&text, set);
+	strbuf_adds(sb, "kubernetes:\n");
+	for (const char *line = strbuf_str(&text), *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		strbuf_adds(sb, "  ");
+		strbuf_add(sb, line, (size_t)(nl - line + 1));
+	}
+	if (text.failed)
+		sb->failed = true;
+	strbuf_release(&text);
+}
+
+static int write_text(const struct class_rows *rows, enum group_by by)
+{
+	static const char *const columns[] = { "capability", "decision", "checks", "reason", "exe",
+					       "syscall", "user_stack", "kernel_stack" };
+	struct strbuf sb = STRBUF_INIT;
+	int rc = 0;
+
+	if (!rows->count && printf("no capability checks matched\n") < 0)
+		return -EIO;
+	for (size_t first = 0, end; first < rows->count && !rc; first = end) {
+		struct output *o;
+		cap_set_t set;
+
+		end = group_end(rows, first);
+		set = needed_set(rows, first, end);
+		strbuf_reset(&sb);
+		strbuf_adds(&sb, first ? "\n== " : "== ");
+		escape_terminal(&sb, rows->rows[first].group);
+		strbuf_addf(&sb, " (%s) ==\n", by_names[by]);
+		if (sb.failed)
+			rc = -ENOMEM;
+		else if (fputs(strbuf_str(&sb), stdout) == EOF || fflush(stdout))
+			rc = -EIO;
+		o = output_new(stdout, OUTPUT_TABLE);
+		if (!rc && !o)
+			rc = -ENOMEM;
+		if (!rc)
+			rc = output_columns(o, 8, columns);
+		for (size_t i = first; i < end && !rc; i++)
+			rc = decision_cells(o, &rows->rows[i], set, false);
+		if (!rc)
+			rc = output_finish(o);
+		output_free(o);
+		strbuf_reset(&sb);
+		add_snippets(&sb, set, rows->rows[first].group, by);
+		if (!rc && sb.failed)
+			rc = -ENOMEM;
+		if (!rc && (fputs(strbuf_str(&sb), stdout) == EOF || fflush(stdout)))
+			rc = -EIO;
+	}
+	strbuf_release(&sb);
+	return rc;
+}
+
+static void json_field(struct strbuf *sb, const char *name, const char *value, bool comma)
+{
+	strbuf_addf(sb, "%s\"%s\": ", comma ? ", " : "", name);
+	escape_json(sb, value);
+}
+
+static void json_group(struct strbuf *sb, const struct class_rows *rows, size_t first,
+		       size_t end, enum group_by by)
+{
+	cap_set_t set = needed_set(rows, first, end);
+	struct strbuf text = STRBUF_INIT;
+	char cap_name[32], syscall[32];
+	bool any = false;
+
+	strbuf_adds(sb, "{");
+	json_field(sb, "by", by_names[by], false);
+	json_field(sb, "group", rows->rows[first].group, true);
+	strbuf_adds(sb, ", \"capabilities\": [");
+	for (int cap = 0; cap < CAP_SET_BITS; cap++) {
+		if (!cap_set_has(set, cap))
+			continue;
+		strbuf_adds(sb, any ? ", " : "");
+		escape_json(sb, cap_format(cap, cap_name, sizeof(cap_name)));
+		any = true;
+	}
+	strbuf_adds(sb, "], \"denied\": [");
+	any = false;
+	for (size_t i = first; i < end; i++) {
+		if (rows->rows[i].cls != CLASS_DENIED)
+			continue;
+		strbuf_adds(sb, any ? ", " : "");
+		escape_json(sb, cap_format(rows->rows[i].cap, cap_name, sizeof(cap_name)));
+		any = true;
+	}
+	strbuf_adds(sb, "],\n  \"decisions\": [");
+	for (size_t i = first; i < end; i++) {
+		const struct class_row *row = &rows->rows[i];
+
+		strbuf_adds(sb, i > first ? ",\n    {" : "\n    {");
+		json_field(sb, "capability", cap_format(row->cap, cap_name, sizeof(cap_name)),
+			   false);
+		json_field(sb, "decision", check_class_decision(row->cls), true);
+		strbuf_addf(sb, ", \"checks\": %llu", (unsigned long long)row->checks);
+		json_field(sb, "reason", check_class_reason(row->cls), true);
+		json_field(sb, "exe", row->exe, true);
+		json_field(sb, "syscall", syscall_format(row->syscall_nr, syscall, sizeof(syscall)),
+			   true);
+		json_field(sb, "user_stack", row->user_stack, true);
+		json_field(sb, "kernel_stack", row->kernel_stack, true);
+		strbuf_adds(sb, "}");
+	}
+	strbuf_adds(sb, "],\n  ");
+	if (by == GROUP_EXE) {
+		render_setcap(&text, set, rows->rows[first].group);
+		json_field(sb, "setcap", strbuf_str(&text), false);
+		strbuf_adds(sb, ", ");
+	}
+	strbuf_reset(&text);
+	render_systemd(&text, set);
+	json_field(sb, "systemd", strbuf_str(&text), false);
+	strbuf_reset(&text);
+	render_container_flags(&text, set);
+	json_field(sb, "docker", strbuf_str(&text), true);
+	json_field(sb, "podman", strbuf_str(&text), true);
+	strbuf_reset(&text);
+	render_k8s(&text, set);
+	json_field(sb, "kubernetes", strbuf_str(&text), true);
+	strbuf_adds(sb, "}");
+	if (text.failed)
+		sb->failed = true;
+	strbuf_release(&text);
+}
+
+static int write_json(const struct class_rows *rows, enum group_by by)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc = 0;
+
+	strbuf_adds(&sb, "[");
+	for (size_t first = 0, end; first < rows->count; first = end) {
+		end = group_end(rows, first);
+		strbuf_adds(&sb, first ? ",\n " : "\n ");
+		json_group(&sb, rows, first, end, by);
+	}
+	strbuf_adds(&sb, rows->count ? "\n]\n" : "]\n");
+	if (sb.failed)
+		rc = -ENOMEM;
+	else if (fputs(strbuf_str(&sb), stdout) == EOF || fflush(stdout))
+		rc = -EIO;
+	strbuf_release(&sb);
+	return rc;
+}
+
+int cmd_policy(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "exe", required_argument, NULL, 'e' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "include-nonaudit", no_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum output_format format = OUTPUT_TABLE;
+	struct class_rows rows = { .rows = NULL };
+	enum group_by by = GROUP_EXE;
+	bool include_nonaudit = false;
+	const char *exe_glob = NULL;
+	sqlite3 *db = NULL;
+	int status = EXIT_USAGE, opt, rc;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'e':
+			exe_glob = optarg;
+			break;
+		case 'b':
+			if (!strcmp(optarg, "exe")) {
+				by = GROUP_EXE;
+			} else if (!strcmp(optarg, "container")) {
+				by = GROUP_CONTAINER;
+			} else if (!strcmp(optarg, "cgroup")) {
+				by = GROUP_CGROUP;
+			} else {
+				fprintf(stderr, "capanalyze policy: --by must be exe, container or "
+					"cgroup, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'n':
+			include_nonaudit = true;
+			break;
+		case 'f':
+			if (report_parse_format("policy", optarg, &format))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			fputs(policy_usage, stdout);
+			return EXIT_OK;
+		default:
+			fputs(policy_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "capanalyze policy: name a database or recordings\n");
+		fputs(policy_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (report_open("policy", argv + optind, argc - optind, &db))
+		return EXIT_USAGE;
+	rc = exe_match_register(db);
+	if (!rc)
+		rc = check_classes_read(db, by, exe_glob, include_nonaudit, &rows);
+	if (rc > 0) {
+		status = report_sql_error("policy", db, "classifying checks");
+		goto cleanup;
+	}
+	if (!rc) {
+		if (format == OUTPUT_JSON)
+			rc = write_json(&rows, by);
+		else if (format == OUTPUT_CSV)
+			rc = write_csv(&rows);
+		else
+			rc = write_text(&rows, by);
+	}
+	if (rc) {
+		fprintf(stderr, "capanalyze policy: %s\n", strerror(-rc));
+		status = EXIT_INTERNAL;
+		goto cleanup;
+	}
+	status = EXIT_OK;
+cleanup:
+	class_rows_release(&rows);
+	input_close(db);
+	return status;
+}
