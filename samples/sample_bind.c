@@ -31,8 +31,7 @@ SAMPLE_NOINLINE long sample_bind_privileged_port(int fd, const struct sockaddr_i
 {
 	long result = raw_syscall4(SYS_bind, fd, address, sizeof(*address), 0);
 
-	__asm__ volatile("" ::: "memory");
-	return result;
+	return sample_keep_frame(result);
 }
 
 int main(int argc, char **argv)

@@ -29,9 +29,7 @@ SAMPLE_NOINLINE long sample_chown_foreign_file(const char *path)
 {
 	long result = raw_syscall4(SYS_fchownat, AT_FDCWD, path, FOREIGN_UID, -1);
 
-	/* Keep the call from becoming a tail call: this frame must stay on the stack. */
-	__asm__ volatile("" ::: "memory");
-	return result;
+	return sample_keep_frame(result);
 }
 
 int main(int argc, char **argv)

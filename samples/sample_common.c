@@ -53,6 +53,13 @@ int sample_cap_from_name(const char *name)
 	return (int)number;
 }
 
+SAMPLE_NOINLINE long sample_keep_frame(long value)
+{
+	/* An empty asm keeps the compiler from proving the call useless. */
+	__asm__ volatile("" ::: "memory");
+	return value;
+}
+
 int sample_gettid(void)
 {
 	return (int)syscall(SYS_gettid);

@@ -91,6 +91,14 @@ const char *sample_cap_name(int cap);
 int sample_gettid(void);
 
 /*
+ * Returns value. Called (never inlined, never as a tail call) at the end of
+ * each sample function so that the function is not a leaf: gcc omits a
+ * leaf's frame pointer even with -fno-omit-frame-pointer, and a frame-pointer
+ * unwinder would then skip the leaf's caller.
+ */
+long sample_keep_frame(long value);
+
+/*
  * Lowers the hard RLIMIT_NOFILE limit by one (lowering needs no capability
  * and makes no check) and fills *original with the limits before, so that
  * sample_raise_nofile(original) raises the hard limit: exactly one audited

@@ -35,16 +35,14 @@ SAMPLE_NOINLINE long sample_forker_child_raise_rlimit(const struct rlimit *limit
 {
 	long result = sample_raise_nofile(limits);
 
-	__asm__ volatile("" ::: "memory");
-	return result;
+	return sample_keep_frame(result);
 }
 
 SAMPLE_NOINLINE long sample_forker_daemon_raise_rlimit(const struct rlimit *limits)
 {
 	long result = sample_raise_nofile(limits);
 
-	__asm__ volatile("" ::: "memory");
-	return result;
+	return sample_keep_frame(result);
 }
 
 static int run_child(void)

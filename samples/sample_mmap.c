@@ -5,8 +5,11 @@
  * Capabilities it must produce (from sample_map_private_memory):
  *   cap      CAP_SYS_ADMIN (21)
  *   syscall  mmap (x86-64: 9)
- *   kernel   ksys_mmap_pgoff -> do_mmap -> mmap_region -> security_vm_enough_memory_mm
- *            -> cap_vm_enough_memory -> cap_capable
+ *   kernel   ksys_mmap_pgoff -> vm_mmap_pgoff -> do_mmap -> __mmap_region
+ *            -> security_vm_enough_memory_mm -> (cap_vm_enough_memory) -> cap_capable
+ *            On 6.18 cap_vm_enough_memory is not a frame of its own (the LSM hook is
+ *            called through a static call and inlined): the caller frame of
+ *            cap_capable is security_vm_enough_memory_mm.
  *   audit    NO: cap_vm_enough_memory() passes CAP_OPT_NOAUDIT, so caprec shows it only
  *            with -v. This is the most frequent capability check on any system.
  *   verdict  root: granted; --uid 1000 or --drop cap_sys_admin: denied (the mapping
@@ -29,8 +32,7 @@ SAMPLE_NOINLINE long sample_map_private_memory(long size)
 	long address = raw_syscall6(SYS_mmap, 0, size, PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	__asm__ volatile("" ::: "memory");
-	return address;
+	return sample_keep_frame(address);
 }
 
 int main(int argc, char **argv)

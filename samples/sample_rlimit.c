@@ -23,8 +23,7 @@ SAMPLE_NOINLINE long sample_raise_hard_rlimit(const struct rlimit *limits)
 {
 	long result = sample_raise_nofile(limits);
 
-	__asm__ volatile("" ::: "memory");
-	return result;
+	return sample_keep_frame(result);
 }
 
 int main(int argc, char **argv)

@@ -27,8 +27,7 @@ SAMPLE_NOINLINE long sample_set_group_list(int count, const gid_t *groups)
 {
 	long result = raw_syscall4(SYS_setgroups, count, groups, 0, 0);
 
-	__asm__ volatile("" ::: "memory");
-	return result;
+	return sample_keep_frame(result);
 }
 
 int main(int argc, char **argv)

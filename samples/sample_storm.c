@@ -34,8 +34,7 @@ SAMPLE_NOINLINE long sample_storm_raise_rlimit(const struct rlimit *limits, long
 		if (sample_raise_nofile(limits) == -EPERM)
 			denied++;
 	}
-	__asm__ volatile("" ::: "memory");
-	return denied;
+	return sample_keep_frame(denied);
 }
 
 int main(int argc, char **argv)

@@ -26,8 +26,7 @@ SAMPLE_NOINLINE long sample_thread_raise_rlimit(const struct rlimit *limits)
 {
 	long result = sample_raise_nofile(limits);
 
-	__asm__ volatile("" ::: "memory");
-	return result;
+	return sample_keep_frame(result);
 }
 
 static void *thread_main(void *unused)
