@@ -5,8 +5,8 @@
  * Capabilities it must produce (one check, from sample_set_group_list):
  *   cap      CAP_SETGID (6)
  *   syscall  setgroups (x86-64: 116)
- *   kernel   __do_sys_setgroups -> may_setgroups -> ns_capable_setid -> security_capable
- *            -> cap_capable
+ *   kernel   __do_sys_setgroups -> (may_setgroups, inlined on 6.18) -> ns_capable_setid
+ *            -> security_capable -> cap_capable
  *   audit    yes, and INSETID (ns_capable_setid passes CAP_OPT_INSETID; the tracepoint
  *            cannot see INSETID, so a tracepoint recording marks it unknown)
  *   verdict  root: granted; --uid 1000 or --drop cap_setgid: denied (-EPERM)

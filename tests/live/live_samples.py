@@ -18,7 +18,7 @@ SAMPLES = {
     "sample_chown": ("sample_chown_foreign_file", CAP_CHOWN, "chown_common"),
     "sample_bind": ("sample_bind_privileged_port", CAP_NET_BIND_SERVICE, "__inet_bind"),
     "sample_rlimit": ("sample_raise_hard_rlimit", CAP_SYS_RESOURCE, "do_prlimit"),
-    "sample_setgroups": ("sample_set_group_list", CAP_SETGID, "may_setgroups"),
+    "sample_setgroups": ("sample_set_group_list", CAP_SETGID, "ns_capable_setid"),
     "sample_thread": ("sample_thread_raise_rlimit", CAP_SYS_RESOURCE, "do_prlimit"),
 }
 
