@@ -125,6 +125,7 @@ int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, u
 		     uint32_t total, struct crf_item *item)
 {
 	enum crf_item_kind kind = 0;
+	struct crf_loss *loss = NULL;
 	int ret = CRF_OK;
 
 	switch (type) {
@@ -141,11 +142,15 @@ int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, u
 		kind = CRF_ITEM_CLOCK;
 		break;
 	case CRF_BLOCK_LOSS:
-		r->loss.time_ns = cursor_le64(body, "loss block too short");
-		r->loss.lost = cursor_le64(body, "loss block too short");
-		r->loss.events_before = cursor_le64(body, "loss block too short");
+		/* Each loss gets its own storage: it stays valid like definitions do. */
+		loss = arena_alloc(&r->arena, sizeof(*loss));
+		if (!loss)
+			return CRF_ERR_NOMEM;
+		loss->time_ns = cursor_le64(body, "loss block too short");
+		loss->lost = cursor_le64(body, "loss block too short");
+		loss->events_before = cursor_le64(body, "loss block too short");
 		if (!body->bad)
-			r->rec.lost += r->loss.lost;
+			r->rec.lost += loss->lost;
 		kind = CRF_ITEM_LOSS;
 		break;
 	case CRF_BLOCK_END:
@@ -170,6 +175,6 @@ int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, u
 	item->kind = kind;
 	item->offset = offset;
 	if (kind == CRF_ITEM_LOSS)
-		item->loss = &r->loss;
+		item->loss = loss;
 	return 1;
 }

@@ -77,8 +77,7 @@ struct crf_reader {
 	size_t chunk_cap;
 	struct chunk_state chunk;
 
-	struct crf_event event;     /* the item handed out last */
-	struct crf_loss loss;
+	struct crf_event event;     /* the last event handed out: reused by the next one */
 };
 
 /* Records a damaged region in the recovery report. */

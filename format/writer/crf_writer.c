@@ -41,7 +41,7 @@ int writer_check_usable(struct crf_writer *w)
 	if (!w)
 		return CRF_ERR_INVALID_ARG;
 	if (w->failed)
-		return CRF_ERR_IO;
+		return w->error.code;
 	if (w->closed)
 		return set_error(w, CRF_ERR_INVALID_ARG, 0, "writer already closed");
 	return CRF_OK;

@@ -23,7 +23,8 @@ struct crf_writer {
 	int fd;
 	struct crf_writer_options opts;
 	struct crf_error error;
-	bool failed;                /* an I/O error happened: refuse everything */
+	bool failed;                /* I/O error or no memory mid-record: refuse everything,
+				       returning error.code */
 	bool closed;                /* the END block was written */
 	struct crf_writer_stats stats;
 

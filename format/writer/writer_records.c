@@ -10,8 +10,14 @@
 #include "crf_varint.h"
 #include "writer_internal.h"
 
+/*
+ * Out of memory while a record was being appended: the open chunk may hold
+ * part of it, and an id may be handed out for a definition never written,
+ * so the writer stops here (the file keeps every block already written).
+ */
 static int nomem(struct crf_writer *w)
 {
+	w->failed = true;
 	w->error.code = CRF_ERR_NOMEM;
 	w->error.sys_errno = 0;
 	w->error.offset = w->stats.bytes_written;
@@ -43,8 +49,10 @@ static int intern_record(struct crf_writer *w, struct intern_table *t, uint8_t t
 	bool inserted;
 	int ret = intern_table_get(t, w->record.data, w->record.len, id, &inserted);
 
+	if (ret == CRF_ERR_NOMEM)
+		return nomem(w);
 	if (ret)
-		return ret == CRF_ERR_NOMEM ? nomem(w) : ret;
+		return ret;
 	return inserted ? append_definition(w, type, *id) : CRF_OK;
 }
 
