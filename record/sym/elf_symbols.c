@@ -262,6 +262,8 @@ static void sort_symbols(struct elf_binary *bin)
 {
 	size_t i, kept = 0;
 
+	if (!bin->sym_count)
+		return; /* a stripped binary: syms may be NULL */
 	qsort_r(bin->syms, bin->sym_count, sizeof(*bin->syms), sym_cmp, bin);
 	for (i = 0; i < bin->sym_count; i++) {
 		if (kept && bin->syms[kept - 1].addr == bin->syms[i].addr &&
@@ -285,7 +287,11 @@ int elf_binary_open_fd(struct elf_binary **out, int fd)
 	*out = NULL;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -ENOEXEC;
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	/*
+	 * ELF_C_READ reads what is asked for with pread: a binary truncated or
+	 * rewritten while we read it gives an error, where a mapping would give SIGBUS.
+	 */
+	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh) ||
 	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)) {
 		err = -ENOEXEC;

@@ -283,6 +283,61 @@ static void test_memfd_mapping(void **state)
 	munmap(mem, (size_t)st.st_size);
 }
 
+/* Truncated and corrupted copies of a real binary: errors or partial results, never a crash. */
+static void test_damaged_copies(void **state)
+{
+	unsigned char *image, *copy;
+	struct elf_binary *bin;
+	const char *symbol;
+	uint64_t offset, seed = 12345;
+	struct stat st;
+	size_t size, i, cut;
+	int src, fd, err;
+
+	(void)state;
+	src = open("/proc/self/exe", O_RDONLY);
+	assert_true(src >= 0);
+	assert_int_equal(fstat(src, &st), 0);
+	size = (size_t)st.st_size;
+	image = malloc(size);
+	copy = malloc(size);
+	assert_non_null(image);
+	assert_non_null(copy);
+	assert_int_equal(pread(src, image, size, 0), (ssize_t)size);
+	close(src);
+
+	for (i = 0; i < 48; i++) {
+		/* Half the rounds cut the file, half flip bytes in the headers and tables. */
+		memcpy(copy, image, size);
+		cut = size;
+		if (i % 2) {
+			cut = (size_t)((seed = seed * 6364136223846793005ull + 1) >> 33) % size;
+		} else {
+			size_t flips;
+
+			for (flips = 0; flips < 16; flips++) {
+				seed = seed * 6364136223846793005ull + 1;
+				copy[(seed >> 33) % (i < 24 ? 4096 : size)] ^= (unsigned char)(seed >> 20);
+			}
+		}
+		fd = memfd_create("damaged", MFD_CLOEXEC);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, copy, cut), (ssize_t)cut);
+		err = elf_binary_open_fd(&bin, fd);
+		close(fd);
+		if (err) {
+			assert_true(err < 0);
+			assert_null(bin);
+			continue;
+		}
+		elf_binary_resolve(bin, 0x1000, &symbol, &offset);
+		elf_binary_build_id(bin, &cut);
+		elf_binary_free(bin);
+	}
+	free(image);
+	free(copy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_libc_getpid),
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_memfd_mapping),
+		cmocka_unit_test(test_damaged_copies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,7 +116,9 @@ static pid_t spawn_sh(char *const argv[], int *write_end)
 	close(fds[0]);
 	*write_end = fds[1];
 	for (i = 0; i < 400; i++) {
-		if (!proc_info_read(&info, (uint32_t)pid) && !strcmp(info.comm, "sh")) {
+		/* exec sets comm before the new command line: wait for both. */
+		if (!proc_info_read(&info, (uint32_t)pid) && !strcmp(info.comm, "sh") &&
+		    info.cmdline) {
 			proc_info_release(&info);
 			return pid;
 		}
