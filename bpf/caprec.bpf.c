@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * caprec.bpf.c - kernel side of caprec: one record per capability check, plus
+ * fork/exec/exit records of the traced processes, through one ring buffer.
+ *
+ * Three ways to see cap_capable(), chosen by user space at run time with
+ * bpf_program__set_autoload() (only one group is ever loaded):
+ *   tracepoint  tp_btf/cap_capable (6.14+). No opts: the audit flag is
+ *               inferred from the caller frames (caller_ranges, filled by
+ *               user space from /proc/kallsyms).
+ *   fentry      fexit/cap_capable, plus fentry+fexit/security_capable for the
+ *               final verdict (another LSM may deny after commoncap granted).
+ *   kprobe      kprobe+kretprobe/cap_capable (arguments stashed per thread),
+ *               plus kprobe+kretprobe/security_capable for the final verdict.
+ * The audit encoding (opts bits vs int audit) is read from BTF by user space
+ * and passed in audit_source: never guessed from the kernel version.
+ *
+ * Cost order: filters (self, pid set, cgroup) first, then the audit filter,
+ * and only then the ring-buffer reservation and the stacks.
+ */
+#include "vmlinux_min.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "caprec_event.h"
+
+/* include/linux/security.h */
+#define CAP_OPT_NOAUDIT 0x2
+#define CAP_OPT_INSETID 0x4
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Settings written by user space between open and load (rodata is frozen after). */
+const volatile __u32 self_tgid = 0;          /* caprec itself, not traced unless trace_self */
+const volatile bool trace_self = false;
+const volatile bool filter_pids = false;     /* only tgids in traced_pids */
+const volatile bool follow_forks = false;    /* add children of traced processes */
+const volatile bool filter_cgroup = false;   /* only tasks under cgroup_filter[0] */
+const volatile bool include_noaudit = false; /* -v */
+const volatile __u32 audit_source = CAPREC_AUDIT_OPTS;
+const volatile bool want_kstack = false;     /* -K */
+const volatile bool want_ustack = false;     /* -U */
+const volatile bool want_final = false;      /* security_capable() is hooked too */
+const volatile bool use_task_pt_regs = true; /* bpf_task_pt_regs() exists (5.15+) */
+const volatile __u64 wakeup_bytes = 0;       /* wake the reader once this much is queued */
+const volatile __u32 caller_range_count = 0;
+const volatile struct caprec_caller_range caller_ranges[CAPREC_CALLER_RANGES] = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22); /* resized by user space (--buffer-size) */
+} events SEC(".maps");
+
+/* Traced process ids (tgid -> 1), with filter_pids. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced_pids SEC(".maps");
+
+/* The cgroup of --cgroup: bpf_current_task_under_cgroup() includes its descendants. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CAPREC_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/* Scratch for the short caller stack of the audit inference (too big for the BPF stack). */
+struct caller_frames {
+	__u64 ip[CAPREC_CALLER_FRAMES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct caller_frames);
+} scratch SEC(".maps");
+
+/* What one check needs, wherever it was seen. */
+struct check {
+	__s32 cap;
+	__u32 flags;
+	__s32 ret;
+	__s32 final_ret;
+	__u32 userns_inum;
+	__u32 userns_level;
+};
+
+/* kprobe mode: cap_capable()'s arguments, from entry to return. Key: tid. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct check);
+} entry_args SEC(".maps");
+
+/*
+ * fentry/kprobe modes with want_final: a thread inside security_capable().
+ * have_check is set once cap_capable() returned inside it; the record is
+ * sent when security_capable() returns, with its verdict. Key: tid.
+ */
+struct pending {
+	struct check check;
+	__u32 have_check;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct pending);
+} pending_final SEC(".maps");
+
+static __always_inline void count(__u32 which)
+{
+	__u64 *value = bpf_map_lookup_elem(&counters, &which);
+
+	if (value)
+		*value += 1;
+}
+
+/* The pid/self/cgroup filters, on the current task. Cheapest first. */
+static __always_inline bool want_current(__u32 tgid)
+{
+	if (!trace_self && tgid == self_tgid)
+		return false;
+	if (filter_pids && !bpf_map_lookup_elem(&traced_pids, &tgid))
+		return false;
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+		return false;
+	return true;
+}
+
+/* Decodes cap_capable()'s 4th parameter as the running kernel defines it. */
+static __always_inline __u32 flags_from_arg(__u32 arg)
+{
+	if (audit_source == CAPREC_AUDIT_INT)
+		return arg ? CAPREC_F_AUDIT : 0;
+	return ((arg & CAP_OPT_NOAUDIT) ? 0 : CAPREC_F_AUDIT) |
+	       ((arg & CAP_OPT_INSETID) ? CAPREC_F_INSETID : 0) | CAPREC_F_INSETID_KNOWN;
+}
+
+/*
+ * Tracepoint mode: the first frame that lies in one of the known callers of
+ * security_capable()/cap_capable() tells which opts it passed. No match:
+ * audited, like every caller not in the table.
+ */
+static __always_inline __u32 infer_flags(void *ctx)
+{
+	__u32 zero = 0, i, j, n;
+	struct caller_frames *frames = bpf_map_lookup_elem(&scratch, &zero);
+	long bytes;
+
+	if (!frames)
+		return CAPREC_F_AUDIT | CAPREC_F_AUDIT_INFERRED;
+	bytes = bpf_get_stack(ctx, frames->ip, sizeof(frames->ip), 0);
+	if (bytes <= 0) {
+		count(CAPREC_CNT_STACK_ERR);
+		return CAPREC_F_AUDIT | CAPREC_F_AUDIT_INFERRED;
+	}
+	n = bytes / sizeof(__u64);
+	for (i = 0; i < CAPREC_CALLER_FRAMES && i < n; i++) {
+		__u64 ip = frames->ip[i];
+
+		for (j = 0; j < CAPREC_CALLER_RANGES && j < caller_range_count; j++) {
+			if (ip < caller_ranges[j].start || ip >= caller_ranges[j].end)
+				continue;
+			switch (caller_ranges[j].class) {
+			case CAPREC_CALLER_NOAUDIT:
+				return CAPREC_F_AUDIT_INFERRED | CAPREC_F_INSETID_KNOWN;
+			case CAPREC_CALLER_SETID:
+				return CAPREC_F_AUDIT | CAPREC_F_AUDIT_INFERRED | CAPREC_F_INSETID |
+				       CAPREC_F_INSETID_KNOWN;
+			default:
+				return CAPREC_F_AUDIT | CAPREC_F_AUDIT_INFERRED |
+				       CAPREC_F_INSETID_KNOWN;
+			}
+		}
+	}
+	return CAPREC_F_AUDIT | CAPREC_F_AUDIT_INFERRED;
+}
+
+static __always_inline __s32 current_syscall(struct task_struct *task)
+{
+	struct pt_regs *regs;
+
+	if (!use_task_pt_regs || (BPF_CORE_READ(task, flags) & PF_KTHREAD))
+		return -1;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!regs)
+		return -1;
+#if defined(__TARGET_ARCH_x86)
+	return (__s32)BPF_CORE_READ(regs, orig_ax);
+#else
+	return BPF_CORE_READ(regs, syscallno);
+#endif
+}
+
+static __always_inline void fill_userns(struct check *c, const struct user_namespace *ns)
+{
+	c->userns_inum = BPF_CORE_READ(ns, ns.inum);
+	c->userns_level = BPF_CORE_READ(ns, level);
+}
+
+static __always_inline __u64 submit_flags(void)
+{
+	if (wakeup_bytes && bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void fill_cap_event(struct caprec_cap_event *e, const struct check *c)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	e->hdr.kind = CAPREC_REC_CAP;
+	e->hdr.pid = pid_tgid >> 32;
+	e->hdr.time_ns = bpf_ktime_get_boot_ns();
+	e->start_time_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->tid = (__u32)pid_tgid;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->cap = c->cap;
+	e->flags = c->flags;
+	e->ret = c->ret;
+	e->final_ret = c->final_ret;
+	e->syscall_nr = current_syscall(task);
+	e->userns_inum = c->userns_inum;
+	e->userns_level = c->userns_level;
+	e->kstack_depth = 0;
+	e->ustack_depth = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+}
+
+/* Reserves, fills and sends one check; a full ring buffer is counted, never silent. */
+static __always_inline void emit_check(void *ctx, const struct check *c)
+{
+	count(CAPREC_CNT_SEEN);
+	if (want_kstack || want_ustack) {
+		struct caprec_cap_stack_event *e;
+		long bytes;
+
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e) {
+			count(CAPREC_CNT_LOST_CAP);
+			return;
+		}
+		fill_cap_event(&e->ev, c);
+		if (want_kstack) {
+			bytes = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+			if (bytes > 0)
+				e->ev.kstack_depth = bytes / sizeof(__u64);
+			else
+				count(CAPREC_CNT_STACK_ERR);
+		}
+		/* Kernel threads have no user stack. */
+		if (want_ustack &&
+		    !(BPF_CORE_READ(bpf_get_current_task_btf(), flags) & PF_KTHREAD)) {
+			bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK);
+			if (bytes > 0)
+				e->ev.ustack_depth = bytes / sizeof(__u64);
+		}
+		bpf_ringbuf_submit(e, submit_flags());
+	} else {
+		struct caprec_cap_event *e;
+
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e) {
+			count(CAPREC_CNT_LOST_CAP);
+			return;
+		}
+		fill_cap_event(e, c);
+		bpf_ringbuf_submit(e, submit_flags());
+	}
+}
+
+/* ---- tracepoint mode (6.14+) ---- */
+
+SEC("tp_btf/cap_capable")
+int BPF_PROG(tp_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	struct check c = {};
+
+	if (!want_current(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	c.flags = infer_flags(ctx);
+	if (!include_noaudit && !(c.flags & CAPREC_F_AUDIT))
+		return 0;
+	c.cap = cap;
+	c.ret = ret;
+	fill_userns(&c, target_ns);
+	emit_check(ctx, &c);
+	return 0;
+}
+
+/*
+ * ---- fentry and kprobe modes: cap_capable() returned ----
+ * Sent now, or kept until security_capable() returns when we are inside it.
+ */
+static __always_inline void cap_capable_returned(void *ctx, struct check *c)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *p;
+
+	if (!include_noaudit && !(c->flags & CAPREC_F_AUDIT))
+		return;
+	if (want_final) {
+		p = bpf_map_lookup_elem(&pending_final, &tid);
+		if (p) {
+			p->check = *c;
+			p->have_check = 1;
+			return;
+		}
+	}
+	emit_check(ctx, c);
+}
+
+static __always_inline void security_capable_entered(void)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct pending p = {};
+
+	if (!want_current(pid_tgid >> 32))
+		return;
+	if (bpf_map_update_elem(&pending_final, &tid, &p, BPF_ANY))
+		count(CAPREC_CNT_PENDING_FULL);
+}
+
+static __always_inline void security_capable_returned(void *ctx, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&pending_final, &tid);
+	struct check c;
+
+	if (!p)
+		return;
+	if (p->have_check) {
+		c = p->check;
+		c.final_ret = ret;
+		c.flags |= CAPREC_F_FINAL_KNOWN;
+		bpf_map_delete_elem(&pending_final, &tid);
+		emit_check(ctx, &c);
+		return;
+	}
+	bpf_map_delete_elem(&pending_final, &tid);
+}
+
+SEC("fexit/cap_capable")
+int BPF_PROG(fexit_cap_capable, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts, int ret)
+{
+	struct check c = {};
+
+	if (!want_current(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	c.cap = cap;
+	c.flags = flags_from_arg(opts);
+	c.ret = ret;
+	fill_userns(&c, ns);
+	cap_capable_returned(ctx, &c);
+	return 0;
+}
+
+SEC("fentry/security_capable")
+int BPF_PROG(fentry_security_capable)
+{
+	security_capable_entered();
+	return 0;
+}
+
+SEC("fexit/security_capable")
+int BPF_PROG(fexit_security_capable, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts, int ret)
+{
+	security_capable_returned(ctx, ret);
+	return 0;
+}
+
+SEC("kprobe/cap_capable")
+int BPF_KPROBE(kprobe_cap_capable, const struct cred *cred, struct user_namespace *ns, int cap,
+	       unsigned int opts)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct check c = {};
+
+	if (!want_current(pid_tgid >> 32))
+		return 0;
+	c.cap = cap;
+	c.flags = flags_from_arg(opts);
+	fill_userns(&c, ns);
+	if (bpf_map_update_elem(&entry_args, &tid, &c, BPF_ANY))
+		count(CAPREC_CNT_PENDING_FULL);
+	return 0;
+}
+
+SEC("kretprobe/cap_capable")
+int BPF_KRETPROBE(kretprobe_cap_capable, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct check *stashed = bpf_map_lookup_elem(&entry_args, &tid);
+	struct check c;
+
+	if (!stashed)
+		return 0;
+	c = *stashed;
+	bpf_map_delete_elem(&entry_args, &tid);
+	c.ret = ret;
+	cap_capable_returned(ctx, &c);
+	return 0;
+}
+
+SEC("kprobe/security_capable")
+int BPF_KPROBE(kprobe_security_capable)
+{
+	security_capable_entered();
+	return 0;
+}
+
+SEC("kretprobe/security_capable")
+int BPF_KRETPROBE(kretprobe_security_capable, int ret)
+{
+	security_capable_returned(ctx, ret);
+	return 0;
+}
+
+/* ---- process lifecycle (every mode) ---- */
+
+static __always_inline struct caprec_proc_event *reserve_proc(__u32 kind, struct task_struct *task)
+{
+	struct caprec_proc_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count(CAPREC_CNT_LOST_PROC);
+		return NULL;
+	}
+	e->hdr.kind = kind;
+	e->hdr.pid = BPF_CORE_READ(task, tgid);
+	e->hdr.time_ns = bpf_ktime_get_boot_ns();
+	e->start_time_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->exit_code = 0;
+	e->parent_start_time_ns = 0;
+	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
+	e->exec_path[0] = '\0';
+	return e;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 parent_tgid = BPF_CORE_READ(parent, tgid);
+	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+	struct caprec_proc_event *e;
+	__u8 one = 1;
+
+	if (BPF_CORE_READ(child, pid) != child_tgid)
+		return 0; /* a new thread, not a new process */
+	if (!trace_self && parent_tgid == self_tgid)
+		return 0; /* caprec's own children, e.g. the -- CMD runner (added by user space) */
+	if (filter_pids) {
+		if (!bpf_map_lookup_elem(&traced_pids, &parent_tgid))
+			return 0;
+		if (!follow_forks)
+			return 0;
+		bpf_map_update_elem(&traced_pids, &child_tgid, &one, BPF_ANY);
+	}
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+		return 0;
+	e = reserve_proc(CAPREC_REC_FORK, child);
+	if (!e)
+		return 0;
+	e->ppid = parent_tgid;
+	e->parent_start_time_ns = BPF_CORE_READ(parent, group_leader, start_boottime);
+	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(handle_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
+{
+	struct caprec_proc_event *e;
+
+	if (!want_current(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	e = reserve_proc(CAPREC_REC_EXEC, task);
+	if (!e)
+		return 0;
+	bpf_probe_read_kernel_str(e->exec_path, sizeof(e->exec_path), BPF_CORE_READ(bprm, filename));
+	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+/* Only the first argument: older kernels have no group_dead argument. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_exit, struct task_struct *task)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct caprec_proc_event *e;
+
+	/* do_exit() decrements signal->live before this tracepoint: 0 = last thread. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	if (!want_current(tgid))
+		return 0;
+	e = reserve_proc(CAPREC_REC_EXIT, task);
+	if (e) {
+		e->exit_code = BPF_CORE_READ(task, exit_code);
+		bpf_ringbuf_submit(e, submit_flags());
+	}
+	/* A pid is reused: it must not stay in the set once its process is gone. */
+	if (filter_pids)
+		bpf_map_delete_elem(&traced_pids, &tgid);
+	return 0;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * caprec_event.h - the one contract between caprec's BPF programs and its
+ * user side: the records sent through the ring buffer and the values kept in
+ * shared maps. Fixed-width types only, explicit padding, no functions; the
+ * user side _Static_asserts every size (record/event_layout.c) so a change on
+ * one side that the other does not see fails the build.
+ *
+ * Every record starts with struct caprec_header; `kind` says which struct
+ * follows. Times are CLOCK_BOOTTIME ns (bpf_ktime_get_boot_ns()).
+ */
+#ifndef CAPREC_EVENT_H
+#define CAPREC_EVENT_H
+
+/* The kernel's fixed-width types: from vmlinux_min.h on the BPF side, uapi here. */
+#ifndef __VMLINUX_MIN_H__
+#include <linux/types.h>
+#endif
+
+#define CAPREC_COMM_LEN 16
+/* Deepest stacks kept: 127 is the kernel's default perf_event_max_stack. */
+#define CAPREC_KSTACK_MAX 64
+#define CAPREC_USTACK_MAX 64
+/* Frames read to infer the audit flag from the caller (tracepoint mode). */
+#define CAPREC_CALLER_FRAMES 12
+/* Entries of the caller-range map (ns_capable_noaudit & co). */
+#define CAPREC_CALLER_RANGES 32
+#define CAPREC_EXEC_PATH_LEN 256
+
+enum caprec_record_kind {
+	CAPREC_REC_CAP = 1,  /* struct caprec_cap_event: one capability check */
+	CAPREC_REC_FORK = 2, /* struct caprec_proc_event: a new process (not a thread) */
+	CAPREC_REC_EXEC = 3, /* struct caprec_proc_event: a process image was replaced */
+	CAPREC_REC_EXIT = 4, /* struct caprec_proc_event: a process (its last thread) exited */
+};
+
+/* caprec_cap_event.flags: same bit values as CRF_EV_* (format/crf_types.h). */
+#define CAPREC_F_AUDIT (1u << 0)
+#define CAPREC_F_AUDIT_INFERRED (1u << 1)
+#define CAPREC_F_INSETID (1u << 2)
+#define CAPREC_F_INSETID_KNOWN (1u << 3)
+#define CAPREC_F_FINAL_KNOWN (1u << 4)
+
+/* How the BPF side learns the audit flag (rodata audit_source). */
+enum caprec_audit_source {
+	CAPREC_AUDIT_OPTS = 0,     /* 5.1+: unsigned int opts, CAP_OPT_NOAUDIT/INSETID bits */
+	CAPREC_AUDIT_INT = 1,      /* 3.3 - 5.0: int audit, 1 = audit */
+	CAPREC_AUDIT_INFERRED = 2, /* tracepoint: from the caller frames (caller-range map) */
+};
+
+/* Which kernel function a caller range stands for (struct caprec_caller_range.class). */
+enum caprec_caller_class {
+	CAPREC_CALLER_UNUSED = 0,  /* empty slot */
+	CAPREC_CALLER_AUDIT = 1,   /* ns_capable(), capable(), ...: audited, no flag */
+	CAPREC_CALLER_NOAUDIT = 2, /* passes CAP_OPT_NOAUDIT */
+	CAPREC_CALLER_SETID = 3,   /* ns_capable_setid(): CAP_OPT_INSETID */
+};
+
+/* One value of the caller-range array map: a function's [start, end) text addresses. */
+struct caprec_caller_range {
+	__u64 start;
+	__u64 end;
+	__u32 class;   /* enum caprec_caller_class */
+	__u32 pad;     /* zero */
+};
+
+/* Common start of every ring-buffer record. */
+struct caprec_header {
+	__u32 kind;    /* enum caprec_record_kind */
+	__u32 pid;     /* process id (tgid) of the task the record is about */
+	__u64 time_ns; /* CLOCK_BOOTTIME ns */
+};
+
+/* One capability check, without stacks (the record when neither -K nor -U). */
+struct caprec_cap_event {
+	struct caprec_header hdr;  /* kind = CAPREC_REC_CAP, pid = current tgid */
+	__u64 start_time_ns;       /* group leader's start_boottime: pid + this = identity */
+	__u64 cgroup_id;           /* cgroup v2 id of the current task */
+	__u32 tid;                 /* thread id of the checking task */
+	__u32 uid;                 /* real uid of the current task */
+	__s32 cap;                 /* capability number */
+	__u32 flags;               /* CAPREC_F_* */
+	__s32 ret;                 /* cap_capable(): 0 granted, -EPERM denied */
+	__s32 final_ret;           /* security_capable(), valid with CAPREC_F_FINAL_KNOWN */
+	__s32 syscall_nr;          /* syscall being served, -1 when none (kernel thread) */
+	__u32 userns_inum;         /* inode number of the target user namespace */
+	__u32 userns_level;        /* its nesting level, 0 = initial namespace */
+	__u16 kstack_depth;        /* frames in kstack[] (stack records only) */
+	__u16 ustack_depth;        /* frames in ustack[] (stack records only) */
+	char comm[CAPREC_COMM_LEN]; /* comm of the checking thread */
+};
+
+/* A capability check with stacks: sent instead when -K or -U was asked for. */
+struct caprec_cap_stack_event {
+	struct caprec_cap_event ev;
+	__u64 kstack[CAPREC_KSTACK_MAX]; /* innermost first, kernel text addresses */
+	__u64 ustack[CAPREC_USTACK_MAX]; /* innermost first, user instruction addresses */
+};
+
+/* Fork, exec and exit of a traced process. */
+struct caprec_proc_event {
+	struct caprec_header hdr;  /* pid = the process the record is about */
+	__u64 start_time_ns;       /* that process's start_boottime */
+	__u32 ppid;                /* parent's process id (real_parent tgid) */
+	__s32 exit_code;           /* EXIT: task->exit_code (wait status), else 0 */
+	__u64 parent_start_time_ns; /* FORK: parent's start_boottime, else 0 */
+	char comm[CAPREC_COMM_LEN];
+	char exec_path[CAPREC_EXEC_PATH_LEN]; /* EXEC: bprm->filename, else empty */
+};
+
+/* Per-CPU counters (array map "counters", index = enum caprec_counter). */
+enum caprec_counter {
+	CAPREC_CNT_LOST_CAP = 0,  /* capability events dropped: ring buffer full */
+	CAPREC_CNT_LOST_PROC = 1, /* fork/exec/exit records dropped */
+	CAPREC_CNT_SEEN = 2,      /* checks that passed the filters (sent or lost) */
+	CAPREC_CNT_STACK_ERR = 3, /* bpf_get_stack failures (event sent without that stack) */
+	CAPREC_CNT_PENDING_FULL = 4, /* fentry/kprobe: per-thread stash full */
+	CAPREC_CNT_MAX = 5,
+};
+
+#endif /* CAPREC_EVENT_H */

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vmlinux_min.h - the few kernel types caprec.bpf.c reads, written by hand
+ * with CO-RE relocations (preserve_access_index), instead of a vmlinux.h
+ * dumped from the build machine: the object then builds the same everywhere
+ * and libbpf fixes every field offset against the running kernel's BTF at load.
+ * Only the fields used are declared; their order and the struct sizes do not
+ * matter to CO-RE.
+ */
+#ifndef __VMLINUX_MIN_H__
+#define __VMLINUX_MIN_H__
+/* Tells bpf_tracing.h that struct pt_regs has the kernel's field names (di, not rdi). */
+#define __VMLINUX_H__
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+
+typedef _Bool bool;
+#define true 1
+#define false 0
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+typedef struct {
+	unsigned int val;
+} kuid_t;
+
+struct cred {
+	kuid_t uid;
+	kuid_t euid;
+};
+
+struct ns_common {
+	unsigned int inum;
+};
+
+struct user_namespace {
+	int level;
+	struct ns_common ns;
+};
+
+struct signal_struct {
+	atomic_t live;
+	int group_exit_code;
+};
+
+struct task_struct {
+	unsigned int flags;
+	int pid;
+	int tgid;
+	int exit_code;
+	__u64 start_boottime;
+	struct task_struct *real_parent;
+	struct task_struct *group_leader;
+	struct signal_struct *signal;
+	char comm[16];
+};
+
+struct linux_binprm {
+	const char *filename;
+};
+
+#if defined(__TARGET_ARCH_x86)
+struct pt_regs {
+	unsigned long di;
+	unsigned long si;
+	unsigned long dx;
+	unsigned long cx;
+	unsigned long r8;
+	unsigned long r9;
+	unsigned long ax;
+	unsigned long orig_ax;
+	unsigned long ip;
+	unsigned long sp;
+	unsigned long bp;
+};
+#elif defined(__TARGET_ARCH_arm64)
+struct user_pt_regs {
+	__u64 regs[31];
+	__u64 sp;
+	__u64 pc;
+	__u64 pstate;
+};
+
+struct pt_regs {
+	union {
+		struct user_pt_regs user_regs;
+		struct {
+			__u64 regs[31];
+			__u64 sp;
+			__u64 pc;
+			__u64 pstate;
+		};
+	};
+	__u64 orig_x0;
+	__s32 syscallno;
+};
+#else
+#error "caprec's BPF side supports x86_64 and arm64 (set __TARGET_ARCH_x86 or __TARGET_ARCH_arm64)"
+#endif
+
+#pragma clang attribute pop
+
+/* include/linux/sched.h */
+#define PF_KTHREAD 0x00200000
+
+#endif /* __VMLINUX_MIN_H__ */

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "bpf_setup.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caprec.skel.h"
+
+/* Wake the reader early once a quarter of the ring is queued; else it drains on its timer. */
+#define WAKEUP_FRACTION 4
+
+static void select_programs(struct caprec_bpf *skel, enum attach_mode mode, bool final_verdict)
+{
+	bool tp = mode == ATTACH_TRACEPOINT, fentry = mode == ATTACH_FENTRY;
+	bool kprobe = mode == ATTACH_KPROBE;
+
+	bpf_program__set_autoload(skel->progs.tp_cap_capable, tp);
+	bpf_program__set_autoload(skel->progs.fexit_cap_capable, fentry);
+	bpf_program__set_autoload(skel->progs.fentry_security_capable, fentry && final_verdict);
+	bpf_program__set_autoload(skel->progs.fexit_security_capable, fentry && final_verdict);
+	bpf_program__set_autoload(skel->progs.kprobe_cap_capable, kprobe);
+	bpf_program__set_autoload(skel->progs.kretprobe_cap_capable, kprobe);
+	bpf_program__set_autoload(skel->progs.kprobe_security_capable, kprobe && final_verdict);
+	bpf_program__set_autoload(skel->progs.kretprobe_security_capable, kprobe && final_verdict);
+}
+
+static void configure(struct caprec_bpf *skel, const struct bpf_settings *s, enum attach_mode mode,
+		      bool final_verdict)
+{
+	const struct caprec_options *o = s->opts;
+	size_t i;
+
+	skel->rodata->self_tgid = s->self_tgid;
+	skel->rodata->trace_self = o->trace_self;
+	skel->rodata->filter_pids = s->filter_pids;
+	skel->rodata->follow_forks = o->follow;
+	skel->rodata->filter_cgroup = o->cgroup_path != NULL;
+	skel->rodata->include_noaudit = o->verbose;
+	skel->rodata->want_kstack = o->kernel_stacks;
+	skel->rodata->want_ustack = o->user_stacks;
+	skel->rodata->want_final = final_verdict;
+	skel->rodata->use_task_pt_regs = s->features->task_pt_regs;
+	skel->rodata->wakeup_bytes = o->buffer_size / WAKEUP_FRACTION;
+	if (mode == ATTACH_TRACEPOINT)
+		skel->rodata->audit_source = CAPREC_AUDIT_INFERRED;
+	else if (s->features->cap_arg == CAP_ARG_AUDIT)
+		skel->rodata->audit_source = CAPREC_AUDIT_INT;
+	else
+		skel->rodata->audit_source = CAPREC_AUDIT_OPTS;
+	skel->rodata->caller_range_count = 0;
+	for (i = 0; i < s->caller_range_count && i < CAPREC_CALLER_RANGES; i++) {
+		skel->rodata->caller_ranges[i].start = s->caller_ranges[i].start;
+		skel->rodata->caller_ranges[i].end = s->caller_ranges[i].end;
+		skel->rodata->caller_ranges[i].class = s->caller_ranges[i].class;
+		skel->rodata->caller_range_count = i + 1;
+	}
+}
+
+static int try_load(struct bpf_session *session, const struct bpf_settings *s,
+		    enum attach_mode mode, bool final_verdict)
+{
+	struct caprec_bpf *skel = caprec_bpf__open();
+	int err;
+
+	if (!skel)
+		return -errno ? -errno : -ENOMEM;
+	select_programs(skel, mode, final_verdict);
+	configure(skel, s, mode, final_verdict);
+	err = bpf_map__set_max_entries(skel->maps.events, (uint32_t)s->opts->buffer_size);
+	if (err)
+		goto fail;
+	err = caprec_bpf__load(skel);
+	if (err)
+		goto fail;
+	session->skel = skel;
+	session->mode = mode;
+	session->final_verdict = final_verdict;
+	session->audit_inferred = mode == ATTACH_TRACEPOINT;
+	return 0;
+fail:
+	caprec_bpf__destroy(skel);
+	return err < 0 ? err : -EINVAL;
+}
+
+int bpf_setup_load(struct bpf_session *session, const struct bpf_settings *settings,
+		   enum attach_mode mode, char *errbuf, size_t errsize)
+{
+	const struct kernel_features *f = settings->features;
+	bool final_verdict = false;
+	int err;
+
+	memset(session, 0, sizeof(*session));
+	session->cgroup_fd = -1;
+	if (mode == ATTACH_TRACEPOINT && !f->tracepoint) {
+		snprintf(errbuf, errsize, "tracepoint: this kernel has no capability:cap_capable "
+					  "tracepoint (6.14+)");
+		return -EOPNOTSUPP;
+	}
+	if (mode == ATTACH_FENTRY)
+		final_verdict = f->security_capable_btf;
+	if (mode == ATTACH_KPROBE)
+		final_verdict = f->security_capable_sym;
+	err = try_load(session, settings, mode, final_verdict);
+	if (err && final_verdict) {
+		/* Some kernels refuse a hook on security_capable(): run without the final verdict. */
+		err = try_load(session, settings, mode, false);
+	}
+	if (err)
+		snprintf(errbuf, errsize, "%s: loading the BPF programs failed: %s",
+			 attach_mode_name(mode), strerror(-err));
+	return err;
+}
+
+int bpf_setup_add_pid(struct bpf_session *session, uint32_t pid)
+{
+	uint8_t one = 1;
+
+	if (bpf_map__update_elem(session->skel->maps.traced_pids, &pid, sizeof(pid), &one,
+				 sizeof(one), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int bpf_setup_attach(struct bpf_session *session, const char *cgroup_path, char *errbuf,
+		     size_t errsize)
+{
+	uint32_t zero = 0;
+	int err;
+
+	if (cgroup_path) {
+		session->cgroup_fd = open(cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (session->cgroup_fd < 0) {
+			err = -errno;
+			snprintf(errbuf, errsize, "--cgroup %s: %s", cgroup_path, strerror(errno));
+			return err;
+		}
+		if (bpf_map__update_elem(session->skel->maps.cgroup_filter, &zero, sizeof(zero),
+					 &session->cgroup_fd, sizeof(int), BPF_ANY)) {
+			err = -errno;
+			snprintf(errbuf, errsize, "--cgroup %s: not a cgroup v2 directory (%s)",
+				 cgroup_path, strerror(errno));
+			return err;
+		}
+	}
+	err = caprec_bpf__attach(session->skel);
+	if (err) {
+		snprintf(errbuf, errsize, "%s: attaching the BPF programs failed: %s",
+			 attach_mode_name(session->mode), strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+uint64_t bpf_setup_counter(struct bpf_session *session, uint32_t counter)
+{
+	int cpus = libbpf_num_possible_cpus();
+	uint64_t *values, sum = 0;
+	int i;
+
+	if (cpus <= 0)
+		return 0;
+	values = calloc((size_t)cpus, sizeof(*values));
+	if (!values)
+		return 0;
+	if (bpf_map__lookup_elem(session->skel->maps.counters, &counter, sizeof(counter), values,
+				 sizeof(*values) * (size_t)cpus, 0) == 0) {
+		for (i = 0; i < cpus; i++)
+			sum += values[i];
+	}
+	free(values);
+	return sum;
+}
+
+void bpf_setup_destroy(struct bpf_session *session)
+{
+	if (!session)
+		return;
+	caprec_bpf__destroy(session->skel);
+	session->skel = NULL;
+	if (session->cgroup_fd >= 0)
+		close(session->cgroup_fd);
+	session->cgroup_fd = -1;
+}

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * event_layout.c - compile-time checks that the user side sees the records of
+ * bpf/caprec_event.h with the sizes and offsets the BPF side (clang -target
+ * bpf, the same header) produces: no implicit padding, 8-byte alignment, and
+ * flag bits equal to the format's CRF_EV_* bits, so they are copied as is.
+ */
+#include <stddef.h>
+
+#include "caprec_event.h"
+#include "crf_types.h"
+
+_Static_assert(sizeof(struct caprec_header) == 16, "caprec_header layout");
+_Static_assert(sizeof(struct caprec_cap_event) == 88, "caprec_cap_event layout");
+_Static_assert(offsetof(struct caprec_cap_event, comm) == 72, "caprec_cap_event.comm offset");
+_Static_assert(sizeof(struct caprec_cap_stack_event) ==
+	       88 + 8 * (CAPREC_KSTACK_MAX + CAPREC_USTACK_MAX), "caprec_cap_stack_event layout");
+_Static_assert(sizeof(struct caprec_proc_event) == 56 + CAPREC_EXEC_PATH_LEN,
+	       "caprec_proc_event layout");
+_Static_assert(sizeof(struct caprec_caller_range) == 24, "caprec_caller_range layout");
+_Static_assert(CAPREC_F_AUDIT == CRF_EV_AUDIT && CAPREC_F_AUDIT_INFERRED == CRF_EV_AUDIT_INFERRED &&
+	       CAPREC_F_INSETID == CRF_EV_INSETID &&
+	       CAPREC_F_INSETID_KNOWN == CRF_EV_INSETID_KNOWN &&
+	       CAPREC_F_FINAL_KNOWN == CRF_EV_FINAL_KNOWN, "flag bits are the format's");

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * options.h - caprec's command line, parsed into plain values. No side
+ * effects: parsing never opens, attaches or prints (the caller prints the
+ * one-line error parse_options() leaves in errbuf).
+ *
+ *   caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-] [--print]
+ *          [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]
+ *          [--attach auto|tracepoint|fentry|kprobe] [--trace-self] [-- CMD ARGS...]
+ *   caprec --probe
+ */
+#ifndef CAPREC_OPTIONS_H
+#define CAPREC_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CAPREC_MAX_PIDS 256
+#define CAPREC_DEFAULT_BUFFER_SIZE (4u << 20)
+
+enum attach_mode {
+	ATTACH_AUTO = 0,
+	ATTACH_TRACEPOINT,
+	ATTACH_FENTRY,
+	ATTACH_KPROBE,
+};
+
+struct caprec_options {
+	bool verbose;            /* -v: include non-audit checks */
+	bool kernel_stacks;      /* -K */
+	bool user_stacks;        /* -U */
+	bool extended;           /* -x */
+	bool follow;             /* --follow */
+	bool print;              /* --print (with -o) */
+	bool trace_self;         /* --trace-self */
+	bool probe;              /* --probe */
+	bool help;               /* -h/--help */
+	uint32_t pids[CAPREC_MAX_PIDS]; /* -p, process ids */
+	size_t pid_count;
+	const char *cgroup_path; /* --cgroup */
+	const char *output_path; /* -o; "-" = stdout */
+	double duration_s;       /* --duration, 0 = until stopped */
+	uint64_t max_size;       /* --max-size bytes, 0 = no rotation */
+	uint64_t buffer_size;    /* --buffer-size bytes (power of two >= page size) */
+	enum attach_mode attach; /* --attach */
+	char *const *command;    /* -- CMD ARGS... (NULL-terminated, points into argv), or NULL */
+};
+
+/*
+ * Parses argv into *opts. Returns 0, or -EINVAL with a one-line message (no
+ * newline, no program name) in errbuf.
+ */
+int parse_options(int argc, char **argv, struct caprec_options *opts, char *errbuf,
+		  size_t errsize);
+
+/* Parses "4096", "64k", "4M", "1G" (binary multiples). Returns 0 or -EINVAL. */
+int parse_size(const char *text, uint64_t *bytes);
+
+/* "auto", "tracepoint", ... */
+const char *attach_mode_name(enum attach_mode mode);
+
+/* The usage text, for -h and errors. */
+extern const char caprec_usage[];
+
+#endif /* CAPREC_OPTIONS_H */

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * recorder.c - what happens to each record of the ring buffer: process
+ * records keep the process table current (and the recording's process
+ * definitions), capability records are symbolized, written and/or printed.
+ */
+#include "recorder.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "caprec_event.h"
+#include "capnames.h"
+
+/* How many ancestors are defined with a process, so its parent chain is in the file. */
+#define PARENT_CHAIN_MAX 16
+
+static int fail(struct recorder *rec, int err, const char *what)
+{
+	if (!rec->error) {
+		const struct crf_error *e = rec->output ?
+			crf_writer_error(output_writer(rec->output)) : NULL;
+
+		rec->error = err ? err : -EIO;
+		if (err == CRF_ERR_IO && e && e->sys_errno)
+			snprintf(rec->errbuf, sizeof(rec->errbuf), "%s: %s", what,
+				 strerror(e->sys_errno));
+		else if (err < 0 && err >= CRF_ERR_COMPRESS)
+			snprintf(rec->errbuf, sizeof(rec->errbuf), "%s: %s", what,
+				 crf_strerror(err));
+		else
+			snprintf(rec->errbuf, sizeof(rec->errbuf), "%s: %s", what, strerror(-err));
+	}
+	return rec->error;
+}
+
+void recorder_sync_clock(struct recorder *rec)
+{
+	struct timespec boot, real;
+
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	clock_gettime(CLOCK_REALTIME, &real);
+	rec->realtime_offset_ns = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000ll +
+				  (real.tv_nsec - boot.tv_nsec);
+}
+
+/* Defines e (and its known ancestors) in the current file when not yet done. */
+static int define_process(struct recorder *rec, struct proc_entry *e, int depth)
+{
+	struct crf_writer *w = output_writer(rec->output);
+	uint32_t part = output_part(rec->output);
+	struct crf_process_def def = { 0 };
+	struct proc_entry *parent;
+	int err;
+
+	if (e->record_id && e->record_part == part)
+		return 0;
+	if (e->ppid && e->parent_start_time_ns && depth < PARENT_CHAIN_MAX) {
+		parent = proc_table_find(rec->procs, e->ppid, e->parent_start_time_ns);
+		if (parent) {
+			err = define_process(rec, parent, depth + 1);
+			if (err)
+				return err;
+			def.parent_id = parent->record_id;
+		}
+	}
+	def.pid = e->pid;
+	def.ppid = e->ppid;
+	def.start_time_ns = e->start_time_ns;
+	def.uid = e->uid;
+	def.cgroup_id = e->cgroup_id;
+	def.exe_path = e->exe_path;
+	def.cmdline = e->cmdline;
+	def.comm = e->comm[0] ? e->comm : NULL;
+	def.cgroup_path = e->cgroup_path;
+	def.container_id = e->container_id;
+	err = crf_define_process(w, &def, &e->record_id);
+	if (err)
+		return err;
+	e->record_part = part;
+	return 0;
+}
+
+/* The entry of a process seen in a record, created and read from /proc on first sight. */
+static struct proc_entry *lookup_process(struct recorder *rec, uint32_t pid, uint64_t start_ns,
+					 const char *comm, bool *created)
+{
+	struct proc_entry *e = proc_table_get(rec->procs, pid, start_ns, created);
+
+	if (!e || !*created)
+		return e;
+	snprintf(e->comm, sizeof(e->comm), "%.*s", CAPREC_COMM_LEN, comm);
+	/* A process gone already keeps what the BPF records told (pid, start, comm). */
+	proc_entry_read_proc(e);
+	if (rec->usym)
+		user_symbolizer_track(rec->usym, pid, start_ns);
+	return e;
+}
+
+static void print_live(struct recorder *rec, const struct caprec_cap_event *ev, bool kstack,
+		       bool ustack)
+{
+	struct crf_event out = { 0 };
+	char comm[CAPREC_COMM_LEN + 1];
+
+	snprintf(comm, sizeof(comm), "%.*s", CAPREC_COMM_LEN, ev->comm);
+	out.index = rec->events;
+	out.time_ns = ev->hdr.time_ns;
+	out.pid = ev->hdr.pid;
+	out.tid = ev->tid;
+	out.uid = ev->uid;
+	out.cap = ev->cap;
+	out.flags = ev->flags;
+	out.ret = ev->ret;
+	out.final_ret = ev->final_ret;
+	out.syscall_nr = ev->syscall_nr;
+	out.cgroup_id = ev->cgroup_id;
+	out.userns_inum = ev->userns_inum;
+	out.userns_level = ev->userns_level;
+	out.comm = comm;
+	out.kernel_stack = kstack ? &rec->kstack.stack : NULL;
+	out.user_stack = ustack ? &rec->ustack.stack : NULL;
+	crf_text_print_event(rec->live, &out, caprec_cap_name(ev->cap),
+			     (uint64_t)((int64_t)ev->hdr.time_ns + rec->realtime_offset_ns),
+			     &rec->text);
+}
+
+static int write_event(struct recorder *rec, const struct caprec_cap_event *ev,
+		       struct proc_entry *proc, bool kstack, bool ustack)
+{
+	struct crf_writer *w = output_writer(rec->output);
+	struct crf_event_rec out = { 0 };
+	char comm[CAPREC_COMM_LEN + 1];
+	int err;
+
+	err = define_process(rec, proc, 0);
+	if (err)
+		return err;
+	snprintf(comm, sizeof(comm), "%.*s", CAPREC_COMM_LEN, ev->comm);
+	err = crf_intern_string(w, comm, &out.comm_id);
+	if (!err && kstack)
+		err = stacks_intern(w, &rec->kstack, &out.kernel_stack_id);
+	if (!err && ustack)
+		err = stacks_intern(w, &rec->ustack, &out.user_stack_id);
+	if (err)
+		return err;
+	out.time_ns = ev->hdr.time_ns;
+	out.process_id = proc->record_id;
+	out.tid = ev->tid;
+	out.uid = ev->uid;
+	out.cap = ev->cap;
+	out.flags = ev->flags;
+	out.ret = ev->ret;
+	out.final_ret = ev->final_ret;
+	out.syscall_nr = ev->syscall_nr;
+	out.cgroup_id = ev->cgroup_id;
+	out.userns_inum = ev->userns_inum;
+	out.userns_level = ev->userns_level;
+	return crf_write_event(w, &out);
+}
+
+static int handle_cap(struct recorder *rec, const void *data, size_t size)
+{
+	const struct caprec_cap_event *ev = data;
+	const struct caprec_cap_stack_event *sev = data;
+	bool with_stacks = size >= sizeof(*sev);
+	bool kstack = false, ustack = false, created;
+	struct proc_entry *proc;
+	int err;
+
+	proc = lookup_process(rec, ev->hdr.pid, ev->start_time_ns, ev->comm, &created);
+	if (!proc)
+		return fail(rec, -ENOMEM, "process table");
+	if (created) {
+		proc->uid = proc->uid == UINT32_MAX ? ev->uid : proc->uid;
+		proc->cgroup_id = ev->cgroup_id;
+	}
+	if (with_stacks && rec->opts->kernel_stacks) {
+		stacks_symbolize_kernel(rec->ksyms, sev->kstack,
+					ev->kstack_depth > CAPREC_KSTACK_MAX ? CAPREC_KSTACK_MAX :
+					ev->kstack_depth, &rec->kstack);
+		kstack = true;
+	}
+	if (with_stacks && rec->opts->user_stacks) {
+		stacks_symbolize_user(rec->usym, ev->hdr.pid, ev->start_time_ns, sev->ustack,
+				      ev->ustack_depth > CAPREC_USTACK_MAX ? CAPREC_USTACK_MAX :
+				      ev->ustack_depth, &rec->ustack);
+		ustack = true;
+	}
+	if (rec->output) {
+		err = write_event(rec, ev, proc, kstack, ustack);
+		if (err)
+			return fail(rec, err, "writing the recording");
+	}
+	if (rec->live)
+		print_live(rec, ev, kstack, ustack);
+	rec->events++;
+	return 0;
+}
+
+static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
+{
+	struct proc_entry *e;
+	bool created;
+	int err;
+
+	switch (pe->hdr.kind) {
+	case CAPREC_REC_FORK:
+		e = proc_table_get(rec->procs, pe->hdr.pid, pe->start_time_ns, &created);
+		if (!e)
+			return fail(rec, -ENOMEM, "process table");
+		e->ppid = pe->ppid;
+		e->parent_start_time_ns = pe->parent_start_time_ns;
+		if (created) {
+			snprintf(e->comm, sizeof(e->comm), "%.*s", CAPREC_COMM_LEN, pe->comm);
+			proc_entry_read_proc(e);
+			if (rec->usym)
+				user_symbolizer_track(rec->usym, e->pid, e->start_time_ns);
+		}
+		return 0;
+	case CAPREC_REC_EXEC:
+		e = proc_table_get(rec->procs, pe->hdr.pid, pe->start_time_ns, &created);
+		if (!e)
+			return fail(rec, -ENOMEM, "process table");
+		/* A new image: a new process record from the next check on. */
+		e->record_id = 0;
+		if (!e->ppid)
+			e->ppid = pe->ppid;
+		snprintf(e->comm, sizeof(e->comm), "%.*s", CAPREC_COMM_LEN, pe->comm);
+		proc_entry_set(&e->cmdline, NULL);
+		if (pe->exec_path[0]) {
+			char path[CAPREC_EXEC_PATH_LEN + 1];
+
+			snprintf(path, sizeof(path), "%.*s", CAPREC_EXEC_PATH_LEN, pe->exec_path);
+			proc_entry_set(&e->exe_path, path);
+		}
+		proc_entry_read_proc(e);
+		if (rec->usym) {
+			user_symbolizer_forget(rec->usym, e->pid, e->start_time_ns);
+			user_symbolizer_track(rec->usym, e->pid, e->start_time_ns);
+		}
+		return 0;
+	case CAPREC_REC_EXIT:
+		e = proc_table_find(rec->procs, pe->hdr.pid, pe->start_time_ns);
+		if (!e)
+			return 0; /* never made a check nor forked under our eyes */
+		if (rec->output && e->record_id && e->record_part == output_part(rec->output)) {
+			err = crf_write_process_exit(output_writer(rec->output), e->record_id,
+						     pe->hdr.time_ns, pe->exit_code);
+			if (err)
+				return fail(rec, err, "writing the recording");
+		}
+		if (rec->usym)
+			user_symbolizer_forget(rec->usym, e->pid, e->start_time_ns);
+		proc_table_remove(rec->procs, e);
+		return 0;
+	}
+	return 0;
+}
+
+int recorder_handle_record(void *ctx, void *data, size_t size)
+{
+	struct recorder *rec = ctx;
+	const struct caprec_header *hdr = data;
+
+	if (rec->error)
+		return rec->error; /* stops the consumer: the loop reports the error */
+	if (size < sizeof(*hdr)) {
+		rec->bad_records++;
+		return 0;
+	}
+	switch (hdr->kind) {
+	case CAPREC_REC_CAP:
+		if (size != sizeof(struct caprec_cap_event) &&
+		    size != sizeof(struct caprec_cap_stack_event))
+			break;
+		return handle_cap(rec, data, size);
+	case CAPREC_REC_FORK:
+	case CAPREC_REC_EXEC:
+	case CAPREC_REC_EXIT:
+		if (size != sizeof(struct caprec_proc_event))
+			break;
+		return handle_proc(rec, data);
+	}
+	rec->bad_records++;
+	return 0;
+}
+
+int recorder_account_losses(struct recorder *rec, uint64_t lost_now, uint64_t proc_lost_now)
+{
+	struct timespec now;
+	uint64_t delta;
+	int err;
+
+	if (proc_lost_now > rec->proc_lost)
+		rec->proc_lost = proc_lost_now;
+	if (lost_now <= rec->lost)
+		return 0;
+	delta = lost_now - rec->lost;
+	rec->lost = lost_now;
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	if (rec->output) {
+		err = crf_write_loss(output_writer(rec->output),
+				     (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec,
+				     delta);
+		if (err)
+			return fail(rec, err, "writing the recording");
+	}
+	if (rec->live)
+		fprintf(stderr, "caprec: %" PRIu64 " events lost (ring buffer full; "
+				"try a larger --buffer-size)\n", delta);
+	return 0;
+}

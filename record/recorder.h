@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * recorder.h - the state of one caprec run shared by the event handlers:
+ * what was loaded, where events go (recording and/or live text), and the
+ * tables that give events their identity (processes) and their stacks.
+ */
+#ifndef CAPREC_RECORDER_H
+#define CAPREC_RECORDER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bpf_setup.h"
+#include "crf_text.h"
+#include "kallsyms.h"
+#include "options.h"
+#include "output.h"
+#include "proc_table.h"
+#include "stacks.h"
+#include "user_symbolizer.h"
+
+struct recorder {
+	const struct caprec_options *opts;
+	struct bpf_session bpf;
+	struct kallsyms *ksyms;          /* NULL when /proc/kallsyms is unreadable */
+	struct user_symbolizer *usym;    /* with -U */
+	struct proc_table *procs;
+	struct output *output;           /* with -o */
+	FILE *live;                      /* where live lines go; NULL when not printing */
+	struct crf_text_options text;
+	struct sym_stack kstack;         /* scratch, reused per event */
+	struct sym_stack ustack;
+	int64_t realtime_offset_ns;      /* CLOCK_REALTIME - CLOCK_BOOTTIME, for live times */
+	uint64_t events;                 /* capability events handled */
+	uint64_t lost;                   /* capability events the kernel side dropped */
+	uint64_t proc_lost;              /* fork/exec/exit records dropped */
+	uint64_t bad_records;            /* ring-buffer records of an unexpected size */
+	int error;                       /* first fatal error; errbuf says what */
+	char errbuf[512];
+};
+
+/* ring_buffer__new() callback: one record from the BPF side. */
+int recorder_handle_record(void *ctx, void *data, size_t size);
+
+/*
+ * Reads the kernel's loss counters and records what was lost since the last
+ * call (after every event consumed so far). Returns 0 or the fatal error.
+ */
+int recorder_account_losses(struct recorder *rec, uint64_t lost_now, uint64_t proc_lost_now);
+
+/* Refreshes realtime_offset_ns. */
+void recorder_sync_clock(struct recorder *rec);
+
+#endif /* CAPREC_RECORDER_H */

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * stacks.h - turns the raw addresses of a BPF stack into frames a recording
+ * can keep: kernel frames as module + symbol + offset (never an address),
+ * user frames as binary (path + build-id) + file offset + symbol. The result
+ * is a struct crf_stack (format/crf_reader.h), so the same value feeds the
+ * live printer and, through stacks_intern(), the writer, which deduplicates
+ * frames and stacks by content: BPF stack ids never leave the kernel.
+ */
+#ifndef CAPREC_STACKS_H
+#define CAPREC_STACKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "caprec_event.h"
+#include "crf_reader.h"
+#include "crf_writer.h"
+#include "kallsyms.h"
+#include "user_symbolizer.h"
+
+#define STACK_FRAMES_MAX 64
+
+struct sym_frame {
+	struct crf_frame frame;
+	struct crf_binary binary;
+	char module[64];
+	char symbol[256];
+	char path[512];
+	uint8_t build_id[64];
+};
+
+/* One symbolized stack; reused from event to event (large: keep it off the C stack). */
+struct sym_stack {
+	struct sym_frame frames[STACK_FRAMES_MAX];
+	const struct crf_frame *frame_ptrs[STACK_FRAMES_MAX];
+	struct crf_stack stack;
+};
+
+/*
+ * Kernel stack: frames above cap_capable() (the BPF program, the tracepoint
+ * machinery) are dropped when cap_capable is among the first frames, so the
+ * same call path gives the same stack whatever the attach mode and load.
+ * ks may be NULL (kallsyms unreadable): frames are then unnamed.
+ */
+void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint32_t count,
+			     struct sym_stack *out);
+
+/* User stack of process (pid, start_time_ns). */
+void stacks_symbolize_user(struct user_symbolizer *us, uint32_t pid, uint64_t start_time_ns,
+			   const __u64 *addrs, uint32_t count, struct sym_stack *out);
+
+/* Interns the stack's binaries, frames and the stack itself; *stack_id = 0 for an empty stack. */
+int stacks_intern(struct crf_writer *w, const struct sym_stack *s, uint32_t *stack_id);
+
+#endif /* CAPREC_STACKS_H */
