@@ -19,7 +19,9 @@ static const char summary_usage[] =
 	"usage: capanalyze summary [--format table|json|csv] [--exe GLOB] [--recordings]\n"
 	"                          DB|REC...\n"
 	"\n"
-	"Per host and executable: the capabilities used (granted) and denied,\n"
+	"Per host and executable: the capabilities used (audited checks, granted)\n"
+	"and denied (audited, denied); probed: capabilities seen only in non-audit\n"
+	"checks (kernel probes such as the memory-overcommit check, not needs);\n"
 	"audited and non-audit check counts, processes, first and last seen (UTC).\n"
 	"In the table format the recordings (host, kernel, attach mode, span,\n"
 	"events, lost, integrity) are listed first; --recordings prints only them\n"
@@ -43,6 +45,13 @@ static const char recordings_sql[] =
 	"WHEN r.clean_end THEN 'clean end' ELSE 'no end block' END AS integrity "
 	"FROM recordings r LEFT JOIN import_stats i ON i.recording_id = r.id ORDER BY r.id";
 
+/* The distinct capability names of one summary row's checks that match cond. */
+#define CAP_LIST(cond) \
+	"  (SELECT group_concat(name, ',') FROM (SELECT DISTINCT k.cap, " \
+	"   coalesce(n.name, 'CAP_' || k.cap) AS name FROM caps k " \
+	"   LEFT JOIN cap_names n ON n.cap = k.cap WHERE k.host IS c.host " \
+	"   AND k.exe_path = c.exe_path AND " cond " ORDER BY k.cap))"
+
 /*
  * Capabilities are listed by number (the kernel's order) within each list.
  * ?1 is the --exe GLOB ('*' when not given): a bound parameter, never text.
@@ -55,7 +64,8 @@ static const char executables_sql[] =
 	"  FROM check_aggregate a JOIN recordings r ON r.id = a.recording_id "
 	"  WHERE a.exe_path GLOB ?1), "
 	"caps AS ("
-	"  SELECT host, exe_path, verdict, cap FROM checks GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4), "
+	"  SELECT host, exe_path, audit, verdict, cap FROM checks GROUP BY 1, 2, 3, 4, 5 "
+	"  ORDER BY 1, 2, 5, 3, 4), "
 	"procs AS ("
 	"  SELECT r.hostname AS host, "
 	"         coalesce(p.exe_path, '[' || coalesce(p.comm, e.comm, 'unknown') || ']') AS exe_path, "
@@ -63,12 +73,10 @@ static const char executables_sql[] =
 	"  FROM events e JOIN recordings r ON r.id = e.recording_id "
 	"  LEFT JOIN processes p ON p.id = e.process_id GROUP BY 1, 2) "
 	"SELECT c.host, c.exe_path AS executable, "
-	"  (SELECT group_concat(coalesce(n.name, 'CAP_' || k.cap), ',') FROM caps k "
-	"   LEFT JOIN cap_names n ON n.cap = k.cap WHERE k.host IS c.host "
-	"   AND k.exe_path = c.exe_path AND k.verdict = 'granted') AS used, "
-	"  (SELECT group_concat(coalesce(n.name, 'CAP_' || k.cap), ',') FROM caps k "
-	"   LEFT JOIN cap_names n ON n.cap = k.cap WHERE k.host IS c.host "
-	"   AND k.exe_path = c.exe_path AND k.verdict = 'denied') AS denied, "
+	CAP_LIST("k.audit AND k.verdict = 'granted'") " AS used, "
+	CAP_LIST("k.audit AND k.verdict = 'denied'") " AS denied, "
+	CAP_LIST("NOT k.audit AND NOT EXISTS (SELECT 1 FROM caps o WHERE o.host IS k.host "
+		 "AND o.exe_path = k.exe_path AND o.cap = k.cap AND o.audit)") " AS probed, "
 	"  sum(CASE WHEN c.audit THEN c.count ELSE 0 END) AS audited, "
 	"  sum(CASE WHEN c.audit THEN 0 ELSE c.count END) AS non_audit, "
 	"  sum(c.count) AS checks, "

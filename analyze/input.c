@@ -162,16 +162,16 @@ static bool cache_path(char *const *paths, int count, char *out, size_t out_size
 		return false;
 	if (n < 0 || (size_t)n >= sizeof(dir))
 		return false;
-	/* mkdir -p for the last two levels; the cache is private to its user */
-	if (!xdg || xdg[0] != '/') {
-		char parent[PATH_MAX];
-
-		snprintf(parent, sizeof(parent), "%s/.cache", home);
-		if (mkdir(parent, 0700) && errno != EEXIST)
+	/* mkdir -p: each missing level private to its user */
+	for (char *slash = strchr(dir + 1, '/'); ; slash = strchr(slash + 1, '/')) {
+		if (slash)
+			*slash = '\0';
+		if (mkdir(dir, 0700) && errno != EEXIST)
 			return false;
+		if (!slash)
+			break;
+		*slash = '/';
 	}
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		return false;
 	if (access(dir, W_OK))
 		return false;
 	n = snprintf(out, out_size, "%s/%016llx.db", dir, (unsigned long long)h);
@@ -243,7 +243,7 @@ static int load_cached(const char *cache, char *const *paths, int count, int pro
 		       sqlite3 **db, char *err, size_t err_size)
 {
 	char tmp[PATH_MAX + 32];
-	int version;
+	int version, fd;
 
 	if (sqlite3_open_v2(cache, db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
 	    schema_read_version(*db, &version, err, err_size) == 0 &&
@@ -254,6 +254,11 @@ static int load_cached(const char *cache, char *const *paths, int count, int pro
 
 	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", cache, (long)getpid());
 	unlink(tmp);
+	/* Recordings can be sensitive: their cache is readable by its owner only. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto fallback;
+	close(fd);
 	if (sqlite3_open_v2(tmp, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK)
 		goto fallback;

@@ -53,6 +53,7 @@ void loader_reset_ids(struct loader *l)
 	id_map_free(&l->kernel_stack_ids);
 	id_map_free(&l->user_stack_ids);
 	id_map_free(&l->process_ids);
+	id_map_free(&l->process_exes);
 	l->orphan_count = 0;
 }
 
@@ -172,10 +173,51 @@ int loader_binary(struct loader *l, const struct crf_binary *b, int64_t *id)
 	return id_map_set(&l->binary_ids, b->id, *id);
 }
 
+/*
+ * Registers the process's executable with the aggregate: its path, else
+ * "[comm]" (SCHEMA.md "Conventions"). Without either, each event's own comm
+ * decides (loader_event_exe()).
+ */
+static int process_exe(struct loader *l, const struct crf_process *p, const char *exe_path,
+		       int64_t binary_id)
+{
+	uint32_t index;
+	char *name = NULL;
+	int rc;
+
+	if (!exe_path && !p->comm)
+		return 0;
+	if (!exe_path && asprintf(&name, "[%s]", p->comm) < 0)
+		return -ENOMEM;
+	rc = aggregate_exe(l->aggregate, binary_id, exe_path ? exe_path : name, &index);
+	free(name);
+	if (rc)
+		return rc;
+	return id_map_set(&l->process_exes, p->id, (int64_t)index + 1);
+}
+
+int loader_event_exe(struct loader *l, const struct crf_event *e, uint32_t *exe_index)
+{
+	char *name = NULL;
+	int64_t index = e->process ? id_map_get(&l->process_exes, e->process->id) : 0;
+	int rc;
+
+	if (index) {
+		*exe_index = (uint32_t)(index - 1);
+		return 0;
+	}
+	if (asprintf(&name, "[%s]", e->comm ? e->comm : "unknown") < 0)
+		return -ENOMEM;
+	rc = aggregate_exe(l->aggregate, 0, name, exe_index);
+	free(name);
+	return rc;
+}
+
 int loader_process(struct loader *l, const struct crf_process *p, int64_t *id)
 {
 	sqlite3_stmt *stmt = l->stmt[STMT_PROCESS];
 	int64_t binary_id, parent_id;
+	const char *exe_path;
 	int rc;
 
 	*id = 0;
@@ -195,9 +237,10 @@ int loader_process(struct loader *l, const struct crf_process *p, int64_t *id)
 	bind_id_or_null(stmt, 5, parent_id);
 	bind_id_or_null(stmt, 6, binary_id);
 	/* The exe path from the binary when the process record has none. */
-	bind_text_or_null(stmt, 7, p->exe_path ? p->exe_path :
-				   (p->exe_binary && p->exe_binary->path && *p->exe_binary->path ?
-					    p->exe_binary->path : NULL));
+	exe_path = p->exe_path ? p->exe_path :
+				 (p->exe_binary && p->exe_binary->path && *p->exe_binary->path ?
+					  p->exe_binary->path : NULL);
+	bind_text_or_null(stmt, 7, exe_path);
 	bind_text_or_null(stmt, 8, p->cmdline);
 	bind_text_or_null(stmt, 9, p->comm);
 	sqlite3_bind_int64(stmt, 10, p->uid);
@@ -205,6 +248,8 @@ int loader_process(struct loader *l, const struct crf_process *p, int64_t *id)
 	bind_text_or_null(stmt, 12, p->cgroup_path);
 	bind_text_or_null(stmt, 13, p->container_id);
 	rc = insert(l, stmt, id);
+	if (!rc)
+		rc = process_exe(l, p, exe_path, binary_id);
 	if (rc)
 		return rc;
 	if (p->parent_id && !parent_id) {

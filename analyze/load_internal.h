@@ -6,6 +6,7 @@
 #ifndef CAPANALYZE_LOAD_INTERNAL_H
 #define CAPANALYZE_LOAD_INTERNAL_H
 
+#include "aggregate.h"
 #include "intern.h"
 #include "load.h"
 
@@ -30,12 +31,24 @@ enum loader_stmt {
 	STMT_STACK,
 	STMT_STACK_FRAME,
 	STMT_EVENT,
+	STMT_EVENT_BATCH, /* built from STMT_EVENT's text at run time */
 	STMT_LOSS,
 	STMT_IMPORT_STATS,
 	STMT_IMPORT_BLOCK,
 	STMT_IMPORT_DAMAGE,
 	STMT_AGGREGATE,
 	STMT_COUNT
+};
+
+#define EVENT_COLUMNS 20     /* bound values per events row */
+#define EVENT_COMM_COLUMN 17 /* the one text column among them */
+#define EVENT_BATCH 64       /* rows per multi-row INSERT */
+
+/* An event waiting for its batch. */
+struct event_row {
+	int64_t values[EVENT_COLUMNS];
+	const char *comm;
+	uint32_t nulls; /* bit i: column i is NULL */
 };
 
 struct loader {
@@ -57,6 +70,12 @@ struct loader {
 	struct id_map kernel_stack_ids;
 	struct id_map user_stack_ids;
 	struct id_map process_ids;
+	struct id_map process_exes; /* file process id -> aggregate exe index + 1 */
+	struct aggregate *aggregate;
+
+	/* Events queued for the next multi-row INSERT. */
+	struct event_row events[EVENT_BATCH];
+	int event_count;
 
 	/* Processes whose parent was not defined yet when they were (file ids). */
 	uint32_t *orphans;
@@ -84,6 +103,9 @@ int loader_binary(struct loader *l, const struct crf_binary *b, int64_t *id);
 int loader_process(struct loader *l, const struct crf_process *p, int64_t *id);
 int loader_stack(struct loader *l, enum crf_frame_kind kind, const struct crf_stack *s,
 		 int64_t *id);
+
+/* The aggregate's executable index for an event (its process's, or "[comm]"). */
+int loader_event_exe(struct loader *l, const struct crf_event *e, uint32_t *exe_index);
 
 /* Fills in processes.parent_id for parents defined after their children. */
 int loader_link_parents(struct loader *l, const struct crf_reader *r);

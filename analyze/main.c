@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "commands.h"
 
 struct command {
@@ -57,6 +59,12 @@ int main(int argc, char **argv)
 {
 	const char *name;
 
+	/*
+	 * One thread: no SQLite mutexes, and no global memory statistics (a lock
+	 * on every allocation). Must come before any other SQLite call.
+	 */
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;

@@ -2,10 +2,11 @@
 -- caprec_indexes.sql - indexes capanalyze creates after a bulk load (cheaper than
 -- maintaining them row by row). IF NOT EXISTS: a second load into the same
 -- database runs this again. Described in schemas/SCHEMA.md.
+-- None on events: each would cost a sort of every event at load time (about
+-- half the load time of a big recording), and the reports read
+-- check_aggregate or scan events once, joining by primary keys. A recording's
+-- events are one rowid range, in file order. Add your own for ad-hoc queries.
 
-CREATE INDEX IF NOT EXISTS events_by_recording ON events (recording_id, idx);
-CREATE INDEX IF NOT EXISTS events_by_process ON events (process_id);
-CREATE INDEX IF NOT EXISTS events_by_cap ON events (cap, ret);
 CREATE INDEX IF NOT EXISTS processes_by_pid ON processes (recording_id, pid, start_ns);
 CREATE INDEX IF NOT EXISTS callsites_by_parent ON callsites (parent_id, frame_id);
 CREATE INDEX IF NOT EXISTS stacks_by_leaf ON stacks (leaf_callsite_id);
