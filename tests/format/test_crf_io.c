@@ -186,6 +186,62 @@ static void test_read_error_is_io(void **state)
 	close(fd);
 }
 
+/*
+ * A damaged recording arriving through a pipe in small, irregular pieces:
+ * short reads everywhere, a resync across them, the same result as from a
+ * file.
+ */
+static void test_damaged_input_in_small_pieces(void **state)
+{
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	struct read_summary from_file;
+	struct crf_reader *r = NULL;
+	struct crf_item item;
+	uint64_t events = 0;
+	int fds[2], status;
+	pid_t child;
+
+	(void)state;
+	file.data[300] ^= 0x40; /* inside the first chunk */
+	from_file = util_read_all(file.data, file.len);
+	assert_int_equal(from_file.rec.blocks_skipped, 1);
+	assert_int_equal(pipe(fds), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		size_t off = 0, piece = 1;
+
+		close(fds[0]);
+		while (off < file.len) {
+			size_t n = piece < file.len - off ? piece : file.len - off;
+
+			if (write(fds[1], file.data + off, n) != (ssize_t)n)
+				_exit(1);
+			off += n;
+			piece = piece % 13 + 1;
+			usleep(100);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	assert_int_equal(crf_reader_open(&r, fds[0], NULL), CRF_OK);
+	while (crf_reader_next(r, &item, NULL) == 1)
+		events += item.kind == CRF_ITEM_EVENT;
+	assert_int_equal(events, from_file.events);
+	assert_int_equal(crf_reader_recovery(r)->blocks_skipped, 1);
+	assert_int_equal(crf_reader_recovery(r)->damage[0].offset,
+			 from_file.rec.damage[0].offset);
+	assert_int_equal(crf_reader_recovery(r)->damage[0].length,
+			 from_file.rec.damage[0].length);
+	assert_true(crf_reader_recovery(r)->clean_end);
+	crf_reader_free(r);
+	close(fds[0]);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	util_bytes_free(&file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_full_disk_is_enospc),
 		cmocka_unit_test(test_write_error_mid_recording),
 		cmocka_unit_test(test_read_error_is_io),
+		cmocka_unit_test(test_damaged_input_in_small_pieces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
