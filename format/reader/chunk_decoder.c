@@ -62,9 +62,9 @@ int chunk_begin(struct crf_reader *r, struct cursor *body, uint64_t offset, uint
 		chunk_damage(r, "zstd frame size differs from the chunk header");
 		return CRF_OK;
 	}
-	/* Exactly one frame, ending where the body ends (padding aside). */
+	/* Exactly one frame, ending where the body ends (padding is not in the body). */
 	done = ZSTD_findFrameCompressedSize(frame, frame_len);
-	if (ZSTD_isError(done) || frame_len - done > 3) {
+	if (ZSTD_isError(done) || done != frame_len) {
 		chunk_damage(r, "chunk body is not exactly one zstd frame");
 		return CRF_OK;
 	}
