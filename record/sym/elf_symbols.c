@@ -363,6 +363,36 @@ int elf_binary_offset_to_vaddr(const struct elf_binary *bin, uint64_t file_offse
 	return 0;
 }
 
+int elf_binary_vaddr_to_offset(const struct elf_binary *bin, uint64_t vaddr,
+			       uint64_t *file_offset)
+{
+	size_t i;
+
+	for (i = 0; i < bin->segment_count; i++) {
+		const struct elf_segment *seg = &bin->segments[i];
+
+		if (vaddr >= seg->vaddr && vaddr - seg->vaddr < seg->filesz) {
+			*file_offset = vaddr - seg->vaddr + seg->offset;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int elf_binary_exec_start(const struct elf_binary *bin, uint64_t *vaddr)
+{
+	bool found = false;
+	size_t i;
+
+	for (i = 0; i < bin->segment_count; i++) {
+		if (bin->segments[i].exec && (!found || bin->segments[i].vaddr < *vaddr)) {
+			*vaddr = bin->segments[i].vaddr;
+			found = true;
+		}
+	}
+	return found ? 0 : -ENOENT;
+}
+
 int elf_binary_resolve(const struct elf_binary *bin, uint64_t file_offset, const char **symbol,
 		       uint64_t *symbol_offset)
 {
@@ -403,7 +433,7 @@ struct cache_slot {
 	bool used;
 	uint64_t dev;
 	uint64_t inode;
-	char *path;           /* key when dev and inode are 0 */
+	char *path;           /* the path asked for; the key when dev and inode are 0 */
 	struct elf_binary *bin; /* NULL: opening failed with err */
 	int err;
 	uint64_t last_used;
@@ -459,7 +489,7 @@ static bool slot_matches(const struct cache_slot *slot, const char *path, uint64
 		return false;
 	if (dev || inode)
 		return slot->dev == dev && slot->inode == inode;
-	return !slot->dev && !slot->inode && slot->path && !strcmp(slot->path, path);
+	return !slot->dev && !slot->inode && slot->path && path && !strcmp(slot->path, path);
 }
 
 /* Opens candidate path when it is the expected file (by dev and inode, if known). */
@@ -540,7 +570,7 @@ int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_
 			slot = &cache->slots[i];
 	}
 	slot_clear(slot);
-	if (!dev && !inode) {
+	if (path) {
 		slot->path = strdup(path);
 		if (!slot->path) {
 			elf_binary_free(opened);
@@ -555,4 +585,28 @@ int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_
 	slot->last_used = ++cache->clock;
 	*bin = opened;
 	return err;
+}
+
+int elf_symbols_cache_find(struct elf_symbols_cache *cache, uint64_t dev, uint64_t inode,
+			   const struct elf_binary **bin, const char **path)
+{
+	size_t i;
+
+	*bin = NULL;
+	*path = NULL;
+	if (!dev && !inode)
+		return -ENOENT;
+	for (i = 0; i < cache->max; i++) {
+		struct cache_slot *slot = &cache->slots[i];
+
+		if (!slot_matches(slot, NULL, dev, inode))
+			continue;
+		if (!slot->bin)
+			return -ENOENT;
+		slot->last_used = ++cache->clock;
+		*bin = slot->bin;
+		*path = slot->path;
+		return 0;
+	}
+	return -ENOENT;
 }

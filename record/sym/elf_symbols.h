@@ -56,6 +56,21 @@ int elf_binary_resolve(const struct elf_binary *bin, uint64_t file_offset, const
 int elf_binary_offset_to_vaddr(const struct elf_binary *bin, uint64_t file_offset,
 			       uint64_t *vaddr);
 
+/*
+ * Converts a virtual address of the ELF file (before load bias) to a file
+ * offset, through the PT_LOAD segment holding it. Returns 0 or -ENOENT.
+ */
+int elf_binary_vaddr_to_offset(const struct elf_binary *bin, uint64_t vaddr,
+			       uint64_t *file_offset);
+
+/*
+ * The lowest p_vaddr of the executable PT_LOAD segments: what the kernel's
+ * mm->start_code is relative to (start_code = load bias + this), so an
+ * executable's load bias can be found without /proc/PID/maps.
+ * Returns 0 or -ENOENT (no executable segment).
+ */
+int elf_binary_exec_start(const struct elf_binary *bin, uint64_t *vaddr);
+
 struct elf_symbols_cache;
 
 /* max_binaries bounds the opened binaries kept (least recently used dropped); 0 = 256. */
@@ -82,5 +97,14 @@ void elf_symbols_cache_free(struct elf_symbols_cache *cache);
 int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_t start,
 			  uint64_t end, const char *path, uint64_t dev, uint64_t inode,
 			  const struct elf_binary **bin);
+
+/*
+ * The binary cached for (dev, inode), without opening anything: for frames
+ * whose file the kernel identified but no longer has a path for. *path gets
+ * the path it was opened from. Returns 0, or -ENOENT when not cached or when
+ * opening it had failed.
+ */
+int elf_symbols_cache_find(struct elf_symbols_cache *cache, uint64_t dev, uint64_t inode,
+			   const struct elf_binary **bin, const char **path);
 
 #endif /* CAPREC_ELF_SYMBOLS_H */

@@ -121,28 +121,43 @@ int proc_info_parse_stat(struct proc_info *info, const char *stat_text)
 		if (put_escaped(info->comm, sizeof(info->comm), &comm_len, (unsigned char)*p, 0))
 			break;
 
-	/* Field 3 (state) follows ") "; ppid is field 4, starttime field 22. */
+	/*
+	 * Field 3 (state) follows ") "; ppid is field 4, starttime 22, then
+	 * startcode 26 and endcode 27, which old or crafted files may lack.
+	 */
+	info->start_code = 0;
+	info->end_code = 0;
 	p = close_paren + 1;
-	for (field = 3; field <= 22; field++) {
+	for (field = 3; field <= 27; field++) {
 		while (*p == ' ')
 			p++;
-		if (!*p || *p == '\n')
-			return -EINVAL;
-		if (field == 4 || field == 22) {
+		if (!*p || *p == '\n') {
+			if (field <= 22)
+				return -EINVAL;
+			break;
+		}
+		if (field == 4 || field == 22 || field == 26 || field == 27) {
 			errno = 0;
 			value = strtoull(p, &end, 10);
 			if (errno || end == p)
 				return -EINVAL;
-			if (field == 4) {
-				if (value > UINT32_MAX)
-					return -EINVAL;
+			if (field == 4 && value > UINT32_MAX)
+				return -EINVAL;
+			if (field == 4)
 				info->ppid = (uint32_t)value;
-			}
+			else if (field == 22)
+				info->start_ticks = value;
+			/* 1 stands for "hidden from you" (no ptrace access): unknown. */
+			else if (field == 26)
+				info->start_code = value > 1 ? value : 0;
+			else
+				info->end_code = value > 1 ? value : 0;
 		}
 		p += strcspn(p, " \n");
 	}
-	info->start_ticks = value;
-	info->start_time_ns = value * (1000000000ull / proc_info_ticks_per_second());
+	if (info->end_code <= info->start_code)
+		info->start_code = info->end_code = 0;
+	info->start_time_ns = info->start_ticks * (1000000000ull / proc_info_ticks_per_second());
 	return 0;
 }
 

@@ -23,6 +23,13 @@ struct proc_info {
 	uint32_t uid;           /* real uid; PROC_INFO_UID_UNKNOWN when status is unreadable */
 	uint64_t start_ticks;   /* /proc/PID/stat field 22: clock ticks since boot */
 	uint64_t start_time_ns; /* start_ticks in ns (CLOCK_BOOTTIME, tick precision) */
+	/*
+	 * The main executable's code range (stat fields 26-27: mm->start_code,
+	 * mm->end_code); 0 when not shown (kernel threads, or no ptrace
+	 * access). See user_symbolizer_note_exe().
+	 */
+	uint64_t start_code;
+	uint64_t end_code;
 	char comm[64];          /* comm, non-printable bytes escaped as \xHH */
 	/*
 	 * Owned strings (free with proc_info_release()); NULL when /proc does
@@ -63,7 +70,8 @@ bool proc_info_start_matches(uint64_t start_time_ns, uint64_t start_ticks);
 
 /*
  * Parses the contents of a stat file ("pid (comm) state ppid ...") into
- * pid, comm, ppid and start_ticks of *info. Exposed for tests.
+ * pid, comm, ppid, start_ticks, start_time_ns and, when present,
+ * start_code/end_code of *info. Exposed for tests.
  * Returns 0 or -EINVAL.
  */
 int proc_info_parse_stat(struct proc_info *info, const char *stat_text);

@@ -61,6 +61,35 @@ int user_symbolizer_track(struct user_symbolizer *s, uint32_t pid, uint64_t star
 int user_symbolizer_resolve(struct user_symbolizer *s, uint32_t pid, uint64_t start_time_ns,
 			    uint64_t addr, struct user_frame *frame);
 
+/*
+ * Records where the main executable of a process image was loaded, as the
+ * kernel knows it: mm->start_code and mm->end_code (the BPF side can send
+ * them with the exec record; /proc/PID/stat fields 26-27, see proc_info),
+ * and the path of that ELF file (for a script, the interpreter's). When
+ * /proc/PID/maps was never read because the process exited before the
+ * recorder got to it, frames in [start_code, end_code) are still resolved
+ * against the executable: load bias = start_code - its lowest executable
+ * p_vaddr. Such frames carry USER_FRAME_FROM_EXE_RANGE in map_flags.
+ * Returns 0, -EINVAL for an empty range or a relative path, -ENOMEM.
+ */
+int user_symbolizer_note_exe(struct user_symbolizer *s, uint32_t pid, uint64_t start_time_ns,
+			     const char *exe_path, uint64_t start_code, uint64_t end_code);
+
+/* map_flags bit: the frame was placed through user_symbolizer_note_exe(), not maps. */
+#define USER_FRAME_FROM_EXE_RANGE (1u << 16)
+
+/*
+ * Resolves a frame the kernel already translated into the mapped file's
+ * (dev, inode) and file offset (e.g. with bpf_find_vma() at the time of the
+ * check), so it works whatever happened to the process since. The binary is
+ * the one cached for (dev, inode) by earlier frames of any process; else it
+ * is opened from path (absolute, checked against dev and inode) when given.
+ * Returns 0 with what could be found (no symbol and no build-id when the
+ * binary is unknown), -ENOMEM.
+ */
+int user_symbolizer_resolve_file(struct user_symbolizer *s, uint64_t dev, uint64_t inode,
+				 uint64_t file_offset, const char *path, struct user_frame *frame);
+
 /* Drops what is kept for a process image. */
 void user_symbolizer_forget(struct user_symbolizer *s, uint32_t pid, uint64_t start_time_ns);
 

@@ -34,6 +34,18 @@ static void test_parse_stat(void **state)
 	assert_int_equal(info.ppid, 17);
 	assert_int_equal(info.start_ticks, 987654);
 	assert_int_equal(info.start_time_ns, 987654ull * (1000000000ull / proc_info_ticks_per_second()));
+	/* Fields 26 and 27 absent: code range unknown. */
+	assert_int_equal(info.start_code, 0);
+	assert_int_equal(info.end_code, 0);
+	assert_int_equal(proc_info_parse_stat(&info, "9 (x) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
+						     "77 0 0 0 94000 98000 0\n"), 0);
+	assert_int_equal(info.start_ticks, 77);
+	assert_int_equal(info.start_code, 94000);
+	assert_int_equal(info.end_code, 98000);
+	/* 1 is what a reader without ptrace access sees. */
+	assert_int_equal(proc_info_parse_stat(&info, "9 (x) S 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
+						     "77 0 0 0 1 1 0\n"), 0);
+	assert_int_equal(info.start_code, 0);
 
 	assert_int_equal(proc_info_parse_stat(&info, "12 (x) S 1 2 3\n"), -EINVAL);
 	assert_int_equal(proc_info_parse_stat(&info, "12 x S 1\n"), -EINVAL);
@@ -83,6 +95,9 @@ static void test_self(void **state)
 	assert_int_equal(proc_info_start_ticks((uint32_t)getpid(), &ticks), 0);
 	assert_int_equal(ticks, info.start_ticks);
 	assert_true(proc_info_start_matches(info.start_time_ns, ticks));
+	/* Our own code range holds our code. */
+	assert_true((uint64_t)(uintptr_t)&test_self >= info.start_code);
+	assert_true((uint64_t)(uintptr_t)&test_self < info.end_code);
 	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0) {
 		assert_non_null(info.cgroup_path);
 		assert_int_equal(info.cgroup_path[0], '/');

@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -142,12 +143,120 @@ static void test_exited_child(void **state)
 	user_symbolizer_free(s);
 }
 
+/*
+ * A child that exited before its maps were ever read: only what the kernel
+ * told at exec (executable path, start_code, end_code) is left.
+ */
+static void test_exited_untracked_child(void **state)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)&frame_function_in_test + 8;
+	struct user_frame frame, expected;
+	struct user_symbolizer *s;
+	struct proc_info child;
+	int fds[2], status;
+	pid_t pid;
+	char c;
+
+	(void)state;
+	assert_int_equal(user_symbolizer_new(&s, NULL), 0);
+	/* What the frame must be, from this process (the child is a fork of it). */
+	assert_int_equal(user_symbolizer_resolve(s, (uint32_t)getpid(), 0, addr, &expected), 0);
+	assert_non_null(expected.symbol);
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(fds[1]);
+		_exit(read(fds[0], &c, 1) < 0);
+	}
+	close(fds[0]);
+	assert_int_equal(proc_info_read(&child, (uint32_t)pid), 0);
+	close(fds[1]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!child.start_code) {
+		print_message("skip: /proc/PID/stat hides start_code without ptrace access\n");
+		proc_info_release(&child);
+		user_symbolizer_free(s);
+		skip();
+	}
+	assert_true(addr >= child.start_code && addr < child.end_code);
+
+	assert_int_equal(user_symbolizer_resolve(s, child.pid, child.start_time_ns, addr, &frame),
+			 -ESRCH);
+	assert_int_equal(user_symbolizer_note_exe(s, child.pid, child.start_time_ns, child.exe_path,
+						  child.start_code, child.end_code), 0);
+	assert_int_equal(user_symbolizer_resolve(s, child.pid, child.start_time_ns, addr, &frame), 0);
+	assert_int_equal(frame.map_flags, USER_FRAME_FROM_EXE_RANGE);
+	assert_string_equal(frame.symbol, "frame_function_in_test");
+	assert_int_equal(frame.symbol_offset, 8);
+	assert_int_equal(frame.file_offset, expected.file_offset);
+	assert_int_equal(frame.build_id_len, expected.build_id_len);
+	assert_memory_equal(frame.build_id, expected.build_id, frame.build_id_len);
+	/* Outside the executable's code (libc): nothing to say without maps. */
+	assert_int_equal(user_symbolizer_resolve(s, child.pid, child.start_time_ns,
+						 (uint64_t)(uintptr_t)dlsym(RTLD_DEFAULT, "getpid"),
+						 &frame), -ESRCH);
+
+	assert_int_equal(user_symbolizer_note_exe(s, 1, 0, "relative/path", 10, 20), -EINVAL);
+	assert_int_equal(user_symbolizer_note_exe(s, 1, 0, "/bin/true", 20, 20), -EINVAL);
+	user_symbolizer_forget(s, child.pid, child.start_time_ns);
+	assert_int_equal(user_symbolizer_resolve(s, child.pid, child.start_time_ns, addr, &frame),
+			 -ESRCH);
+	proc_info_release(&child);
+	user_symbolizer_free(s);
+}
+
+/* Frames the kernel already turned into (dev, inode, file offset). */
+static void test_resolve_file(void **state)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)&frame_function_in_test;
+	struct user_frame frame, expected;
+	struct user_symbolizer *s;
+	char path[PATH_MAX];
+
+	(void)state;
+	assert_int_equal(user_symbolizer_new(&s, NULL), 0);
+	/* Unknown file, no path: the offset stays, nothing else. */
+	assert_int_equal(user_symbolizer_resolve_file(s, 1, 2, 0x1234, NULL, &frame), 0);
+	assert_null(frame.symbol);
+	assert_null(frame.build_id);
+	assert_int_equal(frame.file_offset, 0x1234);
+
+	/* By path, checked against dev and inode. */
+	assert_int_equal(user_symbolizer_resolve(s, (uint32_t)getpid(), 0, addr, &expected), 0);
+	/* Frame strings belong to the symbolizer: keep a copy across the new one. */
+	snprintf(path, sizeof(path), "%s", expected.binary_path);
+	expected.binary_path = path;
+	user_symbolizer_free(s);
+	assert_int_equal(user_symbolizer_new(&s, NULL), 0);
+	assert_int_equal(user_symbolizer_resolve_file(s, expected.dev, expected.inode,
+						      expected.file_offset, expected.binary_path,
+						      &frame), 0);
+	assert_string_equal(frame.symbol, "frame_function_in_test");
+	assert_non_null(frame.build_id);
+	/* Now cached by (dev, inode): no path needed. */
+	assert_int_equal(user_symbolizer_resolve_file(s, expected.dev, expected.inode,
+						      expected.file_offset + 1, NULL, &frame), 0);
+	assert_string_equal(frame.symbol, "frame_function_in_test");
+	assert_int_equal(frame.symbol_offset, 1);
+	assert_non_null(frame.binary_path);
+	/* A path whose file is not that inode gives no symbol rather than a wrong one. */
+	assert_int_equal(user_symbolizer_resolve_file(s, expected.dev, expected.inode + 1,
+						      expected.file_offset, expected.binary_path,
+						      &frame), 0);
+	assert_null(frame.symbol);
+	user_symbolizer_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_self_frames),
 		cmocka_unit_test(test_anonymous_code),
 		cmocka_unit_test(test_exited_child),
+		cmocka_unit_test(test_exited_untracked_child),
+		cmocka_unit_test(test_resolve_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
