@@ -160,13 +160,17 @@ static void describe_integrity(struct info *info, const struct crf_recovery *rec
 static int build(struct info *info, const char *path, int fd, char *err, size_t err_size)
 {
 	static const char *const host_keys[][2] = {
-		{ "hostname", "host" },
-		{ "kernel_release", "kernel" },
-		{ "boot_id", "boot id" },
-		{ "recorder_version", "recorder" },
-		{ "recorder_options", "options" },
-		{ "attach_mode", "attach mode" },
-		{ "audit_source", "audit source" },
+		{ "host.hostname", "host" },
+		{ "host.kernel_release", "kernel" },
+		{ "host.machine", "machine" },
+		{ "host.os", "os" },
+		{ "host.boot_id", "boot id" },
+		{ "recorder.version", "recorder" },
+		{ "recorder.command_line", "command line" },
+		{ "recorder.options", "options" },
+		{ "recorder.attach_mode", "attach mode" },
+		{ "recorder.audit_source", "audit source" },
+		{ "recorder.final_verdict", "final verdict" },
 	};
 	struct crf_reader *r = NULL;
 	struct crf_error cerr = { 0 };

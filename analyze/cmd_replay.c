@@ -2,7 +2,8 @@
 /*
  * cmd_replay.c - capanalyze replay: prints a recording the way caprec prints
  * checks live, with the recording's own timestamps (perf script's role).
- * Reads the file with the format reader: no database involved.
+ * Reads the file with the format reader: no database involved. The lines
+ * come from format/text (crf_text), the code caprec prints with.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +18,7 @@
 
 #include "commands.h"
 #include "crf_reader.h"
-#include "replay_render.h"
+#include "crf_text.h"
 
 static const char replay_usage[] =
 	"usage: capanalyze replay [-v] [-x] [-K] [-U] [-p PID]... [--cap CAP]... REC\n"
@@ -112,13 +113,12 @@ int cmd_replay(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct replay_options render = { 0 };
+	struct crf_text_options render = { 0 };
 	struct filter filter = { 0 };
 	struct crf_reader *r = NULL;
 	struct crf_error cerr = { 0 };
 	struct crf_item item;
 	const char *path;
-	bool header = false;
 	int opt, fd = -1, rc, ret = EXIT_USAGE;
 
 	while ((opt = getopt_long(argc, argv, "vxKUp:c:h", options, NULL)) != -1) {
@@ -127,7 +127,7 @@ int cmd_replay(int argc, char **argv)
 			filter.verbose = true;
 			break;
 		case 'x':
-			render.extra = true;
+			render.extended = true;
 			break;
 		case 'K':
 			render.kernel_stacks = true;
@@ -177,20 +177,30 @@ int cmd_replay(int argc, char **argv)
 			rc == CRF_ERR_IO ? strerror(cerr.sys_errno) : crf_strerror(rc), cerr.offset);
 		goto cleanup;
 	}
-	while ((rc = crf_reader_next(r, &item, &cerr)) == 1) {
+	/* The header comes first, as caprec prints it before the first check. */
+	if (crf_text_print_header(stdout, &render))
+		rc = 1;
+	while (rc != 1 && (rc = crf_reader_next(r, &item, &cerr)) == 1) {
+		uint64_t wall;
+
+		if (item.kind == CRF_ITEM_METADATA && !render.machine) {
+			/* syscall names depend on the recording host's architecture */
+			render.machine = crf_reader_metadata(r, "host.machine");
+			continue;
+		}
 		if (item.kind == CRF_ITEM_LOSS) {
-			if (replay_print_loss(stdout, r, item.loss))
-				break;
+			/* caprec reports losses on stderr too: stdout stays its exact lines */
+			fflush(stdout);
+			fprintf(stderr, "capanalyze replay: %" PRIu64 " events lost here\n",
+				item.loss->lost);
 			continue;
 		}
 		if (item.kind != CRF_ITEM_EVENT || !wanted(&filter, r, item.event))
 			continue;
-		if (!header) {
-			if (replay_print_header(stdout, &render))
-				break;
-			header = true;
-		}
-		if (replay_print_event(stdout, r, item.event, &render))
+		if (!crf_reader_boot_to_realtime(r, item.event->time_ns, &wall))
+			wall = item.event->time_ns; /* no clock anchor: boot time is all there is */
+		if (crf_text_print_event(stdout, item.event, crf_reader_cap_name(r, item.event->cap),
+					 wall, &render))
 			break;
 	}
 	if (rc < 0) {
@@ -199,8 +209,6 @@ int cmd_replay(int argc, char **argv)
 		ret = rc == CRF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 		goto cleanup;
 	}
-	if (!header && replay_print_header(stdout, &render) == 0)
-		header = true;
 	if (fflush(stdout) != 0 || ferror(stdout) || rc == 1) {
 		fprintf(stderr, "capanalyze replay: cannot write the output\n");
 		ret = EXIT_INTERNAL;

@@ -372,10 +372,10 @@ static int load_loss(struct loader *l, const struct crf_loss *loss, uint64_t off
 	return step_insert(stmt);
 }
 
-/* Metadata keys (FORMAT.md registry) that get their own recordings column. */
+/* Metadata keys (FORMAT.md registry) that get their own recordings column, in column order. */
 static const char *const recording_keys[] = {
-	"hostname", "kernel_release", "boot_id", "attach_mode", "audit_source",
-	"recorder_version", "recorder_options",
+	"host.hostname", "host.kernel_release", "host.boot_id", "recorder.attach_mode",
+	"recorder.audit_source", "recorder.version", "recorder.options",
 };
 
 /* What the loader learnt while streaming, for the recordings row. */

@@ -33,15 +33,18 @@ void escape_folded(struct strbuf *sb, const char *name)
 		strbuf_adds(sb, "[unknown]");
 		return;
 	}
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)name; *p;) {
+		int n = utf8_sequence_length(p);
+
 		if (*p == ';')
 			strbuf_addc(sb, ':');
 		else if (*p == ' ' || *p == '\t')
 			strbuf_addc(sb, '_');
-		else if (*p < 0x20 || *p == 0x7f)
+		else if (!n || *p < 0x20 || *p == 0x7f)
 			strbuf_addc(sb, '?');
 		else
-			strbuf_addc(sb, (char)*p);
+			strbuf_add(sb, (const char *)p, (size_t)n);
+		p += n ? n : 1;
 	}
 }
 

@@ -11,7 +11,8 @@
 
 /*
  * Appends a frame name for a folded-stack line: ';' (the frame separator)
- * becomes ':', blanks (the count separator) '_', other control bytes '?'.
+ * becomes ':', blanks (the count separator) '_', other control bytes and
+ * bytes that are not valid UTF-8 '?'.
  * An empty name becomes "[unknown]".
  */
 void escape_folded(struct strbuf *sb, const char *name);

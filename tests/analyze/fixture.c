@@ -175,19 +175,25 @@ static int write_round(struct crf_writer *w, const struct ids *ids, uint64_t rou
 int fixture_write(int fd, uint64_t rounds, bool clean_end)
 {
 	static const struct crf_kv metadata[] = {
-		{ "hostname", "testhost" },
-		{ "kernel_release", "6.18.0-test" },
-		{ "boot_id", "3f1c2b7a-0000-4000-8000-123456789abc" },
-		{ "recorder_version", "caprec 0.1.0" },
-		{ "recorder_options", "-v -K -U" },
-		{ "attach_mode", "tracepoint" },
-		{ "audit_source", "caller-frame" },
+		{ "host.hostname", "testhost" },
+		{ "host.kernel_release", "6.18.0-test" },
+		{ "host.machine", "x86_64" },
+		{ "host.boot_id", "3f1c2b7a-0000-4000-8000-123456789abc" },
+		{ "recorder.version", "0.1.0" },
+		{ "recorder.options", "-v -K -U" },
+		{ "recorder.attach_mode", "tracepoint" },
+		{ "recorder.audit_source", "inferred" },
+		{ "recorder.final_verdict", "yes" },
+		{ "site.note", "a key no capanalyze column knows" },
 	};
 	struct crf_writer *w = NULL;
 	struct ids ids = { 0 };
 	int rc;
 
-	rc = crf_writer_open(&w, fd, NULL);
+	/* Small chunks, so a cut or a flipped byte costs one block of many. */
+	struct crf_writer_options opts = { .chunk_max_bytes = 16384 };
+
+	rc = crf_writer_open(&w, fd, &opts);
 	rc = rc ?: crf_write_metadata(w, metadata, sizeof(metadata) / sizeof(metadata[0]));
 	rc = rc ?: crf_write_cap_names(w, cap_names, sizeof(cap_names) / sizeof(cap_names[0]));
 	rc = rc ?: crf_write_clock(w, BOOT_BASE_NS, WALL_BASE_NS);

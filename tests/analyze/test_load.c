@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_load.c - the loader (analyze/load.c): a known recording's rows, the
+ * interning of code across recordings and runs, and what a truncated, a
+ * corrupted and a non-recording input leave in import_stats.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "load.h"
+#include "schema.h"
+
+#define ROUNDS 40
+
+/* The fixture recording's bytes. */
+struct bytes {
+	unsigned char *data;
+	size_t len;
+};
+
+static struct bytes fixture_bytes(uint64_t rounds, bool clean_end)
+{
+	int fd = memfd_create("fixture", 0);
+	struct bytes b = { 0 };
+	off_t size;
+
+	assert_true(fd >= 0);
+	assert_int_equal(fixture_write(fd, rounds, clean_end), 0);
+	size = lseek(fd, 0, SEEK_END);
+	assert_true(size > 0);
+	b.len = (size_t)size;
+	b.data = malloc(b.len);
+	assert_non_null(b.data);
+	assert_int_equal(pread(fd, b.data, b.len, 0), (ssize_t)b.len);
+	close(fd);
+	return b;
+}
+
+/* An fd reading the given bytes from the start. */
+static int fd_of(const unsigned char *data, size_t len)
+{
+	int fd = memfd_create("input", 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+static sqlite3 *new_db(void)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	return db;
+}
+
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t value;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	value = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return value;
+}
+
+static char *query_text(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *value;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	value = sqlite3_column_text(stmt, 0) ? strdup((const char *)sqlite3_column_text(stmt, 0)) :
+					       NULL;
+	sqlite3_finalize(stmt);
+	return value;
+}
+
+static void assert_text(sqlite3 *db, const char *sql, const char *expected)
+{
+	char *value = query_text(db, sql);
+
+	if (!value || strcmp(value, expected))
+		fail_msg("%s: got '%s', expected '%s'", sql, value ? value : "(null)", expected);
+	free(value);
+}
+
+/* Loads each (data, len) as one recording in one loader run. Returns loader_add's status. */
+static int load(sqlite3 *db, const struct bytes *inputs, int count, struct load_result *last,
+		char *err, size_t err_size)
+{
+	struct loader *l = NULL;
+	int rc = 0;
+
+	assert_int_equal(loader_new(db, true, &l, err, err_size), 0);
+	for (int i = 0; i < count && !rc; i++) {
+		struct load_source src = { .fd = fd_of(inputs[i].data, inputs[i].len),
+					   .path = "fixture.caprec" };
+
+		rc = loader_add(l, &src, last, err, err_size);
+		close(src.fd);
+	}
+	if (!rc)
+		assert_int_equal(loader_finish(l, err, err_size), 0);
+	loader_free(l);
+	return rc;
+}
+
+static void test_fixture_rows(void **state)
+{
+	struct bytes b = fixture_bytes(ROUNDS, true);
+	struct load_result res;
+	char err[256];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(load(db, &b, 1, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.events, fixture_events(ROUNDS));
+	assert_true(res.recovery.clean_end);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events"), fixture_events(ROUNDS));
+	assert_int_equal(query_int(db, "SELECT count(*) FROM processes"), 3);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM binaries"), 4);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM frames"), 11);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM stacks"), 7);
+	/* the kernel stacks share cap_capable as leaf-side frame but not as root */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM callsites"), 15);
+	assert_int_equal(query_int(db, "SELECT sum(lost) FROM losses"), 3);
+	assert_int_equal(query_int(db, "SELECT lost FROM recordings"), 3);
+
+	/* the recording row carries the host metadata */
+	assert_text(db, "SELECT hostname || ' ' || kernel_release || ' ' || attach_mode || ' ' || "
+			"audit_source || ' ' || recorder_options FROM recordings",
+		    "testhost 6.18.0-test tracepoint inferred -v -K -U");
+	assert_text(db, "SELECT value FROM metadata WHERE key = 'site.note'",
+		    "a key no capanalyze column knows");
+	/* wall clock: boot 1 s = 2025-11-29 00:00:00 UTC */
+	assert_int_equal(query_int(db, "SELECT first_wall_ns FROM recordings"),
+			 1764374400000000000ll);
+
+	/* processes: identity, parent link, exit */
+	assert_text(db, "SELECT c.exe_path || ' <- ' || p.exe_path FROM processes c "
+			"JOIN processes p ON p.id = c.parent_id",
+		    "/opt/samples/chown-sample <- /usr/bin/ping");
+	assert_int_equal(query_int(db, "SELECT exit_status FROM processes WHERE pid = 200"), 256);
+	assert_text(db, "SELECT container_id FROM processes WHERE pid = 200", "docker:0123456789ab");
+
+	/* stacks: text outermost first, flat frames innermost first, tree depths */
+	assert_text(db, "SELECT text FROM stacks s JOIN events e ON e.kernel_stack_id = s.id "
+			"WHERE e.cap = 13 LIMIT 1", "__sys_socket;ns_capable;cap_capable");
+	assert_text(db, "SELECT text FROM stacks WHERE kind = 'user' AND depth = 1",
+		    "mystery+0xdead");
+	assert_text(db, "SELECT f.name FROM stack_frames sf JOIN frames f ON f.id = sf.frame_id "
+			"JOIN stacks s ON s.id = sf.stack_id WHERE s.text LIKE '%nft%' "
+			"AND sf.position = 1", "nft_bind_check [nf_tables]");
+	assert_int_equal(query_int(db, "SELECT max(depth) FROM callsites"), 2);
+	assert_text(db, "SELECT build_id FROM binaries WHERE path = '/usr/bin/ping'",
+		    "abcdef0102030000000000000000000000000000");
+
+	/* events: flags and NULLs as SCHEMA.md says */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE cap = 21 AND audit = 0 "
+				       "AND insetid = 0 AND final_ret IS NULL AND user_stack_id IS NULL"),
+			 ROUNDS);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE cap = 10 AND "
+				       "audit_inferred = 1 AND insetid IS NULL"), (ROUNDS + 15) / 16);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE final_ret = 0"),
+			 2 * ROUNDS);
+	assert_int_equal(query_int(db, "SELECT max(idx) FROM events"), fixture_events(ROUNDS) - 1);
+
+	/* the aggregate */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM check_aggregate"), 4);
+	assert_int_equal(query_int(db, "SELECT count FROM check_aggregate WHERE cap = 13 AND "
+				       "verdict = 'granted' AND audit = 1 AND syscall_nr = 41"),
+			 2 * ROUNDS);
+	assert_int_equal(query_int(db, "SELECT count FROM check_aggregate WHERE cap = 0 AND "
+				       "verdict = 'denied'"), ROUNDS);
+	assert_text(db, "SELECT exe_path FROM check_aggregate WHERE cap = 10", "[mystery]");
+	assert_int_equal(query_int(db, "SELECT sum(count) FROM check_aggregate"),
+			 fixture_events(ROUNDS));
+	assert_int_equal(query_int(db, "SELECT count(*) FROM check_aggregate a WHERE count != "
+				       "(SELECT count(*) FROM v_events e WHERE e.cap = a.cap AND "
+				       "e.audit = a.audit AND e.verdict = a.verdict AND "
+				       "e.kernel_stack_id IS a.kernel_stack_id AND "
+				       "e.user_stack_id IS a.user_stack_id)"), 0);
+
+	/* import statistics of a clean file */
+	assert_int_equal(query_int(db, "SELECT blocks_skipped + truncated + unresolved_refs "
+				       "FROM import_stats"), 0);
+	assert_int_equal(query_int(db, "SELECT end_events FROM import_stats"),
+			 fixture_events(ROUNDS));
+	assert_int_equal(query_int(db, "SELECT count FROM import_blocks WHERE name = 'loss'"), 1);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM import_damage"), 0);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), schema_user_version());
+	sqlite3_close(db);
+	free(b.data);
+}
+
+/* Two recordings in one run, then a third in a later run: code is interned once. */
+static void test_interning_across_recordings(void **state)
+{
+	struct bytes inputs[2] = { fixture_bytes(ROUNDS, true), fixture_bytes(3, true) };
+	struct load_result res;
+	char err[256];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(load(db, inputs, 2, &res, err, sizeof(err)), 0);
+	assert_int_equal(load(db, inputs, 1, &res, err, sizeof(err)), 0);
+	assert_int_equal(res.recording_id, 3);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM recordings"), 3);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM processes"), 9);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM binaries"), 4);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM frames"), 11);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM callsites"), 15);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM stacks"), 7);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events"),
+			 2 * fixture_events(ROUNDS) + fixture_events(3));
+	assert_int_equal(query_int(db, "SELECT count(*) FROM check_aggregate"), 12);
+	/* each recording's events are one id range, in file order */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM (SELECT recording_id, "
+				       "max(id) - min(id) - max(idx) AS gap FROM events "
+				       "GROUP BY 1) WHERE gap != 0"), 0);
+	sqlite3_close(db);
+	free(inputs[0].data);
+	free(inputs[1].data);
+}
+
+/* A recording cut inside a block: everything before it loads; import_stats says where. */
+static void test_truncated(void **state)
+{
+	struct bytes b = fixture_bytes(2000, true);
+	struct load_result res;
+	char err[256];
+	sqlite3 *db = new_db();
+	struct bytes cut = { b.data, b.len * 2 / 3 };
+
+	(void)state;
+	assert_int_equal(load(db, &cut, 1, &res, err, sizeof(err)), 0);
+	assert_true(res.recovery.truncated);
+	assert_false(res.recovery.clean_end);
+	assert_int_equal(query_int(db, "SELECT truncated FROM import_stats"), 1);
+	assert_int_equal(query_int(db, "SELECT truncated_at FROM import_stats"),
+			 res.recovery.truncated_at);
+	assert_true(query_int(db, "SELECT truncated_at FROM import_stats") < (int64_t)cut.len);
+	assert_int_equal(query_int(db, "SELECT clean_end FROM recordings"), 0);
+	assert_true(query_int(db, "SELECT count(*) FROM events") > 0);
+	assert_true(query_int(db, "SELECT count(*) FROM events") < (int64_t)fixture_events(2000));
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events"),
+			 query_int(db, "SELECT events FROM import_stats"));
+	assert_int_equal(query_int(db, "SELECT end_events IS NULL FROM import_stats"), 1);
+	sqlite3_close(db);
+	free(b.data);
+}
+
+/* A flipped byte inside a chunk: that block is skipped, the rest loads, the damage is listed. */
+static void test_corrupted(void **state)
+{
+	struct bytes b = fixture_bytes(4000, true);
+	struct load_result res;
+	char err[256];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	b.data[b.len / 2] ^= 0x5a;
+	assert_int_equal(load(db, &b, 1, &res, err, sizeof(err)), 0);
+	assert_true(res.recovery.blocks_skipped >= 1);
+	assert_int_equal(query_int(db, "SELECT blocks_skipped FROM import_stats"),
+			 res.recovery.blocks_skipped);
+	assert_true(query_int(db, "SELECT bytes_skipped FROM import_stats") > 0);
+	assert_true(query_int(db, "SELECT count(*) FROM import_damage") >= 1);
+	assert_true(query_int(db, "SELECT min(file_offset) FROM import_damage") <= (int64_t)b.len / 2);
+	assert_true(query_int(db, "SELECT count(*) FROM events") > 0);
+	assert_true(query_int(db, "SELECT count(*) FROM events") < (int64_t)fixture_events(4000));
+	/* the END block after the damage still says what the recorder wrote */
+	assert_int_equal(query_int(db, "SELECT end_events FROM import_stats"),
+			 fixture_events(4000));
+	sqlite3_close(db);
+	free(b.data);
+}
+
+static void test_not_a_recording(void **state)
+{
+	static const unsigned char text[] = "this is not a recording, just some text\n";
+	struct bytes b = { (unsigned char *)text, sizeof(text) - 1 };
+	struct load_result res;
+	char err[256];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(load(db, &b, 1, &res, err, sizeof(err)), -1);
+	assert_string_equal(err, "fixture.caprec: not a caprec recording");
+	/* the failed run was rolled back: no half recording */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM recordings"), 0);
+	sqlite3_close(db);
+}
+
+/* A database of another schema version is refused, not altered. */
+static void test_other_schema_version(void **state)
+{
+	struct loader *l = NULL;
+	char err[256];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x); PRAGMA user_version = 99", NULL,
+				      NULL, NULL), SQLITE_OK);
+	assert_int_equal(loader_new(db, false, &l, err, sizeof(err)), -1);
+	assert_null(l);
+	assert_non_null(strstr(err, "user_version 99"));
+	assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema"), 1);
+	sqlite3_close(db);
+}
+
+/* Every prefix of a small recording loads or fails cleanly (never crashes, never leaks). */
+static void test_every_prefix(void **state)
+{
+	struct bytes b = fixture_bytes(5, true);
+
+	(void)state;
+	for (size_t len = 0; len <= b.len; len += 7) {
+		struct bytes cut = { b.data, len };
+		struct load_result res;
+		char err[256];
+		sqlite3 *db = new_db();
+		int rc = load(db, &cut, 1, &res, err, sizeof(err));
+
+		if (rc == 0)
+			assert_int_equal(query_int(db, "SELECT count(*) FROM events"), res.events);
+		sqlite3_close(db);
+	}
+	free(b.data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fixture_rows),
+		cmocka_unit_test(test_interning_across_recordings),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_corrupted),
+		cmocka_unit_test(test_not_a_recording),
+		cmocka_unit_test(test_other_schema_version),
+		cmocka_unit_test(test_every_prefix),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
