@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Exit statuses and messages of the reports: diff like diff(1), check as a CI
+gate, policy-file errors with line numbers, bad options and inputs, and that
+a policy derived from a run passes check on that run.
+
+usage: run_exit_status.py CAPANALYZE MAKE_RECORDING TEST_SOURCE_DIR"""
+import json
+import os
+import sys
+
+from common import Scratch
+
+failures = []
+
+
+def expect(what, cond, detail=''):
+    if not cond:
+        failures.append('%s%s' % (what, (': ' + detail) if detail else ''))
+
+
+def expect_run(scratch, args, status, out_has=(), err_has=(), err_lines=None):
+    got, out, err = scratch.run(*args)
+    what = 'capanalyze ' + ' '.join(args)
+    expect(what, got == status, 'exit %d, wanted %d; stderr: %s' % (got, status, err.strip()))
+    for text in out_has:
+        expect(what, text in out, 'stdout lacks %r' % text)
+    for text in err_has:
+        expect(what, text in err, 'stderr lacks %r: %r' % (text, err))
+    if err_lines is not None:
+        expect(what, len(err.splitlines()) == err_lines,
+               '%d stderr lines, wanted %d: %r' % (len(err.splitlines()), err_lines, err))
+    return out, err
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    capanalyze, make_recording, source_dir = sys.argv[1:]
+    policies = os.path.join(os.path.abspath(source_dir), 'policies')
+    s = Scratch(capanalyze, make_recording)
+    try:
+        with open(s.path('garbage.caprec'), 'wb') as f:
+            f.write(b'this is not a recording\n' * 10)
+
+        # diff: 0 equal, 1 different (naming the one capability), 2 error.
+        expect_run(s, ['diff', 'a.caprec', 'a.caprec'], 0)
+        out, _ = expect_run(s, ['diff', '--format', 'csv', 'a.caprec', 'b.caprec'], 1,
+                            out_has=['added,/usr/bin/webd,CAP_NET_RAW,'])
+        expect('diff a b names one capability', out.count('CAP_') == 1, out)
+        expect_run(s, ['diff', 'b.caprec', 'a.caprec'], 1, out_has=['removed', 'CAP_NET_RAW'])
+        expect_run(s, ['diff', 'a.caprec', 'missing.caprec'], 2, err_has=['missing.caprec'],
+                   err_lines=1)
+        expect_run(s, ['diff', 'a.caprec', 'garbage.caprec'], 2, err_has=['garbage.caprec'],
+                   err_lines=1)
+        expect_run(s, ['diff', 'a.caprec'], 2)
+
+        # check: inside the set, outside it, a policy file, the empty set.
+        expect_run(s, ['check', '--allow', 'chown,setuid,net_bind_service,dac_override',
+                       'a.caprec'], 0, out_has=['ok'])
+        expect_run(s, ['check', '-q', '--allow', 'chown,setuid,net_bind_service,dac_override',
+                       'b.caprec'], 1)
+        out, err = expect_run(s, ['check', '--allow', 'CAP_CHOWN,CAP_NET_BIND_SERVICE,'
+                                  'CAP_DAC_OVERRIDE', 'a.caprec'], 1,
+                              out_has=['/usr/bin/webd', 'CAP_SETUID', 'drop_privileges'],
+                              err_has=['1 capability outside'])
+        expect('check ignores noise', 'CAP_SYS_ADMIN' not in out and 'CAP_SETGID' not in out
+               and 'CAP_DAC_READ_SEARCH' not in out, out)
+        expect_run(s, ['check', '--allow', os.path.join(policies, 'pass.txt'), 'a.caprec'], 0)
+        expect_run(s, ['check', '--allow', os.path.join(policies, 'fail.txt'), 'a.caprec'], 1,
+                   out_has=['CAP_SETUID'])
+        out, _ = expect_run(s, ['check', '--allow', 'none', '--format', 'json', 'a.caprec'], 1)
+        rows = json.loads(out)
+        expect('check --allow none lists every need and denial',
+               sorted(r['capability'] for r in rows) ==
+               ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_NET_BIND_SERVICE', 'CAP_SETUID'], out)
+        expect_run(s, ['check', '--include-nonaudit', '--allow',
+                       'chown,setuid,net_bind_service,dac_override', 'a.caprec'], 1,
+                   out_has=['CAP_SYS_ADMIN'])
+
+        # Policy-file errors: one line, file and line number, exit 2.
+        for name, line, message in [
+                ('bad-unknown.txt', 4, "unknown capability 'CAP_FOO'"),
+                ('bad-missing.txt', 1, "no capability list after 'webd'"),
+                ('bad-duplicate.txt', 3, "second rule for 'webd' (first on line 1)"),
+                ('bad-empty-item.txt', 1, 'empty item in capability list')]:
+            path = os.path.join(policies, name)
+            expect_run(s, ['check', '--allow', path, 'a.caprec'], 2,
+                       err_has=['%s:%d: %s' % (path, line, message)], err_lines=1)
+        expect_run(s, ['check', '--allow', 'CAP_FOO', 'a.caprec'], 2,
+                   err_has=["unknown capability 'CAP_FOO'"], err_lines=1)
+        expect_run(s, ['check', '--allow', './no/such/policy.txt', 'a.caprec'], 2,
+                   err_has=['no/such/policy.txt'], err_lines=1)
+        expect_run(s, ['check', 'a.caprec'], 2, err_has=['--allow'])
+
+        # A policy derived from a run passes check on the run and fails on the next release.
+        out, _ = expect_run(s, ['policy', '--format', 'json', 'a.caprec'], 0)
+        lines = ['%s %s' % (g['group'], ','.join(g['capabilities'] + g['denied']) or 'none')
+                 for g in json.loads(out)]
+        with open(s.path('derived.txt'), 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        expect_run(s, ['check', '--allow', s.path('derived.txt'), 'a.caprec'], 0)
+        expect_run(s, ['check', '--allow', s.path('derived.txt'), 'b.caprec'], 1,
+                   out_has=['CAP_NET_RAW', 'probe_peer'])
+
+        # Bad options and inputs: one line, exit 2; never a crash.
+        for args, text in [
+                (['paths', '--cap', 'nonsense', 'a.caprec'], "unknown capability 'nonsense'"),
+                (['paths', '--verdict', 'maybe', 'a.caprec'], 'allow or deny'),
+                (['paths', '--syscall', 'nosuchcall', 'a.caprec'], 'nosuchcall'),
+                (['paths', '--limit', '0', 'a.caprec'], 'positive'),
+                (['paths', '--format', 'xml', 'a.caprec'], 'xml'),
+                (['policy', '--by', 'planet', 'a.caprec'], 'planet'),
+                (['flamegraph', 'a.caprec'], '-o'),
+                (['folded', 'garbage.caprec'], 'garbage.caprec'),
+                (['paths', 'missing.caprec'], 'missing.caprec'),
+                (['policy', 'garbage.caprec'], 'garbage.caprec')]:
+            expect_run(s, args, 2, err_has=[text], err_lines=1)
+        for cmd in ('paths', 'folded', 'flamegraph', 'policy', 'diff', 'check'):
+            expect_run(s, [cmd, '--help'], 0, out_has=['usage: capanalyze ' + cmd, 'exit status'])
+
+        # Filters are bound parameters: SQL in a glob is just a glob that matches nothing.
+        out, _ = expect_run(s, ['paths', '--format', 'csv', '--exe', "x' OR 1=1 --",
+                                'a.caprec'], 0)
+        expect('injected --exe matches nothing', len(out.splitlines()) == 1, out)
+        out, _ = expect_run(s, ['paths', '--format', 'csv', '--exe', '/usr/bin/w*',
+                                'a.caprec'], 0)
+        expect('--exe glob on full paths', 'webd' in out and 'worker' in out and
+               'launcher' not in out, out)
+    finally:
+        s.close()
+    for f in failures:
+        print('FAIL', f)
+    print('%d failure(s)' % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
