@@ -216,7 +216,7 @@ def print_table(rows):
     log("")
     log("%-28s %-11s %-26s %-5s %s" % ("KERNEL", "MODE", "TEST", "", "DETAIL"))
     for kernel, mode, test, status, detail in rows:
-        shown = detail if status != "PASS" or test == "boot" else ""
+        shown = detail if status != "PASS" or test in ("boot", "vm_enough_memory-call") else ""
         log("%-28s %-11s %-26s %-5s %s" % (kernel, mode, test, status, shown[:160]))
     # One line per (kernel, mode): the matrix at a glance.
     log("")

@@ -6,7 +6,7 @@
 actors=$1
 workload=$2
 shift 2
-[ $# -gt 0 ] || set -- chown rlimit mmap setuid forker thread
+[ $# -gt 0 ] || set -- chown rlimit mmap ptrace setuid forker thread
 status=0
 for name in "$@"; do
 	case $name in

@@ -9,7 +9,10 @@
  *   rlimit       drop to nobody, raise the hard RLIMIT_NOFILE: CAP_SYS_RESOURCE, audited, denied
  *   mmap         as root, map private writable memory: CAP_SYS_ADMIN from cap_vm_enough_memory(),
  *                not audited, granted
- *   setuid       as root, setresuid(): CAP_SETUID through ns_capable_setid(), INSETID, granted
+ *   ptrace       drop to nobody, read /proc/1/stat (init is root's): CAP_SYS_PTRACE through
+ *                has_ns_capability_noaudit() in __ptrace_may_access(), not audited, denied
+ *   setuid       as root, setresuid() of the saved uid: CAP_SETUID through ns_capable_setid(),
+ *                INSETID, granted
  *   forker       as root, a child and a grandchild each raise RLIMIT_NOFILE: CAP_SYS_RESOURCE
  *                granted, made by descendants of the traced command
  *   thread       as root, a second thread raises RLIMIT_NOFILE: the tid differs from the pid
@@ -19,6 +22,7 @@
  * user stack can be checked for it. Build with frame pointers.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,9 +110,25 @@ __attribute__((noinline)) static int workload_map_private(void)
 	return 0;
 }
 
+/* do_task_stat() asks ptrace_may_access(PTRACE_MODE_NOAUDIT) whether to show the addresses. */
+__attribute__((noinline)) static int workload_read_foreign_stat(void)
+{
+	char buffer[1024];
+	int fd = open("/proc/1/stat", O_RDONLY);
+	long n;
+
+	if (fd < 0)
+		return 1;
+	n = syscall(SYS_read, fd, buffer, sizeof(buffer));
+	close(fd);
+	print_actor(0);
+	return n > 0 ? 0 : 1;
+}
+
 __attribute__((noinline)) static int workload_set_uid(void)
 {
-	int result = syscall(SYS_setresuid, 0, 0, 0);
+	/* Only a change is checked: a saved uid that is none of the current ids. */
+	int result = syscall(SYS_setresuid, -1, -1, NOBODY);
 
 	print_actor(result == 0);
 	return result == 0 || errno == EPERM ? 0 : 1;
@@ -168,12 +188,14 @@ int main(int argc, char **argv)
 		return drop_to_nobody() ? 2 : workload_raise_rlimit();
 	if (strcmp(what, "mmap") == 0)
 		return workload_map_private();
+	if (strcmp(what, "ptrace") == 0)
+		return drop_to_nobody() ? 2 : workload_read_foreign_stat();
 	if (strcmp(what, "setuid") == 0)
 		return workload_set_uid();
 	if (strcmp(what, "forker") == 0)
 		return workload_fork_descendants();
 	if (strcmp(what, "thread") == 0)
 		return workload_second_thread();
-	fprintf(stderr, "usage: vm-workload chown FILE | rlimit | mmap | setuid | forker | thread\n");
+	fprintf(stderr, "usage: vm-workload chown FILE | rlimit | mmap | ptrace | setuid | forker | thread\n");
 	return 2;
 }
