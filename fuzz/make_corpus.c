@@ -3,14 +3,21 @@
  * make_corpus.c - writes the fuzzer's seed corpus with the real writer:
  * small recordings that between them hold every block and record type,
  * so the fuzzer starts from valid structure instead of guessing checksums.
- * Usage: make_corpus DIR
+ * Usage: make_corpus DIR [BODIES_DIR]
+ * With BODIES_DIR, also writes every block body of those recordings in the
+ * input form of fuzz_block_bodies (type byte, then the body; for a chunk,
+ * its decompressed records).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zstd.h>
 
+#include "crf_bytes.h"
+#include "crf_layout.h"
 #include "crf_writer.h"
 
 /* One recording: nprocs processes, nevents events, chunks of chunk_bytes. */
@@ -94,17 +101,77 @@ static int write_seed(const char *dir, const char *name, uint32_t nprocs, uint32
 	return ret ? 1 : 0;
 }
 
+/* Splits dir/name into block bodies, written as bodies_dir/name.N. */
+static int write_bodies(const char *dir, const char *name, const char *bodies_dir)
+{
+	char path[4096];
+	uint8_t file[1 << 16], *out = NULL;
+	size_t off = CRF_FILE_HEADER_SIZE, n = 0;
+	ssize_t len;
+	int fd, failed = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	len = read(fd, file, sizeof(file));
+	close(fd);
+	out = malloc(1 + CRF_MAX_CHUNK_UNCOMPRESSED);
+	if (len < 0 || !out) {
+		free(out);
+		return 1;
+	}
+	while (off + CRF_BLOCK_MIN_SIZE <= (size_t)len) {
+		uint32_t type = crf_get_le32(file + off), total = crf_get_le32(file + off + 4);
+		uint32_t body_len = crf_get_le32(file + off + 8);
+		const uint8_t *body = file + off + CRF_BLOCK_HEADER_SIZE;
+		size_t out_len;
+
+		if (total < CRF_BLOCK_MIN_SIZE || off + total > (size_t)len)
+			break;
+		out[0] = (uint8_t)(type - 1); /* fuzz_block_bodies maps byte b to type 1 + b % 7 */
+		if (type == CRF_BLOCK_CHUNK) {
+			size_t got = ZSTD_decompress(out + 1, CRF_MAX_CHUNK_UNCOMPRESSED,
+						     body + CRF_CHUNK_HEADER_SIZE,
+						     body_len - CRF_CHUNK_HEADER_SIZE);
+
+			if (ZSTD_isError(got)) {
+				failed = 1;
+				break;
+			}
+			out_len = 1 + got;
+		} else {
+			memcpy(out + 1, body, body_len);
+			out_len = 1 + body_len;
+		}
+		snprintf(path, sizeof(path), "%s/%s.%zu", bodies_dir, name, n++);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, out, out_len) != (ssize_t)out_len)
+			failed = 1;
+		if (fd >= 0)
+			close(fd);
+		off += total;
+	}
+	free(out);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
+	static const char *const names[] = { "seed-small.crf", "seed-many-chunks.crf",
+					     "seed-no-end.crf", "seed-one-process.crf" };
 	int failed = 0;
+	size_t i;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s DIR\n", argv[0]);
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s DIR [BODIES_DIR]\n", argv[0]);
 		return 2;
 	}
-	failed |= write_seed(argv[1], "seed-small.crf", 3, 12, 256, true);
-	failed |= write_seed(argv[1], "seed-many-chunks.crf", 2, 60, 96, true);
-	failed |= write_seed(argv[1], "seed-no-end.crf", 4, 20, 4096, false);
-	failed |= write_seed(argv[1], "seed-one-process.crf", 1, 3, 4096, true);
+	failed |= write_seed(argv[1], names[0], 3, 12, 256, true);
+	failed |= write_seed(argv[1], names[1], 2, 60, 96, true);
+	failed |= write_seed(argv[1], names[2], 4, 20, 4096, false);
+	failed |= write_seed(argv[1], names[3], 1, 3, 4096, true);
+	for (i = 0; argc == 3 && i < sizeof(names) / sizeof(names[0]); i++)
+		failed |= write_bodies(argv[1], names[i], argv[2]);
 	return failed;
 }

@@ -17,11 +17,15 @@ esac
 if [ ! -d "$build/meson-private" ]; then
 	CC=clang meson setup "$build" "$top" -Dfuzz=true -Drecorder=false >/dev/null
 fi
-ninja -C "$build" fuzz/fuzz_reader fuzz/make_corpus >/dev/null
+targets=(reader block_bodies)
+ninja -C "$build" fuzz/make_corpus "${targets[@]/#/fuzz/fuzz_}" >/dev/null
 
 work=$build/fuzz
-mkdir -p "$work/artifacts" "$work/seeds-reader" "$work/corpus-reader"
-"$work/make_corpus" "$work/seeds-reader"
+for target in "${targets[@]}"; do
+	mkdir -p "$work/seeds-$target" "$work/corpus-$target"
+done
+mkdir -p "$work/artifacts"
+"$work/make_corpus" "$work/seeds-reader" "$work/seeds-block_bodies"
 # Real recordings checked in by the samples area, when there are any.
 shopt -s nullglob
 for f in "$top"/samples/recordings/*.caprec; do
@@ -29,10 +33,10 @@ for f in "$top"/samples/recordings/*.caprec; do
 done
 
 status=0
-for target in reader; do
+for target in "${targets[@]}"; do
 	echo "fuzz/run.sh: fuzz_$target for ${seconds}s"
 	if ! "$work/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-		-max_len=65536 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
+		-max_len=65536 -print_final_stats=1 -artifact_prefix="$work/artifacts/fuzz_$target-" \
 		"$work/corpus-$target" "$work/seeds-$target" \
 		>"$work/fuzz_$target.log" 2>&1; then
 		echo "fuzz/run.sh: fuzz_$target FAILED; log tail:" >&2
