@@ -119,6 +119,7 @@ int cmd_replay(int argc, char **argv)
 	struct crf_error cerr = { 0 };
 	struct crf_item item;
 	const char *path;
+	bool write_failed;
 	int opt, fd = -1, rc, ret = EXIT_USAGE;
 
 	while ((opt = getopt_long(argc, argv, "vxKUp:c:h", options, NULL)) != -1) {
@@ -178,9 +179,8 @@ int cmd_replay(int argc, char **argv)
 		goto cleanup;
 	}
 	/* The header comes first, as caprec prints it before the first check. */
-	if (crf_text_print_header(stdout, &render))
-		rc = 1;
-	while (rc != 1 && (rc = crf_reader_next(r, &item, &cerr)) == 1) {
+	write_failed = crf_text_print_header(stdout, &render) != 0;
+	while (!write_failed && (rc = crf_reader_next(r, &item, &cerr)) == 1) {
 		uint64_t wall;
 
 		if (item.kind == CRF_ITEM_METADATA && !render.machine) {
@@ -199,17 +199,17 @@ int cmd_replay(int argc, char **argv)
 			continue;
 		if (!crf_reader_boot_to_realtime(r, item.event->time_ns, &wall))
 			wall = item.event->time_ns; /* no clock anchor: boot time is all there is */
-		if (crf_text_print_event(stdout, item.event, crf_reader_cap_name(r, item.event->cap),
-					 wall, &render))
-			break;
+		write_failed = crf_text_print_event(stdout, item.event,
+						    crf_reader_cap_name(r, item.event->cap), wall,
+						    &render) != 0;
 	}
-	if (rc < 0) {
+	if (!write_failed && rc < 0) {
 		fprintf(stderr, "capanalyze replay: %s: %s at byte %" PRIu64 "\n", path,
 			rc == CRF_ERR_IO ? strerror(cerr.sys_errno) : crf_strerror(rc), cerr.offset);
 		ret = rc == CRF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 		goto cleanup;
 	}
-	if (fflush(stdout) != 0 || ferror(stdout) || rc == 1) {
+	if (write_failed || fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "capanalyze replay: cannot write the output\n");
 		ret = EXIT_INTERNAL;
 		goto cleanup;

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Golden tests of capanalyze's own subcommands: load, info, summary, replay, sql.
+
+Each case runs capanalyze on recordings written by gen_recording (the fixture of
+fixture.h: known processes, capabilities, stacks, one loss) and compares stdout,
+stderr and the exit status with tests/analyze/golden/<case>.out.
+
+usage: run_cli.py CAPANALYZE GEN_RECORDING GOLDEN_DIR [--update]
+  --update rewrites the golden files from what the program prints now
+  (review the diff before committing it).
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HOSTILE = "'; DROP TABLE events; --"
+
+
+def make_inputs(gen, work):
+    """The recordings every case uses, written into work."""
+    def gen_file(name, rounds, *extra):
+        subprocess.run([gen, os.path.join(work, name), str(rounds), *extra], check=True,
+                       stdout=subprocess.DEVNULL)
+
+    gen_file("fixture.caprec", 20)
+    gen_file("noend.caprec", 20, "--no-end")
+    gen_file("big.caprec", 4000)
+    with open(os.path.join(work, "big.caprec"), "rb") as f:
+        big = bytearray(f.read())
+    with open(os.path.join(work, "truncated.caprec"), "wb") as f:
+        f.write(big[: len(big) * 2 // 3])
+    corrupt = bytearray(big)
+    corrupt[len(corrupt) // 2] ^= 0x5A
+    with open(os.path.join(work, "corrupt.caprec"), "wb") as f:
+        f.write(corrupt)
+    with open(os.path.join(work, "notes.txt"), "w") as f:
+        f.write("not a recording\n")
+
+
+# (case name, arguments, stdin file or None). Run in the work directory, in order:
+# the load cases make the databases the later cases read.
+CASES = [
+    ("load", ["load", "-d", "fixture.db", "fixture.caprec"], None),
+    ("load-several", ["load", "-d", "several.db", "fixture.caprec", "truncated.caprec",
+                      "corrupt.caprec", "noend.caprec"], None),
+    ("load-not-recording", ["load", "-d", "bad.db", "fixture.caprec", "notes.txt"], None),
+    ("info", ["info", "fixture.caprec"], None),
+    ("info-json", ["info", "--format", "json", "fixture.caprec"], None),
+    ("info-csv", ["info", "--format", "csv", "fixture.caprec"], None),
+    ("info-table", ["info", "--format", "table", "fixture.caprec"], None),
+    ("info-pipe", ["info", "-"], "fixture.caprec"),
+    ("info-truncated", ["info", "truncated.caprec"], None),
+    ("info-corrupt", ["info", "corrupt.caprec"], None),
+    ("info-noend", ["info", "noend.caprec"], None),
+    ("info-not-recording", ["info", "notes.txt"], None),
+    ("info-missing", ["info", "missing.caprec"], None),
+    ("summary", ["summary", "fixture.db"], None),
+    ("summary-json", ["summary", "--format", "json", "fixture.db"], None),
+    ("summary-csv", ["summary", "--format", "csv", "fixture.db"], None),
+    ("summary-recordings-json", ["summary", "--recordings", "-f", "json", "several.db"], None),
+    ("summary-from-recording", ["summary", "fixture.caprec"], None),
+    ("summary-exe", ["summary", "--exe", "*/ping", "-f", "csv", "fixture.db"], None),
+    ("summary-exe-hostile", ["summary", "--exe", HOSTILE, "-f", "csv", "fixture.db"], None),
+    ("summary-bad-format", ["summary", "--format", "xml", "fixture.db"], None),
+    ("replay", ["replay", "fixture.caprec"], None),
+    ("replay-all", ["replay", "-v", "-x", "-K", "-U", "fixture.caprec"], None),
+    ("replay-filter", ["replay", "-p", "200", "--cap", "chown", "-K", "fixture.caprec"], None),
+    ("replay-cap-number", ["replay", "-v", "--cap", "21", "fixture.caprec"], None),
+    ("replay-no-match", ["replay", "-p", "999", "fixture.caprec"], None),
+    ("replay-pipe", ["replay", "-"], "fixture.caprec"),
+    ("replay-not-recording", ["replay", "notes.txt"], None),
+    ("sql", ["sql", "fixture.db", "SELECT cap_name, verdict, audit, count(*) AS n FROM v_events "
+             "GROUP BY 1, 2, 3 ORDER BY 1"], None),
+    ("sql-json", ["sql", "-f", "json", "fixture.db", "SELECT exe_path, cmdline, exit_status "
+                  "FROM processes ORDER BY pid"], None),
+    ("sql-csv", ["sql", "--format", "csv", "fixture.caprec", "SELECT text, depth FROM stacks "
+                 "ORDER BY id"], None),
+    ("sql-several", ["sql", "several.db", "SELECT r.id, r.events, r.clean_end, i.truncated, "
+                     "i.blocks_skipped > 0 AS damaged FROM recordings r JOIN import_stats i "
+                     "ON i.recording_id = r.id ORDER BY r.id"], None),
+    ("sql-two-statements", ["sql", "fixture.db", "SELECT 1 AS one; SELECT 'two' AS two"], None),
+    ("sql-error", ["sql", "fixture.db", "SELECT nonsense FROM nowhere"], None),
+    ("sql-read-only", ["sql", "fixture.caprec", "DELETE FROM events"], None),
+    ("sql-hostile-survived", ["sql", "fixture.db", "SELECT count(*) AS events FROM events"],
+     None),
+    ("unknown-command", ["frobnicate"], None),
+    ("no-command", [], None),
+]
+
+
+def run_case(capanalyze, work, args, stdin_name):
+    env = dict(os.environ, TZ="UTC", LC_ALL="C", XDG_CACHE_HOME=os.path.join(work, "cache"))
+    stdin = open(os.path.join(work, stdin_name), "rb") if stdin_name else subprocess.DEVNULL
+    try:
+        proc = subprocess.run([capanalyze, *args], cwd=work, env=env, stdin=stdin,
+                              capture_output=True, timeout=60)
+    finally:
+        if stdin_name:
+            stdin.close()
+    return (proc.stdout.decode("utf-8", "replace") + "--- stderr\n" +
+            proc.stderr.decode("utf-8", "replace") + "--- exit %d\n" % proc.returncode)
+
+
+def check_help(capanalyze):
+    """Every command answers --help on stdout with exit 0 and documents its exit status."""
+    failures = 0
+    top = subprocess.run([capanalyze, "--help"], capture_output=True, text=True)
+    commands = [line.split()[0] for line in top.stdout.splitlines()
+                if re.match(r"^  [a-z]", line)]
+    for cmd in ["load", "info", "summary", "replay", "sql"]:
+        if cmd not in commands:
+            print("--help does not list %s" % cmd)
+            failures += 1
+    for cmd in commands:
+        proc = subprocess.run([capanalyze, cmd, "--help"], capture_output=True, text=True)
+        if proc.returncode != 0 or "usage: capanalyze " + cmd not in proc.stdout or \
+                "exit status" not in proc.stdout:
+            print("%s --help: exit %d, no usage or exit statuses" % (cmd, proc.returncode))
+            failures += 1
+    return failures
+
+
+def main():
+    if len(sys.argv) not in (4, 5) or (len(sys.argv) == 5 and sys.argv[4] != "--update"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    capanalyze, gen, golden = (os.path.abspath(a) for a in sys.argv[1:4])
+    update = len(sys.argv) == 5
+    failures = check_help(capanalyze)
+    work = tempfile.mkdtemp(prefix="capanalyze-cli-")
+    try:
+        make_inputs(gen, work)
+        for name, args, stdin_name in CASES:
+            got = run_case(capanalyze, work, args, stdin_name)
+            path = os.path.join(golden, name + ".out")
+            if update:
+                with open(path, "w", newline="") as f:
+                    f.write(got)
+                continue
+            try:
+                with open(path, newline="") as f:
+                    want = f.read()
+            except FileNotFoundError:
+                want = None
+            if got != want:
+                failures += 1
+                print("%s: output differs from %s" % (name, path))
+                import difflib
+                sys.stdout.writelines(difflib.unified_diff(
+                    (want or "").splitlines(True), got.splitlines(True), "golden", "got"))
+        # Nothing may be written next to the inputs: only what the cases named.
+        expected = {"fixture.caprec", "noend.caprec", "big.caprec", "truncated.caprec",
+                    "corrupt.caprec", "notes.txt", "fixture.db", "several.db", "cache"}
+        extra = set(os.listdir(work)) - expected
+        if extra:
+            failures += 1
+            print("files left next to the inputs: %s" % sorted(extra))
+    finally:
+        shutil.rmtree(work)
+    if update:
+        print("golden files rewritten in %s" % golden)
+        return 0
+    print("%d failures" % failures if failures else "all cases match")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
