@@ -22,7 +22,7 @@
 #define CAPREC_KSTACK_MAX 64
 #define CAPREC_USTACK_MAX 64
 /* Frames read to infer the audit flag from the caller (tracepoint mode). */
-#define CAPREC_CALLER_FRAMES 12
+#define CAPREC_CALLER_FRAMES 8
 /* Entries of the caller-range map (ns_capable_noaudit & co). */
 #define CAPREC_CALLER_RANGES 32
 #define CAPREC_EXEC_PATH_LEN 256
