@@ -83,7 +83,8 @@ if [ -n "$modes" ]; then
 fi
 
 # The chown workload's target: a root-owned file the workload's nobody cannot chown.
-rootfile=$(mktemp "${TMPDIR:-/tmp}/caprec-vm-rootfile.XXXXXX")
+# In /tmp itself: nobody must be able to reach it (a private TMPDIR would give EACCES).
+rootfile=$(mktemp /tmp/caprec-vm-rootfile.XXXXXX)
 chmod 644 "$rootfile"
 export CAPREC_VM_ROOTFILE=$rootfile
 
