@@ -150,7 +150,8 @@ static void side_merge(struct side *s)
 {
 	size_t out = 0;
 
-	qsort(s->entries, s->count, sizeof(*s->entries), compare_entries);
+	if (s->count > 1)
+		qsort(s->entries, s->count, sizeof(*s->entries), compare_entries);
 	for (size_t i = 0; i < s->count; i++) {
 		if (out && !compare_entries(&s->entries[out - 1], &s->entries[i])) {
 			s->entries[out - 1].count += s->entries[i].count;

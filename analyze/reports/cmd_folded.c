@@ -93,7 +93,8 @@ static void merge_lines(struct folded_lines *fl)
 {
 	size_t out = 0;
 
-	qsort(fl->lines, fl->count, sizeof(*fl->lines), compare_lines);
+	if (fl->count > 1)
+		qsort(fl->lines, fl->count, sizeof(*fl->lines), compare_lines);
 	for (size_t i = 0; i < fl->count; i++) {
 		if (out && !strcmp(fl->lines[out - 1].stack, fl->lines[i].stack)) {
 			fl->lines[out - 1].count += fl->lines[i].count;

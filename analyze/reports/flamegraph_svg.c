@@ -209,7 +209,8 @@ static void render_node(struct render *r, struct flame_node *n, double x, size_t
 		strbuf_adds(sb, "</text>");
 	}
 	strbuf_adds(sb, "</g>\n");
-	qsort(n->children, n->child_count, sizeof(*n->children), compare_nodes);
+	if (n->child_count > 1)
+		qsort(n->children, n->child_count, sizeof(*n->children), compare_nodes);
 	for (size_t i = 0; i < n->child_count; i++) {
 		render_node(r, &n->children[i], child_x, depth + 1);
 		child_x += (double)n->children[i].value * r->scale;
