@@ -392,6 +392,68 @@ static void test_chunk_sizes_checked_before_allocation(void **state)
 	util_bytes_free(&file);
 }
 
+/*
+ * Definitions lost with a damaged chunk: later events still arrive, with
+ * their references NULL, the ids as recorded, and the count of unresolved
+ * references in the recovery report.
+ */
+static void test_lost_definitions_resolve_to_null(void **state)
+{
+	struct crf_writer *w = NULL;
+	struct crf_process_def p = { .pid = 31, .comm = "lost" };
+	struct crf_frame_def f = { .kind = CRF_FRAME_KERNEL, .symbol = "capable" };
+	struct crf_event_rec ev = { .time_ns = 100, .cap = 21 };
+	struct block_span spans[MAX_SPANS];
+	struct crf_reader *r = NULL;
+	struct crf_item item;
+	struct bytes file;
+	uint32_t frame, stack, comm;
+	uint64_t events = 0;
+	size_t n;
+	int fd = util_memfd(), rfd;
+
+	(void)state;
+	assert_int_equal(crf_writer_open(&w, fd, NULL), CRF_OK);
+	assert_int_equal(crf_define_process(w, &p, &ev.process_id), CRF_OK);
+	assert_int_equal(crf_intern_frame(w, &f, &frame), CRF_OK);
+	assert_int_equal(crf_intern_stack(w, &frame, 1, &stack), CRF_OK);
+	assert_int_equal(crf_intern_string(w, "lost-thread", &comm), CRF_OK);
+	assert_int_equal(crf_writer_flush(w), CRF_OK); /* chunk 1: definitions only */
+	ev.kernel_stack_id = stack;
+	ev.comm_id = comm;
+	assert_int_equal(crf_write_event(w, &ev), CRF_OK);
+	assert_int_equal(crf_writer_close(w), CRF_OK); /* chunk 2: the event */
+	crf_writer_free(w);
+	file = util_read_fd(fd);
+	close(fd);
+	n = util_blocks(file.data, file.len, spans, MAX_SPANS);
+	assert_int_equal(n, 3);
+	assert_int_equal(spans[0].type, CRF_BLOCK_CHUNK);
+	file.data[spans[0].offset + 20] ^= 1;
+
+	rfd = util_fd_with(file.data, file.len);
+	assert_int_equal(crf_reader_open(&r, rfd, NULL), CRF_OK);
+	while (crf_reader_next(r, &item, NULL) == 1) {
+		assert_int_equal(item.kind, CRF_ITEM_EVENT);
+		assert_null(item.event->process);
+		assert_int_equal(item.event->pid, 0);
+		assert_null(item.event->kernel_stack);
+		assert_int_equal(item.event->kernel_stack_id, stack);
+		assert_null(item.event->comm);
+		assert_int_equal(item.event->cap, 21);
+		assert_int_equal(item.event->index, 0);
+		events++;
+	}
+	assert_int_equal(events, 1);
+	/* process, comm and kernel stack */
+	assert_int_equal(crf_reader_recovery(r)->unresolved_refs, 3);
+	assert_int_equal(crf_reader_recovery(r)->blocks_skipped, 1);
+	assert_null(crf_reader_process(r, ev.process_id));
+	crf_reader_free(r);
+	close(rfd);
+	util_bytes_free(&file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_recording),
 		cmocka_unit_test(test_absurd_lengths_refused),
 		cmocka_unit_test(test_chunk_sizes_checked_before_allocation),
+		cmocka_unit_test(test_lost_definitions_resolve_to_null),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -456,6 +456,52 @@ static void test_tick_closes_old_chunks(void **state)
 	close(fd);
 }
 
+/* Boot time converts with the latest anchor not after it, else the earliest. */
+static void test_clock_anchors(void **state)
+{
+	struct crf_writer *w = NULL;
+	struct crf_reader *r = NULL;
+	struct crf_item item;
+	struct bytes file;
+	uint64_t real;
+	int fd = util_memfd(), rfd;
+
+	(void)state;
+	assert_int_equal(crf_writer_open(&w, fd, NULL), CRF_OK);
+	assert_int_equal(crf_write_clock(w, 1000, 50000), CRF_OK);
+	/* The wall clock was stepped back by 10000 ns between the anchors. */
+	assert_int_equal(crf_write_clock(w, 5000, 44000), CRF_OK);
+	assert_int_equal(crf_writer_close(w), CRF_OK);
+	crf_writer_free(w);
+	file = util_read_fd(fd);
+	close(fd);
+	rfd = util_fd_with(file.data, file.len);
+	assert_int_equal(crf_reader_open(&r, rfd, NULL), CRF_OK);
+	assert_false(crf_reader_boot_to_realtime(r, 1000, &real));
+	while (crf_reader_next(r, &item, NULL) == 1)
+		assert_int_equal(item.kind, CRF_ITEM_CLOCK);
+	assert_true(crf_reader_boot_to_realtime(r, 1500, &real));
+	assert_int_equal(real, 50500);
+	assert_true(crf_reader_boot_to_realtime(r, 6000, &real));
+	assert_int_equal(real, 45000);
+	assert_true(crf_reader_boot_to_realtime(r, 400, &real));
+	assert_int_equal(real, 49400);
+	crf_reader_free(r);
+	close(rfd);
+	util_bytes_free(&file);
+}
+
+static void test_status_names(void **state)
+{
+	int code;
+
+	(void)state;
+	for (code = CRF_OK; code >= CRF_ERR_COMPRESS; code--)
+		assert_string_not_equal(crf_strerror(code), "unknown error");
+	assert_string_equal(crf_strerror(-100), "unknown error");
+	assert_string_equal(crf_strerror(CRF_ERR_TRUNCATED), "truncated");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +512,8 @@ int main(void)
 		cmocka_unit_test(test_event_field_extremes),
 		cmocka_unit_test(test_writer_refuses_misuse),
 		cmocka_unit_test(test_tick_closes_old_chunks),
+		cmocka_unit_test(test_clock_anchors),
+		cmocka_unit_test(test_status_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
