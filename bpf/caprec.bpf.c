@@ -269,9 +269,10 @@ static __always_inline void emit_check(void *ctx, const struct check *c)
 		/* Kernel threads have no user stack. */
 		if (want_ustack &&
 		    !(BPF_CORE_READ(bpf_get_current_task_btf(), flags) & PF_KTHREAD)) {
-			bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack), BPF_F_USER_STACK);
+			bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack),
+					      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
 			if (bytes > 0)
-				e->ev.ustack_depth = bytes / sizeof(__u64);
+				e->ev.ustack_depth = bytes / sizeof(struct caprec_user_frame);
 		}
 		bpf_ringbuf_submit(e, submit_flags());
 	} else {

@@ -20,7 +20,7 @@
 #define CAPREC_COMM_LEN 16
 /* Deepest stacks kept: 127 is the kernel's default perf_event_max_stack. */
 #define CAPREC_KSTACK_MAX 64
-#define CAPREC_USTACK_MAX 64
+#define CAPREC_USTACK_MAX 48
 /* Frames read to infer the audit flag from the caller (tracepoint mode). */
 #define CAPREC_CALLER_FRAMES 8
 /* Entries of the caller-range map (ns_capable_noaudit & co). */
@@ -90,11 +90,30 @@ struct caprec_cap_event {
 	char comm[CAPREC_COMM_LEN]; /* comm of the checking thread */
 };
 
+/* caprec_user_frame.status: the kernel's BPF_STACK_BUILD_ID_* values. */
+#define CAPREC_UFRAME_EMPTY 0
+#define CAPREC_UFRAME_VALID 1 /* build_id + file offset */
+#define CAPREC_UFRAME_IP 2    /* the kernel could not read the build id: an address */
+
+/*
+ * One user frame, as bpf_get_stack(BPF_F_USER_STACK | BPF_F_USER_BUILD_ID)
+ * writes it (struct bpf_stack_build_id). The kernel resolves the frame to
+ * (build-id, file offset) at the time of the check, so the frames of a
+ * process that exits before caprec reads its maps stay meaningful. It falls
+ * back to the address when it cannot (mmap_lock already held, as in the
+ * checks made by mmap itself; file not in the page cache).
+ */
+struct caprec_user_frame {
+	__s32 status;       /* CAPREC_UFRAME_* */
+	__u8 build_id[20];  /* VALID: GNU build-id of the mapped file (20 bytes, SHA-1) */
+	__u64 offset_or_ip; /* VALID: offset in the file; IP: the instruction address */
+};
+
 /* A capability check with stacks: sent instead when -K or -U was asked for. */
 struct caprec_cap_stack_event {
 	struct caprec_cap_event ev;
-	__u64 kstack[CAPREC_KSTACK_MAX]; /* innermost first, kernel text addresses */
-	__u64 ustack[CAPREC_USTACK_MAX]; /* innermost first, user instruction addresses */
+	__u64 kstack[CAPREC_KSTACK_MAX];                  /* innermost first, kernel text */
+	struct caprec_user_frame ustack[CAPREC_USTACK_MAX]; /* innermost first */
 };
 
 /* Fork, exec and exit of a traced process. */

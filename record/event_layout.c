@@ -5,6 +5,7 @@
  * bpf, the same header) produces: no implicit padding, 8-byte alignment, and
  * flag bits equal to the format's CRF_EV_* bits, so they are copied as is.
  */
+#include <linux/bpf.h>
 #include <stddef.h>
 
 #include "caprec_event.h"
@@ -13,8 +14,15 @@
 _Static_assert(sizeof(struct caprec_header) == 16, "caprec_header layout");
 _Static_assert(sizeof(struct caprec_cap_event) == 88, "caprec_cap_event layout");
 _Static_assert(offsetof(struct caprec_cap_event, comm) == 72, "caprec_cap_event.comm offset");
+_Static_assert(sizeof(struct caprec_user_frame) == sizeof(struct bpf_stack_build_id) &&
+	       offsetof(struct caprec_user_frame, build_id) ==
+	       offsetof(struct bpf_stack_build_id, build_id) &&
+	       offsetof(struct caprec_user_frame, offset_or_ip) ==
+	       offsetof(struct bpf_stack_build_id, offset), "caprec_user_frame is the kernel's");
+_Static_assert(CAPREC_UFRAME_VALID == BPF_STACK_BUILD_ID_VALID &&
+	       CAPREC_UFRAME_IP == BPF_STACK_BUILD_ID_IP, "user frame status values");
 _Static_assert(sizeof(struct caprec_cap_stack_event) ==
-	       88 + 8 * (CAPREC_KSTACK_MAX + CAPREC_USTACK_MAX), "caprec_cap_stack_event layout");
+	       88 + 8 * CAPREC_KSTACK_MAX + 32 * CAPREC_USTACK_MAX, "caprec_cap_stack_event layout");
 _Static_assert(sizeof(struct caprec_proc_event) == 56 + CAPREC_EXEC_PATH_LEN,
 	       "caprec_proc_event layout");
 _Static_assert(sizeof(struct caprec_caller_range) == 24, "caprec_caller_range layout");

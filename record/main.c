@@ -178,6 +178,12 @@ int main(int argc, char **argv)
 	err = proc_table_new(&rec.procs);
 	if (!err && opts.user_stacks)
 		err = user_symbolizer_new(&rec.usym, NULL);
+	if (!err && opts.user_stacks) {
+		err = build_id_cache_new(&rec.build_ids);
+		/* The libraries caprec maps are the ones most traced processes use too. */
+		if (!err)
+			build_id_cache_learn_process(rec.build_ids, (uint32_t)getpid());
+	}
 	if (err) {
 		fprintf(stderr, "caprec: %s\n", strerror(-err));
 		goto cleanup;
@@ -344,6 +350,7 @@ cleanup:
 	output_free(rec.output);
 	metadata_release(&meta);
 	user_symbolizer_free(rec.usym);
+	build_id_cache_free(rec.build_ids);
 	proc_table_free(rec.procs);
 	kallsyms_free(rec.ksyms);
 	return exit_code;

@@ -24,6 +24,7 @@ struct recorder {
 	struct bpf_session bpf;
 	struct kallsyms *ksyms;          /* NULL when /proc/kallsyms is unreadable */
 	struct user_symbolizer *usym;    /* with -U */
+	struct build_id_cache *build_ids; /* with -U */
 	struct proc_table *procs;
 	struct output *output;           /* with -o */
 	FILE *live;                      /* where live lines go; NULL when not printing */

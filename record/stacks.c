@@ -58,46 +58,98 @@ void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint
 	finish(out, depth);
 }
 
-void stacks_symbolize_user(struct user_symbolizer *us, uint32_t pid, uint64_t start_time_ns,
-			   const __u64 *addrs, uint32_t count, struct sym_stack *out)
+/* A frame the kernel resolved to (build-id, file offset). */
+static void symbolize_build_id_frame(struct build_id_cache *bids, const char *exe_path,
+				     const struct caprec_user_frame *in, struct sym_frame *f)
+{
+	const struct elf_binary *bin = NULL;
+	const char *path = NULL, *symbol;
+	uint64_t symbol_offset;
+	size_t len = sizeof(in->build_id);
+
+	f->frame.file_offset = in->offset_or_ip;
+	memcpy(f->build_id, in->build_id, len);
+	f->binary.build_id = f->build_id;
+	f->binary.build_id_len = (uint32_t)len;
+	f->binary.path = "";
+	f->frame.binary = &f->binary;
+	if (!bids)
+		return;
+	if (build_id_cache_find(bids, in->build_id, len, &path, &bin) == -ENOENT && exe_path &&
+	    build_id_cache_learn_file(bids, exe_path) == 0)
+		build_id_cache_find(bids, in->build_id, len, &path, &bin);
+	if (path) {
+		copy_string(f->path, sizeof(f->path), path);
+		f->binary.path = f->path;
+	}
+	if (bin && elf_binary_resolve(bin, in->offset_or_ip, &symbol, &symbol_offset) == 0) {
+		copy_string(f->symbol, sizeof(f->symbol), symbol);
+		f->frame.symbol = f->symbol;
+		f->frame.symbol_offset = symbol_offset;
+	}
+}
+
+/* A frame given as an address: resolved through the process's maps. */
+static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_cache *bids,
+				    uint32_t pid, uint64_t start_time_ns, uint64_t addr,
+				    struct sym_frame *f)
 {
 	struct user_frame uf;
-	uint32_t i;
+	int err;
+
+	f->frame.file_offset = addr;
+	if (!us)
+		return;
+	memset(&uf, 0, sizeof(uf));
+	err = user_symbolizer_resolve(us, pid, start_time_ns, addr, &uf);
+	if (err && err != -ENOENT)
+		return;
+	f->frame.file_offset = uf.file_offset;
+	if (uf.binary_path) {
+		copy_string(f->path, sizeof(f->path), uf.binary_path);
+		f->binary.path = f->path;
+		if (uf.build_id && uf.build_id_len <= sizeof(f->build_id)) {
+			memcpy(f->build_id, uf.build_id, uf.build_id_len);
+			f->binary.build_id = f->build_id;
+			f->binary.build_id_len = (uint32_t)uf.build_id_len;
+			if (bids)
+				build_id_cache_learn(bids, uf.build_id, uf.build_id_len,
+						     uf.binary_path);
+		}
+		f->frame.binary = &f->binary;
+	}
+	if (uf.symbol) {
+		copy_string(f->symbol, sizeof(f->symbol), uf.symbol);
+		f->frame.symbol = f->symbol;
+		f->frame.symbol_offset = uf.symbol_offset;
+	}
+}
+
+void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bids, uint32_t pid,
+			   uint64_t start_time_ns, const char *exe_path,
+			   const struct caprec_user_frame *frames, uint32_t count,
+			   struct sym_stack *out)
+{
+	uint32_t i, depth = 0;
 
 	if (count > STACK_FRAMES_MAX)
 		count = STACK_FRAMES_MAX;
 	for (i = 0; i < count; i++) {
-		struct sym_frame *f = &out->frames[i];
-		int err;
+		struct sym_frame *f = &out->frames[depth];
 
+		if (frames[i].status != CAPREC_UFRAME_VALID && frames[i].status != CAPREC_UFRAME_IP)
+			break; /* EMPTY: the end of what the kernel could walk */
 		memset(&f->frame, 0, sizeof(f->frame));
 		memset(&f->binary, 0, sizeof(f->binary));
 		f->frame.kind = CRF_FRAME_USER;
-		f->frame.file_offset = addrs[i];
-		if (!us)
-			continue;
-		memset(&uf, 0, sizeof(uf));
-		err = user_symbolizer_resolve(us, pid, start_time_ns, addrs[i], &uf);
-		if (err && err != -ENOENT)
-			continue;
-		f->frame.file_offset = uf.file_offset;
-		if (uf.binary_path) {
-			copy_string(f->path, sizeof(f->path), uf.binary_path);
-			f->binary.path = f->path;
-			if (uf.build_id && uf.build_id_len <= sizeof(f->build_id)) {
-				memcpy(f->build_id, uf.build_id, uf.build_id_len);
-				f->binary.build_id = f->build_id;
-				f->binary.build_id_len = (uint32_t)uf.build_id_len;
-			}
-			f->frame.binary = &f->binary;
-		}
-		if (uf.symbol) {
-			copy_string(f->symbol, sizeof(f->symbol), uf.symbol);
-			f->frame.symbol = f->symbol;
-			f->frame.symbol_offset = uf.symbol_offset;
-		}
+		if (frames[i].status == CAPREC_UFRAME_VALID)
+			symbolize_build_id_frame(bids, exe_path, &frames[i], f);
+		else
+			symbolize_address_frame(us, bids, pid, start_time_ns, frames[i].offset_or_ip,
+						f);
+		depth++;
 	}
-	finish(out, count);
+	finish(out, depth);
 }
 
 int stacks_intern(struct crf_writer *w, const struct sym_stack *s, uint32_t *stack_id)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "build_id_cache.h"
 #include "caprec_event.h"
 #include "crf_reader.h"
 #include "crf_writer.h"
@@ -46,9 +47,17 @@ struct sym_stack {
 void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint32_t count,
 			     struct sym_stack *out);
 
-/* User stack of process (pid, start_time_ns). */
-void stacks_symbolize_user(struct user_symbolizer *us, uint32_t pid, uint64_t start_time_ns,
-			   const __u64 *addrs, uint32_t count, struct sym_stack *out);
+/*
+ * User stack of process (pid, start_time_ns). Frames the kernel gave as
+ * (build-id, file offset) are named through bids, which learns exe_path (the
+ * process's executable, may be NULL) when a build-id is unknown; frames given
+ * as addresses go through us (the process's maps), and teach bids.
+ * us and bids may be NULL.
+ */
+void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bids, uint32_t pid,
+			   uint64_t start_time_ns, const char *exe_path,
+			   const struct caprec_user_frame *frames, uint32_t count,
+			   struct sym_stack *out);
 
 /* Interns the stack's binaries, frames and the stack itself; *stack_id = 0 for an empty stack. */
 int stacks_intern(struct crf_writer *w, const struct sym_stack *s, uint32_t *stack_id);

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "build_id_cache.h"
+
+#include "proc_maps.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUCKETS 1024
+#define MAX_ENTRIES 4096 /* bounds memory on a busy host: later binaries stay unnamed */
+
+struct entry {
+	uint8_t build_id[ELF_BUILD_ID_MAX];
+	size_t len;
+	char *path;
+	struct elf_binary *bin;
+	bool opened;           /* bin was tried */
+	struct entry *next;
+};
+
+struct tried_path {
+	char *path;
+	struct tried_path *next;
+};
+
+struct build_id_cache {
+	struct entry *buckets[BUCKETS];
+	struct tried_path *tried[BUCKETS];
+	size_t entries;
+	size_t tried_count;
+};
+
+static size_t hash_bytes(const uint8_t *p, size_t len)
+{
+	size_t h = 5381, i;
+
+	for (i = 0; i < len; i++)
+		h = h * 33 + p[i];
+	return h % BUCKETS;
+}
+
+int build_id_cache_new(struct build_id_cache **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : -ENOMEM;
+}
+
+void build_id_cache_free(struct build_id_cache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < BUCKETS; i++) {
+		struct entry *e, *next_e;
+		struct tried_path *t, *next_t;
+
+		for (e = c->buckets[i]; e; e = next_e) {
+			next_e = e->next;
+			elf_binary_free(e->bin);
+			free(e->path);
+			free(e);
+		}
+		for (t = c->tried[i]; t; t = next_t) {
+			next_t = t->next;
+			free(t->path);
+			free(t);
+		}
+	}
+	free(c);
+}
+
+static struct entry *lookup(struct build_id_cache *c, const uint8_t *build_id, size_t len)
+{
+	struct entry *e;
+
+	for (e = c->buckets[hash_bytes(build_id, len)]; e; e = e->next) {
+		if (e->len == len && memcmp(e->build_id, build_id, len) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+int build_id_cache_learn(struct build_id_cache *c, const uint8_t *build_id, size_t len,
+			 const char *path)
+{
+	struct entry *e;
+	size_t bucket;
+
+	if (!len || len > ELF_BUILD_ID_MAX || !path || !*path)
+		return 0;
+	if (lookup(c, build_id, len) || c->entries >= MAX_ENTRIES)
+		return 0;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->path = strdup(path);
+	if (!e->path) {
+		free(e);
+		return -ENOMEM;
+	}
+	memcpy(e->build_id, build_id, len);
+	e->len = len;
+	bucket = hash_bytes(build_id, len);
+	e->next = c->buckets[bucket];
+	c->buckets[bucket] = e;
+	c->entries++;
+	return 0;
+}
+
+int build_id_cache_learn_file(struct build_id_cache *c, const char *path)
+{
+	size_t bucket = hash_bytes((const uint8_t *)path, strlen(path)), len;
+	struct elf_binary *bin = NULL;
+	const uint8_t *build_id;
+	struct tried_path *t;
+	struct entry *e;
+	int err;
+
+	for (t = c->tried[bucket]; t; t = t->next) {
+		if (strcmp(t->path, path) == 0)
+			return -EALREADY;
+	}
+	if (c->tried_count < MAX_ENTRIES) {
+		t = calloc(1, sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		t->path = strdup(path);
+		if (!t->path) {
+			free(t);
+			return -ENOMEM;
+		}
+		t->next = c->tried[bucket];
+		c->tried[bucket] = t;
+		c->tried_count++;
+	}
+	err = elf_binary_open(&bin, path);
+	if (err)
+		return err;
+	build_id = elf_binary_build_id(bin, &len);
+	if (!build_id || !len) {
+		elf_binary_free(bin);
+		return 0;
+	}
+	err = build_id_cache_learn(c, build_id, len, path);
+	e = err ? NULL : lookup(c, build_id, len);
+	if (e && !e->opened) {
+		e->bin = bin; /* already open: keep it */
+		e->opened = true;
+		return 0;
+	}
+	elf_binary_free(bin);
+	return err;
+}
+
+int build_id_cache_find(struct build_id_cache *c, const uint8_t *build_id, size_t len,
+			const char **path, const struct elf_binary **bin)
+{
+	struct entry *e = lookup(c, build_id, len);
+
+	if (!e)
+		return -ENOENT;
+	if (!e->opened) {
+		e->opened = true;
+		if (elf_binary_open(&e->bin, e->path) == 0) {
+			size_t got_len;
+			const uint8_t *got = elf_binary_build_id(e->bin, &got_len);
+
+			/* The file at that path was replaced: not the binary that ran. */
+			if (!got || got_len != len || memcmp(got, build_id, len) != 0) {
+				elf_binary_free(e->bin);
+				e->bin = NULL;
+			}
+		}
+	}
+	*path = e->path;
+	*bin = e->bin;
+	return 0;
+}
+
+void build_id_cache_learn_process(struct build_id_cache *c, uint32_t pid)
+{
+	struct proc_maps *maps = NULL;
+	size_t i;
+
+	if (proc_maps_read(&maps, pid))
+		return;
+	for (i = 0; i < proc_maps_count(maps); i++) {
+		const struct proc_mapping *m = proc_maps_get(maps, i);
+
+		if (m->path && m->path[0] == '/' &&
+		    !(m->flags & (PROC_MAP_ANON | PROC_MAP_SPECIAL | PROC_MAP_DELETED |
+				  PROC_MAP_MEMFD)))
+			build_id_cache_learn_file(c, m->path);
+	}
+	proc_maps_free(maps);
+}
