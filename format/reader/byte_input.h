@@ -2,8 +2,8 @@
 /*
  * byte_input.h - the reader's bottom layer: a read()-only window over the
  * input, so the input may be a pipe (no seek, no mmap). The window holds the
- * bytes from the current position on; it grows to what one block needs, and
- * never beyond CRF_MAX_BLOCK_SIZE plus one read.
+ * bytes from the current position on; it grows with the bytes received, up
+ * to what one block needs, never beyond CRF_MAX_BLOCK_SIZE plus two reads.
  */
 #ifndef CRF_BYTE_INPUT_H
 #define CRF_BYTE_INPUT_H
