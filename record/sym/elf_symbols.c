@@ -48,6 +48,7 @@ struct elf_binary {
 	char *arena;
 	size_t arena_len;
 	size_t arena_cap;
+	bool has_symtab; /* a .symtab was read (from the file or its debug file) */
 };
 
 void elf_binary_free(struct elf_binary *bin)
@@ -220,6 +221,8 @@ static int read_symbols(Elf *elf, struct elf_binary *bin)
 			continue;
 		if (!sh.sh_entsize)
 			continue;
+		if (sh.sh_type == SHT_SYMTAB)
+			bin->has_symtab = true;
 		data = elf_getdata(scn, NULL);
 		if (!data)
 			continue;
@@ -257,7 +260,7 @@ static int sym_cmp(const void *a, const void *b, void *arg)
 	return strcmp(sym_name(arg, x), sym_name(arg, y));
 }
 
-/* Sorts, and drops the copies .symtab and .dynsym both hold. */
+/* Sorts, and drops the copies .symtab and .dynsym (and a debug file) hold. */
 static void sort_symbols(struct elf_binary *bin)
 {
 	size_t i, kept = 0;
@@ -277,12 +280,11 @@ static void sort_symbols(struct elf_binary *bin)
 	bin->sym_count = kept;
 }
 
-int elf_binary_open_fd(struct elf_binary **out, int fd)
+/* Reads the ELF header of fd: -ENOEXEC unless an executable or shared object. */
+static int begin_elf(int fd, Elf **out)
 {
-	struct elf_binary *bin = NULL;
-	Elf *elf = NULL;
 	GElf_Ehdr eh;
-	int err;
+	Elf *elf;
 
 	*out = NULL;
 	if (elf_version(EV_CURRENT) == EV_NONE)
@@ -294,9 +296,76 @@ int elf_binary_open_fd(struct elf_binary **out, int fd)
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh) ||
 	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN)) {
-		err = -ENOEXEC;
+		elf_end(elf);
+		return -ENOEXEC;
+	}
+	*out = elf;
+	return 0;
+}
+
+int elf_binary_add_debug_symbols(struct elf_binary *bin, const char *debug_root)
+{
+	char path[PATH_MAX];
+	struct elf_binary *check = NULL;
+	size_t len, i, before = bin->sym_count;
+	Elf *elf = NULL;
+	int fd, err;
+
+	if (!bin->build_id_len || bin->build_id_len < 2)
+		return -ENOENT;
+	len = (size_t)snprintf(path, sizeof(path), "%s/.build-id/%02x/",
+			       debug_root ? debug_root : "/usr/lib/debug", bin->build_id[0]);
+	for (i = 1; i < bin->build_id_len && len + 3 < sizeof(path); i++)
+		len += (size_t)snprintf(path + len, sizeof(path) - len, "%02x", bin->build_id[i]);
+	if (len + sizeof(".debug") > sizeof(path))
+		return -ENAMETOOLONG;
+	memcpy(path + len, ".debug", sizeof(".debug"));
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = begin_elf(fd, &elf);
+	if (err)
+		goto cleanup;
+	/* The link is by name only: the file must carry the same build-id. */
+	check = calloc(1, sizeof(*check));
+	if (!check) {
+		err = -ENOMEM;
 		goto cleanup;
 	}
+	read_build_id(elf, check);
+	if (check->build_id_len != bin->build_id_len ||
+	    memcmp(check->build_id, bin->build_id, bin->build_id_len)) {
+		err = -ESTALE;
+		goto cleanup;
+	}
+	err = read_symbols(elf, bin);
+	if (err)
+		goto cleanup;
+	sort_symbols(bin);
+	err = bin->sym_count > before ? 0 : -ENOENT;
+cleanup:
+	elf_binary_free(check);
+	elf_end(elf);
+	close(fd);
+	return err;
+}
+
+bool elf_binary_has_symtab(const struct elf_binary *bin)
+{
+	return bin->has_symtab;
+}
+
+int elf_binary_open_fd(struct elf_binary **out, int fd)
+{
+	struct elf_binary *bin = NULL;
+	Elf *elf = NULL;
+	int err;
+
+	*out = NULL;
+	err = begin_elf(fd, &elf);
+	if (err)
+		return err;
 	bin = calloc(1, sizeof(*bin));
 	if (!bin) {
 		err = -ENOMEM;
@@ -443,7 +512,22 @@ struct elf_symbols_cache {
 	struct cache_slot *slots;
 	size_t max;
 	uint64_t clock;
+	char *debug_root; /* NULL: the default; "" = no debug files */
 };
+
+int elf_symbols_cache_set_debug_root(struct elf_symbols_cache *cache, const char *debug_root)
+{
+	char *copy = NULL;
+
+	if (debug_root) {
+		copy = strdup(debug_root);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(cache->debug_root);
+	cache->debug_root = copy;
+	return 0;
+}
 
 int elf_symbols_cache_new(struct elf_symbols_cache **out, size_t max_binaries)
 {
@@ -479,6 +563,7 @@ void elf_symbols_cache_free(struct elf_symbols_cache *cache)
 	for (i = 0; i < cache->max; i++)
 		slot_clear(&cache->slots[i]);
 	free(cache->slots);
+	free(cache->debug_root);
 	free(cache);
 }
 
@@ -560,6 +645,12 @@ int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_
 	err = open_mapped(pid, start, end, path, dev, inode, &opened);
 	if (err == -ENOMEM)
 		return err; /* not a property of the file: do not cache */
+	/* Stripped (distribution binaries): the symbols of its installed debug file, if any. */
+	if (opened && !opened->has_symtab && !(cache->debug_root && !cache->debug_root[0]) &&
+	    elf_binary_add_debug_symbols(opened, cache->debug_root) == -ENOMEM) {
+		elf_binary_free(opened);
+		return -ENOMEM;
+	}
 
 	for (i = 0; i < cache->max; i++) {
 		if (!cache->slots[i].used) {

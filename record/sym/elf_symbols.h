@@ -20,6 +20,7 @@
 #ifndef CAPREC_ELF_SYMBOLS_H
 #define CAPREC_ELF_SYMBOLS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,11 +72,32 @@ int elf_binary_vaddr_to_offset(const struct elf_binary *bin, uint64_t vaddr,
  */
 int elf_binary_exec_start(const struct elf_binary *bin, uint64_t *vaddr);
 
+/*
+ * Adds the symbols of bin's separate debug file, found by build-id:
+ * DEBUG_ROOT/.build-id/ab/cdef....debug (debug_root NULL = "/usr/lib/debug"),
+ * where Debian's -dbg/-dbgsym and Fedora's -debuginfo packages install them.
+ * Stripped distribution binaries keep only .dynsym; their debug file names
+ * the internal functions too. The debug file must carry the same build-id.
+ * Returns 0 when symbols were added; -ENOENT (no build-id, no file, no new
+ * symbol); -ESTALE (build-id differs); -ENOEXEC; -ENOMEM.
+ */
+int elf_binary_add_debug_symbols(struct elf_binary *bin, const char *debug_root);
+
+/* True when bin's symbols include a full .symtab (not only the exported .dynsym). */
+bool elf_binary_has_symtab(const struct elf_binary *bin);
+
 struct elf_symbols_cache;
 
 /* max_binaries bounds the opened binaries kept (least recently used dropped); 0 = 256. */
 int elf_symbols_cache_new(struct elf_symbols_cache **out, size_t max_binaries);
 void elf_symbols_cache_free(struct elf_symbols_cache *cache);
+
+/*
+ * Where the cache looks for debug files of stripped binaries (see
+ * elf_binary_add_debug_symbols()): NULL = "/usr/lib/debug", "" = never.
+ * Applies to binaries opened afterwards. Returns 0 or -ENOMEM.
+ */
+int elf_symbols_cache_set_debug_root(struct elf_symbols_cache *cache, const char *debug_root);
 
 /*
  * Returns in *bin the binary mapped by process pid at [start, end) from the

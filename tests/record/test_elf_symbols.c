@@ -338,6 +338,92 @@ static void test_damaged_copies(void **state)
 	free(copy);
 }
 
+/* Copies a file with cp; "/proc/self/exe" means this test (not cp's own). */
+static void copy_file(const char *from, const char *to)
+{
+	char cmd[3 * PATH_MAX], self[PATH_MAX];
+	ssize_t n;
+
+	if (!strcmp(from, "/proc/self/exe")) {
+		n = readlink(from, self, sizeof(self) - 1);
+		assert_true(n > 0);
+		self[n] = '\0';
+		from = self;
+	}
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", from, to);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * A stripped copy of this test names its static functions again once its
+ * debug file is found by build-id, the way distributions install them.
+ */
+static void test_debug_file(void **state)
+{
+	char dir[] = "/tmp/caprec-debug-XXXXXX", stripped[PATH_MAX], debug[PATH_MAX],
+	     cmd[3 * PATH_MAX];
+	uint64_t addr = (uint64_t)(uintptr_t)&static_function_to_find, file_offset;
+	const struct proc_mapping *m;
+	struct proc_maps *maps;
+	struct elf_binary *bin;
+	const uint8_t *id;
+	const char *symbol;
+	uint64_t offset;
+	size_t len, i, at;
+
+	(void)state;
+	m = self_mapping(addr, &maps);
+	file_offset = proc_mapping_file_offset(m, addr);
+	proc_maps_free(maps);
+	assert_non_null(mkdtemp(dir));
+	snprintf(stripped, sizeof(stripped), "%s/stripped", dir);
+	copy_file("/proc/self/exe", stripped);
+	snprintf(cmd, sizeof(cmd), "strip --strip-all '%s' 2>/dev/null", stripped);
+	if (system(cmd) != 0) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+		print_message("skip: strip (binutils) is not installed\n");
+		skip();
+	}
+	assert_int_equal(elf_binary_open(&bin, stripped), 0);
+	assert_false(elf_binary_has_symtab(bin));
+	if (!elf_binary_resolve(bin, file_offset, &symbol, &offset))
+		assert_string_not_equal(symbol, "static_function_to_find");
+	id = elf_binary_build_id(bin, &len);
+	if (!id) {
+		elf_binary_free(bin);
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+		print_message("skip: this test binary was linked without --build-id\n");
+		skip();
+	}
+	assert_int_equal(elf_binary_add_debug_symbols(bin, dir), -ENOENT);
+
+	/* DIR/.build-id/ab/cdef....debug */
+	at = (size_t)snprintf(debug, sizeof(debug), "%s/.build-id/%02x", dir, id[0]);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", debug);
+	assert_int_equal(system(cmd), 0);
+	debug[at++] = '/';
+	for (i = 1; i < len; i++)
+		at += (size_t)snprintf(debug + at, sizeof(debug) - at, "%02x", id[i]);
+	snprintf(debug + at, sizeof(debug) - at, ".debug");
+
+	/* Another binary at that name: refused by its build-id. */
+	copy_file("/bin/sh", debug);
+	assert_int_equal(elf_binary_add_debug_symbols(bin, dir), -ESTALE);
+
+	copy_file("/proc/self/exe", debug);
+	assert_int_equal(elf_binary_add_debug_symbols(bin, dir), 0);
+	assert_true(elf_binary_has_symtab(bin));
+	assert_int_equal(elf_binary_resolve(bin, file_offset, &symbol, &offset), 0);
+	assert_string_equal(symbol, "static_function_to_find");
+	assert_int_equal(offset, 0);
+	elf_binary_free(bin);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_memfd_mapping),
 		cmocka_unit_test(test_damaged_copies),
+		cmocka_unit_test(test_debug_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
