@@ -191,7 +191,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < opts.pid_count; i++)
 		traced[traced_count++] = opts.pids[i];
 	if (opts.command) {
-		err = runner_start(&runner, opts.command);
+		err = runner_start(&runner, opts.command,
+				   opts.output_path && strcmp(opts.output_path, "-") == 0);
 		if (err) {
 			fprintf(stderr, "caprec: %s: cannot start: %s\n", opts.command[0],
 				strerror(-err));

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 /* In the child: wait for the go byte, then exec. Never returns. */
-static void child_main(int wait_fd, char *const argv[])
+static void child_main(int wait_fd, char *const argv[], bool stdout_to_stderr)
 {
 	sigset_t none;
 	char go;
@@ -28,12 +28,14 @@ static void child_main(int wait_fd, char *const argv[])
 	if (n != 1)
 		_exit(127); /* caprec gave up before tracing started: run nothing */
 	close(wait_fd);
+	if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(126);
 	execvp(argv[0], argv);
 	fprintf(stderr, "caprec: %s: %s\n", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-int runner_start(struct runner *r, char *const argv[])
+int runner_start(struct runner *r, char *const argv[], bool stdout_to_stderr)
 {
 	int fds[2];
 	pid_t pid;
@@ -52,7 +54,7 @@ int runner_start(struct runner *r, char *const argv[])
 	}
 	if (pid == 0) {
 		close(fds[1]);
-		child_main(fds[0], argv);
+		child_main(fds[0], argv, stdout_to_stderr);
 	}
 	close(fds[0]);
 	r->pid = pid;

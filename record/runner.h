@@ -19,9 +19,11 @@ struct runner {
 
 /*
  * Forks the child, which waits for runner_release() and then execs argv[0]
- * (PATH searched). Returns 0 or a negative errno.
+ * (PATH searched). stdout_to_stderr: the command's standard output goes to
+ * standard error (with -o -, standard output carries the recording).
+ * Returns 0 or a negative errno.
  */
-int runner_start(struct runner *r, char *const argv[]);
+int runner_start(struct runner *r, char *const argv[], bool stdout_to_stderr);
 
 /* Lets the child exec. Returns 0 or a negative errno. */
 int runner_release(struct runner *r);
