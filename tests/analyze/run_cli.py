@@ -47,6 +47,11 @@ CASES = [
     ("load", ["load", "-d", "fixture.db", "fixture.caprec"], None),
     ("load-several", ["load", "-d", "several.db", "fixture.caprec", "truncated.caprec",
                       "corrupt.caprec", "noend.caprec"], None),
+    ("load-pipe", ["load", "-d", "pipe.db", "-"], "noend.caprec"),
+    ("load-append", ["load", "-d", "pipe.db", "fixture.caprec"], None),
+    ("sql-appended", ["sql", "pipe.db", "SELECT id, path, events, clean_end FROM recordings "
+                      "ORDER BY id"], None),
+    ("summary-pipe", ["summary", "-f", "csv", "-"], "fixture.caprec"),
     ("load-not-recording", ["load", "-d", "bad.db", "fixture.caprec", "notes.txt"], None),
     ("info", ["info", "fixture.caprec"], None),
     ("info-json", ["info", "--format", "json", "fixture.caprec"], None),
@@ -105,6 +110,36 @@ def run_case(capanalyze, work, args, stdin_name):
             proc.stderr.decode("utf-8", "replace") + "--- exit %d\n" % proc.returncode)
 
 
+def check_cache(capanalyze, work):
+    """A report on recordings loads them once: the second run reuses the cached database,
+    private to its user; a changed recording gets a new one."""
+    cache = os.path.join(work, "cache", "caprec")
+    shutil.rmtree(cache, ignore_errors=True)
+    args = ["sql", "fixture.caprec", "noend.caprec", "SELECT count(*) FROM recordings"]
+    first = run_case(capanalyze, work, args, None)
+    files = os.listdir(cache)
+    stamps = {f: os.stat(os.path.join(cache, f)).st_mtime_ns for f in files}
+    second = run_case(capanalyze, work, args, None)
+    problems = []
+    if first != second or "2\n" not in first:
+        problems.append("cached result differs: %r / %r" % (first, second))
+    if len(files) != 1 or not files[0].endswith(".db"):
+        problems.append("cache holds %s, expected one database" % files)
+    elif os.stat(os.path.join(cache, files[0])).st_mtime_ns != stamps[files[0]]:
+        problems.append("the cached database was rebuilt on the second run")
+    elif os.stat(os.path.join(cache, files[0])).st_mode & 0o077:
+        problems.append("the cached database is readable by others")
+    if os.stat(cache).st_mode & 0o077:
+        problems.append("the cache directory is open to others")
+    os.utime(os.path.join(work, "noend.caprec"), ns=(1, 1))
+    run_case(capanalyze, work, args, None)
+    if len(os.listdir(cache)) != 2:
+        problems.append("a changed recording did not get a new cached database")
+    for p in problems:
+        print("cache: " + p)
+    return len(problems)
+
+
 def check_help(capanalyze):
     """Every command answers --help on stdout with exit 0 and documents its exit status."""
     failures = 0
@@ -152,9 +187,11 @@ def main():
                 import difflib
                 sys.stdout.writelines(difflib.unified_diff(
                     (want or "").splitlines(True), got.splitlines(True), "golden", "got"))
+        failures += check_cache(capanalyze, work)
         # Nothing may be written next to the inputs: only what the cases named.
         expected = {"fixture.caprec", "noend.caprec", "big.caprec", "truncated.caprec",
-                    "corrupt.caprec", "notes.txt", "fixture.db", "several.db", "cache"}
+                    "corrupt.caprec", "notes.txt", "fixture.db", "several.db", "pipe.db",
+                    "cache"}
         extra = set(os.listdir(work)) - expected
         if extra:
             failures += 1
