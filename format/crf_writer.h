@@ -19,6 +19,9 @@
  * Every function returns CRF_OK or a negative enum crf_status; on CRF_ERR_IO
  * crf_writer_error() tells errno and the file offset. After an I/O error the
  * writer refuses further writes (the file holds every block written before).
+ * The same holds after CRF_ERR_NOMEM while a record was being appended.
+ * Blocks other than chunks (metadata, clock, loss, ...) close the open chunk
+ * first, so the file holds everything in call order.
  */
 #ifndef CRF_WRITER_H
 #define CRF_WRITER_H
@@ -32,7 +35,9 @@
 struct crf_writer;
 
 struct crf_writer_options {
-	uint32_t chunk_max_bytes;  /* uncompressed bytes before a chunk closes; 0 = 256 KiB */
+	uint32_t chunk_max_bytes;  /* uncompressed bytes before a chunk closes; 0 = 256 KiB;
+				      at most CRF_MAX_CHUNK_UNCOMPRESSED / 2 (else
+				      CRF_ERR_INVALID_ARG from crf_writer_open()) */
 	uint64_t chunk_max_age_ns; /* age at which tick() closes a chunk; 0 = 1 s */
 	int zstd_level;            /* 0 = 3 */
 };
@@ -102,7 +107,9 @@ struct crf_writer_stats {
 /*
  * Starts a recording on fd (not owned: the caller closes it) and writes the
  * file header. opts may be NULL for defaults. On success *out owns a writer
- * to free with crf_writer_free().
+ * to free with crf_writer_free(). On failure *out is NULL; if the header
+ * could not be written (CRF_ERR_IO), errno holds the reason (ENOSPC, EPIPE...).
+ * A writer to a pipe gets EPIPE only if the caller ignores SIGPIPE.
  */
 int crf_writer_open(struct crf_writer **out, int fd, const struct crf_writer_options *opts);
 
@@ -118,7 +125,13 @@ int crf_write_clock(struct crf_writer *w, uint64_t boottime_ns, uint64_t realtim
 int crf_intern_string(struct crf_writer *w, const char *s, uint32_t *id);
 int crf_intern_binary(struct crf_writer *w, const char *path, const uint8_t *build_id,
 		      size_t build_id_len, uint32_t *id);
-/* Processes are not deduplicated: each call defines a new process image. */
+/*
+ * Processes are not deduplicated: each call defines a new process image.
+ * Its strings longer than CRF_MAX_STRING_LEN are cut to that length (a huge
+ * command line must not lose the process); crf_intern_string() refuses them
+ * with CRF_ERR_LIMIT instead. References (exe_binary_id, parent_id) must be
+ * ids already returned, else CRF_ERR_INVALID_ARG.
+ */
 int crf_define_process(struct crf_writer *w, const struct crf_process_def *p, uint32_t *id);
 int crf_intern_frame(struct crf_writer *w, const struct crf_frame_def *f, uint32_t *id);
 /* frames[0] is the innermost frame (the one that made the check). */
@@ -129,6 +142,10 @@ int crf_intern_stack(struct crf_writer *w, const uint32_t *frame_ids, uint32_t d
 int crf_write_process_exit(struct crf_writer *w, uint32_t process_id, uint64_t time_ns,
 			   int32_t exit_status);
 
+/*
+ * Every id in ev must have been returned by this writer (process_id non-zero)
+ * and flags must hold only CRF_EV_* bits, else CRF_ERR_INVALID_ARG.
+ */
 int crf_write_event(struct crf_writer *w, const struct crf_event_rec *ev);
 
 /*
