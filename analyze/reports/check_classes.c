@@ -22,16 +22,26 @@ static const char classes_sql[] =
 	" SELECT DISTINCT p.id FROM processes p JOIN processes q"
 	"  ON q.recording_id = p.recording_id AND q.pid = p.pid AND q.start_ns = p.start_ns"
 	"  AND q.id > p.id),"
+	/*
+	 * A child that forked and never exec'd runs its parent's executable; the
+	 * recorder may not know its path, but the same comm as the parent says it
+	 * did not exec, so the parent's path is its own.
+	 */
+	"images(id, exe) AS ("
+	" SELECT p.id, coalesce(nullif(p.exe_path, ''),"
+	"  CASE WHEN pp.comm = p.comm THEN nullif(pp.exe_path, '') END)"
+	" FROM processes p LEFT JOIN processes pp ON pp.id = p.parent_id),"
 	"classified AS ("
 	" SELECT %s AS grp,"
-	"  coalesce(p.exe_path, '[' || coalesce(p.comm, e.comm) || ']', '[unknown]') AS exe,"
+	"  coalesce(i.exe, '[' || coalesce(p.comm, e.comm) || ']', '[unknown]') AS exe,"
 	"  e.cap,"
 	"  CASE WHEN e.audit = 0 AND NOT ?2 THEN 2"
 	"   WHEN e.syscall_nr IN (" XSTR(SYSCALL_NR_EXECVE) ", " XSTR(SYSCALL_NR_EXECVEAT) ") THEN 3"
 	"   WHEN e.process_id IN (SELECT id FROM replaced) THEN 4"
 	"   WHEN e.ret = 0 THEN 0 ELSE 1 END AS class,"
 	"  e.syscall_nr, e.user_stack_id, e.kernel_stack_id"
-	" FROM events e LEFT JOIN processes p ON p.id = e.process_id),"
+	" FROM events e LEFT JOIN processes p ON p.id = e.process_id"
+	" LEFT JOIN images i ON i.id = e.process_id),"
 	"counted AS ("
 	" SELECT c.grp, c.cap, c.class, c.exe, c.syscall_nr, coalesce(us.text, '') AS user_stack,"
 	"  coalesce(ks.text, '') AS kernel_stack, count(*) AS n"
@@ -48,9 +58,9 @@ static const char classes_sql[] =
 	" WHERE example = 1 ORDER BY grp, cap, class";
 
 static const char *const group_expressions[] = {
-	[GROUP_EXE] = "coalesce(p.exe_path, '[' || coalesce(p.comm, e.comm) || ']', '[unknown]')",
-	[GROUP_CONTAINER] = "coalesce(p.container_id, '[host]')",
-	[GROUP_CGROUP] = "coalesce(p.cgroup_path, '[cgroup ' || e.cgroup_id || ']')",
+	[GROUP_EXE] = "coalesce(i.exe, '[' || coalesce(p.comm, e.comm) || ']', '[unknown]')",
+	[GROUP_CONTAINER] = "coalesce(nullif(p.container_id, ''), '[host]')",
+	[GROUP_CGROUP] = "coalesce(nullif(p.cgroup_path, ''), '[cgroup ' || e.cgroup_id || ']')",
 };
 
 const char *check_class_decision(enum check_class cls)

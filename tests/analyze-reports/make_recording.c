@@ -3,9 +3,10 @@
  * make_recording.c - writes the small, deterministic recordings the report
  * tests run on, with the format library's writer (no BPF, no root):
  *
- *   a        a daemon (webd, in a container) and a launcher that execs a
- *            worker: needed, denied, non-audit, execve-time and fork-exec
- *            window checks, user and kernel stacks
+ *   a        a daemon (webd, in a container, with a forked child that never
+ *            execs) and a launcher that execs a worker: needed, denied,
+ *            non-audit, execve-time and fork-exec window checks, user and
+ *            kernel stacks
  *   b        a, plus one capability more (webd opens a raw socket): the
  *            "next release" for diff
  *   hostile  names built to break every output: markup, quotes, ';' and
@@ -32,6 +33,7 @@
 
 #define NR_MMAP 9
 #define NR_SOCKET 41
+#define NR_KILL 62
 #define NR_BIND 49
 #define NR_EXECVE 59
 #define NR_CHOWN 92
@@ -150,8 +152,12 @@ static int write_release(struct crf_writer *w, int release_b)
 	static const char *const k_chown[] = { "__x64_sys_chown", "do_fchownat", "chown_ok" };
 	static const char *const k_exec[] = { "__x64_sys_execve", "do_execveat_common",
 					      "inode_permission", "generic_permission" };
-	uint32_t webd_bin, launcher_bin, worker_bin, webd, launcher, worker;
-	uint32_t us[8], ks[8];
+	static const char *const u_kill[] = { "_start", "__libc_start_main", "main",
+					      "reap_children", "kill" };
+	static const char *const k_kill[] = { "__x64_sys_kill", "kill_pid_info",
+					      "check_kill_permission" };
+	uint32_t webd_bin, launcher_bin, worker_bin, webd, webd_child, launcher, worker;
+	uint32_t us[9], ks[9];
 	static const uint8_t build_id[] = { 0xab, 0xcd, 0xef, 0x01 };
 
 	CHECK(crf_intern_binary(w, "/usr/bin/webd", build_id, sizeof(build_id), &webd_bin));
@@ -162,6 +168,11 @@ static int write_release(struct crf_writer *w, int release_b)
 		.cgroup_id = 77, .exe_path = "/usr/bin/webd", .cmdline = "/usr/bin/webd -d",
 		.comm = "webd", .cgroup_path = "/system.slice/docker-abc123.scope",
 		.container_id = "docker:abc123" }, &webd));
+	/* A forked child that never execs: the recorder does not know its path. */
+	CHECK(crf_define_process(w, &(struct crf_process_def){
+		.pid = 101, .ppid = 100, .start_time_ns = 1500, .parent_id = webd, .cgroup_id = 77,
+		.comm = "webd", .cgroup_path = "/system.slice/docker-abc123.scope",
+		.container_id = "docker:abc123" }, &webd_child));
 	CHECK(crf_define_process(w, &(struct crf_process_def){
 		.pid = 200, .ppid = 1, .start_time_ns = 2000, .exe_binary_id = launcher_bin,
 		.cgroup_id = 78, .exe_path = "/usr/bin/launcher", .comm = "launcher",
@@ -174,7 +185,8 @@ static int write_release(struct crf_writer *w, int release_b)
 	    kernel_stack(w, k_raw, 3, &ks[4]) ||
 	    user_stack(w, launcher_bin, u_groups, 4, &us[5]) ||
 	    kernel_stack(w, k_groups, 2, &ks[5]) || user_stack(w, worker_bin, u_chown, 4, &us[6]) ||
-	    kernel_stack(w, k_chown, 3, &ks[6]) || kernel_stack(w, k_exec, 4, &ks[7]))
+	    kernel_stack(w, k_chown, 3, &ks[6]) || kernel_stack(w, k_exec, 4, &ks[7]) ||
+	    user_stack(w, webd_bin, u_kill, 5, &us[8]) || kernel_stack(w, k_kill, 3, &ks[8]))
 		return -1;
 
 	const struct check checks[] = {
@@ -183,6 +195,7 @@ static int write_release(struct crf_writer *w, int release_b)
 		{ webd, 21, 0, 0, NR_MMAP, us[2], ks[2], 5 },    /* SYS_ADMIN: non-audit noise */
 		{ webd, 1, 1, 1, NR_OPENAT, us[3], ks[3], 2 },   /* DAC_OVERRIDE: denied */
 		{ launcher, 6, 1, 0, NR_SETGROUPS, us[5], ks[5], 1 }, /* SETGID: fork-exec window */
+		{ webd_child, 5, 1, 0, NR_KILL, us[8], ks[8], 2 }, /* KILL: needed, by webd's child */
 	};
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 		if (emit(w, &checks[i]))

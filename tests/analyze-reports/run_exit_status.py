@@ -57,11 +57,11 @@ def main():
         expect_run(s, ['diff', 'a.caprec'], 2)
 
         # check: inside the set, outside it, a policy file, the empty set.
-        expect_run(s, ['check', '--allow', 'chown,setuid,net_bind_service,dac_override',
+        expect_run(s, ['check', '--allow', 'chown,setuid,kill,net_bind_service,dac_override',
                        'a.caprec'], 0, out_has=['ok'])
-        expect_run(s, ['check', '-q', '--allow', 'chown,setuid,net_bind_service,dac_override',
+        expect_run(s, ['check', '-q', '--allow', 'chown,setuid,kill,net_bind_service,dac_override',
                        'b.caprec'], 1)
-        out, err = expect_run(s, ['check', '--allow', 'CAP_CHOWN,CAP_NET_BIND_SERVICE,'
+        out, err = expect_run(s, ['check', '--allow', 'CAP_CHOWN,CAP_NET_BIND_SERVICE,CAP_KILL,'
                                   'CAP_DAC_OVERRIDE', 'a.caprec'], 1,
                               out_has=['/usr/bin/webd', 'CAP_SETUID', 'drop_privileges'],
                               err_has=['1 capability outside'])
@@ -74,9 +74,9 @@ def main():
         rows = json.loads(out)
         expect('check --allow none lists every need and denial',
                sorted(r['capability'] for r in rows) ==
-               ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_NET_BIND_SERVICE', 'CAP_SETUID'], out)
+               ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE', 'CAP_SETUID'], out)
         expect_run(s, ['check', '--include-nonaudit', '--allow',
-                       'chown,setuid,net_bind_service,dac_override', 'a.caprec'], 1,
+                       'chown,setuid,kill,net_bind_service,dac_override', 'a.caprec'], 1,
                    out_has=['CAP_SYS_ADMIN'])
 
         # Policy-file errors: one line, file and line number, exit 2.

@@ -72,7 +72,7 @@ def check_xml(s):
     render(s, ['--per-cap', 'caps', 'b.caprec'])
     files = sorted(os.listdir(s.path('caps')))
     expect('--per-cap writes one file per capability', files == [
-        'CAP_CHOWN.svg', 'CAP_DAC_OVERRIDE.svg', 'CAP_DAC_READ_SEARCH.svg',
+        'CAP_CHOWN.svg', 'CAP_DAC_OVERRIDE.svg', 'CAP_DAC_READ_SEARCH.svg', 'CAP_KILL.svg',
         'CAP_NET_BIND_SERVICE.svg', 'CAP_NET_RAW.svg', 'CAP_SETGID.svg', 'CAP_SETUID.svg',
         'CAP_SYS_ADMIN.svg'], repr(files))
     root = parse(s.path('caps/CAP_NET_RAW.svg'))
