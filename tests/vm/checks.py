@@ -82,11 +82,12 @@ def kernel_facts(results):
     return facts
 
 
-def expected_auto(facts):
-    """The mode auto must pick on this kernel: tracepoint > fentry > kprobe."""
+def expected_auto(facts, mode="auto"):
+    """The mode auto must pick on this kernel: tracepoint > fentry > kprobe.
+    "auto-nofentry" is auto run while fexit-hog keeps fexit from attaching to cap_capable."""
     if facts.get("tracepoint") == "yes":
         return "tracepoint"
-    return "fentry"
+    return "kprobe" if mode == "auto-nofentry" else "fentry"
 
 
 # Values of the live columns as caprec may spell them, normalised.
@@ -221,7 +222,7 @@ def check_recording(result, mode, results, capanalyze, host_row):
     db.row_factory = sqlite3.Row
     meta = db.execute("SELECT attach_mode, audit_source, lost, clean_end FROM recordings").fetchone()
     facts = kernel_facts(results)
-    want_mode = expected_auto(facts) if mode == "auto" else mode
+    want_mode = expected_auto(facts, mode) if mode.startswith("auto") else mode
     result.add(mode, "recording-mode", meta["attach_mode"] == want_mode,
                "attach_mode %s, want %s" % (meta["attach_mode"], want_mode))
     result.add(mode, "recording-complete", meta["lost"] == 0 and meta["clean_end"] == 1,
@@ -266,26 +267,39 @@ def check_recording(result, mode, results, capanalyze, host_row):
     db.close()
 
 
-def check_probe(result, results):
+def check_probe(result, results, mode="auto"):
     facts = kernel_facts(results)
-    want = expected_auto(facts)
-    out = read(os.path.join(results, "probe.out"))
-    rc = read(os.path.join(results, "probe.rc")).strip()
+    want = expected_auto(facts, mode)
+    suffix = mode[len("auto"):]
+    out = read(os.path.join(results, "probe%s.out" % suffix))
+    rc = read(os.path.join(results, "probe%s.rc" % suffix)).strip()
     # The line that names auto's choice must name the expected mode.
     choice = [l for l in out.splitlines() if re.search(r"\bauto\b", l, re.I)]
     ok = rc == "0" and any(re.search(r"\b%s\b" % want, l) for l in choice)
-    result.add("probe", "auto-choice", ok, "rc %s, want %s, said: %s" % (
+    result.add("probe", "auto-choice" + suffix, ok, "rc %s, want %s, said: %s" % (
         rc, want, " | ".join(choice)[:200]))
+
+
+def check_fentry_unavailable(result, results):
+    """auto with cap_capable's trampoline full: fexit-hog worked, probe and run say kprobe."""
+    hog = read(os.path.join(results, "hog.out")).strip()
+    if "trampoline full" not in hog:
+        result.add("auto-nofentry", "fexit-hog", False, hog or "fexit-hog did not run")
+        return
+    result.add("auto-nofentry", "fexit-hog", True, hog)
+    check_probe(result, results, "auto-nofentry")
 
 
 def check_mode(result, mode, results, capanalyze, host_row):
     rc = read(os.path.join(results, mode + ".rc")).strip()
     err = read(os.path.join(results, mode + ".err")).strip()
     result.add(mode, "run", rc == "0", "caprec exited %s: %s" % (rc, err[-300:]))
-    if rc == "":
+    # Nothing more to judge when caprec never started recording.
+    if rc == "" or (rc != "0" and not parse_live(read(os.path.join(results, mode + ".live")))[0]):
         return
     check_live(result, mode, results)
-    check_audited_only(result, mode, results)
+    if os.path.exists(os.path.join(results, mode + "-audited.rc")):
+        check_audited_only(result, mode, results)
     check_recording(result, mode, results, capanalyze, host_row)
 
 
@@ -327,4 +341,8 @@ def check_results(results, modes, capanalyze, guest, bpf_modes=()):
         check_probe(result, results)
     for mode in modes:
         check_mode(result, mode, results, capanalyze, not guest)
+    if guest and modes:
+        check_fentry_unavailable(result, results)
+        if os.path.exists(os.path.join(results, "auto-nofentry.rc")):
+            check_mode(result, "auto-nofentry", results, capanalyze, False)
     return result.rows

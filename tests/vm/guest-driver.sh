@@ -10,6 +10,7 @@
 #        CAPREC_BPF_MODES modes for bpf-load-check (default: none)
 #        CAPREC_BPF_CHECK, CAPREC_BPF_OBJECT  bpf-load-check and caprec.bpf.o
 #                         (default /vm/bpf-load-check, /vm/caprec.bpf.o)
+#        CAPREC_HOG       fexit-hog (default /vm/fexit-hog; absent: no auto-nofentry run)
 #        CAPREC_SHIP=1    print RESULTS as a base64 tar.gz between marker lines at the end
 #                         (how a guest hands its results to the host over the serial console)
 results=$1
@@ -104,6 +105,37 @@ for mode in $modes; do
 		mmap ptrace rlimit >"$results/$mode-audited.live" 2>"$results/$mode-audited.err"
 	echo $? >"$results/$mode-audited.rc"
 done
+
+# Automatic choice without fentry: with cap_capable's BPF trampoline filled by fexit-hog,
+# fexit cannot attach while kprobes still can; auto must fall back to kprobe ("auto-nofentry").
+hog=${CAPREC_HOG:-/vm/fexit-hog}
+if [ -n "$modes" ] && [ -x "$hog" ]; then
+	control=$(mktemp -u /tmp/caprec-vm-hog.XXXXXX)
+	mkfifo "$control"
+	"$hog" <"$control" >"$results/hog.out" 2>&1 &
+	hog_pid=$!
+	exec 9>"$control"
+	tries=0
+	while ! grep -q 'trampoline full' "$results/hog.out" && kill -0 $hog_pid 2>/dev/null &&
+		[ $tries -lt 600 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	if grep -q 'trampoline full' "$results/hog.out"; then
+		"$caprec" --probe >"$results/probe-nofentry.out" 2>&1
+		echo $? >"$results/probe-nofentry.rc"
+		mode=auto-nofentry
+		: >"$results/$mode.actors"
+		"$caprec" --attach auto -v -x -K -U -o "$results/$mode.crf" --print -- \
+			/bin/sh "$here/run-workloads.sh" "$results/$mode.actors" "$workload" \
+			chown rlimit ptrace setuid forker >"$results/$mode.live" 2>"$results/$mode.err"
+		echo $? >"$results/$mode.rc"
+	fi
+	exec 9>&-
+	wait $hog_pid
+	echo $? >"$results/hog.rc"
+	rm -f "$control"
+fi
 rm -f "$rootfile"
 
 if [ "${CAPREC_SHIP:-}" = 1 ]; then

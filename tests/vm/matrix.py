@@ -38,9 +38,10 @@ HOST_BPF_MODES = ["tracepoint"]
 
 
 class BpfObject:
-    def __init__(self, object_path, check):
+    def __init__(self, object_path, check, hog):
         self.object = object_path
         self.check = check
+        self.hog = hog
 
 
 def log(message):
@@ -81,6 +82,9 @@ def build_initramfs(work, caprec, workload, bpf):
         copy_into(root, bpf.object, "/vm/caprec.bpf.o")
         copy_into(root, bpf.check, "/vm/bpf-load-check")
         binaries.append(bpf.check)
+        if bpf.hog:
+            copy_into(root, bpf.hog, "/vm/fexit-hog")
+            binaries.append(bpf.hog)
     if caprec:
         copy_into(root, caprec, "/vm/caprec")
         binaries.append(caprec)
@@ -244,6 +248,7 @@ def main():
     parser.add_argument("--no-host", action="store_true")
     parser.add_argument("--bpf-object", help="caprec.bpf.o, for bpf-load-check")
     parser.add_argument("--bpf-load-check", help="the static bpf-load-check program")
+    parser.add_argument("--fexit-hog", help="the static fexit-hog program")
     args = parser.parse_args()
 
     caprec = find_program(args.build_root, "CAPREC_VM_CAPREC", "record/caprec")
@@ -256,7 +261,7 @@ def main():
     modes = [m for m in args.modes.split(",") if m]
     bpf = None
     if args.bpf_object and args.bpf_load_check:
-        bpf = BpfObject(args.bpf_object, args.bpf_load_check)
+        bpf = BpfObject(args.bpf_object, args.bpf_load_check, args.fexit_hog)
     timeout = int(os.environ.get("CAPREC_VM_TIMEOUT", "300"))
     work = tempfile.mkdtemp(prefix="caprec-vm.")
     rows = []
