@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "crf_layout.h"
 #include "format_test_util.h"
 
 static const char *format_md_path;
@@ -470,12 +471,128 @@ static void test_registry_matches_code(void **state)
 	free(text);
 }
 
+/* The text of one "## heading" section of FORMAT.md (caller frees the whole text). */
+static char *section(char *text, const char *heading)
+{
+	char *p = strstr(text, heading), *end;
+
+	assert_non_null(p);
+	end = strstr(p + strlen(heading), "\n## ");
+	if (end)
+		*end = 0;
+	return p;
+}
+
+/* Parses "16 MiB", "65535 bytes", "2^24", "256 frames", "1024" into a number. */
+static uint64_t parse_quantity(const char *cell)
+{
+	unsigned long long v = 0, e;
+	char unit[16] = "";
+
+	if (sscanf(cell, "2^%llu", &e) == 1)
+		return 1ull << e;
+	assert_true(sscanf(cell, "%llu %15s", &v, unit) >= 1);
+	if (!strcmp(unit, "MiB"))
+		return v << 20;
+	if (!strcmp(unit, "KiB"))
+		return v << 10;
+	return v;
+}
+
+/* Every row of the Limits table names a constant whose value it states. */
+static void test_limits_table_matches_code(void **state)
+{
+	static const struct {
+		const char *name;
+		uint64_t value;
+	} constants[] = {
+		{ "CRF_MAX_BLOCK_SIZE", CRF_MAX_BLOCK_SIZE },
+		{ "CRF_MAX_CHUNK_UNCOMPRESSED", CRF_MAX_CHUNK_UNCOMPRESSED },
+		{ "CRF_MAX_STRING_LEN", CRF_MAX_STRING_LEN },
+		{ "CRF_MAX_BUILD_ID_LEN", CRF_MAX_BUILD_ID_LEN },
+		{ "CRF_MAX_STACK_DEPTH", CRF_MAX_STACK_DEPTH },
+		{ "CRF_MAX_IDS", CRF_MAX_IDS },
+		{ "CRF_MAX_CAP_NAMES", CRF_MAX_CAP_NAMES },
+		{ "CRF_MAX_METADATA_PAIRS", CRF_MAX_METADATA_PAIRS },
+		{ "CRF_FILE_HEADER_MAX", CRF_FILE_HEADER_MAX },
+	};
+	char *text = read_text_file(format_md_path);
+	char *p = section(text, "## Limits");
+	size_t matched = 0, i;
+
+	(void)state;
+	for (p = strchr(p, '\n'); p; p = strchr(p + 1, '\n')) {
+		char what[64], quantity[32], name[64];
+
+		if (sscanf(p + 1, "| %63[^|]| %31[^|]| `%63[A-Z_]`", what, quantity, name) != 3)
+			continue;
+		for (i = 0; i < sizeof(constants) / sizeof(constants[0]); i++) {
+			if (strcmp(constants[i].name, name))
+				continue;
+			assert_int_equal(parse_quantity(quantity), constants[i].value);
+			matched++;
+		}
+	}
+	assert_int_equal(matched, sizeof(constants) / sizeof(constants[0]));
+	free(text);
+}
+
+/* The EVENT field table: bit number and field name as the code encodes them. */
+static void test_event_bits_match_code(void **state)
+{
+	static const struct {
+		const char *field;
+		uint32_t bit;
+	} bits[] = {
+		{ "tid", CRF_EVF_TID },
+		{ "cap", CRF_EVF_CAP },
+		{ "kernel_stack_id", CRF_EVF_KERNEL_STACK },
+		{ "user_stack_id", CRF_EVF_USER_STACK },
+		{ "ret", CRF_EVF_RET },
+		{ "syscall_nr", CRF_EVF_SYSCALL },
+		{ "process_id", CRF_EVF_PROCESS },
+		{ "comm_string_id", CRF_EVF_COMM },
+		{ "flags", CRF_EVF_FLAGS },
+		{ "final_ret", CRF_EVF_FINAL_RET },
+		{ "uid", CRF_EVF_UID },
+		{ "cgroup_id", CRF_EVF_CGROUP },
+		{ "userns_inum", CRF_EVF_USERNS_INUM },
+		{ "userns_level", CRF_EVF_USERNS_LEVEL },
+	};
+	char *text = read_text_file(format_md_path);
+	char *p = strstr(section(text, "### EVENT"), "| Bit |");
+	size_t rows = 0, i;
+	uint32_t all = 0;
+
+	(void)state;
+	assert_non_null(p);
+	for (p = strchr(p, '\n'); p; p = strchr(p + 1, '\n')) {
+		unsigned int bit;
+		char field[32];
+
+		if (sscanf(p + 1, "| %u | %31[a-z_] |", &bit, field) != 2)
+			continue;
+		for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+			if (!strcmp(bits[i].field, field))
+				break;
+		assert_true(i < sizeof(bits) / sizeof(bits[0]));
+		assert_int_equal(1u << bit, bits[i].bit);
+		all |= 1u << bit;
+		rows++;
+	}
+	assert_int_equal(rows, sizeof(bits) / sizeof(bits[0]));
+	assert_int_equal(all, CRF_EVF_ALL);
+	free(text);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_appendix_a),
 		cmocka_unit_test(test_chunk_by_hand),
 		cmocka_unit_test(test_registry_matches_code),
+		cmocka_unit_test(test_limits_table_matches_code),
+		cmocka_unit_test(test_event_bits_match_code),
 	};
 
 	if (argc != 2) {
