@@ -356,7 +356,15 @@ bool elf_binary_has_symtab(const struct elf_binary *bin)
 	return bin->has_symtab;
 }
 
+static int open_fd_with_debug(struct elf_binary **out, int fd, const char *debug_root);
+
 int elf_binary_open_fd(struct elf_binary **out, int fd)
+{
+	return open_fd_with_debug(out, fd, NULL);
+}
+
+/* debug_root: where to look for the debug file of a stripped binary; "" = nowhere. */
+static int open_fd_with_debug(struct elf_binary **out, int fd, const char *debug_root)
 {
 	struct elf_binary *bin = NULL;
 	Elf *elf = NULL;
@@ -379,6 +387,12 @@ int elf_binary_open_fd(struct elf_binary **out, int fd)
 	if (err)
 		goto cleanup;
 	sort_symbols(bin);
+	/* Stripped (distribution binaries): the symbols of its installed debug file, if any. */
+	if (!bin->has_symtab && !(debug_root && !debug_root[0]) &&
+	    elf_binary_add_debug_symbols(bin, debug_root) == -ENOMEM) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
 	*out = bin;
 	bin = NULL;
 cleanup:
@@ -579,7 +593,7 @@ static bool slot_matches(const struct cache_slot *slot, const char *path, uint64
 
 /* Opens candidate path when it is the expected file (by dev and inode, if known). */
 static int open_checked(const char *path, uint64_t dev, uint64_t inode, bool check,
-			struct elf_binary **bin)
+			const char *debug_root, struct elf_binary **bin)
 {
 	struct stat st;
 	int fd, err;
@@ -592,13 +606,14 @@ static int open_checked(const char *path, uint64_t dev, uint64_t inode, bool che
 		close(fd);
 		return -ESTALE; /* another file now lives at that path */
 	}
-	err = elf_binary_open_fd(bin, fd);
+	err = open_fd_with_debug(bin, fd, debug_root);
 	close(fd);
 	return err;
 }
 
 static int open_mapped(uint32_t pid, uint64_t start, uint64_t end, const char *path,
-		       uint64_t dev, uint64_t inode, struct elf_binary **bin)
+		       uint64_t dev, uint64_t inode, const char *debug_root,
+		       struct elf_binary **bin)
 {
 	char candidate[PATH_MAX + 64];
 	int err, first_err = -ENOENT;
@@ -606,19 +621,19 @@ static int open_mapped(uint32_t pid, uint64_t start, uint64_t end, const char *p
 	if (pid) {
 		snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/map_files/%" PRIx64
 			 "-%" PRIx64, pid, start, end);
-		err = open_checked(candidate, dev, inode, false, bin);
+		err = open_checked(candidate, dev, inode, false, debug_root, bin);
 		if (err != -ENOENT && err != -EACCES && err != -EPERM && err != -ESRCH)
 			return err; /* success, or the file itself is the problem */
 		if (path && path[0] == '/') {
 			snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/root%s", pid, path);
-			err = open_checked(candidate, dev, inode, true, bin);
+			err = open_checked(candidate, dev, inode, true, debug_root, bin);
 			if (!err || err == -ENOEXEC)
 				return err;
 		}
 	}
 	if (!path || path[0] != '/')
 		return first_err;
-	err = open_checked(path, dev, inode, true, bin);
+	err = open_checked(path, dev, inode, true, debug_root, bin);
 	return err == -ESTALE ? -ENOENT : err;
 }
 
@@ -642,15 +657,9 @@ int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_
 			return slot->err;
 		}
 	}
-	err = open_mapped(pid, start, end, path, dev, inode, &opened);
+	err = open_mapped(pid, start, end, path, dev, inode, cache->debug_root, &opened);
 	if (err == -ENOMEM)
 		return err; /* not a property of the file: do not cache */
-	/* Stripped (distribution binaries): the symbols of its installed debug file, if any. */
-	if (opened && !opened->has_symtab && !(cache->debug_root && !cache->debug_root[0]) &&
-	    elf_binary_add_debug_symbols(opened, cache->debug_root) == -ENOMEM) {
-		elf_binary_free(opened);
-		return -ENOMEM;
-	}
 
 	for (i = 0; i < cache->max; i++) {
 		if (!cache->slots[i].used) {

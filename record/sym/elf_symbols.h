@@ -28,7 +28,11 @@
 
 struct elf_binary;
 
-/* Opens path and reads its build-id and symbols. *out owns the result. */
+/*
+ * Opens path and reads its build-id and symbols; when it has no .symtab
+ * (stripped), also those of its debug file under /usr/lib/debug, if
+ * installed (see elf_binary_add_debug_symbols()). *out owns the result.
+ */
 int elf_binary_open(struct elf_binary **out, const char *path);
 
 /* Same from an open descriptor (not owned; may be closed after the call). */
