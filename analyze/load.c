@@ -33,6 +33,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_PROCESS_EXIT] = "UPDATE processes SET exited = 1, exit_status = ?2, exit_ns = ?3 "
 			      "WHERE id = ?1",
 	[STMT_PROCESS_PARENT] = "UPDATE processes SET parent_id = ?2 WHERE id = ?1",
+	[STMT_PROCESS_EVENTS] = "UPDATE processes SET events = ?2 WHERE id = ?1",
 	[STMT_FRAME] = "INSERT INTO frames (kind, module, binary_id, symbol, symbol_offset, "
 		       "file_offset, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STMT_FRAME_NAME] = "SELECT name FROM frames WHERE id = ?1",
@@ -341,6 +342,8 @@ static int load_event(struct loader *l, const struct crf_event *e)
 	check.user_stack_id = user_stack_id;
 	check.time_ns = e->time_ns;
 	rc = aggregate_add(l->aggregate, &check);
+	if (!rc && e->process)
+		rc = loader_count_process_event(l, e->process->id);
 	if (rc)
 		return rc;
 	return queue_event(l, e, process_id, kernel_stack_id, user_stack_id);
@@ -495,6 +498,8 @@ static int finish_recording(struct loader *l, const struct crf_reader *r, const 
 	}
 	if (!rc)
 		rc = loader_link_parents(l, r);
+	if (!rc)
+		rc = loader_store_process_events(l);
 	if (!rc)
 		rc = aggregate_flush(l->aggregate, l->stmt[STMT_AGGREGATE], l->recording_id);
 	return rc;

@@ -29,6 +29,12 @@ static int64_t id_map_get(const struct id_map *m, uint32_t id)
 
 static int id_map_set(struct id_map *m, uint32_t id, int64_t value)
 {
+	/*
+	 * The reader caps every table at CRF_MAX_IDS; an id beyond it is not
+	 * cached (a lookup then misses and inserts again) rather than grown to.
+	 */
+	if (id > CRF_MAX_IDS)
+		return 0;
 	if (id >= m->capacity) {
 		size_t capacity = m->capacity ? m->capacity : 256;
 		int64_t *ids;
@@ -54,6 +60,7 @@ void loader_reset_ids(struct loader *l)
 	id_map_free(&l->user_stack_ids);
 	id_map_free(&l->process_ids);
 	id_map_free(&l->process_exes);
+	id_map_free(&l->process_events);
 	l->orphan_count = 0;
 }
 
@@ -265,6 +272,31 @@ int loader_process(struct loader *l, const struct crf_process *p, int64_t *id)
 		l->orphans[l->orphan_count++] = p->id;
 	}
 	return id_map_set(&l->process_ids, p->id, *id);
+}
+
+int loader_count_process_event(struct loader *l, uint32_t process_id)
+{
+	return id_map_set(&l->process_events, process_id,
+			  id_map_get(&l->process_events, process_id) + 1);
+}
+
+int loader_store_process_events(struct loader *l)
+{
+	sqlite3_stmt *stmt = l->stmt[STMT_PROCESS_EVENTS];
+
+	for (size_t i = 0; i < l->process_events.capacity; i++) {
+		int64_t id = id_map_get(&l->process_ids, (uint32_t)i);
+		int rc;
+
+		if (!l->process_events.ids[i] || !id)
+			continue;
+		sqlite3_bind_int64(stmt, 1, id);
+		sqlite3_bind_int64(stmt, 2, l->process_events.ids[i]);
+		rc = insert(l, stmt, NULL);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 int loader_link_parents(struct loader *l, const struct crf_reader *r)

@@ -25,6 +25,7 @@ enum loader_stmt {
 	STMT_PROCESS,
 	STMT_PROCESS_EXIT,
 	STMT_PROCESS_PARENT,
+	STMT_PROCESS_EVENTS,
 	STMT_FRAME,
 	STMT_FRAME_NAME,
 	STMT_CALLSITE,
@@ -71,6 +72,7 @@ struct loader {
 	struct id_map user_stack_ids;
 	struct id_map process_ids;
 	struct id_map process_exes; /* file process id -> aggregate exe index + 1 */
+	struct id_map process_events; /* file process id -> checks it made */
 	struct aggregate *aggregate;
 
 	/* Events queued for the next multi-row INSERT. */
@@ -106,6 +108,12 @@ int loader_stack(struct loader *l, enum crf_frame_kind kind, const struct crf_st
 
 /* The aggregate's executable index for an event (its process's, or "[comm]"). */
 int loader_event_exe(struct loader *l, const struct crf_event *e, uint32_t *exe_index);
+
+/* Counts one check of the process with this file id. */
+int loader_count_process_event(struct loader *l, uint32_t process_id);
+
+/* Writes processes.events for the recording's processes. */
+int loader_store_process_events(struct loader *l);
 
 /* Fills in processes.parent_id for parents defined after their children. */
 int loader_link_parents(struct loader *l, const struct crf_reader *r);

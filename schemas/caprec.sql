@@ -68,7 +68,8 @@ CREATE TABLE processes (
 	container_id TEXT,
 	exited INTEGER NOT NULL DEFAULT 0,
 	exit_status INTEGER,
-	exit_ns INTEGER
+	exit_ns INTEGER,
+	events INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE frames (

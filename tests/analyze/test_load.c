@@ -160,6 +160,8 @@ static void test_fixture_rows(void **state)
 		    "/opt/samples/chown-sample <- /usr/bin/ping");
 	assert_int_equal(query_int(db, "SELECT exit_status FROM processes WHERE pid = 200"), 256);
 	assert_text(db, "SELECT container_id FROM processes WHERE pid = 200", "docker:0123456789ab");
+	assert_text(db, "SELECT group_concat(events, ' ') FROM (SELECT events FROM processes "
+			"ORDER BY pid)", "80 80 3");
 
 	/* stacks: text outermost first, flat frames innermost first, tree depths */
 	assert_text(db, "SELECT text FROM stacks s JOIN events e ON e.kernel_stack_id = s.id "
