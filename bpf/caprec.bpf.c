@@ -97,9 +97,13 @@ struct check {
 	__u32 userns_level;
 };
 
-/* kprobe mode: cap_capable()'s arguments, from entry to return. Key: tid. */
+/*
+ * kprobe mode: cap_capable()'s arguments, from entry to return. Key: tid.
+ * LRU: an entry whose return was missed (kretprobe maxactive) ages out
+ * instead of filling the map.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, struct check);
@@ -117,7 +121,7 @@ struct pending {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH); /* same reason as entry_args */
 	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, struct pending);

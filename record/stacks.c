@@ -2,11 +2,37 @@
 #include "stacks.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 /* How deep cap_capable() is looked for before the stack is kept whole. */
 #define CAP_CAPABLE_SEARCH_DEPTH 10
+
+/*
+ * Frames of the tracing machinery itself (BPF programs and trampolines,
+ * tracepoint glue, kretprobe return trampolines): dropped from the top of a
+ * stack taken where cap_capable() is no longer on it (fexit/kretprobe of
+ * security_capable()). Their names vary from load to load (bpf_prog_<tag>),
+ * so keeping them would defeat deduplication.
+ */
+static bool is_tracing_frame(const struct kallsyms_location *loc)
+{
+	static const char *const prefixes[] = {
+		"bpf_", "__bpf_", "__traceiter_", "trace_call_bpf", "perf_trace_",
+		"kprobe_", "__kprobe_", "kretprobe_", "__kretprobe_", "rethook_",
+		"arch_rethook_", "fprobe_", "ftrace_",
+	};
+	size_t i;
+
+	if (strcmp(loc->module, "bpf") == 0)
+		return true;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (strncmp(loc->symbol, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	}
+	return false;
+}
 
 static void copy_string(char *dst, size_t size, const char *src)
 {
@@ -33,13 +59,19 @@ void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint
 	if (count > STACK_FRAMES_MAX)
 		count = STACK_FRAMES_MAX;
 	if (ks) {
+		bool found = false;
+
 		for (i = 0; i < count && i < CAP_CAPABLE_SEARCH_DEPTH; i++) {
 			if (kallsyms_resolve(ks, addrs[i], &loc) == 0 &&
 			    strcmp(loc.symbol, "cap_capable") == 0) {
 				first = i;
+				found = true;
 				break;
 			}
 		}
+		while (!found && first < count && kallsyms_resolve(ks, addrs[first], &loc) == 0 &&
+		       is_tracing_frame(&loc))
+			first++;
 	}
 	for (i = first; i < count; i++) {
 		struct sym_frame *f = &out->frames[depth++];

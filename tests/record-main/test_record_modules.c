@@ -63,7 +63,8 @@ static const char fake_kallsyms[] =
 	"ffffffff81000700 T capable\n"
 	"ffffffff81000800 t cap_vm_enough_memory\n"
 	"ffffffff81000900 T do_prlimit\n"
-	"ffffffffc0000000 t nfsd_setuser\t[nfsd]\n";
+	"ffffffffc0000000 t nfsd_setuser\t[nfsd]\n"
+	"ffffffffc1000000 t bpf_prog_6deef7357e7b4530_fexit_security_capable\t[bpf]\n";
 
 static struct kallsyms *load_fake_kallsyms(void)
 {
@@ -139,6 +140,16 @@ static void test_kernel_stack_trim(void **state)
 	stacks_symbolize_kernel(ks, &addrs[2], 3, &s);
 	assert_int_equal(s.stack.depth, 3);
 	assert_string_equal(s.stack.frames[0]->symbol, "security_capable");
+
+	/* Taken at security_capable()'s return: only the tracing frames on top go. */
+	{
+		const __u64 at_return[] = { 0xffffffffc1000010ull, 0xffffffff81000010ull,
+					    0xffffffff81000910ull };
+
+		stacks_symbolize_kernel(ks, at_return, 3, &s);
+		assert_int_equal(s.stack.depth, 1);
+		assert_string_equal(s.stack.frames[0]->symbol, "do_prlimit");
+	}
 
 	/* Without kallsyms: frames stay, unnamed, and never carry the address. */
 	stacks_symbolize_kernel(NULL, addrs, 5, &s);
