@@ -10,6 +10,7 @@ usage: run_cli.py CAPANALYZE GEN_RECORDING GOLDEN_DIR [--update]
   --update rewrites the golden files from what the program prints now
   (review the diff before committing it).
 """
+import json
 import os
 import re
 import shutil
@@ -171,6 +172,12 @@ def main():
         make_inputs(gen, work)
         for name, args, stdin_name in CASES:
             got = run_case(capanalyze, work, args, stdin_name)
+            if "json" in args and got.endswith("--- exit 0\n"):
+                try:
+                    json.loads(got.split("--- stderr\n")[0])
+                except ValueError as e:
+                    failures += 1
+                    print("%s: the JSON output does not parse: %s" % (name, e))
             path = os.path.join(golden, name + ".out")
             if update:
                 with open(path, "w", newline="") as f:
