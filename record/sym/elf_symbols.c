@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef NT_GNU_BUILD_ID
@@ -519,8 +520,28 @@ struct cache_slot {
 	char *path;           /* the path asked for; the key when dev and inode are 0 */
 	struct elf_binary *bin; /* NULL: opening failed with err */
 	int err;
+	uint64_t failed_at_ns;  /* CLOCK_MONOTONIC of the failure, to retry it later */
 	uint64_t last_used;
 };
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * A failure to open is remembered so that each frame does not retry it, but
+ * not forever: another process may map the same file from a path we can
+ * open. Only "not an ELF file" is final.
+ */
+static bool retry_due(const struct cache_slot *slot)
+{
+	return !slot->bin && slot->err != -ENOEXEC &&
+	       monotonic_ns() - slot->failed_at_ns >= ELF_SYMBOLS_RETRY_NS;
+}
 
 struct elf_symbols_cache {
 	struct cache_slot *slots;
@@ -616,7 +637,7 @@ static int open_mapped(uint32_t pid, uint64_t start, uint64_t end, const char *p
 		       struct elf_binary **bin)
 {
 	char candidate[PATH_MAX + 64];
-	int err, first_err = -ENOENT;
+	int err;
 
 	if (pid) {
 		snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/map_files/%" PRIx64
@@ -632,9 +653,24 @@ static int open_mapped(uint32_t pid, uint64_t start, uint64_t end, const char *p
 		}
 	}
 	if (!path || path[0] != '/')
-		return first_err;
+		return -ENOENT;
 	err = open_checked(path, dev, inode, true, debug_root, bin);
 	return err == -ESTALE ? -ENOENT : err;
+}
+
+/* A free slot, else the least recently used one, which makes room. */
+static struct cache_slot *free_or_oldest_slot(struct elf_symbols_cache *cache)
+{
+	struct cache_slot *oldest = &cache->slots[0];
+	size_t i;
+
+	for (i = 0; i < cache->max; i++) {
+		if (!cache->slots[i].used)
+			return &cache->slots[i];
+		if (cache->slots[i].last_used < oldest->last_used)
+			oldest = &cache->slots[i];
+	}
+	return oldest;
 }
 
 int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_t start,
@@ -653,6 +689,8 @@ int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_
 		if (slot_matches(&cache->slots[i], path, dev, inode)) {
 			slot = &cache->slots[i];
 			slot->last_used = ++cache->clock;
+			if (retry_due(slot))
+				break; /* reuse this slot for the new attempt */
 			*bin = slot->bin;
 			return slot->err;
 		}
@@ -661,14 +699,8 @@ int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_
 	if (err == -ENOMEM)
 		return err; /* not a property of the file: do not cache */
 
-	for (i = 0; i < cache->max; i++) {
-		if (!cache->slots[i].used) {
-			slot = &cache->slots[i];
-			break;
-		}
-		if (!slot || cache->slots[i].last_used < slot->last_used)
-			slot = &cache->slots[i];
-	}
+	if (!slot)
+		slot = free_or_oldest_slot(cache);
 	slot_clear(slot);
 	if (path) {
 		slot->path = strdup(path);
@@ -682,6 +714,7 @@ int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_
 	slot->inode = inode;
 	slot->bin = opened;
 	slot->err = err;
+	slot->failed_at_ns = err ? monotonic_ns() : 0;
 	slot->last_used = ++cache->clock;
 	*bin = opened;
 	return err;

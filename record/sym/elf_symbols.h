@@ -92,6 +92,8 @@ bool elf_binary_has_symtab(const struct elf_binary *bin);
 
 struct elf_symbols_cache;
 
+#define ELF_SYMBOLS_RETRY_NS 1000000000ull
+
 /* max_binaries bounds the opened binaries kept (least recently used dropped); 0 = 256. */
 int elf_symbols_cache_new(struct elf_symbols_cache **out, size_t max_binaries);
 void elf_symbols_cache_free(struct elf_symbols_cache *cache);
@@ -115,7 +117,9 @@ int elf_symbols_cache_set_debug_root(struct elf_symbols_cache *cache, const char
  *   PATH                           (this namespace: processes that exited)
  * A path candidate is only accepted when its (dev, inode) matches, unless
  * dev and inode are both 0. A failure is cached too, so a binary that cannot
- * be opened is not retried on every frame.
+ * be opened is not retried on every frame; it is retried after
+ * ELF_SYMBOLS_RETRY_NS (another process may map it from a path we can open),
+ * except -ENOEXEC, which is final.
  * *bin is owned by the cache: valid until the next call on the cache.
  * Returns 0, -ENOENT when no candidate could be opened, -ENOEXEC for a
  * non-ELF file, -ENOMEM.

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "elf_symbols.h"
@@ -40,6 +41,22 @@ static const struct proc_mapping *self_mapping(uint64_t addr, struct proc_maps *
 	m = proc_maps_find(*maps, addr);
 	assert_non_null(m);
 	return m;
+}
+
+/* Copies a file with cp; "/proc/self/exe" means this test (not cp's own). */
+static void copy_file(const char *from, const char *to)
+{
+	char cmd[3 * PATH_MAX], self[PATH_MAX];
+	ssize_t n;
+
+	if (!strcmp(from, "/proc/self/exe")) {
+		n = readlink(from, self, sizeof(self) - 1);
+		assert_true(n > 0);
+		self[n] = '\0';
+		from = self;
+	}
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", from, to);
+	assert_int_equal(system(cmd), 0);
 }
 
 static void test_own_static_function(void **state)
@@ -218,6 +235,30 @@ static void test_not_elf(void **state)
 	assert_int_equal(elf_binary_open(&bin, "/nonexistent/binary"), -ENOENT);
 }
 
+/* A missing file is retried after a while; meanwhile the failure is served from the cache. */
+static void test_failure_retried(void **state)
+{
+	char dir[] = "/tmp/caprec-retry-XXXXXX", path[PATH_MAX], cmd[2 * PATH_MAX];
+	struct timespec wait = { ELF_SYMBOLS_RETRY_NS / 1000000000ull,
+				 ELF_SYMBOLS_RETRY_NS % 1000000000ull + 50000000 };
+	struct elf_symbols_cache *cache;
+	const struct elf_binary *bin;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/later", dir);
+	assert_int_equal(elf_symbols_cache_new(&cache, 0), 0);
+	assert_int_equal(elf_symbols_cache_get(cache, 0, 0, 0, path, 0, 0, &bin), -ENOENT);
+	copy_file("/proc/self/exe", path);
+	assert_int_equal(elf_symbols_cache_get(cache, 0, 0, 0, path, 0, 0, &bin), -ENOENT);
+	nanosleep(&wait, NULL);
+	assert_int_equal(elf_symbols_cache_get(cache, 0, 0, 0, path, 0, 0, &bin), 0);
+	assert_non_null(bin);
+	elf_symbols_cache_free(cache);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /*
  * The test binary mapped executable from a memfd: the mapping's path names
  * no file on disk, only /proc/PID/map_files can open it.
@@ -338,22 +379,6 @@ static void test_damaged_copies(void **state)
 	free(copy);
 }
 
-/* Copies a file with cp; "/proc/self/exe" means this test (not cp's own). */
-static void copy_file(const char *from, const char *to)
-{
-	char cmd[3 * PATH_MAX], self[PATH_MAX];
-	ssize_t n;
-
-	if (!strcmp(from, "/proc/self/exe")) {
-		n = readlink(from, self, sizeof(self) - 1);
-		assert_true(n > 0);
-		self[n] = '\0';
-		from = self;
-	}
-	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", from, to);
-	assert_int_equal(system(cmd), 0);
-}
-
 /*
  * A stripped copy of this test names its static functions again once its
  * debug file is found by build-id, the way distributions install them.
@@ -431,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_build_id),
 		cmocka_unit_test(test_libc_getpid),
 		cmocka_unit_test(test_not_elf),
+		cmocka_unit_test(test_failure_retried),
 		cmocka_unit_test(test_memfd_mapping),
 		cmocka_unit_test(test_damaged_copies),
 		cmocka_unit_test(test_debug_file),
