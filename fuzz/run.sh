@@ -14,11 +14,19 @@ case $seconds in
 ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;;
 esac
 
-if [ ! -d "$build/meson-private" ]; then
-	CC=clang meson setup "$build" "$top" -Dfuzz=true -Drecorder=false >/dev/null
-fi
 targets=(reader block_bodies)
-ninja -C "$build" fuzz/make_corpus "${targets[@]/#/fuzz/fuzz_}" >/dev/null
+mkdir -p "$build"
+if [ ! -d "$build/meson-private" ] &&
+	! CC=clang meson setup "$build" "$top" -Dfuzz=true -Drecorder=false >"$build/setup.log" 2>&1; then
+	echo "fuzz/run.sh: meson setup failed:" >&2
+	tail -n 20 "$build/setup.log" >&2
+	exit 1
+fi
+if ! ninja -C "$build" fuzz/make_corpus "${targets[@]/#/fuzz/fuzz_}" >"$build/fuzz-build.log" 2>&1; then
+	echo "fuzz/run.sh: building the fuzz targets failed:" >&2
+	tail -n 30 "$build/fuzz-build.log" >&2
+	exit 1
+fi
 
 work=$build/fuzz
 for target in "${targets[@]}"; do
