@@ -220,8 +220,12 @@ def check_recording(result, mode, results, capanalyze, host_row):
         return
     db = sqlite3.connect(database)
     db.row_factory = sqlite3.Row
-    meta = db.execute("SELECT attach_mode, audit_source, lost, clean_end FROM recordings").fetchone()
+    meta = db.execute("SELECT attach_mode, audit_source, lost, clean_end, kernel_release "
+                      "FROM recordings").fetchone()
     facts = kernel_facts(results)
+    # Analysed on another machine: the recording must say where it was made.
+    result.add(mode, "recording-kernel", meta["kernel_release"] == facts.get("release"),
+               "kernel_release %s, want %s" % (meta["kernel_release"], facts.get("release")))
     want_mode = expected_auto(facts, mode) if mode.startswith("auto") else mode
     result.add(mode, "recording-mode", meta["attach_mode"] == want_mode,
                "attach_mode %s, want %s" % (meta["attach_mode"], want_mode))
