@@ -209,6 +209,18 @@ int cmd_replay(int argc, char **argv)
 		ret = rc == CRF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 		goto cleanup;
 	}
+	if (!write_failed) {
+		/* stdout stays caprec's lines; what could not be replayed goes to stderr */
+		const struct crf_recovery *rec = crf_reader_recovery(r);
+
+		fflush(stdout);
+		if (rec->blocks_skipped)
+			fprintf(stderr, "capanalyze replay: %s: %" PRIu64 " damaged blocks skipped "
+				"(%" PRIu64 " bytes)\n", path, rec->blocks_skipped, rec->bytes_skipped);
+		if (rec->truncated)
+			fprintf(stderr, "capanalyze replay: %s: truncated at byte %" PRIu64 "\n", path,
+				rec->truncated_at);
+	}
 	if (write_failed || fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "capanalyze replay: cannot write the output\n");
 		ret = EXIT_INTERNAL;

@@ -48,9 +48,10 @@ struct load_result {
 
 /*
  * Starts loading into db (not owned; must outlive the loader). Sets the bulk
- * PRAGMAs when fast is true (journal off, no syncs: for a database nobody
- * else holds; a crash leaves it to be thrown away). Returns 0 and *out, or
- * -1 with a one-line reason in err.
+ * PRAGMAs when fast is true (journal off, no syncs: for a new database
+ * nobody else holds; without a journal a failed load cannot be rolled back,
+ * so after a crash or a failure the caller throws the database away).
+ * Returns 0 and *out, or -1 with a one-line reason in err.
  */
 int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t err_size);
 

@@ -399,7 +399,8 @@ int cmd_diff(int argc, char **argv)
 	rc = d.o ? output_columns(d.o, 8, columns) : -ENOMEM;
 	if (!rc)
 		rc = diff_sides(&d, &a, &b);
-	if (!rc)
+	/* Equal inputs print nothing, as diff(1); json and csv still print their (empty) shape. */
+	if (!rc && (d.differences || format != OUTPUT_TABLE))
 		rc = output_finish(d.o);
 	if (rc) {
 		fprintf(stderr, "capanalyze diff: %s\n", strerror(-rc));

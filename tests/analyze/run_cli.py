@@ -78,6 +78,7 @@ CASES = [
     ("replay-cap-number", ["replay", "-v", "--cap", "21", "fixture.caprec"], None),
     ("replay-no-match", ["replay", "-p", "999", "fixture.caprec"], None),
     ("replay-pipe", ["replay", "-"], "fixture.caprec"),
+    ("replay-truncated", ["replay", "-p", "300", "truncated.caprec"], None),
     ("replay-not-recording", ["replay", "notes.txt"], None),
     ("sql", ["sql", "fixture.db", "SELECT cap_name, verdict, audit, count(*) AS n FROM v_events "
              "GROUP BY 1, 2, 3 ORDER BY 1"], None),
