@@ -3,6 +3,10 @@
 # for a bounded time. Exits non-zero if a target crashed, leaked, timed out
 # or could not be built; the reproducer is left in build-fuzz/fuzz/artifacts/.
 #
+# Targets: fuzz_reader (whole files), fuzz_block_bodies (one block body in
+# valid framing), and analyze/fuzz/fuzz_load (capanalyze's loader) when the
+# analyser provides it; fuzz_load starts from the whole-file seeds.
+#
 # Usage: fuzz/run.sh [SECONDS]    (default 60, per target)
 # Environment: FUZZ_BUILD_DIR (default build-fuzz), FUZZ_JOBS (default 1).
 set -euo pipefail
@@ -14,7 +18,15 @@ case $seconds in
 ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;;
 esac
 
-targets=(reader block_bodies)
+# name:ninja target:seed set
+targets=(reader:fuzz/fuzz_reader:reader block_bodies:fuzz/fuzz_block_bodies:block_bodies)
+if [ -f "$top/analyze/fuzz/meson.build" ]; then
+	targets+=(load:analyze/fuzz/fuzz_load:reader)
+fi
+ninja_targets=(fuzz/make_corpus)
+for t in "${targets[@]}"; do
+	ninja_targets+=("$(cut -d: -f2 <<<"$t")")
+done
 mkdir -p "$build"
 if [ ! -d "$build/meson-private" ] &&
 	! CC=clang meson setup "$build" "$top" -Dfuzz=true -Drecorder=false >"$build/setup.log" 2>&1; then
@@ -22,17 +34,14 @@ if [ ! -d "$build/meson-private" ] &&
 	tail -n 20 "$build/setup.log" >&2
 	exit 1
 fi
-if ! ninja -C "$build" fuzz/make_corpus "${targets[@]/#/fuzz/fuzz_}" >"$build/fuzz-build.log" 2>&1; then
+if ! ninja -C "$build" "${ninja_targets[@]}" >"$build/fuzz-build.log" 2>&1; then
 	echo "fuzz/run.sh: building the fuzz targets failed:" >&2
 	tail -n 30 "$build/fuzz-build.log" >&2
 	exit 1
 fi
 
 work=$build/fuzz
-for target in "${targets[@]}"; do
-	mkdir -p "$work/seeds-$target" "$work/corpus-$target"
-done
-mkdir -p "$work/artifacts"
+mkdir -p "$work/artifacts" "$work/seeds-reader" "$work/seeds-block_bodies"
 "$work/make_corpus" "$work/seeds-reader" "$work/seeds-block_bodies"
 # Real recordings checked in by the samples area, when there are any.
 shopt -s nullglob
@@ -41,17 +50,19 @@ for f in "$top"/samples/recordings/*.caprec; do
 done
 
 status=0
-for target in "${targets[@]}"; do
-	echo "fuzz/run.sh: fuzz_$target for ${seconds}s"
-	if ! "$work/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-		-max_len=65536 -print_final_stats=1 -artifact_prefix="$work/artifacts/fuzz_$target-" \
-		"$work/corpus-$target" "$work/seeds-$target" \
-		>"$work/fuzz_$target.log" 2>&1; then
-		echo "fuzz/run.sh: fuzz_$target FAILED; log tail:" >&2
-		tail -n 40 "$work/fuzz_$target.log" >&2
+for t in "${targets[@]}"; do
+	IFS=: read -r name exe seeds <<<"$t"
+	mkdir -p "$work/corpus-$name"
+	echo "fuzz/run.sh: fuzz_$name for ${seconds}s"
+	if ! "$build/$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+		-max_len=65536 -print_final_stats=1 -artifact_prefix="$work/artifacts/fuzz_$name-" \
+		"$work/corpus-$name" "$work/seeds-$seeds" \
+		>"$work/fuzz_$name.log" 2>&1; then
+		echo "fuzz/run.sh: fuzz_$name FAILED; log tail:" >&2
+		tail -n 40 "$work/fuzz_$name.log" >&2
 		status=1
 	else
-		grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov: ' "$work/fuzz_$target.log" |
+		grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov: ' "$work/fuzz_$name.log" |
 			tail -n 3
 	fi
 done
