@@ -7,6 +7,7 @@ a policy derived from a run passes check on that run.
 usage: run_exit_status.py CAPANALYZE MAKE_RECORDING TEST_SOURCE_DIR"""
 import json
 import os
+import random
 import sys
 
 from common import Scratch
@@ -128,6 +129,31 @@ def main():
                                 'a.caprec'], 0)
         expect('--exe glob on full paths', 'webd' in out and 'worker' in out and
                'launcher' not in out, out)
+
+        # Damaged recordings (seeded byte flips, truncations, insertions): every
+        # report loads what it can and answers, or fails in one line; never a crash.
+        rng = random.Random(4)
+        with open(s.path('a.caprec'), 'rb') as f:
+            original = f.read()
+        for i in range(8):
+            data = bytearray(original)
+            if i % 3 == 0:
+                for _ in range(rng.randrange(1, 8)):
+                    data[rng.randrange(len(data))] = rng.randrange(256)
+            elif i % 3 == 1:
+                data = data[:rng.randrange(len(data))]
+            else:
+                at = rng.randrange(len(data))
+                data[at:at] = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 40)))
+            with open(s.path('damaged.caprec'), 'wb') as f:
+                f.write(data)
+            for args in (['paths'], ['folded'], ['flamegraph', '-o', 'damaged.svg'],
+                         ['policy', '--format', 'json'], ['check', '--allow', 'none'],
+                         ['diff', 'a.caprec']):
+                got, _, err = s.run(*(args + ['damaged.caprec']))
+                expect('%s on damaged recording %d' % (args[0], i),
+                       got in (0, 1, 2) and (got != 2 or len(err.splitlines()) == 1),
+                       'exit %d: %s' % (got, err.strip()))
     finally:
         s.close()
     for f in failures:
