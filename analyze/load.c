@@ -532,9 +532,13 @@ static int begin_recording(struct loader *l, const struct load_source *src,
 	return rc;
 }
 
-/* Reads every item of the recording into the tables. */
+/*
+ * Reads every item of the recording into the tables. Returns 0 or a database
+ * failure (SQLite code or negative errno); a reader failure (I/O, memory) is
+ * returned in *reader_status (a negative crf status, else 0) with cerr.
+ */
 static int stream(struct loader *l, struct crf_reader *r, const struct load_source *src,
-		  struct span *span, struct crf_error *cerr)
+		  struct span *span, int *reader_status, struct crf_error *cerr)
 {
 	struct crf_item item;
 	int64_t unused;
@@ -578,7 +582,8 @@ static int stream(struct loader *l, struct crf_reader *r, const struct load_sour
 			break;
 		}
 	}
-	return n < 0 ? 1000 + (-n) : 0; /* 1000 + crf status: told apart from SQLite codes */
+	*reader_status = n < 0 ? n : 0;
+	return 0;
 }
 
 int loader_add(struct loader *l, const struct load_source *src, struct load_result *result,
@@ -587,7 +592,7 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 	struct crf_reader *r = NULL;
 	struct crf_error cerr = { 0 };
 	struct span span = { 0 };
-	int rc, ret = -1;
+	int rc, status, ret = -1;
 
 	memset(result, 0, sizeof(*result));
 	if (l->failed) {
@@ -612,10 +617,8 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 		describe(l, rc, src->path, err, err_size);
 		goto cleanup;
 	}
-	rc = stream(l, r, src, &span, &cerr);
-	if (rc > 1000) {
-		int status = -(rc - 1000);
-
+	rc = stream(l, r, src, &span, &status, &cerr);
+	if (!rc && status) {
 		if (status == CRF_ERR_IO)
 			snprintf(err, err_size, "%s: %s at byte %llu", src->path,
 				 strerror(cerr.sys_errno), (unsigned long long)cerr.offset);
