@@ -6,7 +6,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -164,6 +166,65 @@ static void test_bad_files(void **state)
 	kallsyms_free(NULL);
 }
 
+/* Random tables, shuffled, with aliases: every answer checked against a brute-force search. */
+static void test_random_against_brute_force(void **state)
+{
+	enum { SYMBOLS = 3000, QUERIES = 4000 };
+	static uint64_t addrs[SYMBOLS];
+	static char global[SYMBOLS];
+	struct kallsyms_location loc;
+	uint64_t seed = 0x9e3779b97f4a7c15ull, base = 0xffffffff81000000ull;
+	struct kallsyms *ks;
+	size_t i, j, len = 0;
+	char *text;
+	int err;
+
+	(void)state;
+	text = malloc(SYMBOLS * 48);
+	assert_non_null(text);
+	for (i = 0; i < SYMBOLS; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		/* Every fourth symbol reuses an earlier address: aliases. */
+		addrs[i] = i && (seed >> 60) < 4 ? addrs[(seed >> 20) % i] : base + ((seed >> 24) % 400000);
+		global[i] = (seed >> 40) & 1;
+		len += (size_t)sprintf(text + len, "%016llx %c sym%zu\n", (unsigned long long)addrs[i],
+				       global[i] ? 'T' : 't', i);
+	}
+	ks = load_text(text, &err);
+	free(text);
+	assert_int_equal(err, 0);
+	assert_int_equal(kallsyms_count(ks), SYMBOLS);
+
+	for (i = 0; i < QUERIES; i++) {
+		uint64_t q, best_addr = 0;
+		size_t best = SYMBOLS;
+		char want[32];
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		q = base - 1000 + (seed >> 24) % 402000;
+		/* Highest address <= q; among aliases, global first, then file order. */
+		for (j = 0; j < SYMBOLS; j++) {
+			if (addrs[j] > q)
+				continue;
+			if (best == SYMBOLS || addrs[j] > best_addr ||
+			    (addrs[j] == best_addr && global[j] && !global[best])) {
+				best = j;
+				best_addr = addrs[j];
+			}
+		}
+		err = kallsyms_resolve(ks, q, &loc);
+		if (best == SYMBOLS) {
+			assert_int_equal(err, -ENOENT);
+			continue;
+		}
+		assert_int_equal(err, 0);
+		snprintf(want, sizeof(want), "sym%zu", best);
+		assert_string_equal(loc.symbol, want);
+		assert_int_equal(loc.offset, q - best_addr);
+	}
+	kallsyms_free(ks);
+}
+
 static double elapsed_ms(const struct timespec *a, const struct timespec *b)
 {
 	return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
@@ -214,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_crafted_resolve),
 		cmocka_unit_test(test_crafted_find),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_random_against_brute_force),
 		cmocka_unit_test(test_proc_kallsyms),
 	};
 
