@@ -41,12 +41,12 @@ out=${out:-/tmp/caprec-bench.$(date -u +%Y%m%dT%H%M%S)}
 
 if [ "$quick" = 1 ]; then
 	rounds=3 storm_seconds=1 tp_seconds=2 rss_seconds=30 sizes=(1000000 10000000)
-	report_timeout=60
+	report_timeout=60 host_seconds=20
 	rates=(50000 100000 200000 400000 0)
 	ku_rates=(10000 20000 40000 0)
 else
 	rounds=7 storm_seconds=3 tp_seconds=5 rss_seconds=600 sizes=(1000000 10000000)
-	report_timeout=300
+	report_timeout=300 host_seconds=60
 	rates=(25000 50000 100000 150000 200000 300000 400000 600000 0)
 	ku_rates=(5000 10000 20000 30000 40000 60000 0)
 fi
@@ -418,6 +418,27 @@ if want size; then
 				"$workload" -n 3 "${wopts[@]}" "$build/samples" >>"$log" 2>&1 ||
 				say "size: caprec ${opts[*]} -- workload.sh ${wopts[*]} failed (see $log)"
 			[ -s "$out/mixed.caprec" ] && size_of "$label" "$out/mixed.caprec"
+		done
+		# The whole shared machine (7 other engineers compiling and testing, plus the
+		# sample workload without its storm in a loop): real variety at volume.
+		for variant in "host-verbose:-v" "host-stacks:-v -K -U"; do
+			label=${variant%%:*}
+			# shellcheck disable=SC2206
+			opts=(${variant#*:})
+			rm -f "$out/host.caprec"
+			(
+				end=$((SECONDS + host_seconds))
+				while [ $SECONDS -lt $end ]; do
+					"$workload" -n 1 -s 0 "$build/samples" >/dev/null 2>&1
+					sleep 1
+				done
+			) &
+			loop=$!
+			"$caprec" "${opts[@]}" --duration "$host_seconds" -o "$out/host.caprec" \
+				>>"$log" 2>&1 || say "size: caprec ${opts[*]} --duration failed"
+			wait "$loop"
+			[ -s "$out/host.caprec" ] && size_of "$label-${host_seconds}s" "$out/host.caprec"
+			rm -f "$out/host.caprec"
 		done
 	else
 		skip size "caprec, recording_text or zstd missing"
