@@ -372,7 +372,7 @@ size_of() {
 	text_bytes=$(stat -c %s "$out/events.txt")
 	zstd_bytes=$(zstd -3 -q -c "$out/events.txt" | wc -c)
 	record size "$label" "$(field events "$count_line")" "$(stat -c %s "$file")" \
-		"$text_bytes" "$zstd_bytes"
+		"$text_bytes" "$zstd_bytes" "$(field time_bits_per_event "$count_line")"
 	say "size: $label events=$(field events "$count_line") bytes=$(stat -c %s "$file")" \
 		"text=$text_bytes text.zst=$zstd_bytes"
 	rm -f "$out/events.txt"

@@ -176,13 +176,17 @@ def main(path):
         p("### Recording size")
         p("")
         p("| recording | events | file bytes | bytes / event | text bytes / event "
-          "| text + zstd -3 bytes / event | zstd'd text ÷ recording |")
-        p("|---|---:|---:|---:|---:|---:|---:|")
-        for label, ev, fb, tb, zb in (r[:5] for r in rows["size"]):
+          "| text + zstd -3 bytes / event | zstd'd text ÷ recording "
+          "| entropy of the ns time gaps, bytes / event |")
+        p("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for r in rows["size"]:
+            label, ev, fb, tb, zb = r[:5]
+            tbits = num(r[5]) if len(r) > 5 else None
             e, f_, t, z = num(ev), num(fb), num(tb), num(zb)
             per_ev = ratio(f_, e, 2)
             p(f"| {label} | {ev} | {fb} | {fmt(per_ev, 2)} | {fmt(ratio(t, e, 1), 1)} "
-              f"| {fmt(ratio(z, e, 2), 2)} | {fmt(ratio(z, f_, 1), 1)} |")
+              f"| {fmt(ratio(z, e, 2), 2)} | {fmt(ratio(z, f_, 1), 1)} "
+              f"| {fmt(tbits / 8 if tbits is not None else None, 2)} |")
             if label == "storm":
                 target_v = per_ev
                 targets.append(("≤ 3 bytes/event on a storm", fmt(target_v, 2),
