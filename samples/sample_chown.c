@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sample_chown - gives a file it created to another user (uid 65534).
+ * sample_chown - gives a file it created to another user (uid 65534; 65533 when run as 65534).
  *
  * Capabilities it must produce (one check, from sample_chown_foreign_file):
  *   cap      CAP_CHOWN (0)
@@ -25,9 +25,9 @@
 
 #define FOREIGN_UID 65534
 
-SAMPLE_NOINLINE long sample_chown_foreign_file(const char *path)
+SAMPLE_NOINLINE long sample_chown_foreign_file(const char *path, long new_owner)
 {
-	long result = raw_syscall4(SYS_fchownat, AT_FDCWD, path, FOREIGN_UID, -1);
+	long result = raw_syscall4(SYS_fchownat, AT_FDCWD, path, new_owner, -1);
 
 	return sample_keep_frame(result);
 }
@@ -60,7 +60,9 @@ int main(int argc, char **argv)
 	}
 	close(fd);
 
-	result = sample_chown_foreign_file(path);
+	/* Giving a file to its owner makes no check: the new owner must differ from us. */
+	result = sample_chown_foreign_file(path, geteuid() == FOREIGN_UID ? FOREIGN_UID - 1
+									   : FOREIGN_UID);
 	sample_report("sample_chown_foreign_file", 0, "fchownat", SYS_fchownat, result);
 	exit_code = 0;
 cleanup:

@@ -204,9 +204,9 @@ class Background:
         was printed), plus a margin for the attach that follows."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            check(self.process.poll() is None,
-                  "caprec exited early (%s): %s" % (self.process.returncode,
-                                                     self.process.stderr.read()))
+            if self.process.poll() is not None:
+                raise Failure("caprec exited early (%s): %s" % (self.process.returncode,
+                                                                self.process.stderr.read()))
             if self.output and os.path.exists(self.output) and os.path.getsize(self.output) > 0:
                 break
             if not self.output:
@@ -252,8 +252,8 @@ def main(cases):
     if len(sys.argv) != 2 or sys.argv[1] not in cases:
         print("usage: %s CASE\ncases: %s" % (sys.argv[0], " ".join(sorted(cases))))
         sys.exit(2)
-    require_bpf_environment()
     try:
+        require_bpf_environment()
         cases[sys.argv[1]]()
     except Failure as failure:
         print("FAIL: %s" % failure)

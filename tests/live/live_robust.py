@@ -103,7 +103,8 @@ def wait_for_file(path, process, timeout=60):
     while time.monotonic() < deadline:
         if os.path.exists(path) and os.path.getsize(path) > 0:
             return
-        check(process.poll() is None, "caprec exited early: %s" % process.stderr.read())
+        if process.poll() is not None:
+            check(False, "caprec exited early: %s" % process.stderr.read())
         time.sleep(0.05)
     check(False, "timed out waiting for " + path)
 

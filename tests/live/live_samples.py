@@ -23,9 +23,13 @@ SAMPLES = {
 }
 
 
-def the_check(rec, report, cap):
-    """The one recorded check the sample reported: same pid, tid, capability and syscall."""
+def the_check(rec, report, cap, by_function=False):
+    """The one recorded check the sample reported: same pid, tid, capability and syscall (and,
+    with by_function, made from the sample's function: --uid makes a setgroups call of its
+    own before the sample's)."""
     found = rec.select(pid=report["pid"], tid=report["tid"], cap=cap, syscall=report["syscall"])
+    if by_function:
+        found = [e for e in found if report["function"] in e["ustack"]]
     check(len(found) == 1, "expected exactly one check of cap %d by pid %d tid %d in syscall %d,"
           " found %d; events of that pid:\n%s" % (cap, report["pid"], report["tid"],
                                                   report["syscall"], len(found),
@@ -62,7 +66,7 @@ def record_sample(name, options, sample_args=(), uid=0):
     try:
         result, rec = record(options, [sample(name)] + list(sample_args), directory)
         report = one_report(result.stdout, function)
-        event = the_check(rec, report, cap)
+        event = the_check(rec, report, cap, by_function=uid != 0)
         check(event["uid"] == uid, "uid %d, expected %d" % (event["uid"], uid))
         want = expected_ret(cap, uid)
         check(event["ret"] == want, "ret %d, expected %d" % (event["ret"], want))
