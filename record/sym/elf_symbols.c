@@ -97,8 +97,9 @@ static bool find_build_id(Elf_Data *data, struct elf_binary *bin)
 	while ((next = gelf_getnote(data, off, &nhdr, &name_off, &desc_off)) > 0) {
 		const char *name = (const char *)data->d_buf + name_off;
 
-		if (nhdr.n_type == NT_GNU_BUILD_ID && nhdr.n_namesz == 4 && !memcmp(name, "GNU", 4) &&
-		    nhdr.n_descsz > 0 && nhdr.n_descsz <= ELF_BUILD_ID_MAX) {
+		if (nhdr.n_type == NT_GNU_BUILD_ID && nhdr.n_namesz == 4 &&
+		    !memcmp(name, "GNU", 4) && nhdr.n_descsz > 0 &&
+		    nhdr.n_descsz <= ELF_BUILD_ID_MAX) {
 			memcpy(bin->build_id, (const char *)data->d_buf + desc_off, nhdr.n_descsz);
 			bin->build_id_len = nhdr.n_descsz;
 			return true;
@@ -218,7 +219,8 @@ static int read_symbols(Elf *elf, struct elf_binary *bin)
 		GElf_Shdr sh;
 		size_t i, n;
 
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
 			continue;
 		if (!sh.sh_entsize)
 			continue;
@@ -646,7 +648,8 @@ static int open_mapped(uint32_t pid, uint64_t start, uint64_t end, const char *p
 		if (err != -ENOENT && err != -EACCES && err != -EPERM && err != -ESRCH)
 			return err; /* success, or the file itself is the problem */
 		if (path && path[0] == '/') {
-			snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/root%s", pid, path);
+			snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/root%s", pid,
+				 path);
 			err = open_checked(candidate, dev, inode, true, debug_root, bin);
 			if (!err || err == -ENOEXEC)
 				return err;

@@ -220,7 +220,8 @@ static int read_uid(const char *proc_root, uint32_t pid, uint32_t *uid)
 	n = read_small_file(path, PROC_FILE_MAX, &text);
 	if (n < 0)
 		return (int)n;
-	for (line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+	for (line = text; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
 		if (strncmp(line, "Uid:", 4))
 			continue;
 		errno = 0;

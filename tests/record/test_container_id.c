@@ -29,11 +29,11 @@ static const struct case_row rows[] = {
 	  "0b2c3d4e5f60.slice/cri-containerd-" ID64 ".scope",
 	  "containerd:" ID64 },
 	/* CRI-O, and its conmon, which is not the container */
-	{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1c2d3e4f_0000_1111_2222_"
-	  "333344445555.slice/crio-" ID64 ".scope",
+	{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1c2d3e4f_0000_1111_"
+	  "2222_333344445555.slice/crio-" ID64 ".scope",
 	  "crio:" ID64 },
-	{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1c2d3e4f_0000_1111_2222_"
-	  "333344445555.slice/crio-conmon-" ID64 ".scope",
+	{ "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1c2d3e4f_0000_1111_"
+	  "2222_333344445555.slice/crio-conmon-" ID64 ".scope",
 	  "kubepods:1c2d3e4f-0000-1111-2222-333344445555" },
 	/* kubelet with the cgroupfs driver: pod uid and a bare container id */
 	{ "/kubepods/burstable/pod8e5c1f2a-7d4b-4c3e-9a1f-0b2c3d4e5f60/" ID64,

@@ -195,7 +195,8 @@ static void test_libc_getpid(void **state)
 	assert_int_equal(offset, 0);
 
 	/* Same file again, this time without a live process: served from the cache. */
-	assert_int_equal(elf_symbols_cache_get(cache, 0, 0, 0, m->path, m->dev, m->inode, &again), 0);
+	assert_int_equal(elf_symbols_cache_get(cache, 0, 0, 0, m->path, m->dev, m->inode, &again),
+			 0);
 	assert_ptr_equal(again, bin);
 	elf_symbols_cache_free(cache);
 
@@ -358,7 +359,8 @@ static void test_damaged_copies(void **state)
 
 			for (flips = 0; flips < 16; flips++) {
 				seed = seed * 6364136223846793005ull + 1;
-				copy[(seed >> 33) % (i < 24 ? 4096 : size)] ^= (unsigned char)(seed >> 20);
+				copy[(seed >> 33) % (i < 24 ? 4096 : size)] ^=
+					(unsigned char)(seed >> 20);
 			}
 		}
 		fd = memfd_create("damaged", MFD_CLOEXEC);

@@ -185,10 +185,11 @@ static void test_random_against_brute_force(void **state)
 	for (i = 0; i < SYMBOLS; i++) {
 		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 		/* Every fourth symbol reuses an earlier address: aliases. */
-		addrs[i] = i && (seed >> 60) < 4 ? addrs[(seed >> 20) % i] : base + ((seed >> 24) % 400000);
+		addrs[i] = i && (seed >> 60) < 4 ? addrs[(seed >> 20) % i]
+						 : base + ((seed >> 24) % 400000);
 		global[i] = (seed >> 40) & 1;
-		len += (size_t)sprintf(text + len, "%016llx %c sym%zu\n", (unsigned long long)addrs[i],
-				       global[i] ? 'T' : 't', i);
+		len += (size_t)sprintf(text + len, "%016llx %c sym%zu\n",
+				       (unsigned long long)addrs[i], global[i] ? 'T' : 't', i);
 	}
 	ks = load_text(text, &err);
 	free(text);
@@ -249,12 +250,14 @@ static void test_proc_kallsyms(void **state)
 	err = kallsyms_load(&ks, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (err == KALLSYMS_ERR_HIDDEN || err == -EACCES) {
-		print_message("skip: /proc/kallsyms addresses hidden (kptr_restrict, no CAP_SYSLOG)\n");
+		print_message(
+			"skip: /proc/kallsyms addresses hidden (kptr_restrict, no CAP_SYSLOG)\n");
 		skip();
 	}
 	assert_int_equal(err, 0);
-	print_message("kallsyms: %zu text symbols loaded in %.1f ms, %.1f MiB\n", kallsyms_count(ks),
-		      elapsed_ms(&t0, &t1), (double)kallsyms_memory_bytes(ks) / (1 << 20));
+	print_message("kallsyms: %zu text symbols loaded in %.1f ms, %.1f MiB\n",
+		      kallsyms_count(ks), elapsed_ms(&t0, &t1),
+		      (double)kallsyms_memory_bytes(ks) / (1 << 20));
 
 	for (i = 0; i < sizeof(callers) / sizeof(callers[0]); i++) {
 		assert_int_equal(kallsyms_find(ks, callers[i], "", &range, NULL), 0);

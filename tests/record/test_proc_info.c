@@ -33,7 +33,8 @@ static void test_parse_stat(void **state)
 	assert_string_equal(info.comm, "a) b (c");
 	assert_int_equal(info.ppid, 17);
 	assert_int_equal(info.start_ticks, 987654);
-	assert_int_equal(info.start_time_ns, 987654ull * (1000000000ull / proc_info_ticks_per_second()));
+	assert_int_equal(info.start_time_ns,
+			 987654ull * (1000000000ull / proc_info_ticks_per_second()));
 	/* Fields 26 and 27 absent: code range unknown. */
 	assert_int_equal(info.start_code, 0);
 	assert_int_equal(info.end_code, 0);
@@ -102,8 +103,8 @@ static void test_self(void **state)
 		assert_non_null(info.cgroup_path);
 		assert_int_equal(info.cgroup_path[0], '/');
 	}
-	print_message("self: pid %u ppid %u uid %u start %llu ns cgroup %s container %s\n", info.pid,
-		      info.ppid, info.uid, (unsigned long long)info.start_time_ns,
+	print_message("self: pid %u ppid %u uid %u start %llu ns cgroup %s container %s\n",
+		      info.pid, info.ppid, info.uid, (unsigned long long)info.start_time_ns,
 		      info.cgroup_path ? info.cgroup_path : "-",
 		      info.container_id ? info.container_id : "-");
 	proc_info_release(&info);
@@ -243,8 +244,9 @@ static void test_crafted_proc(void **state)
 	assert_string_equal(info.comm, "nginx");
 	assert_null(info.exe_path);
 	assert_string_equal(info.cmdline, "nginx: worker process");
-	assert_string_equal(info.cgroup_path, "/system.slice/docker-0123456789abcdef0123456789abcdef"
-					      "0123456789abcdef0123456789abcdef.scope");
+	assert_string_equal(info.cgroup_path,
+			    "/system.slice/docker-0123456789abcdef0123456789abcdef"
+			    "0123456789abcdef0123456789abcdef.scope");
 	assert_string_equal(info.container_id, "docker:0123456789abcdef0123456789abcdef0123456789ab"
 					       "cdef0123456789abcdef");
 	proc_info_release(&info);

@@ -180,20 +180,23 @@ static void test_cache_survives_exit(void **state)
 
 	assert_int_equal(proc_maps_cache_refresh(cache, (uint32_t)child, info.start_time_ns), 0);
 	/* A wrong start time is another process image: refused, not confused. */
-	assert_int_equal(proc_maps_cache_find(cache, (uint32_t)child, info.start_time_ns + 10000000000ull,
-					      addr, &m), -ESRCH);
+	assert_int_equal(proc_maps_cache_find(cache, (uint32_t)child,
+					      info.start_time_ns + 10000000000ull, addr, &m),
+			 -ESRCH);
 
 	assert_int_equal(write(write_end, "x", 1), 1);
 	close(write_end);
 	assert_int_equal(waitpid(child, &status, 0), child);
 
 	/* The child is gone; its snapshot still translates (fork kept our text mapping). */
-	assert_int_equal(proc_maps_cache_find(cache, (uint32_t)child, info.start_time_ns, addr, &m), 0);
+	assert_int_equal(proc_maps_cache_find(cache, (uint32_t)child, info.start_time_ns, addr, &m),
+			 0);
 	assert_non_null(m);
 	assert_true(m->inode != 0);
 	/* A miss in a dead process is final. */
-	assert_int_equal(proc_maps_cache_find(cache, (uint32_t)child, info.start_time_ns, 0x1000, &m),
-			 -ENOENT);
+	assert_int_equal(
+		proc_maps_cache_find(cache, (uint32_t)child, info.start_time_ns, 0x1000, &m),
+		-ENOENT);
 	assert_null(m);
 
 	proc_maps_cache_forget(cache, (uint32_t)child, info.start_time_ns);

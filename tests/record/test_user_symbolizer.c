@@ -132,7 +132,8 @@ static void test_exited_child(void **state)
 	close(fds[1]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 
-	assert_int_equal(user_symbolizer_resolve(s, child.pid, child.start_time_ns, addr, &frame), 0);
+	assert_int_equal(user_symbolizer_resolve(s, child.pid, child.start_time_ns, addr, &frame),
+			 0);
 	assert_string_equal(frame.symbol, "frame_function_in_test");
 	assert_non_null(frame.build_id);
 
@@ -186,7 +187,8 @@ static void test_exited_untracked_child(void **state)
 			 -ESRCH);
 	assert_int_equal(user_symbolizer_note_exe(s, child.pid, child.start_time_ns, child.exe_path,
 						  child.start_code, child.end_code), 0);
-	assert_int_equal(user_symbolizer_resolve(s, child.pid, child.start_time_ns, addr, &frame), 0);
+	assert_int_equal(user_symbolizer_resolve(s, child.pid, child.start_time_ns, addr, &frame),
+			 0);
 	assert_int_equal(frame.map_flags, USER_FRAME_FROM_EXE_RANGE);
 	assert_string_equal(frame.symbol, "frame_function_in_test");
 	assert_int_equal(frame.symbol_offset, 8);
