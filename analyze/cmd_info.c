@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "crf_reader.h"
 #include "output.h"
+#include "reader_error.h"
 
 static const char info_usage[] =
 	"usage: capanalyze info [--format text|table|json|csv] REC\n"
@@ -184,15 +185,8 @@ static int build(struct info *info, const char *path, int fd, char *err, size_t 
 	int rc, ret = EXIT_USAGE;
 
 	rc = crf_reader_open(&r, fd, &cerr);
-	if (rc == CRF_ERR_NOT_RECORDING) {
-		snprintf(err, err_size, "%s: not a caprec recording", path);
-		goto cleanup;
-	} else if (rc == CRF_ERR_IO) {
-		snprintf(err, err_size, "%s: %s", path, strerror(cerr.sys_errno));
-		goto cleanup;
-	} else if (rc) {
-		snprintf(err, err_size, "%s: %s at byte %" PRIu64 "%s%s", path, crf_strerror(rc),
-			 cerr.offset, cerr.detail ? ": " : "", cerr.detail ? cerr.detail : "");
+	if (rc) {
+		reader_error(err, err_size, path, rc, &cerr);
 		goto cleanup;
 	}
 	while ((rc = crf_reader_next(r, &item, &cerr)) == 1) {
@@ -219,8 +213,7 @@ static int build(struct info *info, const char *path, int fd, char *err, size_t 
 		}
 	}
 	if (rc < 0) {
-		snprintf(err, err_size, "%s: %s at byte %" PRIu64, path,
-			 rc == CRF_ERR_IO ? strerror(cerr.sys_errno) : crf_strerror(rc), cerr.offset);
+		reader_error(err, err_size, path, rc, &cerr);
 		ret = rc == CRF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 		goto cleanup;
 	}

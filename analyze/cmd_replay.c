@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "crf_reader.h"
 #include "crf_text.h"
+#include "reader_error.h"
 
 static const char replay_usage[] =
 	"usage: capanalyze replay [-v] [-x] [-K] [-U] [-p PID]... [--cap CAP]... REC\n"
@@ -119,6 +120,7 @@ int cmd_replay(int argc, char **argv)
 	struct crf_error cerr = { 0 };
 	struct crf_item item;
 	const char *path;
+	char err[512];
 	bool write_failed;
 	int opt, fd = -1, rc, ret = EXIT_USAGE;
 
@@ -170,12 +172,9 @@ int cmd_replay(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rc = crf_reader_open(&r, fd, &cerr);
-	if (rc == CRF_ERR_NOT_RECORDING) {
-		fprintf(stderr, "capanalyze replay: %s: not a caprec recording\n", path);
-		goto cleanup;
-	} else if (rc) {
-		fprintf(stderr, "capanalyze replay: %s: %s at byte %" PRIu64 "\n", path,
-			rc == CRF_ERR_IO ? strerror(cerr.sys_errno) : crf_strerror(rc), cerr.offset);
+	if (rc) {
+		reader_error(err, sizeof(err), path, rc, &cerr);
+		fprintf(stderr, "capanalyze replay: %s\n", err);
 		goto cleanup;
 	}
 	/* The header comes first, as caprec prints it before the first check. */
@@ -204,8 +203,8 @@ int cmd_replay(int argc, char **argv)
 						    &render) != 0;
 	}
 	if (!write_failed && rc < 0) {
-		fprintf(stderr, "capanalyze replay: %s: %s at byte %" PRIu64 "\n", path,
-			rc == CRF_ERR_IO ? strerror(cerr.sys_errno) : crf_strerror(rc), cerr.offset);
+		reader_error(err, sizeof(err), path, rc, &cerr);
+		fprintf(stderr, "capanalyze replay: %s\n", err);
 		ret = rc == CRF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 		goto cleanup;
 	}

@@ -24,6 +24,7 @@
 #include "crf_reader.h"
 #include "load.h"
 #include "progress.h"
+#include "reader_error.h"
 #include "schema.h"
 
 static const char sqlite_magic[16] = "SQLite format 3";
@@ -38,6 +39,7 @@ static int open_input_fd(const char *path)
 int input_detect(const char *path, enum input_kind *kind, char *err, size_t err_size)
 {
 	struct crf_reader *r = NULL;
+	struct crf_error cerr = { 0 };
 	unsigned char head[16];
 	struct stat st;
 	ssize_t n;
@@ -69,7 +71,7 @@ int input_detect(const char *path, enum input_kind *kind, char *err, size_t err_
 		close(fd);
 		return 0;
 	}
-	rc = crf_reader_open(&r, fd, NULL);
+	rc = crf_reader_open(&r, fd, &cerr);
 	crf_reader_free(r);
 	close(fd);
 	if (rc == CRF_OK) {
@@ -82,7 +84,7 @@ int input_detect(const char *path, enum input_kind *kind, char *err, size_t err_
 		snprintf(err, err_size, "%s: neither a caprec recording nor a capanalyze database",
 			 path);
 	else
-		snprintf(err, err_size, "%s: %s", path, crf_strerror(rc));
+		reader_error(err, err_size, path, rc, &cerr);
 	return -1;
 }
 

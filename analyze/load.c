@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "reader_error.h"
 #include "schema.h"
 
 static const char *const statement_sql[STMT_COUNT] = {
@@ -601,14 +602,7 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 	}
 	rc = crf_reader_open(&r, src->fd, &cerr);
 	if (rc) {
-		if (rc == CRF_ERR_NOT_RECORDING)
-			snprintf(err, err_size, "%s: not a caprec recording", src->path);
-		else if (rc == CRF_ERR_IO)
-			snprintf(err, err_size, "%s: %s", src->path, strerror(cerr.sys_errno));
-		else
-			snprintf(err, err_size, "%s: %s at byte %llu%s%s", src->path,
-				 crf_strerror(rc), (unsigned long long)cerr.offset,
-				 cerr.detail ? ": " : "", cerr.detail ? cerr.detail : "");
+		reader_error(err, err_size, src->path, rc, &cerr);
 		goto cleanup;
 	}
 	loader_reset_ids(l);
@@ -619,12 +613,7 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 	}
 	rc = stream(l, r, src, &span, &status, &cerr);
 	if (!rc && status) {
-		if (status == CRF_ERR_IO)
-			snprintf(err, err_size, "%s: %s at byte %llu", src->path,
-				 strerror(cerr.sys_errno), (unsigned long long)cerr.offset);
-		else
-			snprintf(err, err_size, "%s: %s at byte %llu", src->path,
-				 crf_strerror(status), (unsigned long long)cerr.offset);
+		reader_error(err, err_size, src->path, status, &cerr);
 		goto cleanup;
 	}
 	if (!rc)

@@ -38,7 +38,8 @@ static const char flamegraph_usage[] =
 	"options:\n"
 	REPORT_FILTER_HELP
 	"  -o, --output FILE  one graph of everything that passes the filters\n"
-	"  --per-cap DIR      one graph per capability: DIR/CAP_NAME.svg (DIR is created)\n"
+	"  --per-cap DIR      one graph per capability: DIR/CAP_NAME.svg (DIR is created;\n"
+	"                     numbers no kernel defines go to DIR/CAP_other.svg)\n"
 	"  --title TEXT       the graph's title\n"
 	"  --format F         how the list of files written is printed: table, json, csv\n"
 	"  -h, --help         this text\n"
@@ -72,10 +73,17 @@ static struct flamegraph *graph_for(struct graphs *g, int cap)
 	return g->list[g->count].fg ? g->list[g->count++].fg : NULL;
 }
 
+/*
+ * The graph key of a capability: itself, or OTHER_CAPS for a number no
+ * kernel uses, so a hostile recording cannot make us write a file per value.
+ */
+#define OTHER_CAPS CAP_SET_BITS
+
 static int add_stack(void *ctx, const char *const *frames, size_t depth, uint64_t count, int cap)
 {
 	struct graphs *g = ctx;
-	struct flamegraph *fg = graph_for(g, g->per_cap ? cap : -1);
+	int key = !g->per_cap ? -1 : cap >= 0 && cap < CAP_SET_BITS ? cap : OTHER_CAPS;
+	struct flamegraph *fg = graph_for(g, key);
 
 	return fg ? flamegraph_add(fg, frames, depth, count) : -ENOMEM;
 }
@@ -188,7 +196,9 @@ int cmd_flamegraph(int argc, char **argv)
 		struct graph *g = &graphs.list[i];
 		char cap_name[32], default_title[128];
 
-		if (graphs.per_cap)
+		if (graphs.per_cap && g->cap == OTHER_CAPS)
+			snprintf(cap_name, sizeof(cap_name), "CAP_other");
+		else if (graphs.per_cap)
 			cap_format(g->cap, cap_name, sizeof(cap_name));
 		else if (filter.cap >= 0)
 			cap_format(filter.cap, cap_name, sizeof(cap_name));

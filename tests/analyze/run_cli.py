@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
 
 HOSTILE = "'; DROP TABLE events; --"
 
@@ -38,6 +39,14 @@ def make_inputs(gen, work):
     corrupt[len(corrupt) // 2] ^= 0x5A
     with open(os.path.join(work, "corrupt.caprec"), "wb") as f:
         f.write(corrupt)
+    # A recording from a future major version (FORMAT.md "File header": u16 LE at
+    # byte 12, CRC-32 of bytes 0-19 at byte 20): refused, not misread.
+    with open(os.path.join(work, "fixture.caprec"), "rb") as f:
+        future = bytearray(f.read())
+    future[12:14] = (2).to_bytes(2, "little")
+    future[20:24] = zlib.crc32(bytes(future[0:20])).to_bytes(4, "little")
+    with open(os.path.join(work, "future.caprec"), "wb") as f:
+        f.write(future)
     with open(os.path.join(work, "notes.txt"), "w") as f:
         f.write("not a recording\n")
 
@@ -63,6 +72,9 @@ CASES = [
     ("info-corrupt", ["info", "corrupt.caprec"], None),
     ("info-noend", ["info", "noend.caprec"], None),
     ("info-not-recording", ["info", "notes.txt"], None),
+    ("info-future", ["info", "future.caprec"], None),
+    ("summary-future", ["summary", "future.caprec"], None),
+    ("replay-future", ["replay", "future.caprec"], None),
     ("info-missing", ["info", "missing.caprec"], None),
     ("summary", ["summary", "fixture.db"], None),
     ("summary-json", ["summary", "--format", "json", "fixture.db"], None),
@@ -198,7 +210,7 @@ def main():
         failures += check_cache(capanalyze, work)
         # Nothing may be written next to the inputs: only what the cases named.
         expected = {"fixture.caprec", "noend.caprec", "big.caprec", "truncated.caprec",
-                    "corrupt.caprec", "notes.txt", "fixture.db", "several.db", "pipe.db",
+                    "corrupt.caprec", "future.caprec", "notes.txt", "fixture.db", "several.db", "pipe.db",
                     "cache"}
         extra = set(os.listdir(work)) - expected
         if extra:
