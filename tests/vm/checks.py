@@ -268,7 +268,64 @@ def check_recording(result, mode, results, capanalyze, host_row):
             problems.append("user stack lacks %s: %s" % (want["user"],
                                                          (row["user_stack"] or "")[:200]))
         result.add(mode, test, not problems, "; ".join(problems))
+    check_samples(result, mode, results, db, want_mode)
     db.close()
+
+
+def read_sample_lines(path):
+    """Dicts of the samples' lines: function, pid, tid, cap, syscall, result or checks."""
+    lines = []
+    for line in read(path).splitlines():
+        m = re.match(r"(\w+): pid=(\d+) tid=(\d+) uid=(\d+) cap=\w+\((\d+)\) "
+                     r"syscall=\w+\((\d+)\) (?:result=(-?\d+)|checks=(\d+) denied=(\d+))", line)
+        if m:
+            lines.append(dict(function=m[1], pid=int(m[2]), tid=int(m[3]), cap=int(m[5]),
+                              syscall=int(m[6]), result=None if m[7] is None else int(m[7]),
+                              checks=None if m[8] is None else int(m[8])))
+    return lines
+
+
+def check_samples(result, mode, results, db, want_mode):
+    """The samples' documented checks (samples/README.md), found in the recording."""
+    facts = kernel_facts(results)
+    for sample in read_sample_lines(os.path.join(results, mode + ".samples")):
+        test = "sample-%s-%d" % (sample["function"].replace("sample_", ""), sample["pid"])
+        # The dynamic loader maps memory too (mmap's check): the sample's own event first.
+        rows = db.execute("SELECT * FROM v_events WHERE pid = ? AND tid = ? AND cap = ? "
+                          "AND syscall_nr = ? ORDER BY instr(coalesce(user_stack, ''), ?) = 0",
+                          (sample["pid"], sample["tid"], sample["cap"], sample["syscall"],
+                           sample["function"])).fetchall()
+        if sample["cap"] == 21:
+            why = invisible("mmap", mode, facts)
+            if why and not rows:
+                result.skip(mode, test, why)
+                continue
+        if sample["checks"] is not None:
+            # The storm: exactly as many checks recorded as the loop made (its mmaps differ).
+            result.add(mode, test, len(rows) == sample["checks"],
+                       "%d events, the loop made %d checks" % (len(rows), sample["checks"]))
+            continue
+        if not rows:
+            result.add(mode, test, False, "no event cap %d syscall %d for pid %d tid %d" % (
+                sample["cap"], sample["syscall"], sample["pid"], sample["tid"]))
+            continue
+        row = rows[0]
+        problems = []
+        audit = 0 if sample["cap"] == 21 else 1
+        if row["audit"] != audit:
+            problems.append("audit %s, want %d" % (row["audit"], audit))
+        if want_mode != "tracepoint" and sample["cap"] == 6 and row["insetid"] != 1:
+            problems.append("insetid %s, want 1" % row["insetid"])
+        # mmap's verdict only changes the reserve: the call succeeds either way.
+        if sample["cap"] != 21:
+            verdict = "granted" if sample["result"] == 0 else "denied"
+            if row["verdict"] != verdict:
+                problems.append("verdict %s, want %s (result %d)" % (row["verdict"], verdict,
+                                                                     sample["result"]))
+        if sample["function"] not in (row["user_stack"] or ""):
+            problems.append("user stack lacks %s: %s" % (sample["function"],
+                                                         (row["user_stack"] or "")[:160]))
+        result.add(mode, test, not problems, "; ".join(problems))
 
 
 def check_probe(result, results, mode="auto"):

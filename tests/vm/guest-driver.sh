@@ -10,6 +10,7 @@
 #        CAPREC_BPF_MODES modes for bpf-load-check (default: none)
 #        CAPREC_BPF_CHECK, CAPREC_BPF_OBJECT  bpf-load-check and caprec.bpf.o
 #                         (default /vm/bpf-load-check, /vm/caprec.bpf.o)
+#        CAPREC_VM_SAMPLES  directory of the samples (default /vm/samples when it exists)
 #        CAPREC_HOG       fexit-hog (default /vm/fexit-hog; absent: no auto-nofentry run)
 #        CAPREC_SHIP=1    print RESULTS as a base64 tar.gz between marker lines at the end
 #                         (how a guest hands its results to the host over the serial console)
@@ -19,6 +20,7 @@ modes=$(echo "${CAPREC_MODES:-kprobe,fentry,auto}" | tr ',' ' ')
 caprec=${CAPREC_BIN:-/vm/caprec}
 workload=${CAPREC_WORKLOAD:-/vm/vm-workload}
 here=$(cd "$(dirname "$0")" && pwd)
+[ -z "${CAPREC_VM_SAMPLES:-}" ] && [ -d /vm/samples ] && export CAPREC_VM_SAMPLES=/vm/samples
 mkdir -p "$results"
 
 # What the kernel offers, independently of caprec: the host derives the expected automatic

@@ -67,7 +67,7 @@ def copy_into(root, source, target=None):
     shutil.copy2(source, target)
 
 
-def build_initramfs(work, caprec, workload, bpf):
+def build_initramfs(work, caprec, workload, bpf, samples):
     """Packs the guest's root file system; returns the path of the gzip'd newc cpio."""
     root = os.path.join(work, "root")
     for d in ("bin", "sbin", "etc", "proc", "sys", "dev", "tmp", "vm", "usr/bin"):
@@ -88,6 +88,9 @@ def build_initramfs(work, caprec, workload, bpf):
     if caprec:
         copy_into(root, caprec, "/vm/caprec")
         binaries.append(caprec)
+    for sample in samples:
+        copy_into(root, sample, "/vm/samples/" + os.path.basename(sample))
+        binaries.append(sample)
     # A dynamically linked caprec runs too: take its libraries along at their host paths.
     for binary in binaries:
         for library in shared_libraries(binary):
@@ -173,7 +176,7 @@ def unpack(data, directory):
                 tar.extract(member, directory)
 
 
-def run_guest(series, work, caprec, capanalyze, workload, modes, timeout, bpf):
+def run_guest(series, work, caprec, capanalyze, workload, modes, timeout, bpf, samples):
     """Rows (kernel, mode, test, status, detail) of one guest kernel."""
     name = "linux-" + series
     vmlinuz, reason = fetch_kernel(series)
@@ -181,7 +184,7 @@ def run_guest(series, work, caprec, capanalyze, workload, modes, timeout, bpf):
         return [(name, "-", "boot", "SKIP", reason)], reason
     guest_work = os.path.join(work, series)
     os.makedirs(guest_work)
-    initramfs = build_initramfs(guest_work, caprec, workload, bpf)
+    initramfs = build_initramfs(guest_work, caprec, workload, bpf, samples)
     bpf_modes = GUEST_BPF_MODES if bpf else []
     started = time.monotonic()
     data, release, error = boot(vmlinuz, initramfs, modes if caprec else [], bpf_modes,
@@ -199,7 +202,7 @@ def run_guest(series, work, caprec, capanalyze, workload, modes, timeout, bpf):
     return rows, None
 
 
-def run_host(work, caprec, capanalyze, workload, bpf):
+def run_host(work, caprec, capanalyze, workload, bpf, samples):
     name = "host-" + os.uname().release
     if os.geteuid() != 0:
         return [(name, "-", "host", "SKIP", "not root: BPF needs it")]
@@ -207,7 +210,8 @@ def run_host(work, caprec, capanalyze, workload, bpf):
     modes = ["tracepoint", "auto"] if caprec else []
     bpf_modes = HOST_BPF_MODES if bpf else []
     env = dict(os.environ, CAPREC_MODES=",".join(modes) or "none", CAPREC_BIN=caprec or "",
-               CAPREC_WORKLOAD=workload, TMPDIR=work, CAPREC_BPF_MODES=",".join(bpf_modes))
+               CAPREC_WORKLOAD=workload, TMPDIR=work, CAPREC_BPF_MODES=",".join(bpf_modes),
+               CAPREC_VM_SAMPLES=os.path.dirname(samples[0]) if samples else "")
     if bpf:
         env.update(CAPREC_BPF_OBJECT=bpf.object, CAPREC_BPF_CHECK=bpf.check)
     subprocess.run(["/bin/sh", os.path.join(HERE, "guest-driver.sh"), results], env=env,
@@ -249,6 +253,7 @@ def main():
     parser.add_argument("--bpf-object", help="caprec.bpf.o, for bpf-load-check")
     parser.add_argument("--bpf-load-check", help="the static bpf-load-check program")
     parser.add_argument("--fexit-hog", help="the static fexit-hog program")
+    parser.add_argument("--samples-dir", help="samples/ of the build: recorded in every mode")
     args = parser.parse_args()
 
     caprec = find_program(args.build_root, "CAPREC_VM_CAPREC", "record/caprec")
@@ -259,6 +264,12 @@ def main():
         log("SKIP: %s not installed (scripts/install-deps.sh installs them)" % " ".join(missing))
         return SKIP
     modes = [m for m in args.modes.split(",") if m]
+    samples = []
+    if args.samples_dir and os.path.isdir(args.samples_dir):
+        samples = sorted(os.path.join(args.samples_dir, f) for f in os.listdir(args.samples_dir)
+                         if f.startswith("sample_") and
+                         os.access(os.path.join(args.samples_dir, f), os.X_OK) and
+                         os.path.isfile(os.path.join(args.samples_dir, f)))
     bpf = None
     if args.bpf_object and args.bpf_load_check:
         bpf = BpfObject(args.bpf_object, args.bpf_load_check, args.fexit_hog)
@@ -273,13 +284,13 @@ def main():
         for series in [k for k in args.kernels.split(",") if k]:
             log("== kernel %s" % series)
             guest_rows, reason = run_guest(series, work, caprec, capanalyze, args.workload,
-                                           modes, timeout, bpf)
+                                           modes, timeout, bpf, samples)
             rows += guest_rows
             if reason:
                 skip_reasons.append("no %s kernel: %s" % (series, reason))
         if not args.no_host and (caprec or bpf):
             log("== host")
-            rows += run_host(work, caprec, capanalyze, args.workload, bpf)
+            rows += run_host(work, caprec, capanalyze, args.workload, bpf, samples)
         print_table(rows)
     finally:
         if os.environ.get("CAPREC_VM_KEEP") == "1":
