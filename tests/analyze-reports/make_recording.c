@@ -10,7 +10,8 @@
  *   b        a, plus one capability more (webd opens a raw socket): the
  *            "next release" for diff
  *   hostile  names built to break every output: markup, quotes, ';' and
- *            blanks, control bytes, invalid UTF-8, a very long symbol
+ *            blanks, control bytes, invalid UTF-8, a very long symbol; a
+ *            capability number and a syscall number no kernel defines
  *
  * usage: make_recording a|b|hostile OUT.caprec
  */
@@ -244,9 +245,11 @@ static int write_hostile(struct crf_writer *w)
 	if (user_stack(w, bin, u_names, 8, &us) || kernel_stack(w, k_names, 2, &ks))
 		return -1;
 	{
+		/* A capability number no kernel defines, too. */
 		const struct check c = { proc, 12, 1, 0, NR_SOCKET, us, ks, 4 };
+		const struct check odd = { proc, 1000, 1, 1, 99999, us, ks, 1 };
 
-		return emit(w, &c);
+		return emit(w, &c) || emit(w, &odd);
 	}
 }
 

@@ -69,6 +69,11 @@ def check_xml(s):
                {e.tag.replace(SVG, '') for e in root.iter()} <=
                {'svg', 'style', 'rect', 'text', 'g', 'title', 'script'})
 
+    render(s, ['--per-cap', 'hostile-caps', 'hostile.caprec'])
+    files = sorted(os.listdir(s.path('hostile-caps')))
+    expect('--per-cap: unknown capability numbers share one file',
+           files == ['CAP_NET_ADMIN.svg', 'CAP_other.svg'], repr(files))
+
     render(s, ['--per-cap', 'caps', 'b.caprec'])
     files = sorted(os.listdir(s.path('caps')))
     expect('--per-cap writes one file per capability', files == [
