@@ -6,10 +6,12 @@
  * The cache: one database per set of recordings, named by a hash of each
  * file's absolute path, size and mtime and of the schema version. It is
  * built under a temporary name and renamed into place, so a cache file that
- * exists is complete; a changed recording gets a new name.
+ * exists is complete; a changed recording gets a new name. Databases unused
+ * for 30 days are removed when a new one is made.
  */
 #include "input.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "crf_reader.h"
@@ -180,6 +183,45 @@ static bool cache_path(char *const *paths, int count, char *out, size_t out_size
 	return n > 0 && (size_t)n < out_size;
 }
 
+/*
+ * Keeps the cache from growing without bound: removes databases not used
+ * for 30 days (a cache hit touches its file) and temporary files abandoned for a day. Only our
+ * own names ("<16 hex digits>.db", "....tmp"), only regular files.
+ */
+static void prune_cache(const char *cache_file)
+{
+	char dir[PATH_MAX];
+	char *slash;
+	struct dirent *entry;
+	time_t now = time(NULL);
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s", cache_file);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((entry = readdir(d))) {
+		size_t len = strlen(entry->d_name);
+		bool database = len == 19 && strspn(entry->d_name, "0123456789abcdef") == 16 &&
+				!strcmp(entry->d_name + 16, ".db");
+		bool temporary = len > 4 && !strcmp(entry->d_name + len - 4, ".tmp");
+		struct stat st;
+
+		if (!database && !temporary)
+			continue;
+		if (fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (now - st.st_mtime > (database ? 30 : 1) * 86400)
+			unlinkat(dirfd(d), entry->d_name, 0);
+	}
+	closedir(d);
+}
+
 /* Loads the recordings into db (empty). Returns 0 or -1 with err. */
 static int load_all(sqlite3 *db, char *const *paths, int count, int progress, char *err,
 		    size_t err_size)
@@ -249,8 +291,10 @@ static int load_cached(const char *cache, char *const *paths, int count, int pro
 
 	if (sqlite3_open_v2(cache, db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
 	    schema_read_version(*db, &version, err, err_size) == 0 &&
-	    version == schema_user_version())
+	    version == schema_user_version()) {
+		utimensat(AT_FDCWD, cache, NULL, 0); /* in use: not pruned */
 		return 0;
+	}
 	sqlite3_close(*db);
 	*db = NULL;
 
@@ -270,8 +314,10 @@ static int load_cached(const char *cache, char *const *paths, int count, int pro
 		unlink(tmp);
 		return -1; /* the recordings are at fault, not the cache */
 	}
-	if (rename(tmp, cache) == 0)
+	if (rename(tmp, cache) == 0) {
+		prune_cache(cache);
 		return 0;
+	}
 	sqlite3_close(*db);
 	*db = NULL;
 	unlink(tmp);

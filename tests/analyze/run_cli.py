@@ -132,19 +132,25 @@ def check_cache(capanalyze, work):
     args = ["sql", "fixture.caprec", "noend.caprec", "SELECT count(*) FROM recordings"]
     first = run_case(capanalyze, work, args, None)
     files = os.listdir(cache)
-    stamps = {f: os.stat(os.path.join(cache, f)).st_mtime_ns for f in files}
+    stamps = {f: os.stat(os.path.join(cache, f)).st_ino for f in files}
     second = run_case(capanalyze, work, args, None)
     problems = []
     if first != second or "2\n" not in first:
         problems.append("cached result differs: %r / %r" % (first, second))
     if len(files) != 1 or not files[0].endswith(".db"):
         problems.append("cache holds %s, expected one database" % files)
-    elif os.stat(os.path.join(cache, files[0])).st_mtime_ns != stamps[files[0]]:
+    elif os.stat(os.path.join(cache, files[0])).st_ino != stamps[files[0]]:
         problems.append("the cached database was rebuilt on the second run")
     elif os.stat(os.path.join(cache, files[0])).st_mode & 0o077:
         problems.append("the cached database is readable by others")
     if os.stat(cache).st_mode & 0o077:
         problems.append("the cache directory is open to others")
+    old = os.path.join(cache, files[0]) if files else None
+    if old:
+        os.utime(old, ns=(1, 1))
+        run_case(capanalyze, work, args, None)
+        if os.stat(old).st_mtime_ns == 1:
+            problems.append("a cache hit did not mark the database as used")
     os.utime(os.path.join(work, "noend.caprec"), ns=(1, 1))
     run_case(capanalyze, work, args, None)
     if len(os.listdir(cache)) != 2:
