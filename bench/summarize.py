@@ -73,7 +73,10 @@ def main(path):
     # overhead rows: config, round, storm CPU ns per call, checks, tracer CPU ns, wall ns
     per = defaultdict(list)
     consumer = defaultdict(list)
+    foreign_rounds = defaultdict(int)
     for r in rows["overhead"]:
+        if len(r) > 6 and num(r[6], 0) > 0:
+            foreign_rounds[r[0]] += 1
         v = num(r[2])
         if v is not None:
             per[r[0]].append(v)
@@ -120,6 +123,11 @@ def main(path):
               f"| {fmt(total.get(c)) if c != 'none' else '—'} "
               f"| {fmt(ratio(total.get('bpftrace'), total.get(c)), 1) if c != 'none' else '—'} |")
         p("")
+        if foreign_rounds:
+            p("Rounds during which someone else's BPF program was attached to cap_capable "
+              "(their cost adds to ours): " +
+              ", ".join(f"{c} {n}/{len(per[c])}" for c, n in foreign_rounds.items()) + ".")
+            p("")
         noise = max(per["none"]) - min(per["none"]) if "none" in per else None
         p(f"Noise: the unattached storm varied by {fmt(noise)} ns per call across rounds; "
           "differences smaller than that are not significant.")
