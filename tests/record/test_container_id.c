@@ -102,11 +102,46 @@ static void test_limits(void **state)
 	assert_int_equal(container_id_from_cgroup(deep, out, sizeof(out)), 0);
 }
 
+/* Random paths built from the pieces real ones are made of: an answer or none, in bounds. */
+static void test_random_paths(void **state)
+{
+	static const char *const pieces[] = {
+		"/", "docker-", ID64, ".scope", "/docker/", "kubepods", "-pod", "_", ".slice",
+		"crio-", "libpod-", "conmon-", "lxc.payload.", "/lxc/", ".service", "pod", "x",
+	};
+	char path[1024], out[CONTAINER_ID_MAX];
+	uint64_t seed = 3;
+	size_t i, j, len;
+	int ret;
+
+	(void)state;
+	for (i = 0; i < 5000; i++) {
+		path[0] = '\0';
+		len = 0;
+		for (j = 0; j < 1 + i % 12; j++) {
+			const char *piece;
+
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			piece = pieces[(seed >> 33) % (sizeof(pieces) / sizeof(pieces[0]))];
+			if (len + strlen(piece) + 1 > sizeof(path))
+				break;
+			memcpy(path + len, piece, strlen(piece) + 1);
+			len += strlen(piece);
+		}
+		ret = container_id_from_cgroup(path, out, sizeof(out));
+		assert_true(ret == 0 || ret == 1 || ret == -ENOSPC);
+		assert_true(strlen(out) < sizeof(out));
+		if (ret == 1)
+			assert_non_null(strchr(out, ':'));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_random_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,6 +55,32 @@ static void test_parse_stat(void **state)
 						     "0 0 0 0 0 5\n"), -EINVAL);
 }
 
+/* Mutated stat lines: parsed or refused with -EINVAL, never a crash or a read past the end. */
+static void test_parse_stat_mutated(void **state)
+{
+	static const char stat[] =
+		"4242 (a) b (c) S 17 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 "
+		"1000 100 18446744073709551615 94000 98000 0\n";
+	struct proc_info info = { 0 };
+	uint64_t seed = 5;
+	char text[sizeof(stat)];
+	size_t i, j;
+	int err;
+
+	(void)state;
+	for (i = 0; i < 2000; i++) {
+		memcpy(text, stat, sizeof(stat));
+		for (j = 0; j < 1 + i % 6; j++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			text[(seed >> 33) % (sizeof(stat) - 1)] = " ()\n9x\0-"[(seed >> 20) % 9];
+		}
+		err = proc_info_parse_stat(&info, text);
+		assert_true(err == 0 || err == -EINVAL);
+		if (!err)
+			assert_true(info.start_code <= info.end_code);
+	}
+}
+
 static void test_start_matches(void **state)
 {
 	uint64_t tick_ns = 1000000000ull / proc_info_ticks_per_second();
@@ -271,6 +297,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_stat),
+		cmocka_unit_test(test_parse_stat_mutated),
 		cmocka_unit_test(test_start_matches),
 		cmocka_unit_test(test_self),
 		cmocka_unit_test(test_child),

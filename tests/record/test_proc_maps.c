@@ -114,6 +114,41 @@ static void test_malformed(void **state)
 	assert_int_equal(proc_maps_parse_file(&maps, "/nonexistent/maps"), -ENOENT);
 }
 
+/* Mutated copies of a real maps file: parsed or refused with -EINVAL, never a crash. */
+static void test_mutated(void **state)
+{
+	uint64_t seed = 77;
+	char text[sizeof(crafted)];
+	struct proc_maps *maps;
+	const char *path;
+	size_t i, j;
+	int err;
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		memcpy(text, crafted, sizeof(crafted));
+		for (j = 0; j < 1 + i % 8; j++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			/* Printable bytes, separators and digits are what a parser trips over. */
+			text[(seed >> 33) % (sizeof(crafted) - 1)] = " -:x\n0f(["[(seed >> 20) % 10];
+		}
+		path = tmpfile_write(text);
+		assert_non_null(path);
+		err = proc_maps_parse_file(&maps, path);
+		tmpfile_remove();
+		assert_true(err == 0 || err == -EINVAL);
+		if (!err) {
+			for (j = 0; j < proc_maps_count(maps); j++) {
+				const struct proc_mapping *m = proc_maps_get(maps, j);
+
+				assert_true(m->end > m->start);
+				assert_ptr_equal(proc_maps_find(maps, m->start), m);
+			}
+			proc_maps_free(maps);
+		}
+	}
+}
+
 static __attribute__((noinline)) int function_in_this_binary(int x)
 {
 	return x * 3 + 1;
@@ -235,6 +270,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crafted),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_mutated),
 		cmocka_unit_test(test_self),
 		cmocka_unit_test(test_cache_survives_exit),
 		cmocka_unit_test(test_cache_live_and_bounded),
