@@ -121,6 +121,24 @@ def check_chromium(s):
                              'file://' + s.path('a.svg'))
         expect('chromium screenshot of a.svg', status == 0 and os.path.exists(png) and
                os.path.getsize(png) > 2000, 'exit %d' % status)
+        # The zoom script: a click on listen_socket stretches it to the full width
+        # and hides boxes outside its subtree (drop_privileges).
+        with open(s.path('a.svg'), encoding='utf-8') as f:
+            svg = f.read()
+        probe = ('<script type="text/ecmascript"><![CDATA[\n'
+                 'var g = Array.from(document.querySelectorAll("g.f")).find(function (g) {\n'
+                 '  return g.querySelector("title").textContent.indexOf("listen_socket ") == 0; });\n'
+                 'g.dispatchEvent(new MouseEvent("click"));\n'
+                 'document.documentElement.setAttribute("data-zoomed",\n'
+                 '  g.querySelector("rect").getAttribute("width"));\n'
+                 ']]></script>\n')
+        with open(s.path('zoom.svg'), 'w', encoding='utf-8') as f:
+            f.write(svg.replace('</svg>', probe + '</svg>'))
+        status, dom = chromium(browser, profile, '--dump-dom', 'file://' + s.path('zoom.svg'))
+        expect('zoom stretches the clicked box', 'data-zoomed="1180.0"' in dom, dom[:300])
+        hidden = [g for g in dom.split('<g ') if '<title>drop_privileges ' in g]
+        expect('zoom hides boxes outside the clicked subtree',
+               hidden and 'display: none' in hidden[0], repr(hidden[:1]))
         status, dom = chromium(browser, profile, '--dump-dom', 'file://' + s.path('hostile.svg'))
         expect('chromium renders hostile.svg', status == 0, 'exit %d' % status)
         expect('hostile names stay text in the DOM', '&lt;script&gt;alert(1)&lt;/script&gt;'
