@@ -115,7 +115,7 @@ def kill9_case():
     directory = temp_dir()
     output = os.path.join(directory, "killed.caprec")
     first, second, shell_pid = (os.path.join(directory, n) for n in ("first", "second", "pid"))
-    script = ('echo $$ > "$3"; "$1" 3000 > "$4"; sleep 3; "$1" 1000 > "$5"; exec sleep 60')
+    script = 'echo $$ > "$2"; "$1" 3000 > "$3"; sleep 3; "$1" 1000 > "$4"; exec sleep 60'
     recorder = subprocess.Popen([tool("CAPREC"), "-o", output, "-U", "--", "/bin/sh", "-c",
                                  script, "storms", sample("sample_storm"), shell_pid, first,
                                  second, ], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
