@@ -241,7 +241,8 @@ static const char zoom_script[] =
 	"      var r = g.querySelector('rect'), t = g.querySelector('text');\n"
 	"      var x = +r.dataset.x, w = +r.dataset.w, y = +r.getAttribute('y');\n"
 	"      var inside = x >= x0 - 0.01 && x + w <= x0 + w0 + 0.01;\n"
-	"      var show = inside && y <= y0 || y > y0 && x <= x0 + 0.01 && x + w >= x0 + w0 - 0.01;\n"
+	"      var below = y > y0 && x <= x0 + 0.01 && x + w >= x0 + w0 - 0.01;\n"
+	"      var show = inside && y <= y0 || below;\n"
 	"      g.style.display = show ? '' : 'none';\n"
 	"      if (!show) return;\n"
 	"      var nx = inside ? PAD + (x - x0) * k : PAD, nw = inside ? w * k : W - 2 * PAD;\n"
@@ -271,7 +272,8 @@ int flamegraph_write_svg(struct flamegraph *fg, FILE *out, const char *title,
 		    "pointer-events:none}g.f{cursor:pointer}g.f:hover rect{stroke:#000;"
 		    "stroke-width:0.5}.title{font-size:17px}.note{font-size:12px;fill:#555}"
 		    "</style>\n", FONT_SIZE);
-	strbuf_adds(&sb, "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"#f8f8f4\"/>\n");
+	strbuf_adds(&sb, "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" "
+		    "fill=\"#f8f8f4\"/>\n");
 	strbuf_addf(&sb, "<text class=\"title\" x=\"%.0f\" y=\"24\" text-anchor=\"middle\">",
 		    IMAGE_WIDTH / 2);
 	escape_xml(&sb, title ? title : "Flame graph");

@@ -196,7 +196,7 @@ static int write_release(struct crf_writer *w, int release_b)
 		{ webd, 21, 0, 0, NR_MMAP, us[2], ks[2], 5 },    /* SYS_ADMIN: non-audit noise */
 		{ webd, 1, 1, 1, NR_OPENAT, us[3], ks[3], 2 },   /* DAC_OVERRIDE: denied */
 		{ launcher, 6, 1, 0, NR_SETGROUPS, us[5], ks[5], 1 }, /* SETGID: fork-exec window */
-		{ webd_child, 5, 1, 0, NR_KILL, us[8], ks[8], 2 }, /* KILL: needed, by webd's child */
+		{ webd_child, 5, 1, 0, NR_KILL, us[8], ks[8], 2 }, /* KILL: needed, webd's child */
 	};
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
 		if (emit(w, &checks[i]))

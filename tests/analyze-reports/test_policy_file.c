@@ -92,12 +92,14 @@ static void test_first_match_and_default_position(void **state)
 static void test_errors(void **state)
 {
 	(void)state;
-	expect_error("webd chown\n\n# fine\nworker CAP_FOO\n", "p.txt:4: unknown capability 'CAP_FOO'");
+	expect_error("webd chown\n\n# fine\nworker CAP_FOO\n",
+		     "p.txt:4: unknown capability 'CAP_FOO'");
 	expect_error("webd\n", "p.txt:1: no capability list after 'webd' (write 'none' for an "
 		     "empty set)");
 	expect_error("webd # only a comment after\n", "p.txt:1: no capability list after 'webd' "
 		     "(write 'none' for an empty set)");
-	expect_error("a chown\n* none\na setuid\n", "p.txt:3: second rule for 'a' (first on line 1)");
+	expect_error("a chown\n* none\na setuid\n",
+		     "p.txt:3: second rule for 'a' (first on line 1)");
 	expect_error("* none\n* all\n", "p.txt:2: second rule for '*' (first on line 1)");
 	expect_error("a chown,,setuid\n", "p.txt:1: empty item in capability list");
 }
