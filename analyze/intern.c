@@ -46,7 +46,7 @@ struct intern_map *intern_map_new(void)
 
 	if (!m)
 		return NULL;
-	m->capacity = 1024;
+	m->capacity = 64; /* doubles as needed: most maps stay small */
 	m->slots = calloc(m->capacity, sizeof(*m->slots));
 	if (!m->slots) {
 		free(m);

@@ -111,8 +111,9 @@ CASES = [
 ]
 
 
-def run_case(capanalyze, work, args, stdin_name):
-    env = dict(os.environ, TZ="UTC", LC_ALL="C", XDG_CACHE_HOME=os.path.join(work, "cache"))
+def run_case(capanalyze, work, args, stdin_name, cache_home=None):
+    env = dict(os.environ, TZ="UTC", LC_ALL="C",
+               XDG_CACHE_HOME=cache_home or os.path.join(work, "cache"))
     stdin = open(os.path.join(work, stdin_name), "rb") if stdin_name else subprocess.DEVNULL
     try:
         proc = subprocess.run([capanalyze, *args], cwd=work, env=env, stdin=stdin,
@@ -155,6 +156,10 @@ def check_cache(capanalyze, work):
     run_case(capanalyze, work, args, None)
     if len(os.listdir(cache)) != 2:
         problems.append("a changed recording did not get a new cached database")
+    # No writable cache: the report still works, from a temporary database.
+    unwritable = run_case(capanalyze, work, args, None, cache_home="/proc/caprec-no-cache")
+    if unwritable != first:
+        problems.append("without a writable cache: %r" % unwritable)
     for p in problems:
         print("cache: " + p)
     return len(problems)
