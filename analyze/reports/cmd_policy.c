@@ -44,7 +44,9 @@ static const char policy_usage[] =
 	"  --by WHAT          exe (default), container or cgroup\n"
 	"  --include-nonaudit count non-audit checks as needs\n"
 	"  --format F         table (default: text with snippets), json (a policy\n"
-	"                     object per group), csv (one row per decision)\n"
+	"                     object per group), csv (one row per decision), or\n"
+	"                     allow: a policy file for `capanalyze check --allow` that\n"
+	"                     this run passes (needed and denied capabilities; --by exe)\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"exit status: 0 success, 2 usage or unreadable input, 3 internal error.\n";
@@ -288,6 +290,62 @@ static void json_group(struct strbuf *sb, const struct class_rows *rows, size_t 
 	strbuf_release(&text);
 }
 
+/*
+ * Appends an executable path as a policy-file glob that matches exactly it:
+ * glob characters escaped, characters a rule cannot hold (blanks, '#',
+ * control bytes) as '?', which matches them (and, rarely, more).
+ */
+static void add_glob(struct strbuf *sb, const char *path)
+{
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '*' || *p == '?' || *p == '[' || *p == '\\')
+			strbuf_addc(sb, '\\');
+		if (*p <= ' ' || *p == '#' || *p == 0x7f)
+			strbuf_addc(sb, '?');
+		else
+			strbuf_addc(sb, (char)*p);
+	}
+}
+
+/* The policy-file form (docs/POLICY.md): what this run used or attempted, per executable. */
+static int write_allow(const struct class_rows *rows)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc = 0;
+
+	strbuf_adds(&sb, "# capanalyze policy --format allow: what the recorded run used or "
+		    "attempted.\n# Executables not listed are allowed nothing.\n");
+	for (size_t first = 0, end; first < rows->count; first = end) {
+		cap_set_t set = 0, denied = 0;
+
+		end = group_end(rows, first);
+		for (size_t i = first; i < end; i++) {
+			if (rows->rows[i].cls == CLASS_NEEDED)
+				set = cap_set_add(set, rows->rows[i].cap);
+			else if (rows->rows[i].cls == CLASS_DENIED)
+				denied = cap_set_add(denied, rows->rows[i].cap);
+		}
+		add_glob(&sb, rows->rows[first].group);
+		strbuf_addc(&sb, ' ');
+		if (set | denied)
+			render_cap_list(&sb, set | denied, ",");
+		else
+			strbuf_adds(&sb, "none");
+		if (denied & ~set) {
+			strbuf_adds(&sb, "  # requested, denied: ");
+			render_cap_list(&sb, denied & ~set, ",");
+		}
+		strbuf_addc(&sb, '\n');
+	}
+	strbuf_adds(&sb, "* none\n");
+	if (sb.failed)
+		rc = -ENOMEM;
+	else if (fputs(strbuf_str(&sb), stdout) == EOF || fflush(stdout))
+		rc = -EIO;
+	strbuf_release(&sb);
+	return rc;
+}
+
 static int write_json(const struct class_rows *rows, enum group_by by)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -321,7 +379,7 @@ int cmd_policy(int argc, char **argv)
 	enum output_format format = OUTPUT_TABLE;
 	struct class_rows rows = { .rows = NULL };
 	enum group_by by = GROUP_EXE;
-	bool include_nonaudit = false;
+	bool include_nonaudit = false, allow_format = false;
 	const char *exe_glob = NULL;
 	sqlite3 *db = NULL;
 	int status = EXIT_USAGE, opt, rc;
@@ -349,7 +407,8 @@ int cmd_policy(int argc, char **argv)
 			include_nonaudit = true;
 			break;
 		case 'f':
-			if (report_parse_format("policy", optarg, &format))
+			allow_format = !strcmp(optarg, "allow");
+			if (!allow_format && report_parse_format("policy", optarg, &format))
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -359,6 +418,11 @@ int cmd_policy(int argc, char **argv)
 			fputs(policy_usage, stderr);
 			return EXIT_USAGE;
 		}
+	}
+	if (allow_format && by != GROUP_EXE) {
+		fprintf(stderr, "capanalyze policy: --format allow writes per-executable rules: "
+			"it needs --by exe\n");
+		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "capanalyze policy: name a database or recordings\n");
@@ -375,7 +439,9 @@ int cmd_policy(int argc, char **argv)
 		goto cleanup;
 	}
 	if (!rc) {
-		if (format == OUTPUT_JSON)
+		if (allow_format)
+			rc = write_allow(&rows);
+		else if (format == OUTPUT_JSON)
 			rc = write_json(&rows, by);
 		else if (format == OUTPUT_CSV)
 			rc = write_csv(&rows);

@@ -105,6 +105,21 @@ def main():
         expect_run(s, ['check', '--allow', s.path('derived.txt'), 'b.caprec'], 1,
                    out_has=['CAP_NET_RAW', 'probe_peer'])
 
+        # The same through --format allow, hostile paths included.
+        for name in ('a', 'hostile'):
+            out, _ = expect_run(s, ['policy', '--format', 'allow', name + '.caprec'], 0)
+            with open(s.path(name + '.allow'), 'w') as f:
+                f.write(out)
+        expect_run(s, ['check', '--allow', s.path('a.allow'), 'a.caprec'], 0)
+        expect_run(s, ['check', '--allow', s.path('a.allow'), 'b.caprec'], 1,
+                   out_has=['CAP_NET_RAW'])
+        # hostile's CAP_1000 can be in no policy: only it fails.
+        out, _ = expect_run(s, ['check', '--allow', s.path('hostile.allow'), '--format', 'csv',
+                                'hostile.caprec'], 1, out_has=['CAP_1000'])
+        expect('hostile allow file matches its executable', 'CAP_NET_ADMIN' not in out, out)
+        expect_run(s, ['policy', '--by', 'container', '--format', 'allow', 'a.caprec'], 2,
+                   err_has=['--by exe'], err_lines=1)
+
         # Bad options and inputs: one line, exit 2; never a crash.
         for args, text in [
                 (['paths', '--cap', 'nonsense', 'a.caprec'], "unknown capability 'nonsense'"),

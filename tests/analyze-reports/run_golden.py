@@ -43,6 +43,8 @@ CASES += [
     ('policy-by-cgroup-json', ['policy', '--by', 'cgroup', '--format', 'json', 'a.caprec']),
     ('policy-nonaudit-csv', ['policy', '--include-nonaudit', '--format', 'csv', 'a.caprec']),
     ('policy-exe-json', ['policy', '--exe', 'webd', '--format', 'json', 'a.caprec']),
+    ('policy-allow', ['policy', '--format', 'allow', 'a.caprec']),
+    ('hostile-policy-allow', ['policy', '--format', 'allow', 'hostile.caprec']),
     ('diff-same', ['diff', 'a.caprec', 'a.caprec']),
     ('diff-reverse', ['diff', 'b.caprec', 'a.caprec']),
     ('check-file-pass', ['check', '--allow', os.path.join(POLICIES, 'pass.txt'), 'a.caprec']),
