@@ -27,9 +27,15 @@
 #include "proc_maps.h"
 #include "tmpfile.h"
 
+/* A loop through a volatile keeps the body longer than the offsets the tests add, at -O3 too. */
 static __attribute__((noinline)) int static_function_to_find(int x)
 {
-	return x * 7 + 3;
+	volatile int acc = 0;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		acc = acc + x;
+	return acc / 4 * 7 + 3;
 }
 
 /* The mapping of addr in this process; the caller frees *maps. */

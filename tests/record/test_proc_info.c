@@ -235,7 +235,7 @@ static void write_bytes(const char *dir, const char *name, const char *bytes, si
 	char path[PATH_MAX];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_true(snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path));
 	f = fopen(path, "w");
 	assert_non_null(f);
 	assert_int_equal(fwrite(bytes, 1, len, f), len);

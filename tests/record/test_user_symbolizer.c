@@ -19,9 +19,15 @@
 #include "proc_info.h"
 #include "user_symbolizer.h"
 
+/* A loop through a volatile keeps the body longer than the offsets the tests add, at -O3 too. */
 static __attribute__((noinline)) int frame_function_in_test(int x)
 {
-	return x * 5 - 2;
+	volatile int acc = 0;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		acc = acc + x;
+	return acc / 4 * 5 - 2;
 }
 
 static void test_self_frames(void **state)
