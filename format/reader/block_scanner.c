@@ -7,6 +7,8 @@
  * bytes in between are one damaged region. An input that ends where a block
  * was expected, with no valid block after, is a truncation.
  */
+#include <string.h>
+
 #include "crf_bytes.h"
 #include "crf_layout.h"
 #include "reader_internal.h"
@@ -90,6 +92,26 @@ static int check_here(struct crf_reader *r, enum verdict *v, uint32_t *total, co
 	return CRF_OK;
 }
 
+/*
+ * Two recordings concatenated (cat a.crf b.crf): the second one's ids
+ * collide with the first one's, so its blocks cannot be read as part of
+ * this file. Stop at its header and say so, rather than misreading it.
+ */
+static int stop_at_second_recording(struct crf_reader *r)
+{
+	uint64_t start = r->in.offset;
+	int sys_errno = 0;
+
+	do {
+		byte_input_consume(&r->in, r->in.avail);
+		if (byte_input_fill(&r->in, 1, &sys_errno))
+			break; /* an error while skipping what is not read anyway */
+	} while (r->in.avail);
+	reader_note_damage(r, start, r->in.offset - start, CRF_ERR_CORRUPT,
+			   "another recording starts here (concatenated files: read them one by one)");
+	return 0;
+}
+
 int scanner_next_block(struct crf_reader *r, uint32_t *total, struct crf_error *err)
 {
 	uint64_t start;
@@ -102,6 +124,8 @@ int scanner_next_block(struct crf_reader *r, uint32_t *total, struct crf_error *
 		return ret;
 	if (first == BLOCK_VALID)
 		return 1;
+	if (r->in.avail >= CRF_MAGIC_LEN && !memcmp(byte_input_peek(&r->in), CRF_MAGIC, CRF_MAGIC_LEN))
+		return stop_at_second_recording(r);
 	start = r->in.offset;
 	if (first == BLOCK_INCOMPLETE && !r->in.avail)
 		return 0; /* a clean end of input between blocks */

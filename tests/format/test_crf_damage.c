@@ -454,6 +454,54 @@ static void test_lost_definitions_resolve_to_null(void **state)
 	util_bytes_free(&file);
 }
 
+/* cat a.crf b.crf: the first recording is read, the second refused by name. */
+static void test_concatenated_recordings(void **state)
+{
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	uint8_t *twice = malloc(2 * file.len);
+	struct read_summary s;
+
+	(void)state;
+	memcpy(twice, file.data, file.len);
+	memcpy(twice + file.len, file.data, file.len);
+	s = util_read_all(twice, 2 * file.len);
+	assert_int_equal(s.events, total_events);
+	assert_int_equal(s.rec.blocks_skipped, 1);
+	assert_int_equal(s.rec.damage[0].offset, file.len);
+	assert_int_equal(s.rec.damage[0].length, file.len);
+	assert_non_null(strstr(s.rec.damage[0].detail, "another recording"));
+	assert_true(s.rec.clean_end);
+	assert_int_equal(s.rec.file_bytes, 2 * file.len);
+	free(twice);
+	util_bytes_free(&file);
+}
+
+/*
+ * Power loss can leave a file longer than its data, the tail filled with
+ * zeros: every block is read and the zeros are one damaged region.
+ */
+static void test_zero_filled_tail(void **state)
+{
+	uint64_t total_events;
+	struct bytes file = util_small_recording(&total_events);
+	size_t tail = 256 << 10;
+	uint8_t *padded = calloc(1, file.len + tail);
+	struct read_summary s;
+
+	(void)state;
+	memcpy(padded, file.data, file.len);
+	s = util_read_all(padded, file.len + tail);
+	assert_int_equal(s.events, total_events);
+	assert_int_equal(s.rec.blocks_skipped, 1);
+	assert_int_equal(s.rec.damage[0].offset, file.len);
+	assert_int_equal(s.rec.damage[0].length, tail);
+	assert_string_equal(s.rec.damage[0].detail, "block length below minimum");
+	assert_false(s.rec.truncated);
+	free(padded);
+	util_bytes_free(&file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +514,8 @@ int main(void)
 		cmocka_unit_test(test_absurd_lengths_refused),
 		cmocka_unit_test(test_chunk_sizes_checked_before_allocation),
 		cmocka_unit_test(test_lost_definitions_resolve_to_null),
+		cmocka_unit_test(test_concatenated_recordings),
+		cmocka_unit_test(test_zero_filled_tail),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
