@@ -270,6 +270,7 @@ def check_recording(result, mode, results, capanalyze, host_row):
         result.add(mode, test, not problems, "; ".join(problems))
     check_samples(result, mode, results, db, want_mode)
     db.close()
+    check_policy(result, mode, results, capanalyze, database)
 
 
 def read_sample_lines(path):
@@ -326,6 +327,28 @@ def check_samples(result, mode, results, db, want_mode):
             problems.append("user stack lacks %s: %s" % (sample["function"],
                                                          (row["user_stack"] or "")[:160]))
         result.add(mode, test, not problems, "; ".join(problems))
+
+
+def check_policy(result, mode, results, capanalyze, database):
+    """capanalyze policy on the host, from the guest's recording: the workload's minimal set is
+    exactly its audited, granted checks (non-audit and denied ones are not needs)."""
+    run = subprocess.run([capanalyze, "policy", "--exe", "vm-workload", database],
+                         capture_output=True, text=True, timeout=120)
+    if run.returncode != 0:
+        result.add(mode, "policy", False, "capanalyze policy exited %d: %s" % (
+            run.returncode, run.stderr.strip()[-200:]))
+        return
+    found = set()
+    for line in run.stdout.splitlines():
+        if line.startswith("minimal set:"):
+            found |= {c for c in line.split(":", 1)[1].strip().split(",") if c}
+    # As root, every drop to nobody is granted CAP_SETGID and CAP_SETUID (setresgid/uid).
+    want = {"CAP_SETGID", "CAP_SETUID"}
+    for workload, _, _, verdict in read_actors(os.path.join(results, mode + ".actors")):
+        if verdict == "granted" and EXPECTED[workload]["audit"]:
+            want.add(EXPECTED[workload]["cap"])
+    result.add(mode, "policy", found == want, "minimal set %s, want %s" % (
+        ",".join(sorted(found)), ",".join(sorted(want))))
 
 
 def check_probe(result, results, mode="auto"):
