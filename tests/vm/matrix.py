@@ -11,12 +11,15 @@ nothing could run (no kernel, no caprec), 0 otherwise.
 
 usage: matrix.py --build-root DIR --workload PATH [--kernels 6.1,6.12] [--no-host]
 env:   CAPREC_VM_KERNELS, CAPREC_VM_MODES, CAPREC_VM_TIMEOUT (seconds per boot, default 300),
+       CAPREC_VM_JOBS (guests booted at once; default 2 with 4+ CPUs, else 1: each guest
+       keeps two CPUs busy),
        CAPREC_VM_CACHE (kernel cache, see fetch-kernel.sh), CAPREC_VM_KEEP=1 (keep the work
        directory and print its path)
 """
 
 import argparse
 import base64
+import concurrent.futures
 import io
 import os
 import shutil
@@ -281,13 +284,21 @@ def main():
         if not caprec:
             skip_reasons.append("caprec is not built (build with -Drecorder=true): only the "
                                 "guests' boot and kernel facts are checked")
-        for series in [k for k in args.kernels.split(",") if k]:
-            log("== kernel %s" % series)
-            guest_rows, reason = run_guest(series, work, caprec, capanalyze, args.workload,
-                                           modes, timeout, bpf, samples)
-            rows += guest_rows
-            if reason:
-                skip_reasons.append("no %s kernel: %s" % (series, reason))
+        kernels = [k for k in args.kernels.split(",") if k]
+        jobs = int(os.environ.get("CAPREC_VM_JOBS", "2" if (os.cpu_count() or 1) >= 4 else "1"))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = []
+            for series in kernels:
+                log("== kernel %s" % series)
+                futures.append((series, pool.submit(run_guest, series, work, caprec, capanalyze,
+                                                    args.workload, modes, timeout, bpf,
+                                                    samples)))
+            # Rows in the order of the kernels asked for, whichever finished first.
+            for series, future in futures:
+                guest_rows, reason = future.result()
+                rows += guest_rows
+                if reason:
+                    skip_reasons.append("no %s kernel: %s" % (series, reason))
         if not args.no_host and (caprec or bpf):
             log("== host")
             rows += run_host(work, caprec, capanalyze, args.workload, bpf, samples)
