@@ -30,11 +30,19 @@ struct output {
 	struct cell *row; /* table: the current row; json/csv: unused */
 	bool any_row;     /* json: a row was written (comma before the next) */
 	bool failed;      /* a write failed: everything after is pointless */
-	/* table: every row, kept until output_finish() sizes the columns */
+	/*
+	 * table: rows kept until output_finish() sizes the columns, or until
+	 * TABLE_SIZING_ROWS of them have come: then the widths are fixed from
+	 * those, and later rows are printed as they come (a wider cell just
+	 * overflows), so a big result does not have to fit in memory.
+	 */
 	struct cell **rows;
 	size_t row_count;
 	size_t row_capacity;
+	size_t *width;    /* NULL until the header is printed */
 };
+
+#define TABLE_SIZING_ROWS 1000
 
 int output_parse_format(const char *name, enum output_format *format)
 {
@@ -78,6 +86,7 @@ void output_free(struct output *o)
 	for (size_t i = 0; i < o->row_count; i++)
 		free_row(o->rows[i], o->columns);
 	free(o->rows);
+	free(o->width);
 	free_row(o->row, o->columns);
 	for (int i = 0; i < o->columns; i++)
 		free(o->names[i]);
@@ -222,7 +231,7 @@ static int write_all(struct output *o, const char *s, size_t n)
 {
 	if (o->failed)
 		return -EIO;
-	if (n && fwrite(s, 1, n, o->out) != n) {
+	if (n && fwrite_unlocked(s, 1, n, o->out) != n) { /* one thread: no stdio lock per cell */
 		o->failed = true;
 		return -EIO;
 	}
@@ -388,6 +397,8 @@ int output_text(struct output *o, const char *value)
 	return add_cell(o, t.data, false);
 }
 
+static int flush_table(struct output *o);
+
 int output_end_row(struct output *o)
 {
 	int err = 0;
@@ -408,6 +419,8 @@ int output_end_row(struct output *o)
 		}
 		o->rows[o->row_count++] = o->row;
 		o->row = NULL;
+		if (o->width || o->row_count >= TABLE_SIZING_ROWS)
+			err = flush_table(o);
 		break;
 	case OUTPUT_JSON:
 		err = write_str(o, "}");
@@ -469,67 +482,91 @@ static size_t display_width(const char *s)
 	return width;
 }
 
-static int write_padded(struct output *o, const char *s, size_t width, bool right, bool last)
+static int write_spaces(struct output *o, size_t count)
 {
-	size_t have = display_width(s);
+	static const char spaces[64] = "                                                               ";
 	int err = 0;
 
-	if (right)
-		for (size_t i = have; i < width && !err; i++)
-			err = write_all(o, " ", 1);
-	if (!err)
-		err = write_str(o, s);
-	if (!right && !last)
-		for (size_t i = have; i < width && !err; i++)
-			err = write_all(o, " ", 1);
+	while (count && !err) {
+		size_t n = count < sizeof(spaces) - 1 ? count : sizeof(spaces) - 1;
+
+		err = write_all(o, spaces, n);
+		count -= n;
+	}
 	return err;
 }
 
-static int finish_table(struct output *o)
+static int write_padded(struct output *o, const char *s, size_t width, bool right, bool last)
 {
-	size_t *width = calloc((size_t)o->columns, sizeof(*width));
+	size_t have = display_width(s);
+	size_t pad = have < width ? width - have : 0;
 	int err = 0;
 
-	if (!width)
+	if (right)
+		err = write_spaces(o, pad);
+	if (!err)
+		err = write_str(o, s);
+	if (!right && !last && !err)
+		err = write_spaces(o, pad);
+	return err;
+}
+
+/* Sizes the columns from the rows seen so far and prints the header and its rule. */
+static int print_table_header(struct output *o)
+{
+	int err = 0;
+
+	o->width = calloc((size_t)o->columns, sizeof(*o->width));
+	if (!o->width)
 		return -ENOMEM;
 	for (int c = 0; c < o->columns; c++) {
-		width[c] = display_width(o->names[c]);
+		o->width[c] = display_width(o->names[c]);
 		for (size_t r = 0; r < o->row_count; r++) {
 			size_t w = display_width(o->rows[r][c].text);
 
-			if (w > width[c])
-				width[c] = w;
+			if (w > o->width[c])
+				o->width[c] = w;
 		}
 	}
-	/* Header, then a rule under each column, then the rows; two spaces between. */
+	/* Header, then a rule under each column; two spaces between columns. */
 	for (int c = 0; c < o->columns && !err; c++) {
 		if (c)
 			err = write_all(o, "  ", 2);
 		if (!err)
-			err = write_padded(o, o->names[c], width[c], false, c == o->columns - 1);
+			err = write_padded(o, o->names[c], o->width[c], false, c == o->columns - 1);
 	}
 	if (!err)
 		err = write_all(o, "\n", 1);
 	for (int c = 0; c < o->columns && !err; c++) {
 		if (c)
 			err = write_all(o, "  ", 2);
-		for (size_t i = 0; i < width[c] && !err; i++)
+		for (size_t i = 0; i < o->width[c] && !err; i++)
 			err = write_all(o, "-", 1);
 	}
 	if (!err)
 		err = write_all(o, "\n", 1);
+	return err;
+}
+
+/* Prints (the header if not yet, then) the buffered rows, and forgets them. */
+static int flush_table(struct output *o)
+{
+	int err = o->width ? 0 : print_table_header(o);
+
 	for (size_t r = 0; r < o->row_count && !err; r++) {
 		for (int c = 0; c < o->columns && !err; c++) {
 			if (c)
 				err = write_all(o, "  ", 2);
 			if (!err)
-				err = write_padded(o, o->rows[r][c].text, width[c],
+				err = write_padded(o, o->rows[r][c].text, o->width[c],
 						   o->rows[r][c].numeric, c == o->columns - 1);
 		}
 		if (!err)
 			err = write_all(o, "\n", 1);
 	}
-	free(width);
+	for (size_t r = 0; r < o->row_count; r++)
+		free_row(o->rows[r], o->columns);
+	o->row_count = 0;
 	return err;
 }
 
@@ -541,7 +578,7 @@ int output_finish(struct output *o)
 		return -EINVAL;
 	switch (o->format) {
 	case OUTPUT_TABLE:
-		err = finish_table(o);
+		err = flush_table(o);
 		break;
 	case OUTPUT_JSON:
 		err = write_str(o, o->any_row ? "\n]\n" : "]\n");
