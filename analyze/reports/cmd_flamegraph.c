@@ -37,7 +37,8 @@ static const char flamegraph_usage[] =
 	"\n"
 	"options:\n"
 	REPORT_FILTER_HELP
-	"  -o, --output FILE  one graph of everything that passes the filters\n"
+	"  -o, --output FILE  one graph of everything that passes the filters ('-':\n"
+	"                     standard output, and no list of files)\n"
 	"  --per-cap DIR      one graph per capability: DIR/CAP_NAME.svg (DIR is created;\n"
 	"                     numbers no kernel defines go to DIR/CAP_other.svg)\n"
 	"  --title TEXT       the graph's title\n"
@@ -88,15 +89,17 @@ static int add_stack(void *ctx, const char *const *frames, size_t depth, uint64_
 	return fg ? flamegraph_add(fg, frames, depth, count) : -ENOMEM;
 }
 
+/* Writes one graph to path ("-": standard output). */
 static int write_graph(struct flamegraph *fg, const char *path, const char *title)
 {
-	FILE *out = fopen(path, "w");
+	bool to_stdout = !strcmp(path, "-");
+	FILE *out = to_stdout ? stdout : fopen(path, "w");
 	int rc;
 
 	if (!out)
 		return -errno;
 	rc = flamegraph_write_svg(fg, out, title, "checks");
-	if (fclose(out) && !rc)
+	if (!to_stdout && fclose(out) && !rc)
 		rc = -EIO;
 	return rc;
 }
@@ -216,6 +219,8 @@ int cmd_flamegraph(int argc, char **argv)
 			status = rc == -ENOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 			goto cleanup;
 		}
+		if (!strcmp(path, "-"))
+			continue;
 		rc = output_text(o, path);
 		if (!rc)
 			rc = output_text(o, cap_name);
@@ -226,7 +231,7 @@ int cmd_flamegraph(int argc, char **argv)
 		if (rc)
 			goto failed;
 	}
-	rc = output_finish(o);
+	rc = output_path && !strcmp(output_path, "-") ? 0 : output_finish(o);
 	if (rc)
 		goto failed;
 	status = EXIT_OK;

@@ -69,6 +69,13 @@ def check_xml(s):
                {e.tag.replace(SVG, '') for e in root.iter()} <=
                {'svg', 'style', 'rect', 'text', 'g', 'title', 'script'})
 
+    status, out, err = s.run('flamegraph', '-o', '-', 'a.caprec')
+    try:
+        expect('-o - writes the SVG to stdout', status == 0 and
+               ET.fromstring(out).tag == SVG + 'svg', err)
+    except ET.ParseError as e:
+        failures.append('-o - output is not XML: %s' % e)
+
     render(s, ['--per-cap', 'hostile-caps', 'hostile.caprec'])
     files = sorted(os.listdir(s.path('hostile-caps')))
     expect('--per-cap: unknown capability numbers share one file',
