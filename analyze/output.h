@@ -11,8 +11,9 @@
  * cell by cell (output_int()/output_double()/output_text()/output_null()
  * followed by output_end_row()), then output_finish(), output_free().
  *
- * The table format must see every row before printing (to size the columns),
- * so it buffers; json and csv stream. Errors are returned, never printed:
+ * The table format sizes its columns on the first 1000 rows (buffered), then
+ * prints the rest as they come (a wider cell overflows its column); json and
+ * csv stream. Errors are returned, never printed:
  * -ENOMEM, -EIO (a write failed), -EINVAL (a row with the wrong cell count).
  */
 #ifndef CAPANALYZE_OUTPUT_H

@@ -182,6 +182,36 @@ static void test_from_statement(void **state)
 	sqlite3_close(db);
 }
 
+/* Past the sizing rows the table streams: widths stay, a wider cell overflows. */
+static void test_table_streams(void **state)
+{
+	static const char *const columns[] = { "n", "s" };
+	char *buf = NULL, *last;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct output *o = output_new(out, OUTPUT_TABLE);
+
+	(void)state;
+	assert_int_equal(output_columns(o, 2, columns), 0);
+	for (int i = 0; i < 1500; i++) {
+		assert_int_equal(output_int(o, i % 10), 0);
+		assert_int_equal(output_text(o, i == 1499 ? "much wider" : "x"), 0);
+		assert_int_equal(output_end_row(o), 0);
+		if (i == 1000) {
+			/* the first 1000 rows are out already, with the header */
+			fflush(out);
+			assert_int_equal(strncmp(buf, "n  s\n-  -\n0  x\n", 15), 0);
+		}
+	}
+	assert_int_equal(output_finish(o), 0);
+	output_free(o);
+	fclose(out);
+	last = strrchr(buf, '\n');
+	*last = '\0';
+	assert_string_equal(strrchr(buf, '\n') + 1, "9  much wider");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_parse_format),
 		cmocka_unit_test(test_from_statement),
+		cmocka_unit_test(test_table_streams),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
