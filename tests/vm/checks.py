@@ -269,6 +269,7 @@ def check_recording(result, mode, results, capanalyze, host_row):
                                                          (row["user_stack"] or "")[:200]))
         result.add(mode, test, not problems, "; ".join(problems))
     check_samples(result, mode, results, db, want_mode)
+    check_kernel_stacks_clean(result, mode, db)
     db.close()
     check_policy(result, mode, results, capanalyze, database)
 
@@ -327,6 +328,17 @@ def check_samples(result, mode, results, db, want_mode):
             problems.append("user stack lacks %s: %s" % (sample["function"],
                                                          (row["user_stack"] or "")[:160]))
         result.add(mode, test, not problems, "; ".join(problems))
+
+
+def check_kernel_stacks_clean(result, mode, db):
+    """Kernel stacks hold kernel functions only: no BPF trampoline or unresolved frames, which
+    would make the same call path differ between attach modes (and kernels) in every report."""
+    bad = db.execute("SELECT text FROM stacks WHERE kind = 'kernel' AND (text LIKE '%trampoline%'"
+                     " OR text LIKE '%[unknown]%' OR text LIKE '%?%')").fetchall()
+    total = db.execute("SELECT count(*) FROM stacks WHERE kind = 'kernel'").fetchone()[0]
+    result.add(mode, "kernel-stacks-clean", total > 0 and not bad,
+               "%d of %d kernel stacks hold trampoline/unresolved frames, e.g. %s" % (
+                   len(bad), total, bad[0][0][-160:]) if bad else "%d stacks" % total)
 
 
 def check_policy(result, mode, results, capanalyze, database):

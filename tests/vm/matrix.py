@@ -22,6 +22,7 @@ import base64
 import concurrent.futures
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -158,7 +159,9 @@ def boot(vmlinuz, initramfs, modes, bpf_modes, serial_log, timeout):
                 if body.startswith(MARK + " RESULTS END"):
                     payload = chunk
                     break
-                chunk.append(body.strip())
+                # An error-level kernel message may land between the lines: not ours.
+                if not re.match(r"\s*\[\s*\d+\.\d+\]", body):
+                    chunk.append(body.strip())
     if release is None:
         return None, None, "the guest never reached /init (qemu exit %d), see %s" % (
             run.returncode, serial_log)
