@@ -14,6 +14,8 @@
 #include "capnames.h"
 #include "rotation.h"
 
+#define OUTPUT_CHUNK_BYTES (64u << 10)
+
 struct output {
 	char base[PATH_MAX];
 	char path[PATH_MAX];       /* current part's file name */
@@ -79,8 +81,13 @@ static int start_part(struct output *o, char *errbuf, size_t errsize)
 			return err;
 		}
 	}
-	/* Small parts need small chunks: a part ends at the first chunk boundary past max_size. */
-	if (o->max_size && o->max_size / 4 < (256u << 10))
+	/*
+	 * 64 KiB chunks: what a kill -9 or a full disk can cost stays small, and
+	 * zstd still finds the repetition of a storm. Small parts need smaller
+	 * chunks: a part ends at the first chunk boundary past max_size.
+	 */
+	wopts.chunk_max_bytes = OUTPUT_CHUNK_BYTES;
+	if (o->max_size && o->max_size / 4 < OUTPUT_CHUNK_BYTES)
 		wopts.chunk_max_bytes = o->max_size / 4 < 4096 ? 4096 : (uint32_t)(o->max_size / 4);
 	err = crf_writer_open(&o->writer, o->fd, &wopts);
 	if (err)

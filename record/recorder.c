@@ -215,8 +215,24 @@ static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 		e->ppid = pe->ppid;
 		e->parent_start_time_ns = pe->parent_start_time_ns;
 		if (created) {
+			struct proc_entry *parent;
+
 			snprintf(e->comm, sizeof(e->comm), "%.*s", CAPREC_COMM_LEN, pe->comm);
 			proc_entry_read_proc(e);
+			/*
+			 * A child that is gone before /proc could be read still runs its
+			 * parent's image until it execs: inherit what the parent showed.
+			 */
+			parent = proc_table_find(rec->procs, pe->ppid, pe->parent_start_time_ns);
+			if (parent && !e->exe_path && proc_entry_set(&e->exe_path, parent->exe_path))
+				return fail(rec, -ENOMEM, "process table");
+			if (parent && !e->cmdline && proc_entry_set(&e->cmdline, parent->cmdline))
+				return fail(rec, -ENOMEM, "process table");
+			if (parent && !e->cgroup_path) {
+				if (proc_entry_set(&e->cgroup_path, parent->cgroup_path) ||
+				    proc_entry_set(&e->container_id, parent->container_id))
+					return fail(rec, -ENOMEM, "process table");
+			}
 			if (rec->usym)
 				user_symbolizer_track(rec->usym, e->pid, e->start_time_ns);
 		}
