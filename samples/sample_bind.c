@@ -14,7 +14,7 @@
  * (-EADDRINUSE) still produces it. A port >= ip_unprivileged_port_start
  * produces no check at all.
  *
- * Usage: sample_bind [--uid UID] [--drop CAP]... [PORT]
+ * Usage: sample_bind [--uid UID] [--drop CAP]... [--wait] [PORT]
  */
 #include "sample_common.h"
 

@@ -12,7 +12,7 @@
  * The file lives in a fresh private directory, so removing it afterwards
  * makes no further capability check (no sticky-bit directory involved).
  *
- * Usage: sample_chown [--uid UID] [--drop CAP]...
+ * Usage: sample_chown [--uid UID] [--drop CAP]... [--wait]
  */
 #include "sample_common.h"
 

@@ -71,12 +71,17 @@ int sample_parse_options(int argc, char **argv, struct sample_options *opts)
 
 	opts->run_as_uid = -1;
 	opts->drop_count = 0;
+	opts->wait_for_line = 0;
 	for (i = 1; i < argc; i++) {
 		const char *value = argv[i + 1];
 
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
+		}
+		if (!strcmp(argv[i], "--wait")) {
+			opts->wait_for_line = 1;
+			continue;
 		}
 		if (strcmp(argv[i], "--uid") && strcmp(argv[i], "--drop"))
 			break;
@@ -140,6 +145,14 @@ int sample_apply_options(const struct sample_options *opts)
 		/* Groups first: once the uid is switched we may no longer change them. */
 		if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
 			return -errno;
+	}
+	if (opts->wait_for_line) {
+		char line[64];
+
+		printf("sample: waiting pid=%d\n", (int)getpid());
+		fflush(stdout);
+		if (!fgets(line, sizeof(line), stdin))
+			return -EIO;
 	}
 	return 0;
 }

@@ -62,20 +62,24 @@ struct sample_options {
 	long run_as_uid;       /* -1: stay as we are */
 	int drop_caps[8];      /* capabilities to drop from the effective set */
 	int drop_count;
+	int wait_for_line;     /* --wait: read one line from stdin before the privileged call */
 	int argc;              /* what is left after the common options */
 	char **argv;
 };
 
 /*
- * Parses --uid UID and --drop CAP (name "cap_sys_resource" or number,
- * repeatable) and leaves the rest in opts->argc/argv. Returns 0 or prints
- * the problem and returns -1.
+ * Parses --uid UID, --drop CAP (name "cap_sys_resource" or number,
+ * repeatable) and --wait, and leaves the rest in opts->argc/argv. Returns 0
+ * or prints the problem and returns -1.
  */
 int sample_parse_options(int argc, char **argv, struct sample_options *opts);
 
 /*
  * Applies the options: drops the named capabilities from the effective set,
- * then switches all uids and gids to run_as_uid (no supplementary groups).
+ * then switches all uids and gids to run_as_uid (no supplementary groups),
+ * then with --wait prints "sample: waiting pid=P" and reads one line from
+ * stdin, so a tracer can attach to an already running process (-p PID)
+ * before the privileged call.
  * Note both make capability checks of their own (CAP_SETPCAP, CAP_SETGID,
  * CAP_SETUID) before the sample's operation. Returns 0 or -errno.
  */

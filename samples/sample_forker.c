@@ -19,7 +19,7 @@
  * Each of them prints its own report line (with its pid); the parent
  * prints "sample_forker: pid=P".
  *
- * Usage: sample_forker [--uid UID] [--drop CAP]...
+ * Usage: sample_forker [--uid UID] [--drop CAP]... [--wait]
  */
 #include "sample_common.h"
 

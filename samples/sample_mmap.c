@@ -17,7 +17,7 @@
  * Every private writable mapping is "accountable" and checked, whatever its
  * size; 64 MiB makes the mapping easy to recognise.
  *
- * Usage: sample_mmap [--uid UID] [--drop CAP]...
+ * Usage: sample_mmap [--uid UID] [--drop CAP]... [--wait]
  */
 #include "sample_common.h"
 

@@ -12,7 +12,7 @@
  *            `capsh --drop=cap_sys_resource --`: denied (-EPERM)
  * Lowering the limit first makes no check (lowering is always allowed).
  *
- * Usage: sample_rlimit [--uid UID] [--drop CAP]...
+ * Usage: sample_rlimit [--uid UID] [--drop CAP]... [--wait]
  */
 #include "sample_common.h"
 

@@ -12,7 +12,7 @@
  *   verdict  root: granted; --uid 1000 or --drop cap_setgid: denied (-EPERM)
  * The kernel checks even when the list does not change.
  *
- * Usage: sample_setgroups [--uid UID] [--drop CAP]...
+ * Usage: sample_setgroups [--uid UID] [--drop CAP]... [--wait]
  */
 #include "sample_common.h"
 

@@ -14,7 +14,7 @@
  * other CAP_SYS_RESOURCE check is made. It prints N and the number of calls
  * that were denied; both must be N.
  *
- * Usage: sample_storm [--uid UID] [--drop CAP]... N
+ * Usage: sample_storm [--uid UID] [--drop CAP]... [--wait] N
  */
 #include "sample_common.h"
 

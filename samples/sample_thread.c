@@ -12,7 +12,7 @@
  *            or --uid 1000: denied
  * The main thread lowers the limit first (no check) and makes no check itself.
  *
- * Usage: sample_thread [--uid UID] [--drop CAP]...
+ * Usage: sample_thread [--uid UID] [--drop CAP]... [--wait]
  */
 #include "sample_common.h"
 

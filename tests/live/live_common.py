@@ -247,6 +247,26 @@ class Gated:
         return stdout
 
 
+class Waiting:
+    """A sample started with --wait: it has exec'd and set up, and makes its privileged call
+    only on release(). It stands for a process that was running before caprec started."""
+
+    def __init__(self, command):
+        self.process = subprocess.Popen(command[:1] + ["--wait"] + command[1:],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline().strip()
+        check(line == "sample: waiting pid=%d" % self.process.pid,
+              "unexpected first line from %s: %r" % (command[0], line))
+        self.pid = self.process.pid
+
+    def release(self, timeout=60):
+        stdout, stderr = self.process.communicate("go\n", timeout=timeout)
+        check(self.process.returncode == 0, "%d exited %d: %s"
+              % (self.pid, self.process.returncode, stderr))
+        return stdout
+
+
 def main(cases):
     """Runs the case named by argv[1]; exit 0 pass, 1 fail, 77 skip."""
     if len(sys.argv) != 2 or sys.argv[1] not in cases:

@@ -9,40 +9,45 @@ import os
 import shutil
 import subprocess
 
-from live_common import (CAP_CHOWN, CAP_SYS_RESOURCE, Background, Gated, Recording, check,
-                         main, one_report, run_caprec, sample, sample_reports, temp_dir)
+from live_common import (CAP_CHOWN, CAP_SYS_RESOURCE, Background, Gated, Recording, Waiting,
+                         check, main, one_report, run_caprec, sample, sample_reports, temp_dir)
 
 
 def pid_case():
-    """-p PID records that process only: a sample run next to it is absent."""
-    directory = temp_dir()
-    output = os.path.join(directory, "pid.caprec")
-    traced = Gated([sample("sample_chown")])
-    recorder = Background(["-K", "-U", "-p", str(traced.pid)], output)
-    try:
-        recorder.wait_ready()
-        bystander = subprocess.run([sample("sample_chown")], stdout=subprocess.PIPE, text=True,
-                                   check=True)
-        other = one_report(bystander.stdout, "sample_chown_foreign_file")
-        report = one_report(traced.release(), "sample_chown_foreign_file")
-        status, _, stderr = recorder.stop()
-        check(status == 0, "caprec -p exited %d: %s" % (status, stderr))
-        rec = Recording(output)
-        rec.require_readable()
-        check(report["pid"] == traced.pid, "exec changed the pid?")
-        found = rec.select(pid=traced.pid, cap=CAP_CHOWN, syscall=report["syscall"])
-        check(len(found) == 1, "expected one CAP_CHOWN check of pid %d:\n%s"
-              % (traced.pid, rec.describe()))
-        check("sample_chown_foreign_file" in found[0]["ustack"], "user stack %s"
-              % found[0]["ustack"])
-        check("chown_common" in found[0]["kstack"], "kernel stack %s" % found[0]["kstack"])
-        strangers = [e for e in rec.events if e["pid"] != traced.pid]
-        check(not strangers, "checks of other processes recorded with -p %d (bystander %d):\n%s"
-              % (traced.pid, other["pid"], rec.describe(strangers)))
-    finally:
-        if recorder.process.poll() is None:
-            recorder.kill()
-        shutil.rmtree(directory, ignore_errors=True)
+    """-p PID records that process only: a sample run next to it is absent. Both for a
+    process that execs the sample after caprec started and for one that was already running
+    the sample (its executable and mappings come from /proc, not from an exec event)."""
+    for starter in (Gated, Waiting):
+        directory = temp_dir()
+        output = os.path.join(directory, "pid.caprec")
+        traced = starter([sample("sample_chown")])
+        recorder = Background(["-K", "-U", "-p", str(traced.pid)], output)
+        try:
+            recorder.wait_ready()
+            bystander = subprocess.run([sample("sample_chown")], stdout=subprocess.PIPE,
+                                       text=True, check=True)
+            other = one_report(bystander.stdout, "sample_chown_foreign_file")
+            report = one_report(traced.release(), "sample_chown_foreign_file")
+            status, _, stderr = recorder.stop()
+            check(status == 0, "caprec -p exited %d: %s" % (status, stderr))
+            rec = Recording(output)
+            rec.require_readable()
+            check(report["pid"] == traced.pid, "exec changed the pid?")
+            found = rec.select(pid=traced.pid, cap=CAP_CHOWN, syscall=report["syscall"])
+            check(len(found) == 1, "%s: expected one CAP_CHOWN check of pid %d:\n%s"
+                  % (starter.__name__, traced.pid, rec.describe()))
+            check("sample_chown_foreign_file" in found[0]["ustack"], "%s: user stack %s"
+                  % (starter.__name__, found[0]["ustack"]))
+            check("chown_common" in found[0]["kstack"], "kernel stack %s" % found[0]["kstack"])
+            check(found[0]["exe"] and found[0]["exe"].endswith("/sample_chown"),
+                  "%s: executable %s" % (starter.__name__, found[0]["exe"]))
+            strangers = [e for e in rec.events if e["pid"] != traced.pid]
+            check(not strangers, "checks of other processes recorded with -p %d (bystander %d)"
+                  ":\n%s" % (traced.pid, other["pid"], rec.describe(strangers)))
+        finally:
+            if recorder.process.poll() is None:
+                recorder.kill()
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def follow_case():
