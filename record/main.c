@@ -122,6 +122,35 @@ static int run_probe(void)
 	return chosen == ATTACH_AUTO ? 1 : 0;
 }
 
+/*
+ * -p takes process ids: a thread id would never match the in-kernel filter
+ * (which compares thread-group ids), so it is refused with the process id to use.
+ */
+static int check_process_id(uint32_t pid, char *errbuf, size_t errsize)
+{
+	char path[64], line[256];
+	unsigned long tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/status", pid);
+	f = fopen(path, "re");
+	if (!f) {
+		snprintf(errbuf, errsize, "-p %" PRIu32 ": no such process", pid);
+		return -ESRCH;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Tgid: %lu", &tgid) == 1)
+			break;
+	}
+	fclose(f);
+	if (tgid && tgid != pid) {
+		snprintf(errbuf, errsize, "-p %" PRIu32 ": a thread id, not a process id "
+					  "(its process is %lu)", pid, tgid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void print_summary(const struct recorder *rec, uint64_t bytes, double seconds)
 {
 	fprintf(stderr, "caprec: %" PRIu64 " events, %" PRIu64 " lost, %" PRIu64
@@ -188,8 +217,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "caprec: %s\n", strerror(-err));
 		goto cleanup;
 	}
-	for (i = 0; i < opts.pid_count; i++)
+	for (i = 0; i < opts.pid_count; i++) {
+		err = check_process_id(opts.pids[i], errbuf, sizeof(errbuf));
+		if (err) {
+			fprintf(stderr, "caprec: %s\n", errbuf);
+			goto cleanup;
+		}
 		traced[traced_count++] = opts.pids[i];
+	}
 	if (opts.command) {
 		err = runner_start(&runner, opts.command,
 				   opts.output_path && strcmp(opts.output_path, "-") == 0);
