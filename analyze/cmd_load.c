@@ -135,6 +135,13 @@ int cmd_load(int argc, char **argv)
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
+	/* The database is complete; a lost report line is still an error to say. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "capanalyze load: cannot write to standard output\n");
+		existed = true; /* keep the database: it is whole */
+		ret = EXIT_INTERNAL;
+		goto cleanup;
+	}
 	ret = EXIT_OK;
 cleanup:
 	loader_free(loader);
