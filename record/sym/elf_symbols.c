@@ -17,8 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef OVERLAYFS_SUPER_MAGIC
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630 /* linux/magic.h */
+#endif
 
 #ifndef NT_GNU_BUILD_ID
 #define NT_GNU_BUILD_ID 3
@@ -615,17 +620,33 @@ static bool slot_matches(const struct cache_slot *slot, const char *path, uint64
 }
 
 /* Opens candidate path when it is the expected file (by dev and inode, if known). */
+/*
+ * True when fd is the file the kernel listed as (dev, inode). A file seen
+ * through overlayfs (containers) is mapped as the layer's real file, while
+ * fstat() on the overlay path reports the overlay's device with the real
+ * inode number: there, the inode number alone must match.
+ */
+static bool is_mapped_file(int fd, uint64_t dev, uint64_t inode)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (fstat(fd, &st) || (uint64_t)st.st_ino != inode)
+		return false;
+	if ((uint64_t)st.st_dev == dev)
+		return true;
+	return !fstatfs(fd, &sfs) && sfs.f_type == OVERLAYFS_SUPER_MAGIC;
+}
+
 static int open_checked(const char *path, uint64_t dev, uint64_t inode, bool check,
 			const char *debug_root, struct elf_binary **bin)
 {
-	struct stat st;
 	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (check && (dev || inode) &&
-	    (fstat(fd, &st) || (uint64_t)st.st_dev != dev || (uint64_t)st.st_ino != inode)) {
+	if (check && (dev || inode) && !is_mapped_file(fd, dev, inode)) {
 		close(fd);
 		return -ESTALE; /* another file now lives at that path */
 	}

@@ -115,8 +115,9 @@ int elf_symbols_cache_set_debug_root(struct elf_symbols_cache *cache, const char
  *                                   or CAP_CHECKPOINT_RESTORE)
  *   /proc/PID/root/PATH            (the process's own mount namespace)
  *   PATH                           (this namespace: processes that exited)
- * A path candidate is only accepted when its (dev, inode) matches, unless
- * dev and inode are both 0. A failure is cached too, so a binary that cannot
+ * A path candidate is only accepted when its (dev, inode) matches (on
+ * overlayfs, where the kernel lists the layer's real file, the inode alone),
+ * unless dev and inode are both 0. A failure is cached too, so a binary that cannot
  * be opened is not retried on every frame; it is retried after
  * ELF_SYMBOLS_RETRY_NS (another process may map it from a path we can open),
  * except -ENOEXEC, which is final.

@@ -18,8 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -267,6 +270,96 @@ static void test_failure_retried(void **state)
 }
 
 /*
+ * In a child with its own mount namespace: the test binary seen through a
+ * read-only overlayfs, as a container sees its image. Exit 0 = passed,
+ * 77 = cannot set it up here, else the failed step.
+ */
+static int overlay_child(uint64_t file_offset)
+{
+	/* Sizes gcc can prove large enough: every path below derives from base. */
+	char base[] = "/tmp/caprec-ovl-XXXXXX", lower[64], empty[64], merged[64], file[128],
+	     options[160], cmd[96];
+	struct elf_symbols_cache *cache;
+	const struct elf_binary *bin;
+	struct stat real, seen;
+	const char *symbol;
+	uint64_t offset;
+	int ret = 77;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    !mkdtemp(base))
+		return 77;
+	snprintf(lower, sizeof(lower), "%s/lower", base);
+	snprintf(empty, sizeof(empty), "%s/empty", base);
+	snprintf(merged, sizeof(merged), "%s/merged", base);
+	if (mkdir(lower, 0700) || mkdir(empty, 0700) || mkdir(merged, 0700))
+		goto cleanup;
+	snprintf(file, sizeof(file), "%s/bin", lower);
+	copy_file("/proc/self/exe", file);
+	if (stat(file, &real))
+		goto cleanup;
+	snprintf(options, sizeof(options), "lowerdir=%s:%s", lower, empty);
+	if (mount("overlay", merged, "overlay", MS_RDONLY, options))
+		goto cleanup; /* no overlayfs here: skip */
+	snprintf(file, sizeof(file), "%s/bin", merged);
+	ret = 1;
+	if (stat(file, &seen))
+		goto unmount;
+	ret = 77;
+	if (seen.st_dev == real.st_dev || seen.st_ino != real.st_ino)
+		goto unmount; /* an overlayfs that reports otherwise: nothing to test */
+	ret = 2;
+	if (elf_symbols_cache_new(&cache, 0))
+		goto unmount;
+	/* The device the kernel lists for the mapping is the layer's. */
+	if (elf_symbols_cache_get(cache, 0, 0, 0, file, real.st_dev, real.st_ino, &bin) == 0 &&
+	    elf_binary_resolve(bin, file_offset, &symbol, &offset) == 0 &&
+	    !strcmp(symbol, "static_function_to_find"))
+		ret = 0;
+	/* Another inode number is still another file. */
+	if (!ret && elf_symbols_cache_get(cache, 0, 0, 0, file, real.st_dev, real.st_ino + 1,
+					  &bin) != -ENOENT)
+		ret = 3;
+	elf_symbols_cache_free(cache);
+unmount:
+	umount(merged);
+cleanup:
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+	if (system(cmd))
+		ret = ret ? ret : 4;
+	return ret;
+}
+
+static void test_overlayfs_path(void **state)
+{
+	uint64_t addr = (uint64_t)(uintptr_t)&static_function_to_find, file_offset;
+	const struct proc_mapping *m;
+	struct proc_maps *maps;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid()) {
+		print_message("skip: mounting an overlayfs needs root\n");
+		skip();
+	}
+	m = self_mapping(addr, &maps);
+	file_offset = proc_mapping_file_offset(m, addr);
+	proc_maps_free(maps);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid)
+		_exit(overlay_child(file_offset));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77) {
+		print_message("skip: cannot mount an overlayfs here\n");
+		skip();
+	}
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/*
  * The test binary mapped executable from a memfd: the mapping's path names
  * no file on disk, only /proc/PID/map_files can open it.
  */
@@ -466,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_failure_retried),
 		cmocka_unit_test(test_memfd_mapping),
+		cmocka_unit_test(test_overlayfs_path),
 		cmocka_unit_test(test_damaged_copies),
 		cmocka_unit_test(test_debug_file),
 	};
