@@ -137,6 +137,24 @@ static void test_self(void **state)
 	proc_info_release(NULL);
 }
 
+/* kthreadd (pid 2 in the initial pid namespace): no executable, no command line. */
+static void test_kernel_thread(void **state)
+{
+	struct proc_info info;
+
+	(void)state;
+	if (proc_info_read(&info, 2) || strcmp(info.comm, "kthreadd")) {
+		proc_info_release(&info);
+		print_message("skip: pid 2 is not kthreadd (not the initial pid namespace)\n");
+		skip();
+	}
+	assert_int_equal(info.ppid, 0);
+	assert_null(info.exe_path);
+	assert_null(info.cmdline);
+	assert_int_equal(info.start_code, 0);
+	proc_info_release(&info);
+}
+
 /* Forks a child that execs /bin/sh with argv, blocked reading a pipe; waits until it has exec'd. */
 static pid_t spawn_sh(char *const argv[], int *write_end)
 {
@@ -300,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_parse_stat_mutated),
 		cmocka_unit_test(test_start_matches),
 		cmocka_unit_test(test_self),
+		cmocka_unit_test(test_kernel_thread),
 		cmocka_unit_test(test_child),
 		cmocka_unit_test(test_long_cmdline),
 		cmocka_unit_test(test_crafted_proc),
