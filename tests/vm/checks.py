@@ -353,7 +353,8 @@ def check_policy(result, mode, results, capanalyze, database):
     found = set()
     for line in run.stdout.splitlines():
         if line.startswith("minimal set:"):
-            found |= {c for c in line.split(":", 1)[1].strip().split(",") if c}
+            found |= {c for c in line.split(":", 1)[1].strip().split(",")
+                      if c.startswith("CAP_")}
     # As root, every drop to nobody is granted CAP_SETGID and CAP_SETUID (setresgid/uid).
     want = {"CAP_SETGID", "CAP_SETUID"}
     for workload, _, _, verdict in read_actors(os.path.join(results, mode + ".actors")):

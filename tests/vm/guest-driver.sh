@@ -20,6 +20,16 @@ modes=$(echo "${CAPREC_MODES:-kprobe,fentry,auto}" | tr ',' ' ')
 caprec=${CAPREC_BIN:-/vm/caprec}
 workload=${CAPREC_WORKLOAD:-/vm/vm-workload}
 here=$(cd "$(dirname "$0")" && pwd)
+step_timeout=${CAPREC_STEP_TIMEOUT:-150}
+
+# Runs one step under a time limit (a hung step must not cost the whole boot its results)
+# and names it on the console first, so that a log cut short shows where it stopped.
+# The step's own output is redirected by its caller: the marker goes to fd 3, the console.
+exec 3>&1
+step() {
+	echo "@@CAPREC-VM STEP $(cut -d' ' -f1 /proc/uptime)s $*" | cut -c1-150 >&3
+	timeout -k 5 "$step_timeout" "$@"
+}
 [ -z "${CAPREC_VM_SAMPLES:-}" ] && [ -d /vm/samples ] && export CAPREC_VM_SAMPLES=/vm/samples
 mkdir -p "$results"
 
@@ -75,13 +85,13 @@ for mode in $(echo "${CAPREC_BPF_MODES:-}" | tr ',' ' '); do
 	# The tracepoint exists on 6.14+ only, where reading another user's /proc/PID/stat was
 	# seen to make no CAP_SYS_PTRACE check (6.18); its audit flag is inferred there anyway.
 	[ "$mode" = tracepoint ] && not_expected="ptrace-read"
-	"${CAPREC_BPF_CHECK:-/vm/bpf-load-check}" "${CAPREC_BPF_OBJECT:-/vm/caprec.bpf.o}" "$mode" \
+	step "${CAPREC_BPF_CHECK:-/vm/bpf-load-check}" "${CAPREC_BPF_OBJECT:-/vm/caprec.bpf.o}" "$mode" \
 		$not_expected >"$results/$mode.bpfcheck" 2>&1
 	echo $? >"$results/$mode.bpfcheck.rc"
 done
 
 if [ -n "$modes" ]; then
-	"$caprec" --probe >"$results/probe.out" 2>&1
+	step "$caprec" --probe >"$results/probe.out" 2>&1
 	echo $? >"$results/probe.rc"
 fi
 
@@ -95,14 +105,14 @@ for mode in $modes; do
 	# Everything: -v (non-audit checks too), -x (TID SYSCALL INSETID USERNS), both stacks,
 	# a recording and the live lines at once. The workloads are descendants of `-- CMD`.
 	: >"$results/$mode.actors"
-	"$caprec" --attach "$mode" -v -x -K -U -o "$results/$mode.crf" --print -- \
+	step "$caprec" --attach "$mode" -v -x -K -U -o "$results/$mode.crf" --print -- \
 		/bin/sh "$here/run-workloads.sh" "$results/$mode.actors" "$workload" \
 		>"$results/$mode.live" 2>"$results/$mode.err"
 	echo $? >"$results/$mode.rc"
 
 	# Default filter (audited checks only): the non-audit checks must not show up.
 	: >"$results/$mode-audited.actors"
-	"$caprec" --attach "$mode" -x -- \
+	step "$caprec" --attach "$mode" -x -- \
 		/bin/sh "$here/run-workloads.sh" "$results/$mode-audited.actors" "$workload" \
 		mmap ptrace rlimit >"$results/$mode-audited.live" 2>"$results/$mode-audited.err"
 	echo $? >"$results/$mode-audited.rc"
@@ -124,11 +134,11 @@ if [ -n "$modes" ] && [ -x "$hog" ]; then
 		tries=$((tries + 1))
 	done
 	if grep -q 'trampoline full' "$results/hog.out"; then
-		"$caprec" --probe >"$results/probe-nofentry.out" 2>&1
+		step "$caprec" --probe >"$results/probe-nofentry.out" 2>&1
 		echo $? >"$results/probe-nofentry.rc"
 		mode=auto-nofentry
 		: >"$results/$mode.actors"
-		"$caprec" --attach auto -v -x -K -U -o "$results/$mode.crf" --print -- \
+		step "$caprec" --attach auto -v -x -K -U -o "$results/$mode.crf" --print -- \
 			/bin/sh "$here/run-workloads.sh" "$results/$mode.actors" "$workload" \
 			chown rlimit ptrace setuid forker >"$results/$mode.live" 2>"$results/$mode.err"
 		echo $? >"$results/$mode.rc"

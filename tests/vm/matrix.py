@@ -166,8 +166,10 @@ def boot(vmlinuz, initramfs, modes, bpf_modes, serial_log, timeout):
         return None, None, "the guest never reached /init (qemu exit %d), see %s" % (
             run.returncode, serial_log)
     if payload is None:
-        return None, release, "no results from the guest (qemu exit %d, driver %s), see %s" % (
-            run.returncode, done, serial_log)
+        # Where it stopped: the last steps the driver announced.
+        steps = [l for l in lines if l.startswith(MARK + " STEP")][-3:]
+        return None, release, "no results from the guest (qemu exit %d, driver %s); last: %s" % (
+            run.returncode, done, " | ".join(s[len(MARK) + 6:] for s in steps)[-400:])
     try:
         return base64.b64decode("".join(payload), validate=True), release, None
     except ValueError as e:
