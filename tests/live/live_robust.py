@@ -172,6 +172,8 @@ def full_fs_case():
         message = result.stderr.lower()
         check("no space left" in message or "space" in message,
               "caprec's error does not say the disk is full: %r" % result.stderr)
+        check("full.caprec" in result.stderr, "caprec's error does not name the file: %r"
+              % result.stderr)
         check(len([line for line in result.stderr.splitlines() if "space" in line.lower()]) <= 2,
               "the error is repeated:\n" + result.stderr)
         rec = Recording(output)
