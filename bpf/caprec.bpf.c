@@ -270,9 +270,15 @@ static __always_inline void emit_check(void *ctx, const struct check *c)
 			else
 				count(CAPREC_CNT_STACK_ERR);
 		}
+		e->code_start = 0;
+		e->code_end = 0;
 		/* Kernel threads have no user stack. */
 		if (want_ustack &&
 		    !(BPF_CORE_READ(bpf_get_current_task_btf(), flags) & PF_KTHREAD)) {
+			struct task_struct *task = bpf_get_current_task_btf();
+
+			e->code_start = BPF_CORE_READ(task, mm, start_code);
+			e->code_end = BPF_CORE_READ(task, mm, end_code);
 			bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack),
 					      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
 			if (bytes > 0)

@@ -112,6 +112,14 @@ struct caprec_user_frame {
 /* A capability check with stacks: sent instead when -K or -U was asked for. */
 struct caprec_cap_stack_event {
 	struct caprec_cap_event ev;
+	/*
+	 * The executable's text: mm->start_code/end_code (0 for kernel threads).
+	 * Names address-only user frames of a process that is gone before its
+	 * maps could be read: offset = addr - code_start + the file offset of the
+	 * executable's first PF_X segment.
+	 */
+	__u64 code_start;
+	__u64 code_end;
 	__u64 kstack[CAPREC_KSTACK_MAX];                  /* innermost first, kernel text */
 	struct caprec_user_frame ustack[CAPREC_USTACK_MAX]; /* innermost first */
 };

@@ -48,6 +48,11 @@ struct signal_struct {
 	int group_exit_code;
 };
 
+struct mm_struct {
+	unsigned long start_code;
+	unsigned long end_code;
+};
+
 struct task_struct {
 	unsigned int flags;
 	int pid;
@@ -57,6 +62,7 @@ struct task_struct {
 	struct task_struct *real_parent;
 	struct task_struct *group_leader;
 	struct signal_struct *signal;
+	struct mm_struct *mm;
 	char comm[16];
 };
 

@@ -197,3 +197,23 @@ void build_id_cache_learn_process(struct build_id_cache *c, uint32_t pid)
 	}
 	proc_maps_free(maps);
 }
+
+int build_id_cache_find_path(struct build_id_cache *c, const char *path, const uint8_t **build_id,
+			     size_t *len)
+{
+	size_t i;
+
+	/* Rare (address-only frames of exited processes): a scan is fine. */
+	for (i = 0; i < BUCKETS; i++) {
+		struct entry *e;
+
+		for (e = c->buckets[i]; e; e = e->next) {
+			if (strcmp(e->path, path) == 0) {
+				*build_id = e->build_id;
+				*len = e->len;
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}

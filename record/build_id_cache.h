@@ -42,4 +42,8 @@ void build_id_cache_learn_process(struct build_id_cache *c, uint32_t pid);
 int build_id_cache_find(struct build_id_cache *c, const uint8_t *build_id, size_t len,
 			const char **path, const struct elf_binary **bin);
 
+/* The build-id learned for path (*build_id owned by the cache). Returns 0 or -ENOENT. */
+int build_id_cache_find_path(struct build_id_cache *c, const char *path, const uint8_t **build_id,
+			     size_t *len);
+
 #endif /* CAPREC_BUILD_ID_CACHE_H */

@@ -224,6 +224,15 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 		traced[traced_count++] = opts.pids[i];
+		/* Who it is now: it may be gone before its first check is handled. */
+		{
+			struct proc_entry *e = proc_table_snapshot(rec.procs, opts.pids[i], &err);
+
+			if (e && rec.usym)
+				user_symbolizer_track(rec.usym, e->pid, e->start_time_ns);
+			if (e && rec.build_ids)
+				build_id_cache_learn_process(rec.build_ids, e->pid);
+		}
 	}
 	if (opts.command) {
 		err = runner_start(&runner, opts.command,

@@ -64,6 +64,14 @@ struct proc_entry *proc_table_get(struct proc_table *t, uint32_t pid, uint64_t s
 	*created = false;
 	if (e)
 		return e;
+	for (e = t->buckets[pid % PROC_TABLE_BUCKETS]; e; e = e->next) {
+		if (e->pid == pid && e->start_approx &&
+		    proc_info_start_matches(start_time_ns, e->start_ticks)) {
+			e->start_time_ns = start_time_ns;
+			e->start_approx = false;
+			return e;
+		}
+	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
@@ -129,4 +137,35 @@ int proc_entry_read_proc(struct proc_entry *e)
 out:
 	proc_info_release(&info);
 	return err;
+}
+
+struct proc_entry *proc_table_snapshot(struct proc_table *t, uint32_t pid, int *err)
+{
+	struct proc_entry *e;
+	struct proc_info info;
+	bool created;
+
+	*err = proc_info_read(&info, pid);
+	if (*err) {
+		proc_info_release(&info);
+		return NULL;
+	}
+	e = proc_table_get(t, pid, info.start_time_ns, &created);
+	if (!e) {
+		*err = -ENOMEM;
+		goto out;
+	}
+	e->start_approx = created;
+	e->start_ticks = info.start_ticks;
+	e->ppid = info.ppid;
+	e->uid = info.uid;
+	snprintf(e->comm, sizeof(e->comm), "%s", info.comm);
+	if ((info.exe_path && proc_entry_set(&e->exe_path, info.exe_path)) ||
+	    (info.cmdline && proc_entry_set(&e->cmdline, info.cmdline)) ||
+	    (info.cgroup_path && proc_entry_set(&e->cgroup_path, info.cgroup_path)) ||
+	    (info.container_id && proc_entry_set(&e->container_id, info.container_id)))
+		*err = -ENOMEM;
+out:
+	proc_info_release(&info);
+	return *err ? NULL : e;
 }

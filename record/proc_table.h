@@ -27,6 +27,8 @@ struct proc_entry {
 	char *cmdline;
 	char *cgroup_path;
 	char *container_id;
+	bool start_approx;       /* start_time_ns came from /proc (clock ticks), not from BPF */
+	uint64_t start_ticks;    /* with start_approx: /proc's start time */
 	uint32_t record_id;      /* process record id in the current file, 0 = not defined */
 	uint32_t record_part;    /* the file (rotation part) record_id belongs to */
 	struct proc_entry *next; /* hash chain */
@@ -42,10 +44,19 @@ struct proc_entry *proc_table_find(struct proc_table *t, uint32_t pid, uint64_t 
 
 /*
  * Returns the entry of (pid, start_time_ns), creating an empty one when
- * missing. *created tells which. NULL when out of memory.
+ * missing. *created tells which. NULL when out of memory. An entry made from
+ * /proc alone (proc_table_snapshot()) is taken over when its clock-tick start
+ * time matches, and gets the exact start time.
  */
 struct proc_entry *proc_table_get(struct proc_table *t, uint32_t pid, uint64_t start_time_ns,
 				  bool *created);
+
+/*
+ * Reads process pid from /proc now (a process traced from the start, -p,
+ * that may exit before its first check is handled). Returns the entry or
+ * NULL; *err says why not (-ESRCH, -ENOMEM).
+ */
+struct proc_entry *proc_table_snapshot(struct proc_table *t, uint32_t pid, int *err);
 
 /* Removes and frees an entry. */
 void proc_table_remove(struct proc_table *t, struct proc_entry *e);

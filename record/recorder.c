@@ -184,8 +184,11 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 		kstack = true;
 	}
 	if (with_stacks && rec->opts->user_stacks) {
+		struct exe_image exe = { .path = proc->exe_path, .code_start = sev->code_start,
+					 .code_end = sev->code_end };
+
 		stacks_symbolize_user(rec->usym, rec->build_ids, ev->hdr.pid, ev->start_time_ns,
-				      proc->exe_path, sev->ustack,
+				      &exe, sev->ustack,
 				      ev->ustack_depth > CAPREC_USTACK_MAX ? CAPREC_USTACK_MAX :
 				      ev->ustack_depth, &rec->ustack);
 		ustack = true;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "stacks.h"
 
+#include "exe_text.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -121,10 +123,45 @@ static void symbolize_build_id_frame(struct build_id_cache *bids, const char *ex
 	}
 }
 
+/* An address in the executable's text of a process whose maps are gone. */
+static void symbolize_exe_frame(struct build_id_cache *bids, const struct exe_image *exe,
+				uint64_t addr, struct sym_frame *f)
+{
+	const struct elf_binary *bin = NULL;
+	const uint8_t *build_id = NULL;
+	uint64_t text_offset, symbol_offset;
+	const char *path = NULL, *symbol;
+	size_t len = 0;
+
+	if (exe_text_offset(exe->path, &text_offset))
+		return;
+	f->frame.file_offset = addr - exe->code_start + text_offset;
+	copy_string(f->path, sizeof(f->path), exe->path);
+	f->binary.path = f->path;
+	f->frame.binary = &f->binary;
+	if (!bids)
+		return;
+	/* The build-id, and the opened binary, through the cache keyed by it. */
+	build_id_cache_learn_file(bids, exe->path);
+	if (build_id_cache_find_path(bids, exe->path, &build_id, &len) ||
+	    build_id_cache_find(bids, build_id, len, &path, &bin))
+		return;
+	if (len <= sizeof(f->build_id)) {
+		memcpy(f->build_id, build_id, len);
+		f->binary.build_id = f->build_id;
+		f->binary.build_id_len = (uint32_t)len;
+	}
+	if (bin && elf_binary_resolve(bin, f->frame.file_offset, &symbol, &symbol_offset) == 0) {
+		copy_string(f->symbol, sizeof(f->symbol), symbol);
+		f->frame.symbol = f->symbol;
+		f->frame.symbol_offset = symbol_offset;
+	}
+}
+
 /* A frame given as an address: resolved through the process's maps. */
 static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_cache *bids,
-				    uint32_t pid, uint64_t start_time_ns, uint64_t addr,
-				    struct sym_frame *f)
+				    const struct exe_image *exe, uint32_t pid,
+				    uint64_t start_time_ns, uint64_t addr, struct sym_frame *f)
 {
 	struct user_frame uf;
 	int err;
@@ -134,6 +171,11 @@ static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_
 		return;
 	memset(&uf, 0, sizeof(uf));
 	err = user_symbolizer_resolve(us, pid, start_time_ns, addr, &uf);
+	if ((err || !uf.binary_path) && exe && exe->path && addr >= exe->code_start &&
+	    addr < exe->code_end) {
+		symbolize_exe_frame(bids, exe, addr, f);
+		return;
+	}
 	if (err && err != -ENOENT)
 		return;
 	f->frame.file_offset = uf.file_offset;
@@ -158,7 +200,7 @@ static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_
 }
 
 void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bids, uint32_t pid,
-			   uint64_t start_time_ns, const char *exe_path,
+			   uint64_t start_time_ns, const struct exe_image *exe,
 			   const struct caprec_user_frame *frames, uint32_t count,
 			   struct sym_stack *out)
 {
@@ -175,10 +217,10 @@ void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bi
 		memset(&f->binary, 0, sizeof(f->binary));
 		f->frame.kind = CRF_FRAME_USER;
 		if (frames[i].status == CAPREC_UFRAME_VALID)
-			symbolize_build_id_frame(bids, exe_path, &frames[i], f);
+			symbolize_build_id_frame(bids, exe ? exe->path : NULL, &frames[i], f);
 		else
-			symbolize_address_frame(us, bids, pid, start_time_ns, frames[i].offset_or_ip,
-						f);
+			symbolize_address_frame(us, bids, exe, pid, start_time_ns,
+						frames[i].offset_or_ip, f);
 		depth++;
 	}
 	finish(out, depth);

@@ -51,11 +51,20 @@ void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint
  * User stack of process (pid, start_time_ns). Frames the kernel gave as
  * (build-id, file offset) are named through bids, which learns exe_path (the
  * process's executable, may be NULL) when a build-id is unknown; frames given
- * as addresses go through us (the process's maps), and teach bids.
+ * as addresses go through us (the process's maps), and teach bids; when the
+ * maps are gone, an address inside the executable's text is still named
+ * through exe (see exe_text.h).
  * us and bids may be NULL.
  */
+/* The executable of the process: its path and mm->start_code/end_code (0 when unknown). */
+struct exe_image {
+	const char *path;
+	uint64_t code_start;
+	uint64_t code_end;
+};
+
 void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bids, uint32_t pid,
-			   uint64_t start_time_ns, const char *exe_path,
+			   uint64_t start_time_ns, const struct exe_image *exe,
 			   const struct caprec_user_frame *frames, uint32_t count,
 			   struct sym_stack *out);
 

@@ -208,6 +208,36 @@ static void test_proc_entry_reads_self(void **state)
 	proc_table_free(t);
 }
 
+static void test_proc_snapshot_adopted(void **state)
+{
+	struct proc_table *t = NULL;
+	struct proc_entry *snap, *e;
+	bool created;
+	uint64_t exact;
+	int err;
+
+	(void)state;
+	assert_int_equal(proc_table_new(&t), 0);
+	snap = proc_table_snapshot(t, (uint32_t)getpid(), &err);
+	assert_non_null(snap);
+	assert_int_equal(err, 0);
+	assert_true(snap->start_approx);
+	assert_non_null(snap->exe_path);
+	/* BPF's start time is in ns within the same clock tick: the snapshot is taken over. */
+	exact = snap->start_time_ns + 1234;
+	e = proc_table_get(t, (uint32_t)getpid(), exact, &created);
+	assert_false(created);
+	assert_ptr_equal(e, snap);
+	assert_int_equal(e->start_time_ns, exact);
+	assert_false(e->start_approx);
+	/* A start time a second later is another process. */
+	e = proc_table_get(t, (uint32_t)getpid(), exact + 1000000000ull, &created);
+	assert_true(created);
+	assert_null(proc_table_snapshot(t, 0x7ffffff0u, &err));
+	assert_int_equal(err, -ESRCH);
+	proc_table_free(t);
+}
+
 static void test_metadata_options(void **state)
 {
 	struct caprec_options o = { 0 };
@@ -234,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_stack_trim),
 		cmocka_unit_test(test_proc_table),
 		cmocka_unit_test(test_proc_entry_reads_self),
+		cmocka_unit_test(test_proc_snapshot_adopted),
 		cmocka_unit_test(test_metadata_options),
 	};
 
