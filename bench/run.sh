@@ -493,7 +493,7 @@ if want load; then
 			timed report summary "$report_timeout" "$capanalyze" summary "$db"
 			timed report paths "$report_timeout" "$capanalyze" paths "$db"
 			timed report folded "$report_timeout" "$capanalyze" folded "$db"
-			timed report flamegraph "$report_timeout" "$capanalyze" flamegraph "$db"
+			timed report flamegraph "$report_timeout" "$capanalyze" flamegraph -o "$out/flame.svg" "$db"
 			timed report policy "$report_timeout" "$capanalyze" policy "$db"
 			timed report diff "$report_timeout" "$capanalyze" diff "$small_db" "$db"
 			timed report check "$report_timeout" "$capanalyze" check --allow cap_chown "$db"
