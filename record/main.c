@@ -78,10 +78,13 @@ static int load_bpf(struct bpf_session *session, const struct bpf_settings *sett
 		    enum attach_mode requested, char *errbuf, size_t errsize)
 {
 	enum attach_mode modes[3];
-	int i, n, err = -EOPNOTSUPP;
+	char first_error[512] = "";
+	int i, n, err = -EOPNOTSUPP, first_err = 0;
 
-	if (requested != ATTACH_AUTO)
-		return bpf_setup_load(session, settings, requested, errbuf, errsize);
+	if (requested != ATTACH_AUTO) {
+		err = bpf_setup_load(session, settings, requested, errbuf, errsize);
+		goto hint;
+	}
 	n = probe_auto_order(settings->features, modes);
 	if (n == 0)
 		snprintf(errbuf, errsize, "this kernel offers no way to trace cap_capable() "
@@ -90,7 +93,19 @@ static int load_bpf(struct bpf_session *session, const struct bpf_settings *sett
 		err = bpf_setup_load(session, settings, modes[i], errbuf, errsize);
 		if (!err)
 			return 0;
+		if (!first_err) {
+			first_err = err;
+			snprintf(first_error, sizeof(first_error), "%s", errbuf);
+		}
 	}
+	/* The preferred mode's failure is the one that explains the problem. */
+	if (first_err) {
+		err = first_err;
+		snprintf(errbuf, errsize, "%s", first_error);
+	}
+hint:
+	if (err == -EPERM && strlen(errbuf) + 64 < errsize)
+		strcat(errbuf, " (missing CAP_BPF/CAP_PERFMON, or refused by kernel lockdown)");
 	return err;
 }
 
