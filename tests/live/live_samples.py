@@ -6,10 +6,13 @@ Usage: live_samples.py CASE (meson runs one test per case; see meson.build)."""
 
 import os
 import shutil
+import subprocess
+import time
 
 from live_common import (CAP_CHOWN, CAP_NET_BIND_SERVICE, CAP_SETGID, CAP_SYS_ADMIN,
-                         CAP_SYS_RESOURCE, EPERM, check, expected_ret, main, one_report,
-                         record, run_caprec, sample, sample_reports, temp_dir)
+                         CAP_SYS_RESOURCE, EPERM, Recording, check, expected_ret, main, one_report,
+                         record, run_caprec, sample, sample_reports, temp_dir,
+                         tool)
 
 UNPRIVILEGED_UID = 65534
 
@@ -167,8 +170,38 @@ def exit_status_case():
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def trace_self_case():
+    """System-wide (-v -U, no filter) caprec ignores its own checks; with --trace-self it
+    records them (it makes some: memory accounting, reading other processes' mappings)."""
+    directory = temp_dir()
+    try:
+        for trace_self in (False, True):
+            output = os.path.join(directory, "self-%d.caprec" % trace_self)
+            argv = [tool("CAPREC"), "-v", "-U", "--duration", "2", "-o", output]
+            recorder = subprocess.Popen(argv + (["--trace-self"] if trace_self else []),
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        text=True)
+            time.sleep(1)
+            subprocess.run([sample("sample_chown")], stdout=subprocess.DEVNULL, check=True)
+            _, stderr = recorder.communicate(timeout=60)
+            check(recorder.returncode == 0, "caprec --duration 2 exited %d: %s"
+                  % (recorder.returncode, stderr))
+            rec = Recording(output)
+            rec.require_readable()
+            own = rec.select(pid=recorder.pid)
+            if trace_self:
+                check(own, "--trace-self recorded no check of caprec itself (pid %d)"
+                      % recorder.pid)
+            else:
+                check(not own, "caprec recorded %d checks of its own without --trace-self:\n%s"
+                      % (len(own), rec.describe(own)))
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 CASES = {name.replace("sample_", ""): sample_case(name) for name in SAMPLES}
-CASES.update({"mmap": mmap_case, "forker": forker_case, "exit-status": exit_status_case})
+CASES.update({"mmap": mmap_case, "forker": forker_case, "exit-status": exit_status_case,
+              "trace-self": trace_self_case})
 
 if __name__ == "__main__":
     main(CASES)
