@@ -469,6 +469,8 @@ static __always_inline struct caprec_proc_event *reserve_proc(__u32 kind, struct
 	e->parent_start_time_ns = 0;
 	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 	e->exec_path[0] = '\0';
+	e->args_len = 0;
+	e->pad = 0;
 	return e;
 }
 
@@ -513,6 +515,21 @@ int BPF_PROG(handle_exec, struct task_struct *task, int old_pid, struct linux_bi
 	if (!e)
 		return 0;
 	bpf_probe_read_kernel_str(e->exec_path, sizeof(e->exec_path), BPF_CORE_READ(bprm, filename));
+	/*
+	 * The new argv, already on the new stack: a process that exits before
+	 * caprec reads /proc/PID/cmdline keeps its command line.
+	 */
+	{
+		__u64 start = BPF_CORE_READ(task, mm, arg_start);
+		__u64 len = BPF_CORE_READ(task, mm, arg_end) - start;
+
+		/* The mask proves the bound to the verifier (sizeof(e->args) is a power of two). */
+		if (len > sizeof(e->args) - 1)
+			len = sizeof(e->args) - 1;
+		len &= sizeof(e->args) - 1;
+		if (len && bpf_probe_read_user(e->args, len, (const void *)start) == 0)
+			e->args_len = len;
+	}
 	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
 }

@@ -26,6 +26,7 @@
 /* Entries of the caller-range map (ns_capable_noaudit & co). */
 #define CAPREC_CALLER_RANGES 32
 #define CAPREC_EXEC_PATH_LEN 256
+#define CAPREC_EXEC_ARGS_LEN 256
 
 enum caprec_record_kind {
 	CAPREC_REC_CAP = 1,  /* struct caprec_cap_event: one capability check */
@@ -133,6 +134,9 @@ struct caprec_proc_event {
 	__u64 parent_start_time_ns; /* FORK: parent's start_boottime, else 0 */
 	char comm[CAPREC_COMM_LEN];
 	char exec_path[CAPREC_EXEC_PATH_LEN]; /* EXEC: bprm->filename, else empty */
+	__u32 args_len;            /* EXEC: bytes in args[] */
+	__u32 pad;                 /* zero */
+	char args[CAPREC_EXEC_ARGS_LEN]; /* EXEC: start of the new argv, NUL-separated */
 };
 
 /* Per-CPU counters (array map "counters", index = enum caprec_counter). */

@@ -51,6 +51,8 @@ struct signal_struct {
 struct mm_struct {
 	unsigned long start_code;
 	unsigned long end_code;
+	unsigned long arg_start;
+	unsigned long arg_end;
 };
 
 struct task_struct {

@@ -258,6 +258,7 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 		traced[traced_count++] = (uint32_t)runner.pid;
+		rec.command_pid = (uint32_t)runner.pid;
 	}
 
 	/* configure + load */

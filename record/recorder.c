@@ -7,6 +7,8 @@
 #include "recorder.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
@@ -204,6 +206,46 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 	return 0;
 }
 
+/*
+ * The file name execve() got, made absolute where it can be: relative to the
+ * process's cwd while it lives, or to caprec's own for the command caprec
+ * started (it inherited that cwd). /proc/PID/exe, read after this, wins.
+ */
+static void set_exec_path(struct recorder *rec, struct proc_entry *e, const char *path)
+{
+	char candidate[PATH_MAX], resolved[PATH_MAX];
+
+	if (path[0] != '/') {
+		snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/cwd/%s", e->pid, path);
+		if (realpath(candidate, resolved) ||
+		    (e->pid == rec->command_pid && realpath(path, resolved))) {
+			proc_entry_set(&e->exe_path, resolved);
+			return;
+		}
+	}
+	proc_entry_set(&e->exe_path, path);
+}
+
+/* The command line from the exec record: arguments NUL-separated, joined by spaces. */
+static void set_exec_args(struct proc_entry *e, const struct caprec_proc_event *pe)
+{
+	char args[CAPREC_EXEC_ARGS_LEN + 1];
+	uint32_t i, len = pe->args_len > CAPREC_EXEC_ARGS_LEN ? CAPREC_EXEC_ARGS_LEN :
+			  pe->args_len;
+
+	while (len && pe->args[len - 1] == '\0')
+		len--;
+	if (!len)
+		return;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)pe->args[i];
+
+		args[i] = c == '\0' ? ' ' : (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	args[len] = '\0';
+	proc_entry_set(&e->cmdline, args);
+}
+
 static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 {
 	struct proc_entry *e;
@@ -254,9 +296,10 @@ static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 			char path[CAPREC_EXEC_PATH_LEN + 1];
 
 			snprintf(path, sizeof(path), "%.*s", CAPREC_EXEC_PATH_LEN, pe->exec_path);
-			proc_entry_set(&e->exe_path, path);
+			set_exec_path(rec, e, path);
 		}
-		proc_entry_read_proc(e);
+		if (proc_entry_read_proc(e) || !e->cmdline)
+			set_exec_args(e, pe);
 		if (rec->usym) {
 			user_symbolizer_forget(rec->usym, e->pid, e->start_time_ns);
 			user_symbolizer_track(rec->usym, e->pid, e->start_time_ns);

@@ -31,6 +31,7 @@ struct recorder {
 	struct crf_text_options text;
 	struct sym_stack kstack;         /* scratch, reused per event */
 	struct sym_stack ustack;
+	uint32_t command_pid;            /* -- CMD's process id (0 = none): runs in caprec's cwd */
 	int64_t realtime_offset_ns;      /* CLOCK_REALTIME - CLOCK_BOOTTIME, for live times */
 	uint64_t events;                 /* capability events handled */
 	uint64_t lost;                   /* capability events the kernel side dropped */
