@@ -20,7 +20,7 @@ modes=$(echo "${CAPREC_MODES:-kprobe,fentry,auto}" | tr ',' ' ')
 caprec=${CAPREC_BIN:-/vm/caprec}
 workload=${CAPREC_WORKLOAD:-/vm/vm-workload}
 here=$(cd "$(dirname "$0")" && pwd)
-step_timeout=${CAPREC_STEP_TIMEOUT:-150}
+step_timeout=${CAPREC_STEP_TIMEOUT:-120}
 
 # Runs one step under a time limit (a hung step must not cost the whole boot its results)
 # and names it on the console first, so that a log cut short shows where it stopped.

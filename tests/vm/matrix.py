@@ -10,7 +10,7 @@ Prints a table of pass/fail per (kernel, mode, test); exits 1 when anything fail
 nothing could run (no kernel, no caprec), 0 otherwise.
 
 usage: matrix.py --build-root DIR --workload PATH [--kernels 6.1,6.12] [--no-host]
-env:   CAPREC_VM_KERNELS, CAPREC_VM_MODES, CAPREC_VM_TIMEOUT (seconds per boot, default 300),
+env:   CAPREC_VM_KERNELS, CAPREC_VM_MODES, CAPREC_VM_TIMEOUT (seconds per boot, default 420),
        CAPREC_VM_JOBS (guests booted at once; default 2 with 4+ CPUs, else 1: each guest
        keeps two CPUs busy),
        CAPREC_VM_CACHE (kernel cache, see fetch-kernel.sh), CAPREC_VM_KEEP=1 (keep the work
@@ -281,7 +281,7 @@ def main():
     bpf = None
     if args.bpf_object and args.bpf_load_check:
         bpf = BpfObject(args.bpf_object, args.bpf_load_check, args.fexit_hog)
-    timeout = int(os.environ.get("CAPREC_VM_TIMEOUT", "300"))
+    timeout = int(os.environ.get("CAPREC_VM_TIMEOUT", "420"))
     work = tempfile.mkdtemp(prefix="caprec-vm.")
     rows = []
     skip_reasons = []
