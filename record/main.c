@@ -401,6 +401,12 @@ int main(int argc, char **argv)
 	if (rec.live)
 		fflush(rec.live);
 	print_summary(&rec, totals.bytes_written, (double)(monotonic_ns() - start_ns) / 1e9);
+	/*
+	 * Stopped by a signal while the command runs: from a terminal the
+	 * command got it too, so give it a moment to report its own status.
+	 */
+	for (i = 0; opts.command && stop_signal && !runner_poll(&runner) && i < 100; i++)
+		usleep(10000);
 	exit_code = opts.command ? runner_exit_code(&runner) : 0;
 
 cleanup:
