@@ -126,9 +126,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (n < 0) {
-		fprintf(stderr, "recording_count: %s: %s at byte %llu%s%s\n", path,
-			crf_strerror(n), (unsigned long long)error.offset,
-			error.detail ? ": " : "", error.detail ? error.detail : "");
+		fprintf(stderr, "recording_count: %s: %s at byte %llu\n", path,
+			error.detail ? error.detail : crf_strerror(n),
+			(unsigned long long)error.offset);
 		goto cleanup;
 	}
 	rec = crf_reader_recovery(reader);
