@@ -12,9 +12,12 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,16 +76,70 @@ static void install_signal_handlers(void)
 	signal(SIGPIPE, SIG_IGN); /* a closed -o - pipe is a write error, not a silent death */
 }
 
-/* Tries the requested mode, or auto's candidates in order. */
-static int load_bpf(struct bpf_session *session, const struct bpf_settings *settings,
-		    enum attach_mode requested, char *errbuf, size_t errsize)
+/* Loads, fills the pid filter and attaches one mode; on failure nothing stays loaded. */
+static int start_mode(struct bpf_session *session, const struct bpf_settings *settings,
+		      enum attach_mode mode, const uint32_t *pids, size_t pid_count,
+		      char *errbuf, size_t errsize)
+{
+	size_t i;
+	int err;
+
+	err = bpf_setup_load(session, settings, mode, errbuf, errsize);
+	if (err)
+		return err;
+	for (i = 0; i < pid_count; i++) {
+		err = bpf_setup_add_pid(session, pids[i]);
+		if (err) {
+			snprintf(errbuf, errsize, "-p %" PRIu32 ": %s", pids[i], strerror(-err));
+			goto fail;
+		}
+	}
+	err = bpf_setup_attach(session, settings->opts->cgroup_path, errbuf, errsize);
+	if (!err)
+		return 0;
+fail:
+	bpf_setup_destroy(session);
+	return err;
+}
+
+static void copy_truncated(char *dst, size_t size, const char *src)
+{
+	size_t len = strlen(src);
+
+	if (size == 0)
+		return;
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* Whether the effective set holds cap (capget: no libcap dependency). */
+static bool have_effective_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return false;
+	return (data[cap / 32].effective >> (cap % 32)) & 1;
+}
+
+/*
+ * Tries the requested mode, or auto's candidates in order: a mode that fails to
+ * load OR to attach (e.g. E2BIG: cap_capable's trampoline is full) gives way to
+ * the next one.
+ */
+static int start_bpf(struct bpf_session *session, const struct bpf_settings *settings,
+		     enum attach_mode requested, const uint32_t *pids, size_t pid_count,
+		     char *errbuf, size_t errsize)
 {
 	enum attach_mode modes[3];
-	char first_error[512] = "";
+	char first_error[512] = "", reason[640];
 	int i, n, err = -EOPNOTSUPP, first_err = 0;
 
 	if (requested != ATTACH_AUTO) {
-		err = bpf_setup_load(session, settings, requested, errbuf, errsize);
+		err = start_mode(session, settings, requested, pids, pid_count, errbuf, errsize);
 		goto hint;
 	}
 	n = probe_auto_order(settings->features, modes);
@@ -90,9 +147,11 @@ static int load_bpf(struct bpf_session *session, const struct bpf_settings *sett
 		snprintf(errbuf, errsize, "this kernel offers no way to trace cap_capable() "
 					  "(no tracepoint, no BTF, no kprobes)");
 	for (i = 0; i < n; i++) {
-		err = bpf_setup_load(session, settings, modes[i], errbuf, errsize);
+		err = start_mode(session, settings, modes[i], pids, pid_count, errbuf, errsize);
 		if (!err)
 			return 0;
+		if (settings->opts->verbose)
+			fprintf(stderr, "caprec: %s; trying the next mode\n", errbuf);
 		if (!first_err) {
 			first_err = err;
 			snprintf(first_error, sizeof(first_error), "%s", errbuf);
@@ -104,12 +163,23 @@ static int load_bpf(struct bpf_session *session, const struct bpf_settings *sett
 		snprintf(errbuf, errsize, "%s", first_error);
 	}
 hint:
-	if (err == -EPERM && strlen(errbuf) + 64 < errsize)
-		strcat(errbuf, " (missing CAP_BPF/CAP_PERFMON, or refused by kernel lockdown)");
+	if (err == -EPERM || err == -EACCES) {
+		bool bpf = have_effective_cap(CAP_BPF) || have_effective_cap(CAP_SYS_ADMIN);
+		bool perfmon = have_effective_cap(CAP_PERFMON) || have_effective_cap(CAP_SYS_ADMIN);
+
+		if (!bpf || !perfmon)
+			snprintf(reason, sizeof(reason), "missing %s%s%s (run as root, or grant "
+				 "them); first mode tried: %s", bpf ? "" : "CAP_BPF",
+				 !bpf && !perfmon ? " and " : "", perfmon ? "" : "CAP_PERFMON", errbuf);
+		else
+			snprintf(reason, sizeof(reason), "%s (refused although CAP_BPF and "
+				 "CAP_PERFMON are held: kernel lockdown or an LSM?)", errbuf);
+		copy_truncated(errbuf, errsize, reason);
+	}
 	return err;
 }
 
-/* caprec --probe */
+/* caprec --probe: fexit counts as usable only if it loads AND attaches. */
 static int run_probe(void)
 {
 	struct kernel_features f;
@@ -122,9 +192,10 @@ static int run_probe(void)
 
 	probe_kernel(&f);
 	if (f.cap_capable_btf) {
-		fentry = bpf_setup_load(&session, &settings, ATTACH_FENTRY, errbuf, sizeof(errbuf))
-			 == 0;
-		bpf_setup_destroy(&session);
+		fentry = start_mode(&session, &settings, ATTACH_FENTRY, NULL, 0, errbuf,
+				    sizeof(errbuf)) == 0;
+		if (fentry)
+			bpf_setup_destroy(&session);
 	}
 	n = probe_auto_order(&f, modes);
 	for (i = 0; i < n; i++) {
@@ -269,21 +340,9 @@ int main(int argc, char **argv)
 	settings.caller_ranges = ranges;
 	settings.caller_range_count = rec.ksyms ?
 		caller_ranges_resolve(rec.ksyms, ranges, CAPREC_CALLER_RANGES) : 0;
-	err = load_bpf(&rec.bpf, &settings, opts.attach, errbuf, sizeof(errbuf));
-	if (err) {
-		fprintf(stderr, "caprec: %s\n", errbuf);
-		goto cleanup;
-	}
-	for (i = 0; i < traced_count; i++) {
-		err = bpf_setup_add_pid(&rec.bpf, traced[i]);
-		if (err) {
-			fprintf(stderr, "caprec: -p %" PRIu32 ": %s\n", traced[i], strerror(-err));
-			goto cleanup;
-		}
-	}
-
-	/* attach */
-	err = bpf_setup_attach(&rec.bpf, opts.cgroup_path, errbuf, sizeof(errbuf));
+	/* load + attach (auto falls back on either failure) */
+	err = start_bpf(&rec.bpf, &settings, opts.attach, traced, traced_count, errbuf,
+			sizeof(errbuf));
 	if (err) {
 		fprintf(stderr, "caprec: %s\n", errbuf);
 		goto cleanup;

@@ -90,9 +90,9 @@ void probe_print(FILE *out, const struct kernel_features *f, int fentry_loadable
 	fprintf(out, "tracepoint capability:cap_capable:    %s\n", yes_no(f->tracepoint));
 	fprintf(out, "cap_capable in BTF (fentry target):   %s\n", yes_no(f->cap_capable_btf));
 	if (fentry_loadable < 0)
-		fprintf(out, "fexit/cap_capable loadable:           not tried\n");
+		fprintf(out, "fexit/cap_capable load+attach:        not tried\n");
 	else
-		fprintf(out, "fexit/cap_capable loadable:           %s%s%s\n",
+		fprintf(out, "fexit/cap_capable load+attach:        %s%s%s\n",
 			yes_no(fentry_loadable == 1), fentry_error ? " - " : "",
 			fentry_error ? fentry_error : "");
 	fprintf(out, "kprobes available:                    %s\n", yes_no(f->kprobes));
@@ -114,11 +114,11 @@ void probe_print(FILE *out, const struct kernel_features *f, int fentry_loadable
 			     "stable, cheapest, no trampoline\n");
 		break;
 	case ATTACH_FENTRY:
-		fprintf(out, "auto picks: fentry - no cap_capable tracepoint; fexit loads\n");
+		fprintf(out, "auto picks: fentry - no cap_capable tracepoint; fexit loads and attaches\n");
 		break;
 	case ATTACH_KPROBE:
 		fprintf(out, "auto picks: kprobe - no tracepoint and fexit %s\n",
-			fentry_loadable == 0 ? "is refused" : "is not available");
+			fentry_loadable == 0 ? "fails to load or attach (see above)" : "is not available");
 		break;
 	default:
 		fprintf(out, "auto picks: nothing - this kernel offers no way to see cap_capable()\n");

@@ -40,7 +40,7 @@ void probe_kernel(struct kernel_features *f);
  */
 int probe_auto_order(const struct kernel_features *f, enum attach_mode modes[3]);
 
-/* Prints the --probe report. fentry_loadable: -1 not tried, 0 refused, 1 loaded. */
+/* Prints the --probe report. fentry_loadable: -1 not tried, 0 refused (load or attach), 1 loaded and attached. */
 void probe_print(FILE *out, const struct kernel_features *f, int fentry_loadable,
 		 const char *fentry_error, enum attach_mode chosen);
 
