@@ -87,6 +87,33 @@ struct {
 	__type(value, struct caller_frames);
 } scratch SEC(".maps");
 
+/*
+ * fentry/kprobe modes with -K: the kernel stack taken when cap_capable() is
+ * entered, used by the record sent at its return (or at security_capable()'s
+ * return), so all modes show the same path: cap_capable, security_capable,
+ * the caller. A stack taken at a return has lost those frames. Key: tid.
+ * LRU: a stack whose check was never sent ages out.
+ */
+struct entry_stack {
+	__u64 depth;
+	__u64 ip[CAPREC_KSTACK_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct entry_stack);
+} entry_stacks SEC(".maps");
+
+/* Where an entry stack is built before it is stored (too big for the BPF stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct entry_stack);
+} entry_stack_scratch SEC(".maps");
+
 /* What one check needs, wherever it was seen. */
 struct check {
 	__s32 cap;
@@ -249,6 +276,56 @@ static __always_inline void fill_cap_event(struct caprec_cap_event *e, const str
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
+/* Takes the kernel stack now, for the record that cap_capable()'s return will send. */
+static __always_inline void stash_entry_stack(void *ctx)
+{
+	__u32 zero = 0, tid = (__u32)bpf_get_current_pid_tgid();
+	struct entry_stack *st;
+	long bytes;
+
+	if (!want_kstack)
+		return;
+	st = bpf_map_lookup_elem(&entry_stack_scratch, &zero);
+	if (!st)
+		return;
+	bytes = bpf_get_stack(ctx, st->ip, sizeof(st->ip), 0);
+	if (bytes <= 0) {
+		count(CAPREC_CNT_STACK_ERR);
+		return;
+	}
+	st->depth = bytes / sizeof(__u64);
+	if (bpf_map_update_elem(&entry_stacks, &tid, st, BPF_ANY))
+		count(CAPREC_CNT_PENDING_FULL);
+}
+
+static __always_inline void drop_entry_stack(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (want_kstack)
+		bpf_map_delete_elem(&entry_stacks, &tid);
+}
+
+/* The stack taken at cap_capable()'s entry, if any, into the record. */
+static __always_inline long take_entry_stack(__u64 *dst)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct entry_stack *st = bpf_map_lookup_elem(&entry_stacks, &tid);
+	__u64 depth;
+
+	if (!st)
+		return -1;
+	depth = st->depth;
+	if (depth > CAPREC_KSTACK_MAX)
+		depth = CAPREC_KSTACK_MAX;
+	if (bpf_probe_read_kernel(dst, CAPREC_KSTACK_MAX * sizeof(__u64), st->ip)) {
+		bpf_map_delete_elem(&entry_stacks, &tid);
+		return -1;
+	}
+	bpf_map_delete_elem(&entry_stacks, &tid);
+	return depth * sizeof(__u64);
+}
+
 /* Reserves, fills and sends one check; a full ring buffer is counted, never silent. */
 static __always_inline void emit_check(void *ctx, const struct check *c)
 {
@@ -264,7 +341,9 @@ static __always_inline void emit_check(void *ctx, const struct check *c)
 		}
 		fill_cap_event(&e->ev, c);
 		if (want_kstack) {
-			bytes = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+			bytes = take_entry_stack(e->kstack);
+			if (bytes < 0)
+				bytes = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
 			if (bytes > 0)
 				e->ev.kstack_depth = bytes / sizeof(__u64);
 			else
@@ -327,8 +406,10 @@ static __always_inline void cap_capable_returned(void *ctx, struct check *c)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *p;
 
-	if (!include_noaudit && !(c->flags & CAPREC_F_AUDIT))
+	if (!include_noaudit && !(c->flags & CAPREC_F_AUDIT)) {
+		drop_entry_stack();
 		return;
+	}
 	if (want_final) {
 		p = bpf_map_lookup_elem(&pending_final, &tid);
 		if (p) {
@@ -387,6 +468,18 @@ int BPF_PROG(fexit_cap_capable, const struct cred *cred, struct user_namespace *
 	return 0;
 }
 
+SEC("fentry/cap_capable")
+int BPF_PROG(fentry_cap_capable, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts)
+{
+	if (!want_current(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	if (!include_noaudit && !(flags_from_arg(opts) & CAPREC_F_AUDIT))
+		return 0;
+	stash_entry_stack(ctx);
+	return 0;
+}
+
 SEC("fentry/security_capable")
 int BPF_PROG(fentry_security_capable)
 {
@@ -415,8 +508,12 @@ int BPF_KPROBE(kprobe_cap_capable, const struct cred *cred, struct user_namespac
 	c.cap = cap;
 	c.flags = flags_from_arg(opts);
 	fill_userns(&c, ns);
-	if (bpf_map_update_elem(&entry_args, &tid, &c, BPF_ANY))
+	if (bpf_map_update_elem(&entry_args, &tid, &c, BPF_ANY)) {
 		count(CAPREC_CNT_PENDING_FULL);
+		return 0;
+	}
+	if (include_noaudit || (c.flags & CAPREC_F_AUDIT))
+		stash_entry_stack(ctx);
 	return 0;
 }
 

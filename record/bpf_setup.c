@@ -15,13 +15,15 @@
 /* Wake the reader early once a quarter of the ring is queued; else it drains on its timer. */
 #define WAKEUP_FRACTION 4
 
-static void select_programs(struct caprec_bpf *skel, enum attach_mode mode, bool final_verdict)
+static void select_programs(struct caprec_bpf *skel, enum attach_mode mode, bool final_verdict,
+			    bool kstack)
 {
 	bool tp = mode == ATTACH_TRACEPOINT, fentry = mode == ATTACH_FENTRY;
 	bool kprobe = mode == ATTACH_KPROBE;
 
 	bpf_program__set_autoload(skel->progs.tp_cap_capable, tp);
 	bpf_program__set_autoload(skel->progs.fexit_cap_capable, fentry);
+	bpf_program__set_autoload(skel->progs.fentry_cap_capable, fentry && kstack);
 	bpf_program__set_autoload(skel->progs.fentry_security_capable, fentry && final_verdict);
 	bpf_program__set_autoload(skel->progs.fexit_security_capable, fentry && final_verdict);
 	bpf_program__set_autoload(skel->progs.kprobe_cap_capable, kprobe);
@@ -70,7 +72,7 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 
 	if (!skel)
 		return -errno ? -errno : -ENOMEM;
-	select_programs(skel, mode, final_verdict);
+	select_programs(skel, mode, final_verdict, s->opts->kernel_stacks);
 	configure(skel, s, mode, final_verdict);
 	err = bpf_map__set_max_entries(skel->maps.events, (uint32_t)s->opts->buffer_size);
 	if (err)

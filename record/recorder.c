@@ -182,7 +182,9 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 	if (with_stacks && rec->opts->kernel_stacks) {
 		stacks_symbolize_kernel(rec->ksyms, sev->kstack,
 					ev->kstack_depth > CAPREC_KSTACK_MAX ? CAPREC_KSTACK_MAX :
-					ev->kstack_depth, &rec->kstack);
+					ev->kstack_depth,
+					rec->bpf.mode == ATTACH_FENTRY || rec->bpf.mode == ATTACH_KPROBE,
+					&rec->kstack);
 		kstack = true;
 	}
 	if (with_stacks && rec->opts->user_stacks) {

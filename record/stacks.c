@@ -36,6 +36,27 @@ static bool is_tracing_frame(const struct kallsyms_location *loc)
 	return false;
 }
 
+/*
+ * A BPF trampoline on a function X (fentry/fexit of security_capable) shows
+ * as: X (the body it called), the trampoline frames (unnamed or tracing), X
+ * again (the patched entry that called the trampoline). Returns the index of
+ * that second X when frames[i] starts such a run after a frame named inner,
+ * else i.
+ */
+static uint32_t trampoline_run_end(const struct kallsyms *ks, const __u64 *addrs, uint32_t count,
+				   uint32_t i, const char *inner)
+{
+	struct kallsyms_location loc;
+	uint32_t j = i;
+
+	while (j < count && (kallsyms_resolve(ks, addrs[j], &loc) != 0 || is_tracing_frame(&loc)))
+		j++;
+	if (j == i || j >= count || kallsyms_resolve(ks, addrs[j], &loc) != 0 ||
+	    strcmp(loc.symbol, inner) != 0)
+		return i;
+	return j;
+}
+
 static void copy_string(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
@@ -53,16 +74,15 @@ static void finish(struct sym_stack *out, uint32_t depth)
 }
 
 void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint32_t count,
-			     struct sym_stack *out)
+			     bool hooked_cap_capable, struct sym_stack *out)
 {
 	struct kallsyms_location loc;
 	uint32_t i, first = 0, depth = 0;
+	bool found = false;
 
 	if (count > STACK_FRAMES_MAX)
 		count = STACK_FRAMES_MAX;
 	if (ks) {
-		bool found = false;
-
 		for (i = 0; i < count && i < CAP_CAPABLE_SEARCH_DEPTH; i++) {
 			if (kallsyms_resolve(ks, addrs[i], &loc) == 0 &&
 			    strcmp(loc.symbol, "cap_capable") == 0) {
@@ -71,16 +91,45 @@ void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint
 				break;
 			}
 		}
-		while (!found && first < count && kallsyms_resolve(ks, addrs[first], &loc) == 0 &&
-		       is_tracing_frame(&loc))
+		/*
+		 * The tracing frames on top, and the unnamed ones among them (a BPF
+		 * program or trampoline outside kallsyms), are not the checked path.
+		 */
+		while (!found && first < count &&
+		       (kallsyms_resolve(ks, addrs[first], &loc) != 0 || is_tracing_frame(&loc)))
 			first++;
 	}
-	for (i = first; i < count; i++) {
+	/*
+	 * A stack taken inside a probe on cap_capable() (fentry/kprobe modes) lacks
+	 * cap_capable's own frame when the BPF trampoline hides it: the check did
+	 * happen there, so the frame is restored (no offset: it is not known).
+	 */
+	if (ks && hooked_cap_capable && !found && first < count) {
 		struct sym_frame *f = &out->frames[depth++];
 
 		memset(&f->frame, 0, sizeof(f->frame));
 		f->frame.kind = CRF_FRAME_KERNEL;
 		f->module[0] = '\0';
+		f->frame.module = f->module;
+		copy_string(f->symbol, sizeof(f->symbol), "cap_capable");
+		f->frame.symbol = f->symbol;
+	}
+	for (i = first; i < count && depth < STACK_FRAMES_MAX; i++) {
+		struct sym_frame *f;
+		uint32_t after = ks && depth > 0 ? trampoline_run_end(ks, addrs, count, i,
+								      out->frames[depth - 1].symbol) : i;
+
+		/* A trampoline on a function we hook: its frames and the call site go. */
+		if (after > i) {
+			i = after;
+			continue;
+		}
+		f = &out->frames[depth++];
+
+		memset(&f->frame, 0, sizeof(f->frame));
+		f->frame.kind = CRF_FRAME_KERNEL;
+		f->module[0] = '\0';
+		f->symbol[0] = '\0';
 		f->frame.module = f->module;
 		if (ks && kallsyms_resolve(ks, addrs[i], &loc) == 0) {
 			copy_string(f->module, sizeof(f->module), loc.module);

@@ -10,6 +10,7 @@
 #ifndef CAPREC_STACKS_H
 #define CAPREC_STACKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,10 +43,14 @@ struct sym_stack {
  * Kernel stack: frames above cap_capable() (the BPF program, the tracepoint
  * machinery) are dropped when cap_capable is among the first frames, so the
  * same call path gives the same stack whatever the attach mode and load.
+ * Otherwise the tracing frames on top (named or not) are dropped, and with
+ * hooked_cap_capable (fentry/kprobe: the stack was taken in a probe on
+ * cap_capable(), whose frame a BPF trampoline hides) a cap_capable frame is
+ * put back on top.
  * ks may be NULL (kallsyms unreadable): frames are then unnamed.
  */
 void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint32_t count,
-			     struct sym_stack *out);
+			     bool hooked_cap_capable, struct sym_stack *out);
 
 /*
  * User stack of process (pid, start_time_ns). Frames the kernel gave as

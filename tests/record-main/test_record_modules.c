@@ -126,7 +126,7 @@ static void test_kernel_stack_trim(void **state)
 				0xffffffffc0000044ull };
 
 	(void)state;
-	stacks_symbolize_kernel(ks, addrs, 5, &s);
+	stacks_symbolize_kernel(ks, addrs, 5, false, &s);
 	assert_int_equal(s.stack.depth, 4); /* bpf_trace_run5 dropped */
 	assert_string_equal(s.stack.frames[0]->symbol, "cap_capable");
 	assert_int_equal(s.stack.frames[0]->symbol_offset, 0x20);
@@ -137,7 +137,7 @@ static void test_kernel_stack_trim(void **state)
 	assert_int_equal(s.stack.frames[3]->kind, CRF_FRAME_KERNEL);
 
 	/* No cap_capable near the top: the stack is kept whole. */
-	stacks_symbolize_kernel(ks, &addrs[2], 3, &s);
+	stacks_symbolize_kernel(ks, &addrs[2], 3, false, &s);
 	assert_int_equal(s.stack.depth, 3);
 	assert_string_equal(s.stack.frames[0]->symbol, "security_capable");
 
@@ -146,13 +146,45 @@ static void test_kernel_stack_trim(void **state)
 		const __u64 at_return[] = { 0xffffffffc1000010ull, 0xffffffff81000010ull,
 					    0xffffffff81000910ull };
 
-		stacks_symbolize_kernel(ks, at_return, 3, &s);
+		stacks_symbolize_kernel(ks, at_return, 3, false, &s);
 		assert_int_equal(s.stack.depth, 1);
 		assert_string_equal(s.stack.frames[0]->symbol, "do_prlimit");
 	}
 
+	/*
+	 * fentry/kprobe: a BPF program outside kallsyms and a trampoline on top,
+	 * cap_capable's frame hidden: the junk goes, cap_capable is put back.
+	 */
+	{
+		const __u64 fexit[] = { 0xffffffff80000010ull, 0xffffffffc1000010ull,
+					0xffffffff81000230ull, 0xffffffff81000910ull };
+		const __u64 kprobe[] = { 0xffffffff81000104ull, 0xffffffff81000230ull,
+					 0xffffffff81000910ull };
+
+		stacks_symbolize_kernel(ks, fexit, 4, true, &s);
+		assert_int_equal(s.stack.depth, 3);
+		assert_string_equal(s.stack.frames[0]->symbol, "cap_capable");
+		assert_string_equal(s.stack.frames[1]->symbol, "security_capable");
+		assert_string_equal(s.stack.frames[2]->symbol, "do_prlimit");
+		/* fentry on security_capable too: its trampoline sits between two of its frames. */
+		const __u64 nested[] = { 0xffffffff81000104ull, 0xffffffff81000230ull,
+					 0xffffffff80000010ull, 0xffffffffc1000010ull,
+					 0xffffffff81000205ull, 0xffffffff81000910ull };
+
+		stacks_symbolize_kernel(ks, nested, 6, true, &s);
+		assert_int_equal(s.stack.depth, 3);
+		assert_string_equal(s.stack.frames[0]->symbol, "cap_capable");
+		assert_string_equal(s.stack.frames[1]->symbol, "security_capable");
+		assert_string_equal(s.stack.frames[2]->symbol, "do_prlimit");
+		stacks_symbolize_kernel(ks, kprobe, 3, true, &s);
+		assert_int_equal(s.stack.depth, 3);
+		assert_string_equal(s.stack.frames[0]->symbol, "cap_capable");
+		assert_int_equal(s.stack.frames[0]->symbol_offset, 4);
+		assert_string_equal(s.stack.frames[1]->symbol, "security_capable");
+	}
+
 	/* Without kallsyms: frames stay, unnamed, and never carry the address. */
-	stacks_symbolize_kernel(NULL, addrs, 5, &s);
+	stacks_symbolize_kernel(NULL, addrs, 5, false, &s);
 	assert_int_equal(s.stack.depth, 5);
 	assert_null(s.stack.frames[0]->symbol);
 	assert_int_equal(s.stack.frames[0]->symbol_offset, 0);

@@ -261,6 +261,8 @@ def check_recording(result, mode, results, capanalyze, host_row):
         numbers = {SYSCALL_NUMBERS[s] for s in want["syscalls"]}
         if row["syscall_nr"] not in numbers:
             problems.append("syscall %s, want %s" % (row["syscall_nr"], sorted(numbers)))
+        KERNEL_STACKS.setdefault(results, {}).setdefault(workload, {}).setdefault(
+            mode, row["kernel_stack"] or "")
         if not re.search(want["kernel"], row["kernel_stack"] or ""):
             problems.append("kernel stack lacks /%s/: %s" % (want["kernel"],
                                                               (row["kernel_stack"] or "")[:200]))
@@ -328,6 +330,28 @@ def check_samples(result, mode, results, db, want_mode):
             problems.append("user stack lacks %s: %s" % (sample["function"],
                                                          (row["user_stack"] or "")[:160]))
         result.add(mode, test, not problems, "; ".join(problems))
+
+
+# results dir -> workload -> mode -> the kernel stack of the workload's own check (folded).
+KERNEL_STACKS = {}
+
+
+def check_kernel_stacks_agree(result, results):
+    """The same check gives the same kernel stack in every attach mode, innermost
+    cap_capable then security_capable: reports never split one path by mode."""
+    for workload, by_mode in sorted(KERNEL_STACKS.get(results, {}).items()):
+        stacks = set(by_mode.values())
+        # mmap/brk: cap_vm_enough_memory() calls cap_capable() (or has it inlined) directly.
+        inner = (";cap_capable", ";cap_vm_enough_memory") if workload == "mmap" else (
+            ";security_capable;cap_capable",)
+        shape = all(s.endswith(inner) for s in stacks)
+        ok = len(by_mode) >= 2 and len(stacks) == 1 and shape
+        detail = " | ".join("%s: %s" % (m, by_mode[m][-120:]) for m in sorted(by_mode))
+        if len(by_mode) < 2:
+            result.skip("modes", "kstack-agree-" + workload, "seen in one mode only")
+            continue
+        result.add("modes", "kstack-agree-" + workload, ok,
+                   "%d modes agree" % len(by_mode) if ok else detail[:400])
 
 
 def check_kernel_stacks_clean(result, mode, db):
@@ -442,4 +466,6 @@ def check_results(results, modes, capanalyze, guest, bpf_modes=()):
         check_fentry_unavailable(result, results)
         if os.path.exists(os.path.join(results, "auto-nofentry.rc")):
             check_mode(result, "auto-nofentry", results, capanalyze, False)
+    if modes:
+        check_kernel_stacks_agree(result, results)
     return result.rows
