@@ -114,6 +114,25 @@ struct {
 	__type(value, struct entry_stack);
 } entry_stack_scratch SEC(".maps");
 
+/*
+ * fentry/kprobe modes with -v: a thread inside cap_vm_enough_memory() (the
+ * CAP_SYS_ADMIN non-audit check of mmap/brk). Where the kernel inlines
+ * cap_capable() there (Debian 6.1, 6.12) only this hook sees the check; where
+ * it is a call, the cap_capable() hook sees it and marks the entry so it is
+ * not counted twice. Key: tid.
+ */
+#define VM_INSIDE 1
+#define VM_SAW_CAP_CAPABLE 2
+#define CAP_SYS_ADMIN 21
+#define PROC_USER_INIT_INO 0xEFFFFFFDU /* init_user_ns's inode, fixed by the kernel */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u32);
+} vm_enough SEC(".maps");
+
 /* What one check needs, wherever it was seen. */
 struct check {
 	__s32 cap;
@@ -405,6 +424,13 @@ static __always_inline void cap_capable_returned(void *ctx, struct check *c)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *p;
+	__u32 *vm_state;
+
+	if (include_noaudit) {
+		vm_state = bpf_map_lookup_elem(&vm_enough, &tid);
+		if (vm_state)
+			*vm_state = VM_SAW_CAP_CAPABLE;
+	}
 
 	if (!include_noaudit && !(c->flags & CAPREC_F_AUDIT)) {
 		drop_entry_stack();
@@ -450,6 +476,68 @@ static __always_inline void security_capable_returned(void *ctx, int ret)
 		return;
 	}
 	bpf_map_delete_elem(&pending_final, &tid);
+}
+
+static __always_inline void vm_enough_memory_entered(void *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid, state = VM_INSIDE;
+
+	if (!want_current(pid_tgid >> 32))
+		return;
+	if (bpf_map_update_elem(&vm_enough, &tid, &state, BPF_ANY)) {
+		count(CAPREC_CNT_PENDING_FULL);
+		return;
+	}
+	stash_entry_stack(ctx);
+}
+
+/*
+ * cap_vm_enough_memory()'s result as cap_capable() would return it (0 or
+ * -EPERM). Before 6.8-ish it returned 1 when CAP_SYS_ADMIN was granted, 0
+ * otherwise; newer kernels return cap_capable()'s own 0 or -EPERM. 1 and <0
+ * are unambiguous; 0 is decided as the inlined cap_capable() did: CAP_SYS_ADMIN
+ * against init_user_ns is granted iff the credentials live in init_user_ns
+ * and hold it in their effective set.
+ */
+static __always_inline __s32 vm_enough_memory_verdict(int ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	const struct cred *cred;
+	__u64 effective = 0;
+
+	if (ret > 0)
+		return 0;
+	if (ret < 0)
+		return -1;
+	cred = BPF_CORE_READ(task, cred);
+	if (BPF_CORE_READ(cred, user_ns, level) != 0)
+		return -1;
+	if (bpf_probe_read_kernel(&effective, sizeof(effective), &cred->cap_effective))
+		return -1;
+	return (effective >> CAP_SYS_ADMIN) & 1 ? 0 : -1;
+}
+
+
+static __always_inline void vm_enough_memory_returned(void *ctx, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 *state = bpf_map_lookup_elem(&vm_enough, &tid);
+	struct check c = {};
+	bool inlined;
+
+	if (!state)
+		return;
+	inlined = *state == VM_INSIDE;
+	bpf_map_delete_elem(&vm_enough, &tid);
+	if (!inlined)
+		return; /* the cap_capable() hook already sent it */
+	c.cap = CAP_SYS_ADMIN;
+	c.flags = CAPREC_F_INSETID_KNOWN; /* CAP_OPT_NOAUDIT, never INSETID */
+	c.ret = vm_enough_memory_verdict(ret);
+	c.userns_inum = PROC_USER_INIT_INO;
+	c.userns_level = 0;
+	emit_check(ctx, &c);
 }
 
 SEC("fexit/cap_capable")
@@ -530,6 +618,34 @@ int BPF_KRETPROBE(kretprobe_cap_capable, int ret)
 	bpf_map_delete_elem(&entry_args, &tid);
 	c.ret = ret;
 	cap_capable_returned(ctx, &c);
+	return 0;
+}
+
+SEC("fentry/cap_vm_enough_memory")
+int BPF_PROG(fentry_cap_vm_enough_memory)
+{
+	vm_enough_memory_entered(ctx);
+	return 0;
+}
+
+SEC("fexit/cap_vm_enough_memory")
+int BPF_PROG(fexit_cap_vm_enough_memory, void *mm, long pages, int ret)
+{
+	vm_enough_memory_returned(ctx, ret);
+	return 0;
+}
+
+SEC("kprobe/cap_vm_enough_memory")
+int BPF_KPROBE(kprobe_cap_vm_enough_memory)
+{
+	vm_enough_memory_entered(ctx);
+	return 0;
+}
+
+SEC("kretprobe/cap_vm_enough_memory")
+int BPF_KRETPROBE(kretprobe_cap_vm_enough_memory, int ret)
+{
+	vm_enough_memory_returned(ctx, ret);
 	return 0;
 }
 

@@ -29,9 +29,21 @@ typedef struct {
 	unsigned int val;
 } kuid_t;
 
+/*
+ * kernel_cap_t: { __u32 cap[2] } before 6.3, { u64 val } since; 8 bytes,
+ * bit n = capability n on little-endian either way. Only its offset is used.
+ */
+struct caprec_kernel_cap {
+	__u64 val;
+};
+
+struct user_namespace;
+
 struct cred {
 	kuid_t uid;
 	kuid_t euid;
+	struct caprec_kernel_cap cap_effective;
+	struct user_namespace *user_ns;
 };
 
 struct ns_common {
@@ -65,6 +77,7 @@ struct task_struct {
 	struct task_struct *group_leader;
 	struct signal_struct *signal;
 	struct mm_struct *mm;
+	const struct cred *cred;
 	char comm[16];
 };
 

@@ -16,7 +16,7 @@
 #define WAKEUP_FRACTION 4
 
 static void select_programs(struct caprec_bpf *skel, enum attach_mode mode, bool final_verdict,
-			    bool kstack)
+			    bool kstack, bool vm_hook)
 {
 	bool tp = mode == ATTACH_TRACEPOINT, fentry = mode == ATTACH_FENTRY;
 	bool kprobe = mode == ATTACH_KPROBE;
@@ -26,7 +26,11 @@ static void select_programs(struct caprec_bpf *skel, enum attach_mode mode, bool
 	bpf_program__set_autoload(skel->progs.fentry_cap_capable, fentry && kstack);
 	bpf_program__set_autoload(skel->progs.fentry_security_capable, fentry && final_verdict);
 	bpf_program__set_autoload(skel->progs.fexit_security_capable, fentry && final_verdict);
+	bpf_program__set_autoload(skel->progs.fentry_cap_vm_enough_memory, fentry && vm_hook);
+	bpf_program__set_autoload(skel->progs.fexit_cap_vm_enough_memory, fentry && vm_hook);
 	bpf_program__set_autoload(skel->progs.kprobe_cap_capable, kprobe);
+	bpf_program__set_autoload(skel->progs.kprobe_cap_vm_enough_memory, kprobe && vm_hook);
+	bpf_program__set_autoload(skel->progs.kretprobe_cap_vm_enough_memory, kprobe && vm_hook);
 	bpf_program__set_autoload(skel->progs.kretprobe_cap_capable, kprobe);
 	bpf_program__set_autoload(skel->progs.kprobe_security_capable, kprobe && final_verdict);
 	bpf_program__set_autoload(skel->progs.kretprobe_security_capable, kprobe && final_verdict);
@@ -65,14 +69,14 @@ static void configure(struct caprec_bpf *skel, const struct bpf_settings *s, enu
 }
 
 static int try_load(struct bpf_session *session, const struct bpf_settings *s,
-		    enum attach_mode mode, bool final_verdict)
+		    enum attach_mode mode, bool final_verdict, bool vm_hook)
 {
 	struct caprec_bpf *skel = caprec_bpf__open();
 	int err;
 
 	if (!skel)
 		return -errno ? -errno : -ENOMEM;
-	select_programs(skel, mode, final_verdict, s->opts->kernel_stacks);
+	select_programs(skel, mode, final_verdict, s->opts->kernel_stacks, vm_hook);
 	configure(skel, s, mode, final_verdict);
 	err = bpf_map__set_max_entries(skel->maps.events, (uint32_t)s->opts->buffer_size);
 	if (err)
@@ -94,7 +98,7 @@ int bpf_setup_load(struct bpf_session *session, const struct bpf_settings *setti
 		   enum attach_mode mode, char *errbuf, size_t errsize)
 {
 	const struct kernel_features *f = settings->features;
-	bool final_verdict = false;
+	bool final_verdict = false, vm_hook = false;
 	int err;
 
 	memset(session, 0, sizeof(*session));
@@ -104,14 +108,20 @@ int bpf_setup_load(struct bpf_session *session, const struct bpf_settings *setti
 					  "tracepoint (6.14+)");
 		return -EOPNOTSUPP;
 	}
-	if (mode == ATTACH_FENTRY)
+	if (mode == ATTACH_FENTRY) {
 		final_verdict = f->security_capable_btf;
-	if (mode == ATTACH_KPROBE)
+		vm_hook = f->vm_enough_memory_btf;
+	}
+	if (mode == ATTACH_KPROBE) {
 		final_verdict = f->security_capable_sym;
-	err = try_load(session, settings, mode, final_verdict);
-	if (err && final_verdict) {
-		/* Some kernels refuse a hook on security_capable(): run without the final verdict. */
-		err = try_load(session, settings, mode, false);
+		vm_hook = f->vm_enough_memory_sym;
+	}
+	/* cap_vm_enough_memory()'s check is never audited: only -v wants it. */
+	vm_hook = vm_hook && settings->opts->verbose;
+	err = try_load(session, settings, mode, final_verdict, vm_hook);
+	if (err && (final_verdict || vm_hook)) {
+		/* Some kernels refuse these extra hooks: run with cap_capable()'s alone. */
+		err = try_load(session, settings, mode, false, false);
 	}
 	if (err)
 		snprintf(errbuf, errsize, "%s: loading the BPF programs failed: %s",

@@ -21,6 +21,8 @@ static void probe_btf(struct kernel_features *f)
 	f->tracepoint = btf__find_by_name_kind(btf, "btf_trace_cap_capable", BTF_KIND_TYPEDEF) > 0;
 	f->security_capable_btf = btf__find_by_name_kind(btf, "security_capable",
 							 BTF_KIND_FUNC) > 0;
+	f->vm_enough_memory_btf = btf__find_by_name_kind(btf, "cap_vm_enough_memory",
+							 BTF_KIND_FUNC) > 0;
 	id = btf__find_by_name_kind(btf, "cap_capable", BTF_KIND_FUNC);
 	if (id > 0) {
 		f->cap_capable_btf = true;
@@ -50,6 +52,8 @@ static void probe_kallsyms(struct kernel_features *f)
 	if (kallsyms_load(&ks, NULL))
 		return;
 	f->security_capable_sym = kallsyms_find(ks, "security_capable", "", &range, NULL) == 0;
+	f->vm_enough_memory_sym = kallsyms_find(ks, "cap_vm_enough_memory", "", &range,
+						NULL) == 0;
 	kallsyms_free(ks);
 }
 

@@ -25,6 +25,9 @@ struct kernel_features {
 	bool security_capable_btf;
 	bool kprobes;             /* a kprobe PMU or kprobe_events exists */
 	bool security_capable_sym; /* security_capable in /proc/kallsyms (kprobe target) */
+	/* cap_vm_enough_memory(): hooked too (-v), where cap_capable() may be inlined */
+	bool vm_enough_memory_btf;
+	bool vm_enough_memory_sym;
 	bool task_pt_regs;        /* bpf_task_pt_regs() helper (5.15+): syscall numbers */
 	enum cap_arg_kind cap_arg;
 	char cap_arg_name[32];    /* the 4th parameter's name in BTF, "" if unknown */

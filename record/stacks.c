@@ -57,6 +57,24 @@ static uint32_t trampoline_run_end(const struct kallsyms *ks, const __u64 *addrs
 	return j;
 }
 
+/*
+ * The hooked function whose frame a BPF trampoline hides, known from its only
+ * callers: cap_capable() under security_capable(), cap_vm_enough_memory()
+ * under security_vm_enough_memory_mm(). NULL: nothing is hidden.
+ */
+static const char *hidden_hooked_frame(const struct kallsyms *ks, __u64 top)
+{
+	struct kallsyms_location loc;
+
+	if (kallsyms_resolve(ks, top, &loc) != 0)
+		return NULL;
+	if (strcmp(loc.symbol, "security_capable") == 0)
+		return "cap_capable";
+	if (strcmp(loc.symbol, "security_vm_enough_memory_mm") == 0)
+		return "cap_vm_enough_memory";
+	return NULL;
+}
+
 static void copy_string(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
@@ -78,6 +96,7 @@ void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint
 {
 	struct kallsyms_location loc;
 	uint32_t i, first = 0, depth = 0;
+	const char *hidden;
 	bool found = false;
 
 	if (count > STACK_FRAMES_MAX)
@@ -100,18 +119,21 @@ void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint
 			first++;
 	}
 	/*
-	 * A stack taken inside a probe on cap_capable() (fentry/kprobe modes) lacks
-	 * cap_capable's own frame when the BPF trampoline hides it: the check did
-	 * happen there, so the frame is restored (no offset: it is not known).
+	 * A stack taken inside a probe on cap_capable() or cap_vm_enough_memory()
+	 * (fentry/kprobe modes) lacks the function's own frame when the BPF
+	 * trampoline hides it: the check did happen there, so the frame is
+	 * restored (no offset: it is not known).
 	 */
-	if (ks && hooked_cap_capable && !found && first < count) {
+	hidden = ks && hooked_cap_capable && !found && first < count ?
+		 hidden_hooked_frame(ks, addrs[first]) : NULL;
+	if (hidden) {
 		struct sym_frame *f = &out->frames[depth++];
 
 		memset(&f->frame, 0, sizeof(f->frame));
 		f->frame.kind = CRF_FRAME_KERNEL;
 		f->module[0] = '\0';
 		f->frame.module = f->module;
-		copy_string(f->symbol, sizeof(f->symbol), "cap_capable");
+		copy_string(f->symbol, sizeof(f->symbol), hidden);
 		f->frame.symbol = f->symbol;
 	}
 	for (i = first; i < count && depth < STACK_FRAMES_MAX; i++) {

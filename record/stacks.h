@@ -45,8 +45,8 @@ struct sym_stack {
  * same call path gives the same stack whatever the attach mode and load.
  * Otherwise the tracing frames on top (named or not) are dropped, and with
  * hooked_cap_capable (fentry/kprobe: the stack was taken in a probe on
- * cap_capable(), whose frame a BPF trampoline hides) a cap_capable frame is
- * put back on top.
+ * cap_capable() or cap_vm_enough_memory(), whose frame a BPF trampoline
+ * hides) that frame is put back on top.
  * ks may be NULL (kallsyms unreadable): frames are then unnamed.
  */
 void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint32_t count,

@@ -37,9 +37,8 @@ def invisible(workload, mode, facts):
     """Why a workload's check cannot appear in this mode on this kernel, or None."""
     function_probe = (mode in ("fentry", "kprobe") or
                       (mode.startswith("auto") and expected_auto(facts) != "tracepoint"))
-    if (workload == "mmap" and function_probe and
-            facts.get("vm_enough_memory_calls_cap_capable") == "no"):
-        return "cap_capable() is inlined into cap_vm_enough_memory() on this kernel"
+    # mmap/brk: where cap_capable() is inlined into cap_vm_enough_memory() (Debian 6.1, 6.12)
+    # caprec hooks cap_vm_enough_memory() itself, so the check is expected in every mode.
     if workload == "ptrace" and not function_probe:
         return "6.14+ (tracepoint kernels) make no CAP_SYS_PTRACE check for /proc/PID/stat"
     return None
@@ -437,7 +436,8 @@ def check_kernel_facts(result, results, guest):
         inlined = facts.get("vm_enough_memory_calls_cap_capable")
         result.add("kernel", "vm_enough_memory-call", inlined in ("yes", "no"),
                    {"yes": "cap_capable() called out of line",
-                    "no": "cap_capable() inlined: mmap/brk check invisible to fentry/kprobe"}.get(
+                    "no": "cap_capable() inlined: mmap/brk check seen by the "
+                          "cap_vm_enough_memory() hook"}.get(
                         inlined, "unknown (ftrace failed)"))
     else:
         result.add("kernel", "tracepoint", facts.get("tracepoint") == "yes",
