@@ -2,11 +2,18 @@
 #include "stacks.h"
 
 #include "exe_text.h"
+#include "needed_libs.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+/*
+ * User addresses lie below this on x86-64 (47 or 56 bits) and arm64 (48 or 52
+ * bits); kernel addresses have the top bit set.
+ */
+#define USER_ADDRESS_LIMIT (1ull << 63)
 
 /* How deep cap_capable() is looked for before the stack is kept whole. */
 #define CAP_CAPABLE_SEARCH_DEPTH 10
@@ -163,9 +170,37 @@ void stacks_symbolize_kernel(const struct kallsyms *ks, const __u64 *addrs, uint
 	finish(out, depth);
 }
 
+/* Learns the build-ids of a process's mappings, once per process; true if it did now. */
+static bool learn_process_once(struct build_id_cache *bids, uint32_t pid, uint64_t start_time_ns)
+{
+	static uint32_t last_pid;
+	static uint64_t last_start;
+
+	if (pid == last_pid && start_time_ns == last_start)
+		return false;
+	last_pid = pid;
+	last_start = start_time_ns;
+	build_id_cache_learn_process(bids, pid);
+	return true;
+}
+
+/* Learns the libraries an executable needs, once per executable path; true if it did now. */
+static bool learn_needed_once(struct build_id_cache *bids, const char *exe_path)
+{
+	static char last_exe[4096];
+
+	if (!exe_path || !*exe_path || strcmp(exe_path, last_exe) == 0)
+		return false;
+	snprintf(last_exe, sizeof(last_exe), "%s", exe_path);
+	needed_libs_learn(bids, exe_path);
+	return true;
+}
+
 /* A frame the kernel resolved to (build-id, file offset). */
 static void symbolize_build_id_frame(struct build_id_cache *bids, const char *exe_path,
-				     const struct caprec_user_frame *in, struct sym_frame *f)
+				     uint32_t pid, uint64_t start_time_ns,
+				     const struct caprec_user_frame *in, uint64_t adjust,
+				     struct sym_frame *f)
 {
 	const struct elf_binary *bin = NULL;
 	const char *path = NULL, *symbol;
@@ -183,20 +218,31 @@ static void symbolize_build_id_frame(struct build_id_cache *bids, const char *ex
 	if (build_id_cache_find(bids, in->build_id, len, &path, &bin) == -ENOENT && exe_path &&
 	    build_id_cache_learn_file(bids, exe_path) == 0)
 		build_id_cache_find(bids, in->build_id, len, &path, &bin);
+	/*
+	 * Not caprec's own libraries (a static caprec has none) nor the
+	 * executable: the files the process maps, read once per process while
+	 * it lives.
+	 */
+	if (!path && pid && learn_process_once(bids, pid, start_time_ns))
+		build_id_cache_find(bids, in->build_id, len, &path, &bin);
+	/* The process is gone: the libraries its executable names, as ld.so finds them. */
+	if (!path && learn_needed_once(bids, exe_path))
+		build_id_cache_find(bids, in->build_id, len, &path, &bin);
 	if (path) {
 		copy_string(f->path, sizeof(f->path), path);
 		f->binary.path = f->path;
 	}
-	if (bin && elf_binary_resolve(bin, in->offset_or_ip, &symbol, &symbol_offset) == 0) {
+	if (bin && in->offset_or_ip >= adjust &&
+	    elf_binary_resolve(bin, in->offset_or_ip - adjust, &symbol, &symbol_offset) == 0) {
 		copy_string(f->symbol, sizeof(f->symbol), symbol);
 		f->frame.symbol = f->symbol;
-		f->frame.symbol_offset = symbol_offset;
+		f->frame.symbol_offset = symbol_offset + adjust;
 	}
 }
 
 /* An address in the executable's text of a process whose maps are gone. */
 static void symbolize_exe_frame(struct build_id_cache *bids, const struct exe_image *exe,
-				uint64_t addr, struct sym_frame *f)
+				uint64_t addr, uint64_t adjust, struct sym_frame *f)
 {
 	const struct elf_binary *bin = NULL;
 	const uint8_t *build_id = NULL;
@@ -204,7 +250,7 @@ static void symbolize_exe_frame(struct build_id_cache *bids, const struct exe_im
 	const char *path = NULL, *symbol;
 	size_t len = 0;
 
-	if (exe_text_offset(exe->path, &text_offset))
+	if (exe_text_offset(exe->path, &text_offset) || addr - exe->code_start + text_offset < adjust)
 		return;
 	f->frame.file_offset = addr - exe->code_start + text_offset;
 	copy_string(f->path, sizeof(f->path), exe->path);
@@ -222,17 +268,19 @@ static void symbolize_exe_frame(struct build_id_cache *bids, const struct exe_im
 		f->binary.build_id = f->build_id;
 		f->binary.build_id_len = (uint32_t)len;
 	}
-	if (bin && elf_binary_resolve(bin, f->frame.file_offset, &symbol, &symbol_offset) == 0) {
+	if (bin && elf_binary_resolve(bin, f->frame.file_offset - adjust, &symbol,
+				      &symbol_offset) == 0) {
 		copy_string(f->symbol, sizeof(f->symbol), symbol);
 		f->frame.symbol = f->symbol;
-		f->frame.symbol_offset = symbol_offset;
+		f->frame.symbol_offset = symbol_offset + adjust;
 	}
 }
 
 /* A frame given as an address: resolved through the process's maps. */
 static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_cache *bids,
 				    const struct exe_image *exe, uint32_t pid,
-				    uint64_t start_time_ns, uint64_t addr, struct sym_frame *f)
+				    uint64_t start_time_ns, uint64_t addr, uint64_t adjust,
+				    struct sym_frame *f)
 {
 	struct user_frame uf;
 	int err;
@@ -241,15 +289,15 @@ static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_
 	if (!us)
 		return;
 	memset(&uf, 0, sizeof(uf));
-	err = user_symbolizer_resolve(us, pid, start_time_ns, addr, &uf);
+	err = user_symbolizer_resolve(us, pid, start_time_ns, addr - adjust, &uf);
 	if ((err || !uf.binary_path) && exe && exe->path && addr >= exe->code_start &&
 	    addr < exe->code_end) {
-		symbolize_exe_frame(bids, exe, addr, f);
+		symbolize_exe_frame(bids, exe, addr, adjust, f);
 		return;
 	}
 	if (err && err != -ENOENT)
 		return;
-	f->frame.file_offset = uf.file_offset;
+	f->frame.file_offset = uf.binary_path ? uf.file_offset + adjust : addr;
 	if (uf.binary_path) {
 		copy_string(f->path, sizeof(f->path), uf.binary_path);
 		f->binary.path = f->path;
@@ -266,7 +314,7 @@ static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_
 	if (uf.symbol) {
 		copy_string(f->symbol, sizeof(f->symbol), uf.symbol);
 		f->frame.symbol = f->symbol;
-		f->frame.symbol_offset = uf.symbol_offset;
+		f->frame.symbol_offset = uf.symbol_offset + adjust;
 	}
 }
 
@@ -281,17 +329,28 @@ void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bi
 		count = STACK_FRAMES_MAX;
 	for (i = 0; i < count; i++) {
 		struct sym_frame *f = &out->frames[depth];
+		/*
+		 * Every frame but the innermost is a return address: the call is the
+		 * byte before it (a call ending a function would else be named after
+		 * the next one). The offsets keep the address itself.
+		 */
+		uint64_t adjust = i > 0 ? 1 : 0;
 
 		if (frames[i].status != CAPREC_UFRAME_VALID && frames[i].status != CAPREC_UFRAME_IP)
 			break; /* EMPTY: the end of what the kernel could walk */
+		/* No user code at 0 or in the kernel half (a kernel address the walk picked up). */
+		if (frames[i].status == CAPREC_UFRAME_IP &&
+		    (frames[i].offset_or_ip == 0 || frames[i].offset_or_ip >= USER_ADDRESS_LIMIT))
+			continue;
 		memset(&f->frame, 0, sizeof(f->frame));
 		memset(&f->binary, 0, sizeof(f->binary));
 		f->frame.kind = CRF_FRAME_USER;
 		if (frames[i].status == CAPREC_UFRAME_VALID)
-			symbolize_build_id_frame(bids, exe ? exe->path : NULL, &frames[i], f);
+			symbolize_build_id_frame(bids, exe ? exe->path : NULL, pid, start_time_ns,
+						 &frames[i], adjust, f);
 		else
 			symbolize_address_frame(us, bids, exe, pid, start_time_ns,
-						frames[i].offset_or_ip, f);
+						frames[i].offset_or_ip, adjust, f);
 		depth++;
 	}
 	finish(out, depth);
