@@ -12,10 +12,12 @@
 #ifndef CAPREC_EVENT_H
 #define CAPREC_EVENT_H
 
-/* The kernel's fixed-width types: from vmlinux_min.h on the BPF side, uapi here. */
-#ifndef __VMLINUX_MIN_H__
+/*
+ * The kernel's fixed-width types (__u32, __u64...), from the uapi header on
+ * both sides (vmlinux_min.h includes it too): include-guarded, so this header
+ * can come before or after libbpf's and the kernel's headers.
+ */
 #include <linux/types.h>
-#endif
 
 #define CAPREC_COMM_LEN 16
 /* Deepest stacks kept: 127 is the kernel's default perf_event_max_stack. */

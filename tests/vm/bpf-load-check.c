@@ -34,8 +34,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-/* linux/types.h (through libbpf's headers) already defines the __u* types the header would. */
-#define __VMLINUX_MIN_H__
 #include "caprec_event.h"
 
 #define MAX_LINKS 32
