@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "caprec_event.h"
+#include "build_id_cache.h"
 #include "capnames.h"
 
 /* How many ancestors are defined with a process, so its parent chain is in the file. */
@@ -67,6 +68,22 @@ static int define_process(struct recorder *rec, struct proc_entry *e, int depth)
 				return err;
 			def.parent_id = parent->record_id;
 		}
+	}
+	if (e->exe_path && e->exe_path[0]) {
+		/* The executable as a binary, with its build-id when it can be read. */
+		const uint8_t *build_id = NULL;
+		size_t build_id_len = 0;
+
+		if (rec->build_ids) {
+			build_id_cache_learn_file(rec->build_ids, e->exe_path);
+			if (build_id_cache_find_path(rec->build_ids, e->exe_path, &build_id,
+						     &build_id_len))
+				build_id = NULL, build_id_len = 0;
+		}
+		err = crf_intern_binary(w, e->exe_path, build_id, build_id_len,
+					&def.exe_binary_id);
+		if (err)
+			return err;
 	}
 	def.pid = e->pid;
 	def.ppid = e->ppid;
@@ -175,10 +192,11 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 	proc = lookup_process(rec, ev->hdr.pid, ev->start_time_ns, ev->comm, &created);
 	if (!proc)
 		return fail(rec, -ENOMEM, "process table");
-	if (created) {
-		proc->uid = proc->uid == UINT32_MAX ? ev->uid : proc->uid;
+	/* Whatever /proc could not tell (a process gone, or made by a fork record). */
+	if (proc->uid == UINT32_MAX)
+		proc->uid = ev->uid;
+	if (!proc->cgroup_id)
 		proc->cgroup_id = ev->cgroup_id;
-	}
 	if (with_stacks && rec->opts->kernel_stacks) {
 		stacks_symbolize_kernel(rec->ksyms, sev->kstack,
 					ev->kstack_depth > CAPREC_KSTACK_MAX ? CAPREC_KSTACK_MAX :
@@ -216,14 +234,38 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 static void set_exec_path(struct recorder *rec, struct proc_entry *e, const char *path)
 {
 	char candidate[PATH_MAX], resolved[PATH_MAX];
+	const struct proc_entry *p = e;
+	int depth;
 
-	if (path[0] != '/') {
-		snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/cwd/%s", e->pid, path);
-		if (realpath(candidate, resolved) ||
-		    (e->pid == rec->command_pid && realpath(path, resolved))) {
+	if (path[0] == '/') {
+		proc_entry_set(&e->exe_path, path);
+		return;
+	}
+	/*
+	 * Relative to the process's cwd; when it is gone already, to its
+	 * ancestors' (a cwd is inherited), up to `-- CMD`, which runs in ours.
+	 */
+	for (depth = 0; p && depth < PARENT_CHAIN_MAX; depth++) {
+		snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/cwd/%s", p->pid, path);
+		if (realpath(candidate, resolved)) {
 			proc_entry_set(&e->exe_path, resolved);
 			return;
 		}
+		if (p->pid == rec->command_pid) {
+			if (realpath(path, resolved)) {
+				proc_entry_set(&e->exe_path, resolved);
+				return;
+			}
+			break;
+		}
+		if (p->ppid == rec->command_pid && !p->parent_start_time_ns) {
+			if (realpath(path, resolved)) {
+				proc_entry_set(&e->exe_path, resolved);
+				return;
+			}
+			break;
+		}
+		p = p->ppid ? proc_table_find(rec->procs, p->ppid, p->parent_start_time_ns) : NULL;
 	}
 	proc_entry_set(&e->exe_path, path);
 }
@@ -275,6 +317,11 @@ static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 				return fail(rec, -ENOMEM, "process table");
 			if (parent && !e->cmdline && proc_entry_set(&e->cmdline, parent->cmdline))
 				return fail(rec, -ENOMEM, "process table");
+			/* A forked child has its parent's credentials and cgroup until it changes them. */
+			if (parent && e->uid == UINT32_MAX)
+				e->uid = parent->uid;
+			if (parent && !e->cgroup_id)
+				e->cgroup_id = parent->cgroup_id;
 			if (parent && !e->cgroup_path) {
 				if (proc_entry_set(&e->cgroup_path, parent->cgroup_path) ||
 				    proc_entry_set(&e->container_id, parent->container_id))
