@@ -606,6 +606,7 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 		goto cleanup;
 	}
 	loader_reset_ids(l);
+	l->reader = r;
 	rc = begin_recording(l, src, r);
 	if (rc) {
 		describe(l, rc, src->path, err, err_size);

@@ -220,9 +220,44 @@ int loader_event_exe(struct loader *l, const struct crf_event *e, uint32_t *exe_
 	return rc;
 }
 
+/* The exe path a process record names: its own, else its binary's. */
+static const char *own_exe_path(const struct crf_process *p)
+{
+	if (p->exe_path && *p->exe_path)
+		return p->exe_path;
+	if (p->exe_binary && p->exe_binary->path && *p->exe_binary->path)
+		return p->exe_binary->path;
+	return NULL;
+}
+
+/*
+ * The process record whose executable a process runs. A child that forked
+ * and never exec'd has no exe path of its own (caprec names one at exec or
+ * when it reads /proc/PID/exe): it runs its parent's executable, or its
+ * grandparent's when the parent did not exec either. Only parents recorded
+ * in this recording count; the walk is bounded since a hostile recording may
+ * hold a parent loop. This is the one place the inheritance is decided:
+ * processes.exe_path, check_aggregate and every report read its result.
+ */
+static const struct crf_process *executable_image(const struct loader *l,
+						  const struct crf_process *p)
+{
+	const struct crf_process *image = p;
+
+	for (int depth = 0; depth < 64 && !own_exe_path(image) && image->parent_id; depth++) {
+		const struct crf_process *parent = crf_reader_process(l->reader, image->parent_id);
+
+		if (!parent || parent == image)
+			break;
+		image = parent;
+	}
+	return own_exe_path(image) ? image : p;
+}
+
 int loader_process(struct loader *l, const struct crf_process *p, int64_t *id)
 {
 	sqlite3_stmt *stmt = l->stmt[STMT_PROCESS];
+	const struct crf_process *image;
 	int64_t binary_id, parent_id;
 	const char *exe_path;
 	int rc;
@@ -233,7 +268,8 @@ int loader_process(struct loader *l, const struct crf_process *p, int64_t *id)
 	*id = id_map_get(&l->process_ids, p->id);
 	if (*id)
 		return 0;
-	rc = loader_binary(l, p->exe_binary, &binary_id);
+	image = executable_image(l, p);
+	rc = loader_binary(l, image->exe_binary, &binary_id);
 	if (rc)
 		return rc;
 	parent_id = p->parent_id ? id_map_get(&l->process_ids, p->parent_id) : 0;
@@ -243,10 +279,7 @@ int loader_process(struct loader *l, const struct crf_process *p, int64_t *id)
 	sqlite3_bind_int64(stmt, 4, p->ppid);
 	bind_id_or_null(stmt, 5, parent_id);
 	bind_id_or_null(stmt, 6, binary_id);
-	/* The exe path from the binary when the process record has none. */
-	exe_path = p->exe_path ? p->exe_path :
-				 (p->exe_binary && p->exe_binary->path && *p->exe_binary->path ?
-					  p->exe_binary->path : NULL);
+	exe_path = own_exe_path(image);
 	bind_text_or_null(stmt, 7, exe_path);
 	bind_text_or_null(stmt, 8, p->cmdline);
 	bind_text_or_null(stmt, 9, p->comm);

@@ -66,6 +66,7 @@ struct loader {
 
 	/* Per recording: file id -> database id. */
 	int64_t recording_id;
+	const struct crf_reader *reader; /* the recording being loaded: parents' records */
 	struct id_map binary_ids;
 	struct id_map frame_ids;
 	struct id_map kernel_stack_ids;

@@ -5,7 +5,7 @@
 -- (CLOCK_REALTIME ns since the Unix epoch). Booleans are 0/1.
 -- Indexes are in caprec_indexes.sql: created after a bulk load, not before.
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE recordings (
 	id INTEGER PRIMARY KEY,

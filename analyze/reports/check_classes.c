@@ -15,22 +15,15 @@
 /*
  * %s is the group expression, chosen by this file from a fixed list (never
  * user text). A process image is "replaced" when a later image of the same
- * process (pid and start time within one recording) exists: it exec'd.
+ * process (pid and start time within one recording) exists: it exec'd. The
+ * executable is processes.exe_path, where the loader already gave a forked
+ * child that never exec'd its parent's path.
  */
 static const char classes_sql[] =
 	"WITH replaced(id) AS ("
 	" SELECT DISTINCT p.id FROM processes p JOIN processes q"
 	"  ON q.recording_id = p.recording_id AND q.pid = p.pid AND q.start_ns = p.start_ns"
 	"  AND q.id > p.id),"
-	/*
-	 * A child that forked and never exec'd runs its parent's executable; the
-	 * recorder may not know its path, but the same comm as the parent says it
-	 * did not exec, so the parent's path is its own.
-	 */
-	"images(id, exe) AS ("
-	" SELECT p.id, coalesce(nullif(p.exe_path, ''),"
-	"  CASE WHEN pp.comm = p.comm THEN nullif(pp.exe_path, '') END)"
-	" FROM processes p LEFT JOIN processes pp ON pp.id = p.parent_id),"
 	/* Events grouped on integers first: every later step sees groups, not events. */
 	"ev AS ("
 	" SELECT process_id, cap, audit, ret, syscall_nr, cgroup_id, user_stack_id,"
@@ -39,7 +32,7 @@ static const char classes_sql[] =
 	"  kernel_stack_id, comm),"
 	"classified AS ("
 	" SELECT %s AS grp,"
-	"  coalesce(i.exe, '[' || coalesce(p.comm, e.comm) || ']', '[unknown]') AS exe,"
+	"  coalesce(nullif(p.exe_path, ''), '[' || coalesce(p.comm, e.comm) || ']', '[unknown]') AS exe,"
 	"  e.cap,"
 	"  CASE WHEN e.audit = 0 AND NOT ?2 THEN 2"
 	"   WHEN e.syscall_nr IN (" XSTR(SYSCALL_NR_EXECVE) ", " XSTR(SYSCALL_NR_EXECVEAT) ")"
@@ -47,8 +40,7 @@ static const char classes_sql[] =
 	"   WHEN e.process_id IN (SELECT id FROM replaced) THEN 4"
 	"   WHEN e.ret = 0 THEN 0 ELSE 1 END AS class,"
 	"  e.syscall_nr, e.user_stack_id, e.kernel_stack_id, e.n"
-	" FROM ev e LEFT JOIN processes p ON p.id = e.process_id"
-	" LEFT JOIN images i ON i.id = e.process_id),"
+	" FROM ev e LEFT JOIN processes p ON p.id = e.process_id),"
 	/* Group on ids first: stack texts are joined to the few groups, not to every event. */
 	"counted AS ("
 	" SELECT grp, cap, class, exe, syscall_nr, user_stack_id, kernel_stack_id, sum(n) AS n"
@@ -68,7 +60,7 @@ static const char classes_sql[] =
 	" WHERE example = 1 ORDER BY grp, cap, class";
 
 static const char *const group_expressions[] = {
-	[GROUP_EXE] = "coalesce(i.exe, '[' || coalesce(p.comm, e.comm) || ']', '[unknown]')",
+	[GROUP_EXE] = "coalesce(nullif(p.exe_path, ''), '[' || coalesce(p.comm, e.comm) || ']', '[unknown]')",
 	[GROUP_CONTAINER] = "coalesce(nullif(p.container_id, ''), '[host]')",
 	[GROUP_CGROUP] = "coalesce(nullif(p.cgroup_path, ''), '[cgroup ' || e.cgroup_id || ']')",
 };

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "crf_writer.h"
 #include "fixture.h"
 #include "load.h"
 #include "schema.h"
@@ -244,6 +245,77 @@ static void test_interning_across_recordings(void **state)
 }
 
 /* A recording cut inside a block: everything before it loads; import_stats says where. */
+/*
+ * A recording of a shell (with a path) that forks a worker which renames
+ * itself and forks again, neither exec'ing, plus an orphan of an unrecorded
+ * parent: the two forks run the shell's executable everywhere.
+ */
+static struct bytes fork_bytes(void)
+{
+	int fd = memfd_create("forks", 0);
+	struct crf_writer *w = NULL;
+	struct crf_process_def p;
+	uint32_t bin, shell, worker, grandchild, orphan, proc[4];
+	struct bytes b = { 0 };
+	int rc;
+
+	assert_true(fd >= 0);
+	rc = crf_writer_open(&w, fd, NULL);
+	rc = rc ?: crf_intern_binary(w, "/usr/bin/dash", NULL, 0, &bin);
+	p = (struct crf_process_def){ .pid = 10, .ppid = 1, .start_time_ns = 1,
+				      .exe_binary_id = bin, .exe_path = "/usr/bin/dash",
+				      .comm = "sh" };
+	rc = rc ?: crf_define_process(w, &p, &shell);
+	p = (struct crf_process_def){ .pid = 11, .ppid = 10, .start_time_ns = 2,
+				      .parent_id = shell, .comm = "worker" };
+	rc = rc ?: crf_define_process(w, &p, &worker);
+	p = (struct crf_process_def){ .pid = 12, .ppid = 11, .start_time_ns = 3,
+				      .parent_id = worker, .comm = "worker" };
+	rc = rc ?: crf_define_process(w, &p, &grandchild);
+	p = (struct crf_process_def){ .pid = 13, .ppid = 5, .start_time_ns = 4, .comm = "lone" };
+	rc = rc ?: crf_define_process(w, &p, &orphan);
+	proc[0] = shell;
+	proc[1] = worker;
+	proc[2] = grandchild;
+	proc[3] = orphan;
+	for (int i = 0; !rc && i < 4; i++) {
+		struct crf_event_rec e = { .time_ns = 10 + (uint64_t)i, .process_id = proc[i],
+					   .tid = 10 + (uint32_t)i, .cap = 21,
+					   .flags = CRF_EV_AUDIT, .syscall_nr = -1 };
+
+		rc = crf_write_event(w, &e);
+	}
+	rc = rc ?: crf_writer_close(w);
+	crf_writer_free(w);
+	assert_int_equal(rc, 0);
+	b.len = (size_t)lseek(fd, 0, SEEK_END);
+	b.data = malloc(b.len);
+	assert_non_null(b.data);
+	assert_int_equal(pread(fd, b.data, b.len, 0), (ssize_t)b.len);
+	close(fd);
+	return b;
+}
+
+static void test_fork_inherits_exe(void **state)
+{
+	struct bytes b = fork_bytes();
+	struct load_result res;
+	char err[256];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(load(db, &b, 1, &res, err, sizeof(err)), 0);
+	assert_text(db, "SELECT group_concat(pid || '=' || coalesce(exe_path, '-') || ':' || "
+			"coalesce(binary_id, '-'), ' ') FROM (SELECT * FROM processes ORDER BY pid)",
+		    "10=/usr/bin/dash:1 11=/usr/bin/dash:1 12=/usr/bin/dash:1 13=-:-");
+	assert_text(db, "SELECT group_concat(exe_path || ' ' || count, ', ') FROM "
+			"(SELECT exe_path, sum(count) AS count FROM check_aggregate "
+			"GROUP BY exe_path ORDER BY exe_path)",
+		    "/usr/bin/dash 3, [lone] 1");
+	sqlite3_close(db);
+	free(b.data);
+}
+
 static void test_truncated(void **state)
 {
 	struct bytes b = fixture_bytes(2000, true);
@@ -358,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_corrupted),
 		cmocka_unit_test(test_not_a_recording),
 		cmocka_unit_test(test_other_schema_version),
+		cmocka_unit_test(test_fork_inherits_exe),
 		cmocka_unit_test(test_every_prefix),
 	};
 
