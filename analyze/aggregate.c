@@ -153,13 +153,14 @@ int aggregate_add(struct aggregate *a, const struct aggregate_check *c)
 	if (c->time_ns > g->last_ns)
 		g->last_ns = c->time_ns;
 	if (c->process_id && c->process_id != g->last_process_id) {
-		int64_t pair[2] = { index, c->process_id }, unused;
+		int64_t pair[2] = { index, c->process_id };
+		size_t seen_before = intern_map_count(a->seen);
 
-		if (!intern_map_get(a->seen, pair, sizeof(pair), &unused)) {
-			if (intern_map_put(a->seen, pair, sizeof(pair), 1))
-				return -ENOMEM;
+		/* One probe instead of a get and a put: the count grows only for a new pair. */
+		if (intern_map_put(a->seen, pair, sizeof(pair), 1))
+			return -ENOMEM;
+		if (intern_map_count(a->seen) != seen_before)
 			g->processes++;
-		}
 		g->last_process_id = c->process_id;
 	}
 	return 0;
