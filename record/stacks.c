@@ -342,6 +342,15 @@ void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bi
 		if (frames[i].status == CAPREC_UFRAME_IP &&
 		    (frames[i].offset_or_ip == 0 || frames[i].offset_or_ip >= USER_ADDRESS_LIMIT))
 			continue;
+		/*
+		 * Nor a file offset no file can have: the kernel computes it from the
+		 * first mapping ending above the ip, so a junk ip below that mapping
+		 * (a frame-pointer walk through code without frame pointers) comes
+		 * back as a "negative" offset.
+		 */
+		if (frames[i].status == CAPREC_UFRAME_VALID &&
+		    frames[i].offset_or_ip >= USER_ADDRESS_LIMIT)
+			continue;
 		memset(&f->frame, 0, sizeof(f->frame));
 		memset(&f->binary, 0, sizeof(f->binary));
 		f->frame.kind = CRF_FRAME_USER;
