@@ -8,21 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crf_syscall_names.h"
+
+/* The reports name syscalls as recorded on x86_64. */
+static const char reports_machine[] = "x86_64";
+
+/* Above every syscall number of the table: the end of a name search. */
+#define SYSCALL_NR_SEARCH_END 1024
+
 const char *syscall_name(int nr)
 {
-	size_t low = 0, high = syscall_table_x86_64_count;
-
-	while (low < high) {
-		size_t mid = low + (high - low) / 2;
-
-		if (syscall_table_x86_64[mid].nr == nr)
-			return syscall_table_x86_64[mid].name;
-		if (syscall_table_x86_64[mid].nr < nr)
-			low = mid + 1;
-		else
-			high = mid;
-	}
-	return NULL;
+	return crf_syscall_name(reports_machine, nr);
 }
 
 const char *syscall_format(int nr, char *buf, size_t size)
@@ -61,9 +57,11 @@ int syscall_parse(const char *text, int *nr)
 		text += 4;
 	else if (!strncmp(text, "syscall_", 8))
 		return parse_number(text + 8, nr);
-	for (size_t i = 0; i < syscall_table_x86_64_count; i++) {
-		if (!strcmp(syscall_table_x86_64[i].name, text)) {
-			*nr = syscall_table_x86_64[i].nr;
+	for (int i = 0; i < SYSCALL_NR_SEARCH_END; i++) {
+		const char *name = syscall_name(i);
+
+		if (name && !strcmp(name, text)) {
+			*nr = i;
 			return 0;
 		}
 	}

@@ -3,23 +3,15 @@
  * syscall_names.h - system call numbers to names and back, for the syscall
  * column of reports and the --syscall filter.
  *
- * Recordings store the number the task was serving (-1 when none). The table
- * is x86_64's, the architecture caprec records on; a number without a name
+ * Recordings store the number the task was serving (-1 when none). Names come
+ * from format/text's table, the one caprec's live output and replay use, for
+ * x86_64 (the architecture the reports assume); a number without a name
  * prints as "syscall_<n>".
  */
 #ifndef REPORTS_SYSCALL_NAMES_H
 #define REPORTS_SYSCALL_NAMES_H
 
 #include <stddef.h>
-
-struct syscall_name {
-	int nr;
-	const char *name;
-};
-
-/* Sorted by number. */
-extern const struct syscall_name syscall_table_x86_64[];
-extern const size_t syscall_table_x86_64_count;
 
 #define SYSCALL_NR_EXECVE 59
 #define SYSCALL_NR_EXECVEAT 322

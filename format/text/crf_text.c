@@ -9,7 +9,7 @@
 #include <inttypes.h>
 #include <time.h>
 
-#include "syscall_names.h"
+#include "crf_syscall_names.h"
 
 int crf_text_print_header(FILE *out, const struct crf_text_options *opts)
 {

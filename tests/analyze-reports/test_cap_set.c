@@ -104,10 +104,21 @@ static void test_syscalls(void **state)
 	assert_int_equal(nr, 92);
 	assert_int_equal(syscall_parse("nosuchcall", &nr), -EINVAL);
 	assert_int_equal(syscall_parse("", &nr), -EINVAL);
-	/* The table is sorted: binary search finds every entry. */
-	for (size_t i = 0; i < syscall_table_x86_64_count; i++)
-		assert_string_equal(syscall_name(syscall_table_x86_64[i].nr),
-				    syscall_table_x86_64[i].name);
+	/* Every named number parses back to itself (names are unique). */
+	int named = 0;
+
+	for (int i = 0; i < 1024; i++) {
+		const char *name = syscall_name(i);
+
+		if (!name)
+			continue;
+		named++;
+		assert_int_equal(syscall_parse(name, &nr), 0);
+		assert_int_equal(nr, i);
+	}
+	assert_true(named > 300);
+	assert_string_equal(syscall_name(59), "execve");
+	assert_string_equal(syscall_name(322), "execveat");
 }
 
 int main(void)
