@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "crf_text.h"
-#include "syscall_names.h"
+#include "crf_syscall_names.h"
 
 static char *render(const struct crf_event *ev, const char *cap_name, uint64_t realtime_ns,
 		    const struct crf_text_options *o, bool header)
