@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capnames.h"
+#include "crf_cap_names.h"
 #include "rotation.h"
 
 #define OUTPUT_CHUNK_BYTES (64u << 10)
@@ -95,7 +95,7 @@ static int start_part(struct output *o, char *errbuf, size_t errsize)
 	metadata_set_part(o->meta, o->part);
 	err = crf_write_metadata(o->writer, o->meta->kvs, o->meta->count);
 	if (!err)
-		err = crf_write_cap_names(o->writer, caprec_cap_names(), CAPREC_CAP_COUNT);
+		err = crf_write_cap_names(o->writer, crf_cap_names(), CRF_CAP_COUNT);
 	if (!err)
 		err = write_clock(o);
 	if (err)

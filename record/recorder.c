@@ -15,7 +15,7 @@
 
 #include "caprec_event.h"
 #include "build_id_cache.h"
-#include "capnames.h"
+#include "crf_cap_names.h"
 
 /* How many ancestors are defined with a process, so its parent chain is in the file. */
 #define PARENT_CHAIN_MAX 16
@@ -141,7 +141,7 @@ static void print_live(struct recorder *rec, const struct caprec_cap_event *ev, 
 	out.comm = comm;
 	out.kernel_stack = kstack ? &rec->kstack.stack : NULL;
 	out.user_stack = ustack ? &rec->ustack.stack : NULL;
-	crf_text_print_event(rec->live, &out, caprec_cap_name(ev->cap),
+	crf_text_print_event(rec->live, &out, crf_cap_name(ev->cap),
 			     (uint64_t)((int64_t)ev->hdr.time_ns + rec->realtime_offset_ns),
 			     &rec->text);
 }

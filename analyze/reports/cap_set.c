@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cap_set.c - capability names (linux/capability.h numbering, which is kernel
- * ABI and never changes) and parsing of the lists users type.
+ * cap_set.c - capability names (format/text's table, the one caprec records and
+ * prints with) and parsing of the lists users type.
  */
 #include "cap_set.h"
 
@@ -12,23 +12,12 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-};
+#include "crf_cap_names.h"
 
-#define CAP_NAME_COUNT ((int)(sizeof(cap_names) / sizeof(cap_names[0])))
 
 const char *cap_known_name(int cap)
 {
-	return cap >= 0 && cap < CAP_NAME_COUNT ? cap_names[cap] : NULL;
+	return crf_cap_name(cap);
 }
 
 const char *cap_format(int cap, char *buf, size_t size)
@@ -46,7 +35,7 @@ cap_set_t cap_set_all(void)
 {
 	cap_set_t set = 0;
 
-	for (int cap = 0; cap < CAP_NAME_COUNT; cap++)
+	for (int cap = 0; cap < CRF_CAP_COUNT; cap++)
 		set = cap_set_add(set, cap);
 	return set;
 }
@@ -69,8 +58,8 @@ int cap_parse(const char *text, int *cap)
 	}
 	if (!strncasecmp(name, "CAP_", 4))
 		name += 4;
-	for (int i = 0; i < CAP_NAME_COUNT; i++) {
-		if (!strcasecmp(name, cap_names[i] + 4)) {
+	for (int i = 0; i < CRF_CAP_COUNT; i++) {
+		if (!strcasecmp(name, crf_cap_names()[i] + 4)) {
 			*cap = i;
 			return 0;
 		}

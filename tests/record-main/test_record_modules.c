@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "caller_ranges.h"
-#include "capnames.h"
+#include "crf_cap_names.h"
 #include "metadata.h"
 #include "proc_table.h"
 #include "rotation.h"
@@ -25,15 +25,15 @@
 static void test_cap_names(void **state)
 {
 	(void)state;
-	assert_string_equal(caprec_cap_name(0), "CAP_CHOWN");
-	assert_string_equal(caprec_cap_name(21), "CAP_SYS_ADMIN");
-	assert_string_equal(caprec_cap_name(24), "CAP_SYS_RESOURCE");
-	assert_string_equal(caprec_cap_name(38), "CAP_PERFMON");
-	assert_string_equal(caprec_cap_name(39), "CAP_BPF");
-	assert_string_equal(caprec_cap_name(40), "CAP_CHECKPOINT_RESTORE");
-	assert_null(caprec_cap_name(41));
-	assert_null(caprec_cap_name(-1));
-	assert_null(caprec_cap_name(INT32_MAX));
+	assert_string_equal(crf_cap_name(0), "CAP_CHOWN");
+	assert_string_equal(crf_cap_name(21), "CAP_SYS_ADMIN");
+	assert_string_equal(crf_cap_name(24), "CAP_SYS_RESOURCE");
+	assert_string_equal(crf_cap_name(38), "CAP_PERFMON");
+	assert_string_equal(crf_cap_name(39), "CAP_BPF");
+	assert_string_equal(crf_cap_name(40), "CAP_CHECKPOINT_RESTORE");
+	assert_null(crf_cap_name(41));
+	assert_null(crf_cap_name(-1));
+	assert_null(crf_cap_name(INT32_MAX));
 }
 
 static void test_rotation_names(void **state)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include "capnames.h"
+#include "crf_cap_names.h"
 
 #include <stddef.h>
 
-static const char *const cap_names[CAPREC_CAP_COUNT] = {
+static const char *const cap_names[CRF_CAP_COUNT] = {
 	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
 	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
 	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
@@ -15,14 +15,14 @@ static const char *const cap_names[CAPREC_CAP_COUNT] = {
 	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
 };
 
-const char *caprec_cap_name(int32_t cap)
+const char *crf_cap_name(int32_t cap)
 {
-	if (cap < 0 || cap >= CAPREC_CAP_COUNT)
+	if (cap < 0 || cap >= CRF_CAP_COUNT)
 		return NULL;
 	return cap_names[cap];
 }
 
-const char *const *caprec_cap_names(void)
+const char *const *crf_cap_names(void)
 {
 	return cap_names;
 }
