@@ -172,19 +172,23 @@ def exit_status_case():
 
 def trace_self_case():
     """System-wide (-v -U, no filter) caprec ignores its own checks; with --trace-self it
-    records them (it makes some: memory accounting, reading other processes' mappings)."""
+    records them. A process of another uid that lives through caprec's reading of its /proc
+    entries makes caprec itself pass ptrace_may_access() checks (CAP_SYS_PTRACE) every run;
+    the sample's own checks alone leave caprec's (map_files, memory) to chance."""
     directory = temp_dir()
     try:
         for trace_self in (False, True):
             output = os.path.join(directory, "self-%d.caprec" % trace_self)
-            argv = [tool("CAPREC"), "-v", "-U", "--duration", "2", "-o", output]
+            argv = [tool("CAPREC"), "-v", "-U", "--duration", "3", "-o", output]
             recorder = subprocess.Popen(argv + (["--trace-self"] if trace_self else []),
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                         text=True)
             time.sleep(1)
             subprocess.run([sample("sample_chown")], stdout=subprocess.DEVNULL, check=True)
+            subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                            "sleep", "1.5"], check=True)
             _, stderr = recorder.communicate(timeout=60)
-            check(recorder.returncode == 0, "caprec --duration 2 exited %d: %s"
+            check(recorder.returncode == 0, "caprec --duration 3 exited %d: %s"
                   % (recorder.returncode, stderr))
             rec = Recording(output)
             rec.require_readable()
