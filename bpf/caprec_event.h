@@ -23,7 +23,12 @@
 /* Deepest stacks kept: 127 is the kernel's default perf_event_max_stack. */
 #define CAPREC_KSTACK_MAX 64
 #define CAPREC_USTACK_MAX 48
-/* Frames read to infer the audit flag from the caller (tracepoint mode). */
+/*
+ * Tracepoint mode infers the audit flag from the caller: raw kernel-stack
+ * words read above the program (512 bytes), or, where that read fails, this
+ * many unwound frames.
+ */
+#define CAPREC_CALLER_SCAN_WORDS 64
 #define CAPREC_CALLER_FRAMES 8
 /* Entries of the caller-range map (ns_capable_noaudit & co). */
 #define CAPREC_CALLER_RANGES 32

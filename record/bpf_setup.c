@@ -65,7 +65,33 @@ static void configure(struct caprec_bpf *skel, const struct bpf_settings *s, enu
 		skel->rodata->caller_ranges[i].end = s->caller_ranges[i].end;
 		skel->rodata->caller_ranges[i].class = s->caller_ranges[i].class;
 		skel->rodata->caller_range_count = i + 1;
+		if (!skel->rodata->caller_text_start ||
+		    s->caller_ranges[i].start < skel->rodata->caller_text_start)
+			skel->rodata->caller_text_start = s->caller_ranges[i].start;
+		if (s->caller_ranges[i].end > skel->rodata->caller_text_end)
+			skel->rodata->caller_text_end = s->caller_ranges[i].end;
 	}
+}
+
+/*
+ * The per-thread maps of the fentry/kprobe modes are preallocated (entry_stacks
+ * alone is 2 MiB): one entry each where nothing uses them.
+ */
+static int shrink_unused_maps(struct caprec_bpf *skel, enum attach_mode mode, bool final_verdict,
+			      bool kernel_stacks, bool vm_hook)
+{
+	bool entry_hooks = mode != ATTACH_TRACEPOINT;
+	int err = 0;
+
+	if (!entry_hooks || !kernel_stacks)
+		err = err ? err : bpf_map__set_max_entries(skel->maps.entry_stacks, 1);
+	if (mode != ATTACH_KPROBE)
+		err = err ? err : bpf_map__set_max_entries(skel->maps.entry_args, 1);
+	if (!final_verdict)
+		err = err ? err : bpf_map__set_max_entries(skel->maps.pending_final, 1);
+	if (!vm_hook)
+		err = err ? err : bpf_map__set_max_entries(skel->maps.vm_enough, 1);
+	return err;
 }
 
 static int try_load(struct bpf_session *session, const struct bpf_settings *s,
@@ -79,6 +105,9 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 	select_programs(skel, mode, final_verdict, s->opts->kernel_stacks, vm_hook);
 	configure(skel, s, mode, final_verdict);
 	err = bpf_map__set_max_entries(skel->maps.events, (uint32_t)s->opts->buffer_size);
+	if (err)
+		goto fail;
+	err = shrink_unused_maps(skel, mode, final_verdict, s->opts->kernel_stacks, vm_hook);
 	if (err)
 		goto fail;
 	err = caprec_bpf__load(skel);
