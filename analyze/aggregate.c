@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * aggregate.c - counts checks per check_aggregate group (see aggregate.h).
+ * aggregate.c - counts checks per check_aggregate group, per process and
+ * cgroup, and writes check_aggregate and policy_aggregate from those counts
+ * (see aggregate.h).
  */
 #include "aggregate.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +18,7 @@ struct exe {
 	char *path;
 };
 
-/* The packed identity of a group: the hash key. */
+/* The packed identity of a check_aggregate group: the hash key. */
 struct group_key {
 	uint32_t exe_index;
 	int32_t cap;
@@ -29,22 +32,92 @@ struct group_key {
 
 struct group {
 	struct group_key key;
+	uint32_t last_cell; /* skips the cell lookup for runs of one process and cgroup */
+};
+
+/* The checks of one group made by one process (0: unknown) in one cgroup. */
+struct cell {
+	uint32_t group;
+	uint32_t cgroup;    /* index in cgroup_ids */
+	int64_t process_id;
 	uint64_t count;
-	uint64_t processes;
 	uint64_t first_ns;
 	uint64_t last_ns;
-	int64_t last_process_id; /* skips the distinct-process lookup for runs of one process */
+	uint32_t context;   /* filled at flush: the process's context index << 1 | replaced */
+};
+
+/* The hash key of a cell: 16 bytes, so it lives in its intern map slot. */
+struct cell_key {
+	uint32_t group;
+	uint32_t cgroup;
+	int64_t process_id;
 };
 
 struct aggregate {
-	struct intern_map *exe_map;   /* "binary_id path" -> exe index */
+	struct intern_map *exe_map;    /* "binary_id path" -> exe index */
 	struct exe *exes;
 	size_t exe_count, exe_cap;
-	struct intern_map *group_map; /* group_key -> index in groups */
+	struct intern_map *group_map;  /* group_key -> index in groups */
 	struct group *groups;
 	size_t group_count, group_cap;
-	struct intern_map *seen;      /* (group index, process id) pairs counted */
+	struct intern_map *cell_map;   /* cell_key -> index in cells */
+	struct cell *cells;
+	size_t cell_count, cell_cap;
+	struct intern_map *cgroup_map; /* cgroup id -> index in cgroup_ids */
+	uint64_t *cgroup_ids;
+	size_t cgroup_count, cgroup_cap;
+	uint32_t last_cgroup;          /* events come in runs of one cgroup */
 };
+
+/* A cgroup path and container id pair (either NULL when unknown) of the recording's processes. */
+struct context {
+	char *cgroup_path;
+	char *container_id;
+};
+
+/* What flush learns from the processes table. */
+struct contexts {
+	struct intern_map *by_text;    /* context key -> index in list */
+	struct intern_map *by_process; /* process id -> context index << 1 | replaced */
+	struct context *list;
+	size_t count, cap;
+};
+
+/*
+ * items with room for one more element of size bytes (count in use, *cap
+ * allocated): items itself, or a bigger copy (*cap updated), or NULL when out
+ * of memory (items untouched).
+ */
+static void *reserve(void *items, size_t *cap, size_t count, size_t size, size_t first_cap)
+{
+	size_t grown;
+	void *bigger;
+
+	if (count < *cap)
+		return items;
+	grown = *cap ? *cap * 2 : first_cap;
+	bigger = realloc(items, grown * size);
+	if (bigger)
+		*cap = grown;
+	return bigger;
+}
+
+/* The per-recording maps, empty. Returns 0 or -ENOMEM. */
+static int new_maps(struct aggregate *a)
+{
+	a->group_map = intern_map_new();
+	a->cell_map = intern_map_new();
+	a->cgroup_map = intern_map_new();
+	return a->group_map && a->cell_map && a->cgroup_map ? 0 : -ENOMEM;
+}
+
+static void free_maps(struct aggregate *a)
+{
+	intern_map_free(a->group_map);
+	intern_map_free(a->cell_map);
+	intern_map_free(a->cgroup_map);
+	a->group_map = a->cell_map = a->cgroup_map = NULL;
+}
 
 struct aggregate *aggregate_new(void)
 {
@@ -53,9 +126,7 @@ struct aggregate *aggregate_new(void)
 	if (!a)
 		return NULL;
 	a->exe_map = intern_map_new();
-	a->group_map = intern_map_new();
-	a->seen = intern_map_new();
-	if (!a->exe_map || !a->group_map || !a->seen) {
+	if (!a->exe_map || new_maps(a)) {
 		aggregate_free(a);
 		return NULL;
 	}
@@ -70,9 +141,10 @@ void aggregate_free(struct aggregate *a)
 		free(a->exes[i].path);
 	free(a->exes);
 	free(a->groups);
+	free(a->cells);
+	free(a->cgroup_ids);
 	intern_map_free(a->exe_map);
-	intern_map_free(a->group_map);
-	intern_map_free(a->seen);
+	free_maps(a);
 	free(a);
 }
 
@@ -81,6 +153,7 @@ int aggregate_exe(struct aggregate *a, int64_t binary_id, const char *exe_path,
 {
 	size_t len = strlen(exe_path);
 	char *key = malloc(sizeof(binary_id) + len);
+	struct exe *exes;
 	int64_t found;
 	int ret = -ENOMEM;
 
@@ -93,15 +166,10 @@ int aggregate_exe(struct aggregate *a, int64_t binary_id, const char *exe_path,
 		ret = 0;
 		goto cleanup;
 	}
-	if (a->exe_count == a->exe_cap) {
-		size_t cap = a->exe_cap ? a->exe_cap * 2 : 64;
-		struct exe *exes = realloc(a->exes, cap * sizeof(*exes));
-
-		if (!exes)
-			goto cleanup;
-		a->exes = exes;
-		a->exe_cap = cap;
-	}
+	exes = reserve(a->exes, &a->exe_cap, a->exe_count, sizeof(*exes), 64);
+	if (!exes)
+		goto cleanup;
+	a->exes = exes;
 	a->exes[a->exe_count].binary_id = binary_id;
 	a->exes[a->exe_count].path = strdup(exe_path);
 	if (!a->exes[a->exe_count].path)
@@ -117,6 +185,85 @@ cleanup:
 	return ret;
 }
 
+static int cgroup_index(struct aggregate *a, uint64_t cgroup_id, uint32_t *index)
+{
+	int64_t found;
+
+	if (a->cgroup_count && a->cgroup_ids[a->last_cgroup] == cgroup_id) {
+		*index = a->last_cgroup;
+		return 0;
+	}
+	if (!intern_map_get(a->cgroup_map, &cgroup_id, sizeof(cgroup_id), &found)) {
+		if (a->cgroup_count >= UINT32_MAX)
+			return -EOVERFLOW;
+		uint64_t *ids = reserve(a->cgroup_ids, &a->cgroup_cap, a->cgroup_count,
+					sizeof(*ids), 16);
+
+		if (!ids)
+			return -ENOMEM;
+		a->cgroup_ids = ids;
+		found = (int64_t)a->cgroup_count;
+		if (intern_map_put(a->cgroup_map, &cgroup_id, sizeof(cgroup_id), found))
+			return -ENOMEM;
+		a->cgroup_ids[a->cgroup_count++] = cgroup_id;
+	}
+	a->last_cgroup = (uint32_t)found;
+	*index = a->last_cgroup;
+	return 0;
+}
+
+static int find_group(struct aggregate *a, const struct group_key *key, uint32_t *index,
+		      bool *created)
+{
+	struct group *groups;
+	int64_t found;
+
+	*created = false;
+	if (intern_map_get(a->group_map, key, sizeof(*key), &found)) {
+		*index = (uint32_t)found;
+		return 0;
+	}
+	if (a->group_count >= UINT32_MAX)
+		return -EOVERFLOW;
+	groups = reserve(a->groups, &a->group_cap, a->group_count, sizeof(*groups), 256);
+	if (!groups)
+		return -ENOMEM;
+	a->groups = groups;
+	if (intern_map_put(a->group_map, key, sizeof(*key), (int64_t)a->group_count))
+		return -ENOMEM;
+	a->groups[a->group_count] = (struct group){ .key = *key };
+	*index = (uint32_t)a->group_count++;
+	*created = true;
+	return 0;
+}
+
+static int find_cell(struct aggregate *a, uint32_t group, uint32_t cgroup, int64_t process_id,
+		     uint64_t time_ns, uint32_t *index)
+{
+	struct cell_key key = { .group = group, .cgroup = cgroup, .process_id = process_id };
+	struct cell *cells;
+	int64_t found;
+
+	if (intern_map_get(a->cell_map, &key, sizeof(key), &found)) {
+		*index = (uint32_t)found;
+		return 0;
+	}
+	if (a->cell_count >= UINT32_MAX)
+		return -EOVERFLOW;
+	cells = reserve(a->cells, &a->cell_cap, a->cell_count, sizeof(*cells), 256);
+	if (!cells)
+		return -ENOMEM;
+	a->cells = cells;
+	if (intern_map_put(a->cell_map, &key, sizeof(key), (int64_t)a->cell_count))
+		return -ENOMEM;
+	a->cells[a->cell_count] = (struct cell){
+		.group = group, .cgroup = cgroup, .process_id = process_id,
+		.first_ns = time_ns, .last_ns = time_ns,
+	};
+	*index = (uint32_t)a->cell_count++;
+	return 0;
+}
+
 int aggregate_add(struct aggregate *a, const struct aggregate_check *c)
 {
 	struct group_key key = {
@@ -124,88 +271,327 @@ int aggregate_add(struct aggregate *a, const struct aggregate_check *c)
 		.audit = (uint8_t)!!c->audit, .granted = (uint8_t)!!c->granted,
 		.kernel_stack_id = c->kernel_stack_id, .user_stack_id = c->user_stack_id,
 	};
-	struct group *g;
-	int64_t index;
+	uint32_t group, cgroup, index;
+	struct cell *cell;
+	bool created;
+	int rc;
 
-	if (!intern_map_get(a->group_map, &key, sizeof(key), &index)) {
-		if (a->group_count == a->group_cap) {
-			size_t cap = a->group_cap ? a->group_cap * 2 : 256;
-			struct group *groups = realloc(a->groups, cap * sizeof(*groups));
-
-			if (!groups)
-				return -ENOMEM;
-			a->groups = groups;
-			a->group_cap = cap;
-		}
-		index = (int64_t)a->group_count;
-		if (intern_map_put(a->group_map, &key, sizeof(key), index))
-			return -ENOMEM;
-		g = &a->groups[a->group_count++];
-		memset(g, 0, sizeof(*g));
-		g->key = key;
-		g->first_ns = c->time_ns;
-		g->last_ns = c->time_ns;
+	rc = cgroup_index(a, c->cgroup_id, &cgroup);
+	if (!rc)
+		rc = find_group(a, &key, &group, &created);
+	if (rc)
+		return rc;
+	index = a->groups[group].last_cell;
+	if (created || a->cells[index].process_id != c->process_id ||
+	    a->cells[index].cgroup != cgroup) {
+		rc = find_cell(a, group, cgroup, c->process_id, c->time_ns, &index);
+		if (rc)
+			return rc;
+		a->groups[group].last_cell = index;
 	}
-	g = &a->groups[index];
-	g->count++;
-	if (c->time_ns < g->first_ns)
-		g->first_ns = c->time_ns;
-	if (c->time_ns > g->last_ns)
-		g->last_ns = c->time_ns;
-	if (c->process_id && c->process_id != g->last_process_id) {
-		int64_t pair[2] = { index, c->process_id };
-		size_t seen_before = intern_map_count(a->seen);
-
-		/* One probe instead of a get and a put: the count grows only for a new pair. */
-		if (intern_map_put(a->seen, pair, sizeof(pair), 1))
-			return -ENOMEM;
-		if (intern_map_count(a->seen) != seen_before)
-			g->processes++;
-		g->last_process_id = c->process_id;
-	}
+	cell = &a->cells[index];
+	cell->count++;
+	if (c->time_ns < cell->first_ns)
+		cell->first_ns = c->time_ns;
+	if (c->time_ns > cell->last_ns)
+		cell->last_ns = c->time_ns;
 	return 0;
 }
 
-int aggregate_flush(struct aggregate *a, sqlite3_stmt *stmt, int64_t recording_id)
+static void contexts_release(struct contexts *ctx)
 {
+	for (size_t i = 0; i < ctx->count; i++) {
+		free(ctx->list[i].cgroup_path);
+		free(ctx->list[i].container_id);
+	}
+	free(ctx->list);
+	intern_map_free(ctx->by_text);
+	intern_map_free(ctx->by_process);
+}
+
+/*
+ * Index of the (cgroup path, container id) pair, registering it the first
+ * time. The key marks which of the two is NULL: NULL and "" are different
+ * values, written back as they were read.
+ */
+static int context_index(struct contexts *ctx, const char *cgroup_path, const char *container_id,
+			 int64_t *index)
+{
+	size_t path_len = cgroup_path ? strlen(cgroup_path) : 0;
+	size_t id_len = container_id ? strlen(container_id) : 0;
+	size_t len = 1 + path_len + 1 + id_len;
+	char *key = malloc(len);
+	struct context *c;
+	int ret = -ENOMEM;
+
+	if (!key)
+		return -ENOMEM;
+	key[0] = (char)((cgroup_path ? 1 : 0) | (container_id ? 2 : 0));
+	memcpy(key + 1, cgroup_path ? cgroup_path : "", path_len);
+	key[1 + path_len] = '\0';
+	memcpy(key + 2 + path_len, container_id ? container_id : "", id_len);
+	if (intern_map_get(ctx->by_text, key, len, index)) {
+		ret = 0;
+		goto cleanup;
+	}
+	c = reserve(ctx->list, &ctx->cap, ctx->count, sizeof(*c), 16);
+	if (!c)
+		goto cleanup;
+	ctx->list = c;
+	c = &ctx->list[ctx->count];
+	c->cgroup_path = cgroup_path ? strdup(cgroup_path) : NULL;
+	c->container_id = container_id ? strdup(container_id) : NULL;
+	if ((cgroup_path && !c->cgroup_path) || (container_id && !c->container_id) ||
+	    intern_map_put(ctx->by_text, key, len, (int64_t)ctx->count)) {
+		free(c->cgroup_path);
+		free(c->container_id);
+		goto cleanup;
+	}
+	*index = (int64_t)ctx->count++;
+	ret = 0;
+cleanup:
+	free(key);
+	return ret;
+}
+
+/*
+ * A process image is replaced when a later image of the same process (pid
+ * and start time within one recording) exists: it exec'd, so its checks are
+ * the fork-exec window. Later means a higher id: the loader inserts the
+ * images of a process in the order the recording defines them.
+ */
+static const char processes_sql[] =
+	"SELECT id, id < max(id) OVER (PARTITION BY pid, start_ns), cgroup_path, container_id"
+	" FROM processes WHERE recording_id = ?1";
+
+/* Reads the recording's processes into ctx. Context 0 is (NULL, NULL): no process. */
+static int read_contexts(sqlite3 *db, int64_t recording_id, struct contexts *ctx)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t index;
+	int rc;
+
+	ctx->by_text = intern_map_new();
+	ctx->by_process = intern_map_new();
+	if (!ctx->by_text || !ctx->by_process)
+		return -ENOMEM;
+	rc = context_index(ctx, NULL, NULL, &index);
+	if (rc)
+		return rc;
+	rc = sqlite3_prepare_v2(db, processes_sql, -1, &stmt, NULL);
+	if (!rc)
+		rc = sqlite3_bind_int64(stmt, 1, recording_id);
+	while (!rc && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(stmt, 0);
+		int replaced = sqlite3_column_int(stmt, 1);
+
+		rc = context_index(ctx, (const char *)sqlite3_column_text(stmt, 2),
+				   (const char *)sqlite3_column_text(stmt, 3), &index);
+		if (!rc && intern_map_put(ctx->by_process, &id, sizeof(id),
+					  index << 1 | (replaced ? 1 : 0)))
+			rc = -ENOMEM;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static int compare_u64(uint64_t x, uint64_t y)
+{
+	return x < y ? -1 : x > y;
+}
+
+static int compare_i64(int64_t x, int64_t y)
+{
+	return x < y ? -1 : x > y;
+}
+
+/* Orders cells by group, then process: a group's distinct processes are runs. */
+static int by_group_process(const void *x, const void *y)
+{
+	const struct cell *a = x, *b = y;
+
+	if (a->group != b->group)
+		return compare_u64(a->group, b->group);
+	if (a->process_id != b->process_id)
+		return compare_i64(a->process_id, b->process_id);
+	return compare_u64(a->cgroup, b->cgroup);
+}
+
+/* Orders cells by policy_aggregate row (group, cgroup, context), then process. */
+static int by_policy_row(const void *x, const void *y)
+{
+	const struct cell *a = x, *b = y;
+
+	if (a->group != b->group)
+		return compare_u64(a->group, b->group);
+	if (a->cgroup != b->cgroup)
+		return compare_u64(a->cgroup, b->cgroup);
+	if (a->context != b->context)
+		return compare_u64(a->context, b->context);
+	return compare_i64(a->process_id, b->process_id);
+}
+
+static bool same_policy_row(const struct cell *a, const struct cell *b)
+{
+	return a->group == b->group && a->cgroup == b->cgroup && a->context == b->context;
+}
+
+/* Counts of one row, summed over its cells. */
+struct totals {
+	uint64_t count;
+	uint64_t processes;
+	uint64_t first_ns;
+	uint64_t last_ns;
+	int64_t last_process_id;
+};
+
+/* Adds a cell; cells of one process must come one after another. */
+static void totals_add(struct totals *t, const struct cell *c)
+{
+	if (!t->count || c->first_ns < t->first_ns)
+		t->first_ns = c->first_ns;
+	if (!t->count || c->last_ns > t->last_ns)
+		t->last_ns = c->last_ns;
+	if (c->process_id && (!t->count || c->process_id != t->last_process_id))
+		t->processes++;
+	t->last_process_id = c->process_id;
+	t->count += c->count;
+}
+
+static void bind_id_or_null(sqlite3_stmt *stmt, int index, int64_t id)
+{
+	if (id)
+		sqlite3_bind_int64(stmt, index, id);
+	else
+		sqlite3_bind_null(stmt, index);
+}
+
+static void bind_text_or_null(sqlite3_stmt *stmt, int index, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, index);
+}
+
+/* Binds ?1..?9, the group's columns common to both tables. */
+static void bind_group(const struct aggregate *a, sqlite3_stmt *stmt, int64_t recording_id,
+		       const struct group_key *key)
+{
+	const struct exe *exe = &a->exes[key->exe_index];
+
+	sqlite3_bind_int64(stmt, 1, recording_id);
+	bind_id_or_null(stmt, 2, exe->binary_id);
+	sqlite3_bind_text(stmt, 3, exe->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 4, key->cap);
+	sqlite3_bind_int(stmt, 5, key->audit);
+	sqlite3_bind_text(stmt, 6, key->granted ? "granted" : "denied", -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 7, key->syscall_nr);
+	bind_id_or_null(stmt, 8, key->kernel_stack_id);
+	bind_id_or_null(stmt, 9, key->user_stack_id);
+}
+
+/* Binds count, processes, first and last time to ?first..?first+3. */
+static void bind_totals(sqlite3_stmt *stmt, int first, const struct totals *t)
+{
+	sqlite3_bind_int64(stmt, first, (int64_t)t->count);
+	sqlite3_bind_int64(stmt, first + 1, (int64_t)t->processes);
+	sqlite3_bind_int64(stmt, first + 2, (int64_t)t->first_ns);
+	sqlite3_bind_int64(stmt, first + 3, (int64_t)t->last_ns);
+}
+
+static int step(sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : rc;
+}
+
+/* One check_aggregate row per group, in the order the groups were first seen. */
+static int write_check_rows(struct aggregate *a, sqlite3_stmt *stmt, int64_t recording_id)
+{
+	struct totals *totals = calloc(a->group_count ? a->group_count : 1, sizeof(*totals));
 	int rc = 0;
 
-	for (size_t i = 0; i < a->group_count && !rc; i++) {
-		const struct group *g = &a->groups[i];
-		const struct exe *exe = &a->exes[g->key.exe_index];
-
-		sqlite3_bind_int64(stmt, 1, recording_id);
-		if (exe->binary_id)
-			sqlite3_bind_int64(stmt, 2, exe->binary_id);
-		else
-			sqlite3_bind_null(stmt, 2);
-		sqlite3_bind_text(stmt, 3, exe->path, -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 4, g->key.cap);
-		sqlite3_bind_int(stmt, 5, g->key.audit);
-		sqlite3_bind_text(stmt, 6, g->key.granted ? "granted" : "denied", -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 7, g->key.syscall_nr);
-		if (g->key.kernel_stack_id)
-			sqlite3_bind_int64(stmt, 8, g->key.kernel_stack_id);
-		else
-			sqlite3_bind_null(stmt, 8);
-		if (g->key.user_stack_id)
-			sqlite3_bind_int64(stmt, 9, g->key.user_stack_id);
-		else
-			sqlite3_bind_null(stmt, 9);
-		sqlite3_bind_int64(stmt, 10, (int64_t)g->count);
-		sqlite3_bind_int64(stmt, 11, (int64_t)g->processes);
-		sqlite3_bind_int64(stmt, 12, (int64_t)g->first_ns);
-		sqlite3_bind_int64(stmt, 13, (int64_t)g->last_ns);
-		rc = sqlite3_step(stmt);
-		sqlite3_reset(stmt);
-		rc = rc == SQLITE_DONE ? 0 : rc;
+	if (!totals)
+		return -ENOMEM;
+	qsort(a->cells, a->cell_count, sizeof(*a->cells), by_group_process);
+	for (size_t i = 0; i < a->cell_count; i++)
+		totals_add(&totals[a->cells[i].group], &a->cells[i]);
+	for (size_t g = 0; g < a->group_count && !rc; g++) {
+		bind_group(a, stmt, recording_id, &a->groups[g].key);
+		bind_totals(stmt, 10, &totals[g]);
+		rc = step(stmt);
 	}
+	free(totals);
+	return rc;
+}
+
+static const char policy_insert_sql[] =
+	"INSERT INTO policy_aggregate (recording_id, binary_id, exe_path, cap, audit, verdict, "
+	"syscall_nr, kernel_stack_id, user_stack_id, pre_exec, cgroup_id, cgroup_path, "
+	"container_id, count, processes, first_ns, last_ns) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+
+/* One policy_aggregate row per (group, cgroup, context). */
+static int write_policy_rows(struct aggregate *a, sqlite3 *db, const struct contexts *ctx,
+			     int64_t recording_id)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	for (size_t i = 0; i < a->cell_count; i++) {
+		struct cell *c = &a->cells[i];
+		int64_t context = 0;
+
+		if (c->process_id)
+			intern_map_get(ctx->by_process, &c->process_id, sizeof(c->process_id),
+				       &context);
+		c->context = (uint32_t)context;
+	}
+	qsort(a->cells, a->cell_count, sizeof(*a->cells), by_policy_row);
+	rc = sqlite3_prepare_v2(db, policy_insert_sql, -1, &stmt, NULL);
+	for (size_t first = 0, end; first < a->cell_count && !rc; first = end) {
+		const struct cell *c = &a->cells[first];
+		const struct context *where = &ctx->list[c->context >> 1];
+		struct totals t = { 0 };
+
+		for (end = first; end < a->cell_count && same_policy_row(c, &a->cells[end]); end++)
+			totals_add(&t, &a->cells[end]);
+		bind_group(a, stmt, recording_id, &a->groups[c->group].key);
+		sqlite3_bind_int(stmt, 10, (int)(c->context & 1));
+		sqlite3_bind_int64(stmt, 11, (int64_t)a->cgroup_ids[c->cgroup]);
+		bind_text_or_null(stmt, 12, where->cgroup_path);
+		bind_text_or_null(stmt, 13, where->container_id);
+		bind_totals(stmt, 14, &t);
+		rc = step(stmt);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int aggregate_flush(struct aggregate *a, sqlite3 *db, sqlite3_stmt *check_stmt,
+		    int64_t recording_id)
+{
+	struct contexts ctx = { .list = NULL };
+	int rc;
+
+	rc = read_contexts(db, recording_id, &ctx);
+	if (!rc)
+		rc = write_check_rows(a, check_stmt, recording_id);
+	if (!rc)
+		rc = write_policy_rows(a, db, &ctx, recording_id);
+	contexts_release(&ctx);
+
+	/* The next recording starts empty; executables stay registered. */
 	a->group_count = 0;
-	intern_map_free(a->group_map);
-	intern_map_free(a->seen);
-	a->group_map = intern_map_new();
-	a->seen = intern_map_new();
-	if (!rc && (!a->group_map || !a->seen))
+	a->cell_count = 0;
+	a->cgroup_count = 0;
+	free_maps(a);
+	if (new_maps(a) && !rc)
 		rc = -ENOMEM;
 	return rc;
 }

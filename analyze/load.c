@@ -339,6 +339,7 @@ static int load_event(struct loader *l, const struct crf_event *e)
 	check.audit = !!(e->flags & CRF_EV_AUDIT);
 	check.granted = e->ret == 0;
 	check.syscall_nr = e->syscall_nr;
+	check.cgroup_id = e->cgroup_id;
 	check.kernel_stack_id = kernel_stack_id;
 	check.user_stack_id = user_stack_id;
 	check.time_ns = e->time_ns;
@@ -502,7 +503,8 @@ static int finish_recording(struct loader *l, const struct crf_reader *r, const 
 	if (!rc)
 		rc = loader_store_process_events(l);
 	if (!rc)
-		rc = aggregate_flush(l->aggregate, l->stmt[STMT_AGGREGATE], l->recording_id);
+		rc = aggregate_flush(l->aggregate, l->db, l->stmt[STMT_AGGREGATE],
+				     l->recording_id);
 	return rc;
 }
 

@@ -5,7 +5,7 @@
 -- (CLOCK_REALTIME ns since the Unix epoch). Booleans are 0/1.
 -- Indexes are in caprec_indexes.sql: created after a bulk load, not before.
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE recordings (
 	id INTEGER PRIMARY KEY,
@@ -139,6 +139,27 @@ CREATE TABLE check_aggregate (
 	syscall_nr INTEGER NOT NULL,
 	kernel_stack_id INTEGER REFERENCES stacks(id),
 	user_stack_id INTEGER REFERENCES stacks(id),
+	count INTEGER NOT NULL,
+	processes INTEGER NOT NULL,
+	first_ns INTEGER NOT NULL,
+	last_ns INTEGER NOT NULL
+);
+
+-- check_aggregate's groups split by what policy and check classify and group on.
+CREATE TABLE policy_aggregate (
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	binary_id INTEGER REFERENCES binaries(id),
+	exe_path TEXT NOT NULL,
+	cap INTEGER NOT NULL,
+	audit INTEGER NOT NULL,
+	verdict TEXT NOT NULL CHECK (verdict IN ('granted', 'denied')),
+	syscall_nr INTEGER NOT NULL,
+	kernel_stack_id INTEGER REFERENCES stacks(id),
+	user_stack_id INTEGER REFERENCES stacks(id),
+	pre_exec INTEGER NOT NULL,
+	cgroup_id INTEGER NOT NULL,
+	cgroup_path TEXT,
+	container_id TEXT,
 	count INTEGER NOT NULL,
 	processes INTEGER NOT NULL,
 	first_ns INTEGER NOT NULL,

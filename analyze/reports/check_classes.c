@@ -14,37 +14,26 @@
 
 /*
  * %s is the group expression, chosen by this file from a fixed list (never
- * user text). A process image is "replaced" when a later image of the same
- * process (pid and start time within one recording) exists: it exec'd. The
- * executable is processes.exe_path, where the loader already gave a forked
- * child that never exec'd its parent's path.
+ * user text). policy_aggregate holds the events already grouped with what
+ * the rules need: the loader marked the checks of process images that later
+ * exec'd (pre_exec) and kept each row's cgroup and container. Its exe_path
+ * is processes.exe_path, where the loader already gave a forked child that
+ * never exec'd its parent's path.
  */
 static const char classes_sql[] =
-	"WITH replaced(id) AS ("
-	" SELECT DISTINCT p.id FROM processes p JOIN processes q"
-	"  ON q.recording_id = p.recording_id AND q.pid = p.pid AND q.start_ns = p.start_ns"
-	"  AND q.id > p.id),"
-	/* Events grouped on integers first: every later step sees groups, not events. */
-	"ev AS ("
-	" SELECT process_id, cap, audit, ret, syscall_nr, cgroup_id, user_stack_id,"
-	"  kernel_stack_id, comm, count(*) AS n FROM events"
-	" GROUP BY process_id, cap, audit, ret, syscall_nr, cgroup_id, user_stack_id,"
-	"  kernel_stack_id, comm),"
-	"classified AS ("
-	" SELECT %s AS grp,"
-	"  coalesce(nullif(p.exe_path, ''), '[' || coalesce(p.comm, e.comm) || ']', '[unknown]') AS exe,"
-	"  e.cap,"
-	"  CASE WHEN e.audit = 0 AND NOT ?2 THEN 2"
-	"   WHEN e.syscall_nr IN (" XSTR(SYSCALL_NR_EXECVE) ", " XSTR(SYSCALL_NR_EXECVEAT) ")"
+	"WITH classified AS ("
+	" SELECT %s AS grp, a.exe_path AS exe, a.cap,"
+	"  CASE WHEN a.audit = 0 AND NOT ?2 THEN 2"
+	"   WHEN a.syscall_nr IN (" XSTR(SYSCALL_NR_EXECVE) ", " XSTR(SYSCALL_NR_EXECVEAT) ")"
 	"    THEN 3"
-	"   WHEN e.process_id IN (SELECT id FROM replaced) THEN 4"
-	"   WHEN e.ret = 0 THEN 0 ELSE 1 END AS class,"
-	"  e.syscall_nr, e.user_stack_id, e.kernel_stack_id, e.n"
-	" FROM ev e LEFT JOIN processes p ON p.id = e.process_id),"
-	/* Group on ids first: stack texts are joined to the few groups, not to every event. */
+	"   WHEN a.pre_exec THEN 4"
+	"   WHEN a.verdict = 'granted' THEN 0 ELSE 1 END AS class,"
+	"  a.syscall_nr, a.user_stack_id, a.kernel_stack_id, a.count AS n"
+	" FROM policy_aggregate a WHERE ?1 IS NULL OR exe_match(?1, a.exe_path)),"
+	/* Group on ids first: stack texts are joined to the few groups, not to every row. */
 	"counted AS ("
 	" SELECT grp, cap, class, exe, syscall_nr, user_stack_id, kernel_stack_id, sum(n) AS n"
-	" FROM classified WHERE ?1 IS NULL OR exe_match(?1, exe)"
+	" FROM classified"
 	" GROUP BY grp, cap, class, exe, syscall_nr, user_stack_id, kernel_stack_id),"
 	"named AS ("
 	" SELECT c.grp, c.cap, c.class, c.exe, c.syscall_nr, c.n,"
@@ -60,9 +49,9 @@ static const char classes_sql[] =
 	" WHERE example = 1 ORDER BY grp, cap, class";
 
 static const char *const group_expressions[] = {
-	[GROUP_EXE] = "coalesce(nullif(p.exe_path, ''), '[' || coalesce(p.comm, e.comm) || ']', '[unknown]')",
-	[GROUP_CONTAINER] = "coalesce(nullif(p.container_id, ''), '[host]')",
-	[GROUP_CGROUP] = "coalesce(nullif(p.cgroup_path, ''), '[cgroup ' || e.cgroup_id || ']')",
+	[GROUP_EXE] = "a.exe_path",
+	[GROUP_CONTAINER] = "coalesce(nullif(a.container_id, ''), '[host]')",
+	[GROUP_CGROUP] = "coalesce(nullif(a.cgroup_path, ''), '[cgroup ' || a.cgroup_id || ']')",
 };
 
 const char *check_class_decision(enum check_class cls)

@@ -59,8 +59,8 @@ struct class_rows {
 };
 
 /*
- * Classifies every event of db whose executable matches exe_glob (NULL:
- * all). Returns 0 and fills out (release with class_rows_release()), or
+ * Classifies every check of db whose executable matches exe_glob (NULL:
+ * all), reading policy_aggregate, never the events table. Returns 0 and fills out (release with class_rows_release()), or
  * -ENOMEM, or a positive SQLite code (sqlite3_errmsg(db) says why). Needs
  * exe_match() registered on db.
  */
