@@ -11,10 +11,13 @@
  * defined before in this file. Definitions are written into the open chunk
  * before any record that references them.
  *
- * Events are buffered in the open chunk, which is compressed as one
- * independent zstd frame and written as one block when it reaches
- * chunk_max_bytes, when crf_writer_tick() finds it older than chunk_max_age_ns,
- * on crf_writer_flush() and on crf_writer_close().
+ * Events are buffered in the open chunk, which is compressed as one zstd
+ * frame and written as one block when it reaches chunk_max_bytes, when
+ * crf_writer_tick() finds it older than chunk_max_age_ns, on
+ * crf_writer_flush() and on crf_writer_close(). A chunk's frame may use the
+ * end of the previous chunk as its zstd prefix (small chunks of a slow
+ * recording then share context); every key_interval-th chunk is independent,
+ * so a damaged chunk costs at most the chunks up to the next independent one.
  *
  * Every function returns CRF_OK or a negative enum crf_status; on CRF_ERR_IO
  * crf_writer_error() tells errno and the file offset. After an I/O error the
@@ -40,6 +43,8 @@ struct crf_writer_options {
 				      CRF_ERR_INVALID_ARG from crf_writer_open()) */
 	uint64_t chunk_max_age_ns; /* age at which tick() closes a chunk; 0 = 1 s */
 	int zstd_level;            /* 0 = 3 */
+	uint32_t key_interval;     /* a chunk is independent of its predecessor at least every
+				      key_interval chunks; 0 = 16, 1 = every chunk (since 1.1) */
 };
 
 /* One metadata key/value pair. Registered keys are listed in FORMAT.md. */

@@ -48,7 +48,19 @@ static inline uint64_t crf_block_total(uint64_t body_len)
 #define CRF_END_BODY_SIZE 24u
 #define CRF_CHUNK_HEADER_SIZE 40u
 
+/*
+ * Chunk codecs (FORMAT.md "CHUNK"). 1: one independent zstd frame of
+ * records with inline event times (version 1.0). 2: the time column layout,
+ * compressed with up to CRF_MAX_CHUNK_PREFIX bytes of the previous chunk's
+ * records as a zstd prefix (version 1.1); its header is followed by the link
+ * fields below.
+ */
 #define CRF_CHUNK_CODEC_ZSTD 1u
+#define CRF_CHUNK_CODEC_ZSTD_LINKED 2u
+#define CRF_CHUNK_LINK_SIZE 8u          /* chunk_seq u32 LE, prefix_length u32 LE */
+#define CRF_CHUNK_OFF_SEQ 40
+#define CRF_CHUNK_OFF_PREFIX_LEN 44
+#define CRF_MAX_CHUNK_PREFIX (64u << 10) /* largest prefix_length */
 
 /* Largest capability number a CAPNAMES block may name (count <= this). */
 #define CRF_MAX_CAP_NAMES 1024u
@@ -64,6 +76,7 @@ enum crf_record_type {
 	CRF_REC_FRAME = 5,
 	CRF_REC_STACK = 6,
 	CRF_REC_EVENT = 7,
+	CRF_REC_COLUMN_EVENT = 8, /* an EVENT whose time delta is in the time column (codec 2) */
 };
 
 /*

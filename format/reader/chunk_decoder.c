@@ -20,6 +20,98 @@ static void chunk_damage(struct crf_reader *r, const char *why)
 	r->chunk.active = false;
 }
 
+/* Makes room for size bytes of decompressed content in chunk_data. */
+static int reserve_chunk_data(struct crf_reader *r, size_t size)
+{
+	uint8_t *data;
+
+	if (size <= r->chunk_cap)
+		return CRF_OK;
+	data = realloc(r->chunk_data, size);
+	if (!data)
+		return CRF_ERR_NOMEM;
+	r->chunk_data = data;
+	r->chunk_cap = size;
+	return CRF_OK;
+}
+
+/*
+ * The previous chunk's content becomes the prefix candidate: chunk_data
+ * and prev_data trade places, so the content is never copied. Returns the
+ * link of what prev_data now holds (not valid when nothing usable).
+ */
+static struct chunk_link take_previous_content(struct crf_reader *r)
+{
+	struct chunk_link prev = r->link;
+
+	if (prev.valid) {
+		uint8_t *data = r->prev_data;
+		size_t cap = r->prev_cap;
+
+		r->prev_data = r->chunk_data;
+		r->prev_cap = r->chunk_cap;
+		r->chunk_data = data;
+		r->chunk_cap = cap;
+	}
+	r->link.valid = false;
+	return prev;
+}
+
+/*
+ * Codec 2's link fields: a chunk with a prefix decodes only right after its
+ * predecessor (chunk_seq - 1) was decompressed. Returns the reason it
+ * cannot be decoded, or NULL with *prefix and *prefix_len set.
+ */
+static const char *check_link(struct crf_reader *r, struct cursor *body, uint32_t *seq,
+			      const uint8_t **prefix, size_t *prefix_len)
+{
+	struct chunk_link prev = take_previous_content(r);
+	uint32_t length;
+
+	*seq = cursor_le32(body, "chunk header too short");
+	length = cursor_le32(body, "chunk header too short");
+	*prefix = NULL;
+	*prefix_len = 0;
+	if (body->bad)
+		return body->why;
+	if (!length)
+		return NULL;
+	if (length > CRF_MAX_CHUNK_PREFIX)
+		return "chunk prefix above CRF_MAX_CHUNK_PREFIX";
+	if (!prev.valid || prev.seq + 1 != *seq)
+		return "chunk depends on a previous chunk that was lost";
+	if (length > prev.len)
+		return "chunk prefix longer than the previous chunk";
+	*prefix = r->prev_data + prev.len - length;
+	*prefix_len = length;
+	return NULL;
+}
+
+/*
+ * Codec 2's content starts with the time column (FORMAT.md "Chunk
+ * content"): the length of its high part, one low byte per event, the high
+ * part; the records follow. Sets up the three cursors.
+ */
+static const char *split_time_column(struct crf_reader *r, size_t size)
+{
+	struct cursor c = cursor_make(r->chunk_data, size);
+	uint64_t high_len = cursor_varint(&c, "bad time column length");
+	const uint8_t *low, *high;
+
+	if (c.bad)
+		return c.why;
+	low = cursor_take(&c, r->chunk.events_declared, "time column longer than the chunk");
+	high = cursor_take(&c, high_len > SIZE_MAX ? SIZE_MAX : (size_t)high_len,
+			   "time column longer than the chunk");
+	if (c.bad)
+		return c.why;
+	r->chunk.time_low = cursor_make(low, r->chunk.events_declared);
+	r->chunk.time_high = cursor_make(high, (size_t)high_len);
+	r->chunk.cur = cursor_make(c.data + c.pos, cursor_left(&c));
+	r->chunk.time_column = true;
+	return NULL;
+}
+
 int chunk_begin(struct crf_reader *r, struct cursor *body, uint64_t offset, uint32_t total)
 {
 	uint32_t records = cursor_le32(body, "chunk header too short");
@@ -27,9 +119,12 @@ int chunk_begin(struct crf_reader *r, struct cursor *body, uint64_t offset, uint
 	uint32_t size = cursor_le32(body, "chunk header too short");
 	uint32_t codec = cursor_le32(body, "chunk header too short");
 	uint64_t events_before;
-	const uint8_t *frame;
-	size_t frame_len, done;
+	const uint8_t *frame, *prefix = NULL;
+	size_t frame_len, done, prefix_len = 0;
 	unsigned long long declared;
+	const char *why;
+	uint32_t seq = 0;
+	int ret;
 
 	(void)cursor_le64(body, "chunk header too short"); /* first_time_ns: informative */
 	(void)cursor_le64(body, "chunk header too short"); /* last_time_ns: informative */
@@ -37,11 +132,20 @@ int chunk_begin(struct crf_reader *r, struct cursor *body, uint64_t offset, uint
 	memset(&r->chunk, 0, sizeof(r->chunk));
 	r->chunk.block_offset = offset;
 	r->chunk.block_total = total;
+	if (codec == CRF_CHUNK_CODEC_ZSTD_LINKED) {
+		why = check_link(r, body, &seq, &prefix, &prefix_len);
+		if (why) {
+			chunk_damage(r, why);
+			return CRF_OK;
+		}
+	} else {
+		r->link.valid = false;
+	}
 	if (body->bad) {
 		chunk_damage(r, body->why);
 		return CRF_OK;
 	}
-	if (codec != CRF_CHUNK_CODEC_ZSTD) {
+	if (codec != CRF_CHUNK_CODEC_ZSTD && codec != CRF_CHUNK_CODEC_ZSTD_LINKED) {
 		chunk_damage(r, "unknown chunk codec");
 		return CRF_OK;
 	}
@@ -68,18 +172,18 @@ int chunk_begin(struct crf_reader *r, struct cursor *body, uint64_t offset, uint
 		chunk_damage(r, "chunk body is not exactly one zstd frame");
 		return CRF_OK;
 	}
-	if (size > r->chunk_cap) {
-		uint8_t *data = realloc(r->chunk_data, size);
-
-		if (!data)
-			return CRF_ERR_NOMEM;
-		r->chunk_data = data;
-		r->chunk_cap = size;
-	}
+	ret = reserve_chunk_data(r, size);
+	if (ret)
+		return ret;
 	if (!r->dctx) {
 		r->dctx = ZSTD_createDCtx();
 		if (!r->dctx)
 			return CRF_ERR_NOMEM;
+	}
+	/* A prefix holds for one frame; none (NULL) clears an earlier one. */
+	if (ZSTD_isError(ZSTD_DCtx_refPrefix(r->dctx, prefix, prefix_len))) {
+		chunk_damage(r, "zstd refused the chunk prefix");
+		return CRF_OK;
 	}
 	done = ZSTD_decompressDCtx(r->dctx, r->chunk_data, size, frame, done);
 	if (ZSTD_isError(done) || done != size) {
@@ -90,6 +194,15 @@ int chunk_begin(struct crf_reader *r, struct cursor *body, uint64_t offset, uint
 	r->chunk.events_declared = events;
 	r->chunk.events_before = events_before;
 	r->chunk.cur = cursor_make(r->chunk_data, size);
+	if (codec == CRF_CHUNK_CODEC_ZSTD_LINKED) {
+		/* The content is intact whatever its records hold: the next chunk may use it. */
+		r->link = (struct chunk_link){ .valid = true, .seq = seq, .len = size };
+		why = split_time_column(r, size);
+		if (why) {
+			chunk_damage(r, why);
+			return CRF_OK;
+		}
+	}
 	r->chunk.active = true;
 	return CRF_OK;
 }
@@ -311,11 +424,32 @@ static int read_stack(struct crf_reader *r, struct cursor *c)
 			d->field = cursor_zigzag32(c, "bad event field");               \
 	} while (0)
 
-static int read_event(struct crf_reader *r, struct cursor *c, struct crf_item *item)
+/*
+ * The time delta of a COLUMN_EVENT: the event's low byte and high varint
+ * from the time column. A column shorter than the events is corrupt.
+ */
+static uint64_t column_time(struct chunk_state *chunk, struct cursor *c)
+{
+	uint8_t low = cursor_u8(&chunk->time_low, "more events than time column entries");
+	uint64_t high = cursor_varint(&chunk->time_high, "bad time column entry");
+
+	if (high >> 56)
+		cursor_fail(&chunk->time_high, "time delta above 64 bits");
+	if (chunk->time_low.bad)
+		cursor_fail(c, chunk->time_low.why);
+	if (chunk->time_high.bad)
+		cursor_fail(c, chunk->time_high.why);
+	return high << 8 | low;
+}
+
+static int read_event(struct crf_reader *r, struct cursor *c, uint8_t type,
+		      struct crf_item *item)
 {
 	struct event_delta *d = &r->chunk.prev;
 	struct crf_event *e = &r->event;
-	int64_t delta = crf_zigzag_decode(cursor_varint(c, "bad event time"));
+	int64_t delta = crf_zigzag_decode(type == CRF_REC_COLUMN_EVENT ?
+					  column_time(&r->chunk, c) :
+					  cursor_varint(c, "bad event time"));
 	uint64_t mask = cursor_varint(c, "bad event mask");
 
 	if (mask & ~(uint64_t)CRF_EVF_ALL)
@@ -423,6 +557,8 @@ int chunk_next_item(struct crf_reader *r, struct crf_item *item)
 			if (r->chunk.records_seen != r->chunk.records_declared ||
 			    r->chunk.events_seen != r->chunk.events_declared)
 				chunk_damage(r, "chunk record counts differ from its header");
+			else if (cursor_left(&r->chunk.time_high))
+				chunk_damage(r, "time column longer than the chunk's events");
 			return 0;
 		}
 		memset(item, 0, sizeof(*item));
@@ -434,8 +570,15 @@ int chunk_next_item(struct crf_reader *r, struct crf_item *item)
 			chunk_damage(r, c->why);
 			return 0;
 		}
-		if (type == CRF_REC_EVENT)
-			ret = read_event(r, c, item);
+		/* Each codec has its one kind of event record: the time is inline or in the column. */
+		if (type == (r->chunk.time_column ? CRF_REC_EVENT : CRF_REC_COLUMN_EVENT))
+			cursor_fail(c, "event record of the other chunk codec");
+		if (c->bad) {
+			chunk_damage(r, c->why);
+			return 0;
+		}
+		if (type == CRF_REC_EVENT || type == CRF_REC_COLUMN_EVENT)
+			ret = read_event(r, c, type, item);
 		else
 			ret = read_sized_record(r, type, item);
 		if (ret < 0)

@@ -279,6 +279,7 @@ void crf_reader_free(struct crf_reader *r)
 	free(r->metadata);
 	free(r->clocks);
 	free(r->chunk_data);
+	free(r->prev_data);
 	ZSTD_freeDCtx(r->dctx);
 	free(r);
 }

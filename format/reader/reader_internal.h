@@ -47,7 +47,20 @@ struct chunk_state {
 	uint32_t records_seen;
 	uint32_t events_seen;
 	struct cursor cur;
+	bool time_column;           /* codec 2: events are COLUMN_EVENT records */
+	struct cursor time_low;     /* the time column's low bytes, one per event */
+	struct cursor time_high;    /* the rest of each time delta, varints */
 	struct event_delta prev;
+};
+
+/*
+ * The content of the last codec-2 chunk decompressed, which the next chunk
+ * may use as its zstd prefix (FORMAT.md "Linked chunks").
+ */
+struct chunk_link {
+	bool valid;                 /* chunk_data holds the content of chunk seq */
+	uint32_t seq;
+	size_t len;
 };
 
 struct crf_reader {
@@ -75,6 +88,9 @@ struct crf_reader {
 	ZSTD_DCtx *dctx;
 	uint8_t *chunk_data;        /* decompressed records of the current chunk */
 	size_t chunk_cap;
+	uint8_t *prev_data;         /* the previous chunk's content: the current one's prefix */
+	size_t prev_cap;
+	struct chunk_link link;
 	struct chunk_state chunk;
 
 	struct crf_event event;     /* the last event handed out: reused by the next one */

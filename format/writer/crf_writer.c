@@ -18,6 +18,7 @@
 #define DEFAULT_CHUNK_BYTES (256u << 10)
 #define DEFAULT_CHUNK_AGE_NS 1000000000ull
 #define DEFAULT_ZSTD_LEVEL 3
+#define DEFAULT_KEY_INTERVAL 16
 
 static uint64_t monotonic_ns(void)
 {
@@ -109,6 +110,8 @@ static int block_finish(struct crf_writer *w)
 static void reset_chunk(struct crf_writer *w)
 {
 	w->chunk.len = 0;
+	w->time_low.len = 0;
+	w->time_high.len = 0;
 	w->chunk_records = 0;
 	w->chunk_events = 0;
 	w->chunk_first_time_ns = 0;
@@ -118,39 +121,90 @@ static void reset_chunk(struct crf_writer *w)
 	memset(&w->prev, 0, sizeof(w->prev));
 }
 
+/*
+ * The chunk content (FORMAT.md "Chunk content"): the length of the high time
+ * column, the low time bytes, the high time column, then the records.
+ */
+static int assemble_content(struct crf_writer *w)
+{
+	struct crf_buf *c = &w->content;
+
+	c->len = 0;
+	if (crf_buf_put_varint(c, w->time_high.len) ||
+	    crf_buf_append(c, w->time_low.data, w->time_low.len) ||
+	    crf_buf_append(c, w->time_high.data, w->time_high.len) ||
+	    crf_buf_append(c, w->chunk.data, w->chunk.len))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a chunk");
+	return CRF_OK;
+}
+
+/*
+ * How many bytes of the previous chunk's content this chunk uses as its
+ * zstd prefix: its last CRF_MAX_CHUNK_PREFIX bytes, or 0 (an independent
+ * chunk) at the start of a file and every key_interval chunks, which bounds
+ * what one damaged chunk takes with it.
+ */
+static uint32_t choose_prefix_length(const struct crf_writer *w)
+{
+	if (w->chain_length >= w->opts.key_interval)
+		return 0;
+	return w->prev_content.len < CRF_MAX_CHUNK_PREFIX ? (uint32_t)w->prev_content.len :
+							      CRF_MAX_CHUNK_PREFIX;
+}
+
 /* Compresses the open chunk into one zstd frame and writes it as a CHUNK block. */
 static int close_chunk(struct crf_writer *w)
 {
 	uint64_t events_before = w->stats.events - w->chunk_events;
-	size_t bound, compressed;
+	uint32_t prefix_len;
+	size_t bound, compressed, zret;
+	struct crf_buf swap;
 	uint8_t *h;
 	int ret;
 
 	if (!w->chunk_records)
 		return CRF_OK;
+	ret = assemble_content(w);
+	if (ret)
+		return ret;
 	ret = block_begin(w, CRF_BLOCK_CHUNK);
 	if (ret)
 		return ret;
-	bound = ZSTD_compressBound(w->chunk.len);
-	if (crf_buf_reserve(&w->block, CRF_CHUNK_HEADER_SIZE + bound))
+	bound = ZSTD_compressBound(w->content.len);
+	if (crf_buf_reserve(&w->block, CRF_CHUNK_HEADER_SIZE + CRF_CHUNK_LINK_SIZE + bound))
 		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a chunk");
+	prefix_len = choose_prefix_length(w);
 	h = w->block.data + w->block.len;
 	crf_put_le32(h + 0, w->chunk_records);
 	crf_put_le32(h + 4, w->chunk_events);
-	crf_put_le32(h + 8, (uint32_t)w->chunk.len);
-	crf_put_le32(h + 12, CRF_CHUNK_CODEC_ZSTD);
+	crf_put_le32(h + 8, (uint32_t)w->content.len);
+	crf_put_le32(h + 12, CRF_CHUNK_CODEC_ZSTD_LINKED);
 	crf_put_le64(h + 16, w->chunk_first_time_ns);
 	crf_put_le64(h + 24, w->chunk_last_time_ns);
 	crf_put_le64(h + 32, events_before);
-	compressed = ZSTD_compress2(w->cctx, h + CRF_CHUNK_HEADER_SIZE, bound, w->chunk.data,
-				    w->chunk.len);
+	crf_put_le32(h + CRF_CHUNK_OFF_SEQ, w->chunk_seq);
+	crf_put_le32(h + CRF_CHUNK_OFF_PREFIX_LEN, prefix_len);
+	h += CRF_CHUNK_HEADER_SIZE + CRF_CHUNK_LINK_SIZE;
+	/* A prefix holds for one compression only: set it for every chunk that links. */
+	zret = ZSTD_CCtx_refPrefix(w->cctx, prefix_len ? w->prev_content.data +
+						  w->prev_content.len - prefix_len : NULL,
+				   prefix_len);
+	if (ZSTD_isError(zret))
+		return set_error(w, CRF_ERR_COMPRESS, 0, ZSTD_getErrorName(zret));
+	compressed = ZSTD_compress2(w->cctx, h, bound, w->content.data, w->content.len);
 	if (ZSTD_isError(compressed))
 		return set_error(w, CRF_ERR_COMPRESS, 0, ZSTD_getErrorName(compressed));
-	w->block.len += CRF_CHUNK_HEADER_SIZE + compressed;
+	w->block.len += CRF_CHUNK_HEADER_SIZE + CRF_CHUNK_LINK_SIZE + compressed;
 	ret = block_finish(w);
 	if (ret)
 		return ret;
 	w->stats.chunks++;
+	w->chunk_seq++;
+	w->chain_length = prefix_len ? w->chain_length + 1 : 1;
+	/* This chunk's content is the next one's prefix. */
+	swap = w->prev_content;
+	w->prev_content = w->content;
+	w->content = swap;
 	reset_chunk(w);
 	return CRF_OK;
 }
@@ -160,7 +214,7 @@ int writer_record_added(struct crf_writer *w)
 	if (!w->chunk_records)
 		w->chunk_opened_ns = monotonic_ns();
 	w->chunk_records++;
-	if (w->chunk.len >= w->opts.chunk_max_bytes)
+	if (w->chunk.len + w->time_low.len + w->time_high.len >= w->opts.chunk_max_bytes)
 		return close_chunk(w);
 	return CRF_OK;
 }
@@ -198,6 +252,8 @@ int crf_writer_open(struct crf_writer **out, int fd, const struct crf_writer_opt
 		w->opts.chunk_max_age_ns = DEFAULT_CHUNK_AGE_NS;
 	if (!w->opts.zstd_level)
 		w->opts.zstd_level = DEFAULT_ZSTD_LEVEL;
+	if (!w->opts.key_interval)
+		w->opts.key_interval = DEFAULT_KEY_INTERVAL;
 	/*
 	 * A chunk closes once it reaches chunk_max_bytes, so it may exceed it
 	 * by one record: keep headroom under the reader's limit for that.
@@ -388,6 +444,10 @@ void crf_writer_free(struct crf_writer *w)
 		return;
 	ZSTD_freeCCtx(w->cctx);
 	crf_buf_release(&w->chunk);
+	crf_buf_release(&w->time_low);
+	crf_buf_release(&w->time_high);
+	crf_buf_release(&w->content);
+	crf_buf_release(&w->prev_content);
 	crf_buf_release(&w->block);
 	crf_buf_release(&w->record);
 	intern_table_release(&w->strings);

@@ -28,14 +28,29 @@ struct crf_writer {
 	bool closed;                /* the END block was written */
 	struct crf_writer_stats stats;
 
-	/* The open chunk: uncompressed records, and what its header needs. */
+	/*
+	 * The open chunk: uncompressed records, the two halves of its time
+	 * column (FORMAT.md "Chunk content"), and what its header needs.
+	 */
 	struct crf_buf chunk;
+	struct crf_buf time_low;    /* low byte of each event's zigzag time delta */
+	struct crf_buf time_high;   /* varint of the rest (delta >> 8), per event */
 	uint32_t chunk_records;
 	uint32_t chunk_events;
 	uint64_t chunk_first_time_ns;
 	uint64_t chunk_last_time_ns;
 	uint64_t chunk_opened_ns;   /* CLOCK_MONOTONIC when its first record came */
 	struct event_state prev;
+
+	/*
+	 * Linking: the content of the chunk being compressed, and of the last
+	 * one written (the next chunk's prefix); chunks written since the last
+	 * independent one.
+	 */
+	struct crf_buf content;
+	struct crf_buf prev_content;
+	uint32_t chunk_seq;         /* sequence number of the next chunk block */
+	uint32_t chain_length;      /* chunks since the last independent one, it included */
 
 	struct crf_buf block;       /* scratch: one block being assembled */
 	struct crf_buf record;      /* scratch: one definition being encoded */

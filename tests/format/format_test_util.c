@@ -107,17 +107,45 @@ size_t util_blocks(const uint8_t *data, size_t len, struct block_span *spans, si
 		s->type = le32(data + off);
 		s->total = le32(data + off + 4);
 		s->events = s->type == CRF_BLOCK_CHUNK ? le32(data + off + 16 + 4) : 0;
+		s->prefix_length = 0;
+		/* codec 2: the link fields follow the 40-byte chunk header */
+		if (s->type == CRF_BLOCK_CHUNK && le32(data + off + 16 + 12) == 2)
+			s->prefix_length = le32(data + off + 16 + 44);
 		assert_true(s->total >= 20 && off + s->total <= len);
 		off += s->total;
 	}
 	return n;
 }
 
+size_t util_lost_dependents(const struct block_span *spans, size_t n, const bool *damaged,
+			    bool *lost)
+{
+	bool previous_chunk_lost = false;
+	size_t added = 0, i;
+
+	for (i = 0; i < n; i++) {
+		lost[i] = damaged[i];
+		if (spans[i].type != CRF_BLOCK_CHUNK)
+			continue;
+		if (!lost[i] && spans[i].prefix_length && previous_chunk_lost) {
+			lost[i] = true;
+			added++;
+		}
+		previous_chunk_lost = lost[i];
+	}
+	return added;
+}
+
 struct bytes util_small_recording(uint64_t *events)
+{
+	return util_small_recording_keyed(events, 0);
+}
+
+struct bytes util_small_recording_keyed(uint64_t *events, uint32_t key_interval)
 {
 	static const char *const caps[] = { "cap_chown", "cap_dac_override", NULL, "cap_fowner" };
 	static const uint8_t build_id[20] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4 };
-	struct crf_writer_options opts = { .chunk_max_bytes = 400 };
+	struct crf_writer_options opts = { .chunk_max_bytes = 40, .key_interval = key_interval };
 	struct crf_kv kvs[] = {
 		{ "host.hostname", "testhost" },
 		{ "recorder.attach_mode", "tracepoint" },

@@ -7,6 +7,7 @@
 #ifndef FORMAT_TEST_UTIL_H
 #define FORMAT_TEST_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,16 +52,30 @@ struct block_span {
 	uint32_t type;
 	uint32_t total;
 	uint32_t events;       /* event count from a CHUNK header, else 0 */
+	uint32_t prefix_length; /* a codec-2 CHUNK's prefix_length (0: independent), else 0 */
 };
 
 /* Walks a well-formed file's blocks into spans (at most max); returns the count. */
 size_t util_blocks(const uint8_t *data, size_t len, struct block_span *spans, size_t max);
 
 /*
- * Writes a small recording exercising every block and record type: 3
- * processes, kernel and user frames, 2 chunks, a loss, a process exit, an
- * END block. Returns its bytes; *events gets the number of events.
+ * Marks in lost[] (n entries, one per span) the chunks a reader cannot decode
+ * because the chunk they link to (FORMAT.md "Linked chunks") is lost:
+ * damaged[] holds the blocks hit by damage; returns how many were added.
  */
+size_t util_lost_dependents(const struct block_span *spans, size_t n, const bool *damaged,
+			    bool *lost);
+
+/*
+ * Writes a small recording exercising every block and record type: 3
+ * processes, kernel and user frames, several chunks, a loss, a process exit,
+ * an END block. Returns its bytes; *events gets the number of events.
+ * key_interval is the writer option (0: the default, so chunks link; 1:
+ * every chunk independent).
+ */
+struct bytes util_small_recording_keyed(uint64_t *events, uint32_t key_interval);
+
+/* util_small_recording_keyed() with the writer's default key interval. */
 struct bytes util_small_recording(uint64_t *events);
 
 #endif /* FORMAT_TEST_UTIL_H */

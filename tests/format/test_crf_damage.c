@@ -58,14 +58,17 @@ static uint64_t events_before(const struct block_span *spans, size_t n, uint64_t
 	return events;
 }
 
-static void test_truncation_at_every_offset(void **state)
+/*
+ * A cut anywhere keeps every block before it, linked chunks included: a
+ * chunk only ever depends on chunks before it.
+ */
+static void truncation_at_every_offset(uint32_t key_interval)
 {
 	uint64_t total_events;
-	struct bytes file = util_small_recording(&total_events);
+	struct bytes file = util_small_recording_keyed(&total_events, key_interval);
 	struct block_span spans[MAX_SPANS];
 	size_t n = util_blocks(file.data, file.len, spans, MAX_SPANS), cut, i;
 
-	(void)state;
 	assert_int_equal(spans[n - 1].offset + spans[n - 1].total, file.len);
 	for (cut = 0; cut <= file.len; cut++) {
 		struct read_summary s = util_read_all(file.data, cut);
@@ -100,38 +103,111 @@ static void test_truncation_at_every_offset(void **state)
 	util_bytes_free(&file);
 }
 
-/* One flipped bit in any block: that block alone is skipped, and reported. */
-static void test_bit_flip_at_every_byte(void **state)
+static void test_truncation_at_every_offset(void **state)
+{
+	(void)state;
+	truncation_at_every_offset(1);
+	truncation_at_every_offset(3);
+	truncation_at_every_offset(0);
+}
+
+/* Chunk blocks of the small recording written with key_interval, and how many link. */
+static void count_chunks(uint32_t key_interval, uint32_t *chunks, uint32_t *linked)
 {
 	uint64_t total_events;
-	struct bytes file = util_small_recording(&total_events);
+	struct bytes file = util_small_recording_keyed(&total_events, key_interval);
+	struct block_span spans[MAX_SPANS];
+	size_t n = util_blocks(file.data, file.len, spans, MAX_SPANS), i;
+
+	*chunks = *linked = 0;
+	for (i = 0; i < n; i++) {
+		*chunks += spans[i].type == CRF_BLOCK_CHUNK;
+		*linked += spans[i].prefix_length != 0;
+	}
+	util_bytes_free(&file);
+}
+
+/*
+ * The damage tests need chains of linked chunks with independent chunks
+ * inside them: the writer makes every key_interval-th chunk independent.
+ */
+static void test_key_interval_shapes_chains(void **state)
+{
+	uint32_t chunks, linked;
+
+	(void)state;
+	count_chunks(1, &chunks, &linked);
+	assert_true(chunks >= 7);
+	assert_int_equal(linked, 0);
+	count_chunks(3, &chunks, &linked);
+	assert_int_equal(linked, chunks - (chunks + 2) / 3);
+	count_chunks(0, &chunks, &linked);
+	assert_true(chunks <= 16); /* the default interval: one chain */
+	assert_int_equal(linked, chunks - 1);
+}
+
+/* Sums the events of the blocks not in lost[]. */
+static uint64_t events_kept(const struct block_span *spans, size_t n, const bool *lost)
+{
+	uint64_t events = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!lost[i])
+			events += spans[i].events;
+	return events;
+}
+
+/*
+ * One flipped bit in any block: that block is skipped and reported, and so
+ * is every chunk linked to it up to the next independent chunk, each at its
+ * own offset. With every chunk independent, the block alone.
+ */
+static void bit_flip_at_every_byte(uint32_t key_interval)
+{
+	uint64_t total_events;
+	struct bytes file = util_small_recording_keyed(&total_events, key_interval);
 	struct block_span spans[MAX_SPANS];
 	size_t n = util_blocks(file.data, file.len, spans, MAX_SPANS), pos, i;
 	uint8_t *copy = malloc(file.len);
 	uint32_t seed = 12345;
 
-	(void)state;
 	for (pos = 24; pos < file.len; pos++) {
+		bool damaged[MAX_SPANS] = { false }, lost[MAX_SPANS];
 		struct read_summary s;
 		const struct block_span *hit = NULL;
+		size_t dependents, d = 1;
 
 		for (i = 0; i < n; i++)
-			if (pos >= spans[i].offset && pos < spans[i].offset + spans[i].total)
+			if (pos >= spans[i].offset && pos < spans[i].offset + spans[i].total) {
 				hit = &spans[i];
+				damaged[i] = true;
+			}
 		assert_non_null(hit);
+		dependents = util_lost_dependents(spans, n, damaged, lost);
+		if (key_interval == 1)
+			assert_int_equal(dependents, 0);
 		memcpy(copy, file.data, file.len);
 		seed = seed * 1103515245u + 12345u;
 		copy[pos] ^= (uint8_t)(1u << ((seed >> 16) % 8));
 		s = util_read_all(copy, file.len);
 		assert_int_equal(s.open_status, CRF_OK);
 		assert_int_equal(s.last_status, 0);
-		assert_int_equal(s.events, total_events - hit->events);
-		assert_int_equal(s.rec.blocks_skipped, 1);
-		assert_int_equal(s.rec.damage_count, 1);
+		assert_int_equal(s.events, events_kept(spans, n, lost));
+		assert_int_equal(s.rec.blocks_skipped, 1 + dependents);
+		assert_int_equal(s.rec.damage_count, 1 + dependents);
 		assert_int_equal(s.rec.damage[0].offset, hit->offset);
 		assert_int_equal(s.rec.damage[0].length, hit->total);
 		assert_int_equal(s.rec.damage[0].code, CRF_ERR_CORRUPT);
 		assert_non_null(s.rec.damage[0].detail);
+		for (i = 0; i < n; i++) {
+			if (!lost[i] || damaged[i])
+				continue;
+			assert_int_equal(s.rec.damage[d].offset, spans[i].offset);
+			assert_string_equal(s.rec.damage[d].detail,
+					    "chunk depends on a previous chunk that was lost");
+			d++;
+		}
 		assert_false(s.rec.truncated);
 		assert_int_equal(s.rec.clean_end, hit->type != CRF_BLOCK_END);
 		assert_int_equal(s.rec.blocks_read, n - 1);
@@ -140,22 +216,28 @@ static void test_bit_flip_at_every_byte(void **state)
 	util_bytes_free(&file);
 }
 
+static void test_bit_flip_at_every_byte(void **state)
+{
+	(void)state;
+	/* Independent chunks; chains with independent chunks inside (random_corruption: one chain). */
+	bit_flip_at_every_byte(1);
+	bit_flip_at_every_byte(3);
+}
+
 /* Random bursts of garbage, many at once: no crash, all intact blocks read. */
-static void test_random_corruption(void **state)
+static void random_corruption(uint32_t key_interval)
 {
 	uint64_t total_events;
-	struct bytes file = util_small_recording(&total_events);
+	struct bytes file = util_small_recording_keyed(&total_events, key_interval);
 	struct block_span spans[MAX_SPANS];
 	size_t n = util_blocks(file.data, file.len, spans, MAX_SPANS), i;
 	uint8_t *copy = malloc(file.len);
 	uint32_t seed = 777;
 	int round;
 
-	(void)state;
-	for (round = 0; round < 2000; round++) {
-		bool damaged[MAX_SPANS] = { false };
-		uint64_t intact_events = 0;
-		size_t intact_blocks = 0;
+	for (round = 0; round < 700; round++) {
+		bool damaged[MAX_SPANS] = { false }, lost[MAX_SPANS];
+		size_t intact_blocks = 0, dependents;
 		struct read_summary s;
 		int bursts, b;
 
@@ -182,22 +264,27 @@ static void test_random_corruption(void **state)
 						damaged[i] = true;
 			}
 		}
-		for (i = 0; i < n; i++) {
-			if (damaged[i])
-				continue;
-			intact_events += spans[i].events;
-			intact_blocks++;
-		}
+		for (i = 0; i < n; i++)
+			intact_blocks += !damaged[i];
+		dependents = util_lost_dependents(spans, n, damaged, lost);
 		s = util_read_all(copy, file.len);
 		assert_int_equal(s.open_status, CRF_OK);
 		assert_int_equal(s.last_status, 0);
 		assert_int_equal(s.rec.blocks_read, intact_blocks);
-		assert_int_equal(s.events, intact_events);
+		assert_int_equal(s.events, events_kept(spans, n, lost));
 		assert_true(s.rec.blocks_skipped >= 1 || intact_blocks == n);
-		assert_true(s.rec.blocks_skipped <= n - intact_blocks);
+		assert_true(s.rec.blocks_skipped <= n - intact_blocks + dependents);
 	}
 	free(copy);
 	util_bytes_free(&file);
+}
+
+static void test_random_corruption(void **state)
+{
+	(void)state;
+	random_corruption(1);
+	random_corruption(3);
+	random_corruption(0);
 }
 
 /* Appends a block of an unregistered type after the file header. */
@@ -362,7 +449,8 @@ static void test_absurd_lengths_refused(void **state)
 static void test_chunk_sizes_checked_before_allocation(void **state)
 {
 	uint64_t total_events;
-	struct bytes file = util_small_recording(&total_events);
+	/* Independent chunks: the damage is this one chunk alone. */
+	struct bytes file = util_small_recording_keyed(&total_events, 1);
 	struct block_span spans[MAX_SPANS];
 	size_t n = util_blocks(file.data, file.len, spans, MAX_SPANS), i, chunk = 0;
 	uint8_t *copy = malloc(file.len);
@@ -399,6 +487,8 @@ static void test_chunk_sizes_checked_before_allocation(void **state)
  */
 static void test_lost_definitions_resolve_to_null(void **state)
 {
+	/* Independent chunks, so the event's chunk is read without the lost one. */
+	struct crf_writer_options opts = { .key_interval = 1 };
 	struct crf_writer *w = NULL;
 	struct crf_process_def p = { .pid = 31, .comm = "lost" };
 	struct crf_frame_def f = { .kind = CRF_FRAME_KERNEL, .symbol = "capable" };
@@ -413,7 +503,7 @@ static void test_lost_definitions_resolve_to_null(void **state)
 	int fd = util_memfd(), rfd;
 
 	(void)state;
-	assert_int_equal(crf_writer_open(&w, fd, NULL), CRF_OK);
+	assert_int_equal(crf_writer_open(&w, fd, &opts), CRF_OK);
 	assert_int_equal(crf_define_process(w, &p, &ev.process_id), CRF_OK);
 	assert_int_equal(crf_intern_frame(w, &f, &frame), CRF_OK);
 	assert_int_equal(crf_intern_stack(w, &frame, 1, &stack), CRF_OK);
@@ -505,6 +595,7 @@ static void test_zero_filled_tail(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key_interval_shapes_chains),
 		cmocka_unit_test(test_truncation_at_every_offset),
 		cmocka_unit_test(test_bit_flip_at_every_byte),
 		cmocka_unit_test(test_random_corruption),

@@ -112,7 +112,7 @@ static void appendix_a_by_hand(struct asm_buf *file)
 {
 	struct asm_buf body;
 
-	file_header(file, 1, 0);
+	file_header(file, 1, 1);
 	body.len = 0; /* METADATA */
 	le(&body, 1, 4);
 	le(&body, 13, 2);
@@ -508,6 +508,7 @@ static void test_limits_table_matches_code(void **state)
 	} constants[] = {
 		{ "CRF_MAX_BLOCK_SIZE", CRF_MAX_BLOCK_SIZE },
 		{ "CRF_MAX_CHUNK_UNCOMPRESSED", CRF_MAX_CHUNK_UNCOMPRESSED },
+		{ "CRF_MAX_CHUNK_PREFIX", CRF_MAX_CHUNK_PREFIX },
 		{ "CRF_MAX_STRING_LEN", CRF_MAX_STRING_LEN },
 		{ "CRF_MAX_BUILD_ID_LEN", CRF_MAX_BUILD_ID_LEN },
 		{ "CRF_MAX_STACK_DEPTH", CRF_MAX_STACK_DEPTH },
