@@ -46,7 +46,7 @@ const volatile bool use_task_pt_regs = true; /* bpf_task_pt_regs() exists (5.15+
 const volatile __u64 wakeup_bytes = 0;       /* wake the reader once this much is queued */
 const volatile __u32 caller_range_count = 0;
 const volatile struct caprec_caller_range caller_ranges[CAPREC_CALLER_RANGES] = {};
-const volatile __u64 caller_text_start = 0;  /* lowest start of caller_ranges */
+const volatile __u64 caller_text_start = 0;  /* lowest start of caller_ranges (sorted) */
 const volatile __u64 caller_text_end = 0;    /* highest end */
 
 struct {
@@ -222,69 +222,83 @@ static __always_inline __u32 flags_of_caller(__u32 class)
 }
 
 /*
- * The flags of the first of n words that lies in a known caller of
- * security_capable()/cap_capable(). No match: audited, like every caller not
- * in the table. The span test first, because most words are not code.
+ * Finds the first of n words that lies in a known caller of
+ * security_capable()/cap_capable() and sets *flags from it. The span test
+ * first, because most words are not code; caller_ranges are sorted by start,
+ * so the search stops at the first range that starts above the word.
  */
-static __always_inline __u32 flags_from_words(const struct caller_words *words, __u32 n)
+static __always_inline bool caller_in_words(const __u64 *word, __u32 n, __u32 *flags)
 {
 	__u32 i, j;
 
 	for (i = 0; i < CAPREC_CALLER_SCAN_WORDS && i < n; i++) {
-		__u64 word = words->word[i];
-
-		if (word < caller_text_start || word >= caller_text_end)
+		if (word[i] < caller_text_start || word[i] >= caller_text_end)
 			continue;
 		for (j = 0; j < CAPREC_CALLER_RANGES && j < caller_range_count; j++) {
-			if (word >= caller_ranges[j].start && word < caller_ranges[j].end)
-				return flags_of_caller(caller_ranges[j].class);
+			if (word[i] < caller_ranges[j].start)
+				break;
+			if (word[i] < caller_ranges[j].end) {
+				*flags = flags_of_caller(caller_ranges[j].class);
+				return true;
+			}
 		}
 	}
-	return CAPREC_F_AUDIT | CAPREC_F_AUDIT_INFERRED;
+	return false;
 }
 
 /*
- * Tracepoint mode: the audit flag from the caller. ctx is the argument array
- * that bpf_trace_run5() keeps on the kernel stack, so the frames of
- * __bpf_trace_cap_capable(), cap_capable(), security_capable() and of the
- * function that asked lie just above it: one read of the raw words finds the
- * caller's return address (words 11 to 24 on 6.18) at a fraction of the cost
- * of unwinding (the ORC unwinder costs ~2 us for 8 frames, most of the
+ * Tracepoint mode: the audit flag from the caller. No known caller: audited,
+ * like every caller not in the table.
+ *
+ * ctx is the argument array that bpf_trace_run5() keeps on the kernel stack,
+ * so the frames of __bpf_trace_cap_capable(), cap_capable(),
+ * security_capable() and of the function that asked lie just above it: raw
+ * reads of the words there find the caller's return address (words 11 to 24
+ * on 6.18, so the first window nearly always holds it) at a fraction of the
+ * cost of unwinding (the ORC unwinder took ~2 us for 8 frames, most of the
  * recorder's in-kernel time). Checked against the unwound stack over 428 000
- * checks of the live test suite: the same flags every time. Where the read
+ * checks of the live test suite: the same flags every time. Where a read
  * fails (the end of the stack is nearer than the window), unwind instead.
  */
 static __always_inline __u32 infer_flags(void *ctx)
 {
-	__u32 zero = 0;
+	__u32 zero = 0, flags = CAPREC_F_AUDIT | CAPREC_F_AUDIT_INFERRED;
 	struct caller_words *words = bpf_map_lookup_elem(&scratch, &zero);
+	const __u32 half = CAPREC_CALLER_SCAN_WORDS / 2;
 	long bytes;
 
 	if (!words)
-		return CAPREC_F_AUDIT | CAPREC_F_AUDIT_INFERRED;
-	if (!bpf_probe_read_kernel(words->word, sizeof(words->word), ctx))
-		return flags_from_words(words, CAPREC_CALLER_SCAN_WORDS);
+		return flags;
+	if (!bpf_probe_read_kernel(words->word, half * sizeof(__u64), ctx)) {
+		if (caller_in_words(words->word, half, &flags))
+			return flags;
+		if (!bpf_probe_read_kernel(words->word, half * sizeof(__u64),
+					   (const __u64 *)ctx + half))
+			caller_in_words(words->word, half, &flags);
+		return flags;
+	}
 	bytes = bpf_get_stack(ctx, words->word, CAPREC_CALLER_FRAMES * sizeof(__u64), 0);
 	if (bytes <= 0) {
 		count(CAPREC_CNT_STACK_ERR);
-		return CAPREC_F_AUDIT | CAPREC_F_AUDIT_INFERRED;
+		return flags;
 	}
-	return flags_from_words(words, bytes / sizeof(__u64));
+	caller_in_words(words->word, bytes / sizeof(__u64), &flags);
+	return flags;
 }
 
 static __always_inline __s32 current_syscall(struct task_struct *task)
 {
 	struct pt_regs *regs;
 
-	if (!use_task_pt_regs || (BPF_CORE_READ(task, flags) & PF_KTHREAD))
+	if (!use_task_pt_regs || (task->flags & PF_KTHREAD))
 		return -1;
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	if (!regs)
 		return -1;
 #if defined(__TARGET_ARCH_x86)
-	return (__s32)BPF_CORE_READ(regs, orig_ax);
+	return (__s32)regs->orig_ax;
 #else
-	return BPF_CORE_READ(regs, syscallno);
+	return regs->syscallno;
 #endif
 }
 
@@ -309,7 +323,7 @@ static __always_inline void fill_cap_event(struct caprec_cap_event *e, const str
 	e->hdr.kind = CAPREC_REC_CAP;
 	e->hdr.pid = pid_tgid >> 32;
 	e->hdr.time_ns = bpf_ktime_get_boot_ns();
-	e->start_time_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	e->start_time_ns = task->group_leader->start_boottime;
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	e->tid = (__u32)pid_tgid;
 	e->uid = (__u32)bpf_get_current_uid_gid();
@@ -441,7 +455,9 @@ int BPF_PROG(tp_cap_capable, const struct cred *cred, struct user_namespace *tar
 		return 0;
 	c.cap = cap;
 	c.ret = ret;
-	fill_userns(&c, target_ns);
+	/* A typed argument here: direct loads, cheaper than probe reads. */
+	c.userns_inum = target_ns->ns.inum;
+	c.userns_level = target_ns->level;
 	emit_check(ctx, &c);
 	return 0;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "caller_ranges.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct known_caller {
@@ -40,6 +41,13 @@ static const struct known_caller known_callers[] = {
 	{ "cap_mmap_addr", CAPREC_CALLER_AUDIT },
 };
 
+static int compare_start(const void *a, const void *b)
+{
+	const struct caprec_caller_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
 size_t caller_ranges_resolve(const struct kallsyms *ks, struct caprec_caller_range *ranges,
 			     size_t max)
 {
@@ -55,5 +63,7 @@ size_t caller_ranges_resolve(const struct kallsyms *ks, struct caprec_caller_ran
 		ranges[n].class = known_callers[i].class;
 		n++;
 	}
+	/* The BPF side stops its search at the first range above an address. */
+	qsort(ranges, n, sizeof(ranges[0]), compare_start);
 	return n;
 }

@@ -3,7 +3,8 @@
  * caller_ranges.h - the address ranges of the kernel functions that call
  * security_capable()/cap_capable() with a known opts value, for the
  * tracepoint mode, which does not see opts: the BPF side takes the first of
- * these functions found in the check's kernel stack as the caller.
+ * these functions found in the words of the kernel stack above it as the
+ * caller.
  */
 #ifndef CAPREC_CALLER_RANGES_H
 #define CAPREC_CALLER_RANGES_H
@@ -14,8 +15,9 @@
 #include "kallsyms.h"
 
 /*
- * Fills ranges[] (at most max) from ks; returns how many were found. Names
- * missing from this kernel are skipped (inlined or not present in this era).
+ * Fills ranges[] (at most max) from ks, sorted by start address; returns how
+ * many were found. Names missing from this kernel are skipped (inlined or not
+ * present in this era).
  */
 size_t caller_ranges_resolve(const struct kallsyms *ks, struct caprec_caller_range *ranges,
 			     size_t max);
