@@ -6,6 +6,8 @@
  *    what the writer writes for the same calls;
  *  - a file with a CHUNK hand-assembled from the record tables (varints,
  *    zigzag, the EVENT field mask) reads back as the documented values;
+ *  - two linked (codec 2) chunks hand-assembled from the spec equal Appendix
+ *    B's content bytes and the writer's file for the same calls;
  *  - the block-type registry table equals crf_block_type_name().
  * Usage: test_crf_golden PATH/TO/FORMAT.md
  */
@@ -438,6 +440,186 @@ static void test_chunk_by_hand(void **state)
 	close(fd);
 }
 
+/* The bytes of the first ```hex fence after heading in FORMAT.md. */
+static size_t hex_after(const char *heading, uint8_t *out, size_t max)
+{
+	char *text = read_text_file(format_md_path);
+	char *p = strstr(text, heading);
+	char *end;
+	size_t n = 0;
+
+	assert_non_null(p);
+	p = strstr(p, "```hex\n");
+	assert_non_null(p);
+	p += 7;
+	end = strstr(p, "```");
+	assert_non_null(end);
+	while (p < end) {
+		unsigned int byte;
+		int used;
+
+		if (sscanf(p, " %2x%n", &byte, &used) != 1)
+			break;
+		assert_true(n < max);
+		out[n++] = (uint8_t)byte;
+		p += used;
+	}
+	free(text);
+	return n;
+}
+
+/* zstd as FORMAT.md's reference writer uses it: level 3, checksum, content size. */
+static size_t compress_frame(uint8_t *out, size_t cap, const struct asm_buf *content,
+			     const uint8_t *prefix, size_t prefix_len)
+{
+	ZSTD_CCtx *cctx = ZSTD_createCCtx();
+	size_t n;
+
+	assert_non_null(cctx);
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 3)));
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)));
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1)));
+	assert_false(ZSTD_isError(ZSTD_CCtx_refPrefix(cctx, prefix, prefix_len)));
+	n = ZSTD_compress2(cctx, out, cap, content->data, content->len);
+	assert_false(ZSTD_isError(n));
+	ZSTD_freeCCtx(cctx);
+	return n;
+}
+
+/* A codec-2 CHUNK body per "CHUNK": the header, the link fields, the frame. */
+static void linked_chunk(struct asm_buf *file, uint32_t records, uint32_t events,
+			 const struct asm_buf *content, uint64_t first, uint64_t last,
+			 uint64_t before, uint32_t seq, const struct asm_buf *prefix_of)
+{
+	struct asm_buf body = { .len = 0 };
+	uint8_t frame[1024];
+	size_t prefix_len = prefix_of ? prefix_of->len : 0;
+	size_t frame_len = compress_frame(frame, sizeof(frame), content,
+					  prefix_of ? prefix_of->data : NULL, prefix_len);
+
+	le(&body, records, 4);
+	le(&body, events, 4);
+	le(&body, content->len, 4);
+	le(&body, 2, 4); /* codec: zstd linked */
+	le(&body, first, 8);
+	le(&body, last, 8);
+	le(&body, before, 8);
+	le(&body, seq, 4);
+	le(&body, prefix_len, 4);
+	raw(&body, frame, frame_len);
+	block(file, 4, body.data, (uint32_t)body.len);
+}
+
+/*
+ * Appendix B: two codec-2 chunks assembled from "Chunk content", "Linked
+ * chunks" and the record tables; the first one's content equals the hex in
+ * FORMAT.md, the file equals the writer's for the same calls, and it reads
+ * back as those calls. With the first chunk damaged, the second (linked)
+ * is reported lost at its own offset.
+ */
+static void test_linked_chunks_by_hand(void **state)
+{
+	struct asm_buf file = { .len = 0 }, c0 = { .len = 0 }, c1 = { .len = 0 }, r;
+	struct asm_buf end = { .len = 0 };
+	struct crf_process_def pdef = { .pid = 7, .comm = "sh" };
+	struct crf_event_rec ev = { .tid = 7, .cap = 21 };
+	uint8_t documented[256];
+	size_t documented_len = hex_after("## Appendix B", documented, sizeof(documented));
+	struct crf_writer *w = NULL;
+	struct read_summary s;
+	struct bytes written;
+	uint32_t string_id;
+	size_t chunk1_offset;
+	int fd = util_memfd();
+
+	(void)state;
+	/* Chunk 0: times 1000 and 1300 (zigzag deltas 2000 and 600). */
+	varint(&c0, 2);          /* time_high_length */
+	u8(&c0, 2000 & 0xff);    /* time_low */
+	u8(&c0, 600 & 0xff);
+	varint(&c0, 2000 >> 8);  /* time_high */
+	varint(&c0, 600 >> 8);
+	r.len = 0;               /* STRING 1 "sh" */
+	varint(&r, 1);
+	varint(&r, 2);
+	raw(&r, "sh", 2);
+	record(&c0, 1, &r);
+	r.len = 0;               /* PROCESS 1: pid 7, comm string 1, the rest 0 */
+	varint(&r, 1);
+	varint(&r, 7);
+	for (int i = 0; i < 8; i++)
+		varint(&r, 0);   /* ppid .. cmdline_string_id */
+	varint(&r, 1);           /* comm_string_id */
+	varint(&r, 0);
+	varint(&r, 0);
+	record(&c0, 3, &r);
+	u8(&c0, 8);              /* COLUMN_EVENT: tid 7, cap 21, process 1 */
+	varint(&c0, 0x43);
+	varint(&c0, 7);
+	zigzag(&c0, 21);
+	varint(&c0, 1);
+	u8(&c0, 8);              /* COLUMN_EVENT: cap 12 */
+	varint(&c0, 0x02);
+	zigzag(&c0, 12);
+	assert_int_equal(documented_len, c0.len);
+	assert_memory_equal(documented, c0.data, c0.len);
+	/* Chunk 1, linked to chunk 0: time 1000 again, from the zero state. */
+	varint(&c1, 1);
+	u8(&c1, 2000 & 0xff);
+	varint(&c1, 2000 >> 8);
+	u8(&c1, 8);
+	varint(&c1, 0x43);
+	varint(&c1, 7);
+	zigzag(&c1, 21);
+	varint(&c1, 1);
+
+	file_header(&file, 1, 1);
+	linked_chunk(&file, 4, 2, &c0, 1000, 1300, 0, 0, NULL);
+	chunk1_offset = file.len;
+	linked_chunk(&file, 1, 1, &c1, 1000, 1000, 2, 1, &c0);
+	le(&end, 3, 8);
+	le(&end, 0, 8);
+	le(&end, 2, 8);
+	block(&file, 6, end.data, (uint32_t)end.len);
+
+	assert_int_equal(crf_writer_open(&w, fd, NULL), CRF_OK);
+	assert_int_equal(crf_intern_string(w, "sh", &string_id), CRF_OK);
+	assert_int_equal(crf_define_process(w, &pdef, &ev.process_id), CRF_OK);
+	ev.time_ns = 1000;
+	assert_int_equal(crf_write_event(w, &ev), CRF_OK);
+	ev.time_ns = 1300;
+	ev.cap = 12;
+	assert_int_equal(crf_write_event(w, &ev), CRF_OK);
+	assert_int_equal(crf_writer_flush(w), CRF_OK);
+	ev.time_ns = 1000;
+	ev.cap = 21;
+	assert_int_equal(crf_write_event(w, &ev), CRF_OK);
+	assert_int_equal(crf_writer_close(w), CRF_OK);
+	crf_writer_free(w);
+	written = util_read_fd(fd);
+	close(fd);
+	assert_int_equal(written.len, file.len);
+	assert_memory_equal(written.data, file.data, file.len);
+	util_bytes_free(&written);
+
+	s = util_read_all(file.data, file.len);
+	assert_int_equal(s.events, 3);
+	assert_int_equal(s.processes, 1);
+	assert_true(s.rec.clean_end);
+	assert_int_equal(s.rec.blocks_skipped, 0);
+	assert_int_equal(s.rec.unresolved_refs, 0);
+
+	file.data[24 + 16 + 48] ^= 0x10; /* inside chunk 0's frame */
+	s = util_read_all(file.data, file.len);
+	assert_int_equal(s.events, 0);
+	assert_int_equal(s.rec.damage_count, 2);
+	assert_int_equal(s.rec.damage[0].offset, 24);
+	assert_int_equal(s.rec.damage[1].offset, chunk1_offset);
+	assert_string_equal(s.rec.damage[1].detail,
+			    "chunk depends on a previous chunk that was lost");
+	assert_true(s.rec.clean_end);
+}
+
 /* Every row "| N | `name` | ..." of the registry table against crf_block_type_name(). */
 static void test_registry_matches_code(void **state)
 {
@@ -591,6 +773,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_appendix_a),
 		cmocka_unit_test(test_chunk_by_hand),
+		cmocka_unit_test(test_linked_chunks_by_hand),
 		cmocka_unit_test(test_registry_matches_code),
 		cmocka_unit_test(test_limits_table_matches_code),
 		cmocka_unit_test(test_event_bits_match_code),
