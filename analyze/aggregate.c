@@ -518,7 +518,8 @@ static int write_check_rows(struct aggregate *a, sqlite3_stmt *stmt, int64_t rec
 
 	if (!totals)
 		return -ENOMEM;
-	qsort(a->cells, a->cell_count, sizeof(*a->cells), by_group_process);
+	if (a->cell_count) /* qsort() wants a non-NULL array even for no elements */
+		qsort(a->cells, a->cell_count, sizeof(*a->cells), by_group_process);
 	for (size_t i = 0; i < a->cell_count; i++)
 		totals_add(&totals[a->cells[i].group], &a->cells[i]);
 	for (size_t g = 0; g < a->group_count && !rc; g++) {
@@ -552,7 +553,8 @@ static int write_policy_rows(struct aggregate *a, sqlite3 *db, const struct cont
 				       &context);
 		c->context = (uint32_t)context;
 	}
-	qsort(a->cells, a->cell_count, sizeof(*a->cells), by_policy_row);
+	if (a->cell_count)
+		qsort(a->cells, a->cell_count, sizeof(*a->cells), by_policy_row);
 	rc = sqlite3_prepare_v2(db, policy_insert_sql, -1, &stmt, NULL);
 	for (size_t first = 0, end; first < a->cell_count && !rc; first = end) {
 		const struct cell *c = &a->cells[first];
