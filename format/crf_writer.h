@@ -44,7 +44,7 @@ struct crf_writer_options {
 	uint64_t chunk_max_age_ns; /* age at which tick() closes a chunk; 0 = 1 s */
 	int zstd_level;            /* 0 = 3 */
 	uint32_t key_interval;     /* a chunk is independent of its predecessor at least every
-				      key_interval chunks; 0 = 16, 1 = every chunk (since 1.1) */
+				      key_interval chunks; 0 = 4, 1 = every chunk (since 1.1) */
 };
 
 /* One metadata key/value pair. Registered keys are listed in FORMAT.md. */

@@ -18,7 +18,7 @@
 #define DEFAULT_CHUNK_BYTES (256u << 10)
 #define DEFAULT_CHUNK_AGE_NS 1000000000ull
 #define DEFAULT_ZSTD_LEVEL 3
-#define DEFAULT_KEY_INTERVAL 16
+#define DEFAULT_KEY_INTERVAL 4
 
 static uint64_t monotonic_ns(void)
 {
