@@ -89,8 +89,10 @@ int cmd_load(int argc, char **argv)
 	}
 	existed = stat(database, &st) == 0;
 	fresh = !existed || (S_ISREG(st.st_mode) && st.st_size == 0);
-	if (sqlite3_open_v2(database, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	/* One thread uses the connection: no mutex around every bind and step. */
+	if (sqlite3_open_v2(database, &db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		fprintf(stderr, "capanalyze load: %s: %s\n", database,
 			db ? sqlite3_errmsg(db) : "out of memory");
 		goto cleanup;

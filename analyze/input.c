@@ -95,7 +95,8 @@ static int open_database(const char *path, sqlite3 **db, char *err, size_t err_s
 {
 	int version;
 
-	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	/* Every capanalyze command uses its connection from one thread: no mutex. */
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, err_size, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "out of memory");
 		goto fail;
 	}
@@ -270,7 +271,8 @@ cleanup:
 static int load_temporary(char *const *paths, int count, int progress, sqlite3 **db, char *err,
 			  size_t err_size)
 {
-	if (sqlite3_open_v2("", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2("", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		snprintf(err, err_size, "cannot create a temporary database");
 		goto fail;
 	}
@@ -289,7 +291,8 @@ static int load_cached(const char *cache, char *const *paths, int count, int pro
 	char tmp[PATH_MAX + 32];
 	int version, fd;
 
-	if (sqlite3_open_v2(cache, db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+	if (sqlite3_open_v2(cache, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
+		    SQLITE_OK &&
 	    schema_read_version(*db, &version, err, err_size) == 0 &&
 	    version == schema_user_version()) {
 		utimensat(AT_FDCWD, cache, NULL, 0); /* in use: not pruned */
@@ -305,8 +308,8 @@ static int load_cached(const char *cache, char *const *paths, int count, int pro
 	if (fd < 0)
 		goto fallback;
 	close(fd);
-	if (sqlite3_open_v2(tmp, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK)
+	if (sqlite3_open_v2(tmp, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
 		goto fallback;
 	if (load_all(*db, paths, count, progress, err, err_size)) {
 		sqlite3_close(*db);

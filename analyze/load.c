@@ -65,6 +65,10 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 };
 
+/* The events writer thread (below, with the event batches it writes). */
+static int writer_start(struct loader *l);
+static void writer_stop(struct loader *l);
+
 /* Turns a failure code (SQLite result or negative errno) into one line. */
 static void describe(struct loader *l, int rc, const char *what, char *err, size_t err_size)
 {
@@ -169,6 +173,10 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 		describe(l, rc, "cannot read the database", err, err_size);
 		goto fail;
 	}
+	if (writer_start(l)) {
+		snprintf(err, err_size, "out of memory");
+		goto fail;
+	}
 	*out = l;
 	return 0;
 fail:
@@ -180,6 +188,7 @@ void loader_free(struct loader *l)
 {
 	if (!l)
 		return;
+	writer_stop(l);
 	for (int i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(l->stmt[i]);
 	if (l->in_transaction)
@@ -253,33 +262,217 @@ static void bind_event(sqlite3_stmt *stmt, int base, const struct event_row *row
 }
 
 /*
- * Inserts the queued events: full batches with the multi-row statement (one
- * statement run per EVENT_BATCH rows: most of an insert's cost is the run,
- * not the row), the rest one by one. The comm strings belong to the reader,
- * which keeps them until it is freed.
+ * bind_event() for the multi-row statement, skipping the parameters that
+ * already hold the value: a bind costs more than the comparison, and about
+ * half the columns of a row equal those of the row EVENT_BATCH events ago.
+ */
+static void bind_event_changed(sqlite3_stmt *stmt, struct bound_value *bound, int base,
+			       const struct event_row *row)
+{
+	for (int i = 0; i < EVENT_COLUMNS; i++) {
+		struct bound_value *b = &bound[base + i];
+		struct bound_value now;
+
+		if (row->nulls & (1u << i))
+			now = (struct bound_value){ .kind = BOUND_NULL };
+		else if (i == EVENT_COMM_COLUMN)
+			now = (struct bound_value){ .kind = BOUND_TEXT,
+						    .value = (int64_t)(intptr_t)row->comm };
+		else
+			now = (struct bound_value){ .kind = BOUND_INT, .value = row->values[i] };
+		if (b->kind == now.kind && b->value == now.value)
+			continue;
+		*b = now;
+		if (now.kind == BOUND_NULL)
+			sqlite3_bind_null(stmt, base + i + 1);
+		else if (now.kind == BOUND_TEXT)
+			sqlite3_bind_text(stmt, base + i + 1, row->comm, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(stmt, base + i + 1, now.value);
+	}
+}
+
+/*
+ * The batch statement's text parameters point into a reader: once that
+ * reader is freed, an equal pointer no longer means an equal string.
+ */
+static void forget_bound(struct loader *l)
+{
+	memset(l->bound, 0, sizeof(l->bound));
+}
+
+/* Runs the multi-row INSERT over a full batch (in the writer thread, if there is one). */
+static int write_batch(struct loader *l, const struct event_batch *batch)
+{
+	struct event_writer *w = &l->writer;
+	int rc;
+
+	if (w->running)
+		pthread_mutex_lock(&w->db_lock);
+	for (int i = 0; i < EVENT_BATCH; i++)
+		bind_event_changed(l->stmt[STMT_EVENT_BATCH], l->bound, i * EVENT_COLUMNS,
+				   &batch->rows[i]);
+	rc = step_insert(l->stmt[STMT_EVENT_BATCH]);
+	if (w->running)
+		pthread_mutex_unlock(&w->db_lock);
+	return rc;
+}
+
+static void *writer_main(void *arg)
+{
+	struct loader *l = arg;
+	struct event_writer *w = &l->writer;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		const struct event_batch *batch;
+		int rc = 0, failed;
+
+		while (!w->queued && !w->stop)
+			pthread_cond_wait(&w->changed, &w->lock);
+		if (!w->queued)
+			break; /* stopped, and nothing left to write */
+		batch = &l->batches[w->head];
+		failed = w->status;
+		pthread_mutex_unlock(&w->lock);
+		if (!failed)
+			rc = write_batch(l, batch);
+		pthread_mutex_lock(&w->lock);
+		if (rc && !w->status)
+			w->status = rc;
+		w->head = (w->head + 1) % EVENT_BATCHES;
+		w->queued--;
+		pthread_cond_broadcast(&w->changed);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/*
+ * Starts the writer thread. Without one (a SQLite built without thread
+ * support, or no thread to be had) batches are written inline: slower, not
+ * wrong. Returns 0 or -ENOMEM.
+ */
+static int writer_start(struct loader *l)
+{
+	struct event_writer *w = &l->writer;
+
+	if (pthread_mutex_init(&w->db_lock, NULL))
+		return -ENOMEM;
+	if (pthread_mutex_init(&w->lock, NULL)) {
+		pthread_mutex_destroy(&w->db_lock);
+		return -ENOMEM;
+	}
+	if (pthread_cond_init(&w->changed, NULL)) {
+		pthread_mutex_destroy(&w->lock);
+		pthread_mutex_destroy(&w->db_lock);
+		return -ENOMEM;
+	}
+	l->writer_initialized = true;
+	w->running = sqlite3_threadsafe() && !pthread_create(&w->thread, NULL, writer_main, l);
+	return 0;
+}
+
+static void writer_stop(struct loader *l)
+{
+	struct event_writer *w = &l->writer;
+
+	if (!l->writer_initialized)
+		return;
+	if (w->running) {
+		pthread_mutex_lock(&w->lock);
+		w->stop = true;
+		pthread_cond_broadcast(&w->changed);
+		pthread_mutex_unlock(&w->lock);
+		pthread_join(w->thread, NULL);
+		w->running = false;
+	}
+	pthread_cond_destroy(&w->changed);
+	pthread_mutex_destroy(&w->lock);
+	pthread_mutex_destroy(&w->db_lock);
+	l->writer_initialized = false;
+}
+
+/*
+ * Waits until every queued batch is written. The writer then waits for the
+ * next batch and the loader may use the connection without db_lock. Returns
+ * the writer's first failure, or 0.
+ */
+static int writer_drain(struct loader *l)
+{
+	struct event_writer *w = &l->writer;
+	int rc;
+
+	if (!w->running)
+		return w->status;
+	pthread_mutex_lock(&w->lock);
+	while (w->queued)
+		pthread_cond_wait(&w->changed, &w->lock);
+	rc = w->status;
+	pthread_mutex_unlock(&w->lock);
+	return rc;
+}
+
+/* Hands the full batch being filled to the writer and starts filling the next one. */
+static int queue_batch(struct loader *l)
+{
+	struct event_writer *w = &l->writer;
+	int rc;
+
+	l->event_count = 0;
+	if (!w->running) {
+		rc = write_batch(l, &l->batches[l->filling]);
+		if (rc && !w->status)
+			w->status = rc;
+		return w->status;
+	}
+	pthread_mutex_lock(&w->lock);
+	w->queued++;
+	pthread_cond_broadcast(&w->changed);
+	/* The next buffer is free unless every buffer is queued. */
+	while (w->queued == EVENT_BATCHES)
+		pthread_cond_wait(&w->changed, &w->lock);
+	rc = w->status;
+	pthread_mutex_unlock(&w->lock);
+	l->filling = (l->filling + 1) % EVENT_BATCHES;
+	return rc;
+}
+
+/*
+ * Writes every queued event: waits for the writer, then inserts the rows of
+ * the partial batch one by one. The comm strings belong to the reader, which
+ * keeps them until it is freed: this runs before it is.
  */
 static int flush_events(struct loader *l)
 {
-	int rc = 0;
+	const struct event_batch *batch = &l->batches[l->filling];
+	int rc = writer_drain(l);
 
-	if (l->event_count == EVENT_BATCH) {
-		for (int i = 0; i < EVENT_BATCH; i++)
-			bind_event(l->stmt[STMT_EVENT_BATCH], i * EVENT_COLUMNS, &l->events[i]);
-		rc = step_insert(l->stmt[STMT_EVENT_BATCH]);
-	} else {
-		for (int i = 0; i < l->event_count && !rc; i++) {
-			bind_event(l->stmt[STMT_EVENT], 0, &l->events[i]);
-			rc = step_insert(l->stmt[STMT_EVENT]);
-		}
+	for (int i = 0; i < l->event_count && !rc; i++) {
+		bind_event(l->stmt[STMT_EVENT], 0, &batch->rows[i]);
+		rc = step_insert(l->stmt[STMT_EVENT]);
 	}
 	l->event_count = 0;
 	return rc;
 }
 
+/* Locks the connection against the writer while the loader uses it mid-stream. */
+static void db_enter(struct loader *l)
+{
+	if (l->writer.running)
+		pthread_mutex_lock(&l->writer.db_lock);
+}
+
+static void db_leave(struct loader *l)
+{
+	if (l->writer.running)
+		pthread_mutex_unlock(&l->writer.db_lock);
+}
+
 static int queue_event(struct loader *l, const struct crf_event *e, int64_t process_id,
 		       int64_t kernel_stack_id, int64_t user_stack_id)
 {
-	struct event_row *row = &l->events[l->event_count++];
+	struct event_row *row = &l->batches[l->filling].rows[l->event_count++];
 	int64_t *v = row->values;
 
 	row->nulls = 0;
@@ -315,7 +508,27 @@ static int queue_event(struct loader *l, const struct crf_event *e, int64_t proc
 		row->nulls |= 1u << 18;
 	if (!user_stack_id)
 		row->nulls |= 1u << 19;
-	return l->event_count == EVENT_BATCH ? flush_events(l) : 0;
+	return l->event_count == EVENT_BATCH ? queue_batch(l) : 0;
+}
+
+/* The database ids of an event's process and stacks, inserting the ones met for the first time. */
+static int event_defs(struct loader *l, const struct crf_event *e, int64_t *process_id,
+		      int64_t *kernel_stack_id, int64_t *user_stack_id)
+{
+	/* Mapped already (nearly always): no database use, so no lock. */
+	bool known = loader_event_defs_known(l, e);
+	int rc;
+
+	if (!known)
+		db_enter(l);
+	rc = loader_process(l, e->process, process_id);
+	if (!rc)
+		rc = loader_stack(l, CRF_FRAME_KERNEL, e->kernel_stack, kernel_stack_id);
+	if (!rc)
+		rc = loader_stack(l, CRF_FRAME_USER, e->user_stack, user_stack_id);
+	if (!known)
+		db_leave(l);
+	return rc;
 }
 
 /* Queues one event. Its definitions are inserted first, if new. */
@@ -325,11 +538,7 @@ static int load_event(struct loader *l, const struct crf_event *e)
 	struct aggregate_check check;
 	int rc;
 
-	rc = loader_process(l, e->process, &process_id);
-	if (!rc)
-		rc = loader_stack(l, CRF_FRAME_KERNEL, e->kernel_stack, &kernel_stack_id);
-	if (!rc)
-		rc = loader_stack(l, CRF_FRAME_USER, e->user_stack, &user_stack_id);
+	rc = event_defs(l, e, &process_id, &kernel_stack_id, &user_stack_id);
 	if (!rc)
 		rc = loader_event_exe(l, e, &check.exe_index);
 	if (rc)
@@ -567,17 +776,23 @@ static int stream(struct loader *l, struct crf_reader *r, const struct load_sour
 					      crf_reader_recovery(r)->file_bytes);
 			break;
 		case CRF_ITEM_LOSS:
+			db_enter(l);
 			rc = load_loss(l, item.loss, item.offset);
+			db_leave(l);
 			if (rc)
 				return rc;
 			break;
 		case CRF_ITEM_PROCESS:
+			db_enter(l);
 			rc = loader_process(l, item.process, &unused);
+			db_leave(l);
 			if (rc)
 				return rc;
 			break;
 		case CRF_ITEM_PROCESS_EXIT:
+			db_enter(l);
 			rc = load_exit(l, item.process);
+			db_leave(l);
 			if (rc)
 				return rc;
 			break;
@@ -608,6 +823,7 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 		goto cleanup;
 	}
 	loader_reset_ids(l);
+	forget_bound(l);
 	l->reader = r;
 	rc = begin_recording(l, src, r);
 	if (rc) {
@@ -634,6 +850,8 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 cleanup:
 	if (ret)
 		l->failed = true;
+	/* Queued rows point into the reader. */
+	writer_drain(l);
 	crf_reader_free(r);
 	return ret;
 }

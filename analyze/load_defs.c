@@ -27,6 +27,13 @@ static int64_t id_map_get(const struct id_map *m, uint32_t id)
 	return id < m->capacity ? m->ids[id] : 0;
 }
 
+bool loader_event_defs_known(const struct loader *l, const struct crf_event *e)
+{
+	return (!e->process || id_map_get(&l->process_ids, e->process->id)) &&
+	       (!e->kernel_stack || id_map_get(&l->kernel_stack_ids, e->kernel_stack->id)) &&
+	       (!e->user_stack || id_map_get(&l->user_stack_ids, e->user_stack->id));
+}
+
 static int id_map_set(struct id_map *m, uint32_t id, int64_t value)
 {
 	/*

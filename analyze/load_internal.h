@@ -6,6 +6,8 @@
 #ifndef CAPANALYZE_LOAD_INTERNAL_H
 #define CAPANALYZE_LOAD_INTERNAL_H
 
+#include <pthread.h>
+
 #include "aggregate.h"
 #include "intern.h"
 #include "load.h"
@@ -44,12 +46,58 @@ enum loader_stmt {
 #define EVENT_COLUMNS 20     /* bound values per events row */
 #define EVENT_COMM_COLUMN 17 /* the one text column among them */
 #define EVENT_BATCH 64       /* rows per multi-row INSERT */
+#define EVENT_BATCHES 4      /* batch buffers: one being filled, the others queued */
 
 /* An event waiting for its batch. */
 struct event_row {
 	int64_t values[EVENT_COLUMNS];
 	const char *comm;
 	uint32_t nulls; /* bit i: column i is NULL */
+};
+
+/*
+ * What a parameter of the multi-row INSERT holds now: sqlite3_reset() keeps
+ * bindings, and most columns repeat from one batch to the next (the
+ * recording, the namespace, the flags), so only changed values are bound.
+ */
+enum bound_kind {
+	BOUND_UNKNOWN = 0, /* never bound, or the reader it pointed into is gone */
+	BOUND_NULL,
+	BOUND_INT,
+	BOUND_TEXT,        /* value is the pointer (the reader's interned string) */
+};
+
+struct bound_value {
+	int64_t value;
+	uint8_t kind;      /* enum bound_kind */
+};
+
+struct event_batch {
+	struct event_row rows[EVENT_BATCH];
+};
+
+/*
+ * The events writer: a thread that binds and runs the multi-row INSERT of
+ * full batches while the loader reads and resolves the next events (each
+ * side is about half of a load; the machines have two cores). It alone uses
+ * stmt[STMT_EVENT_BATCH] and bound[]. Without a thread (SQLite built without
+ * threads, or pthread_create() failed) batches are written inline.
+ *
+ * The connection is shared: while batches are queued, the loader uses it
+ * only with db_lock held (definitions met for the first time, exits,
+ * losses); once drained (queued == 0) the writer waits and the loader uses
+ * it freely.
+ */
+struct event_writer {
+	bool running;             /* the thread exists */
+	pthread_t thread;
+	pthread_mutex_t db_lock;
+	pthread_mutex_t lock;     /* guards the fields below */
+	pthread_cond_t changed;   /* a batch was queued or written, or stop was set */
+	int head;                 /* the oldest queued batch */
+	int queued;               /* full batches queued or being written */
+	bool stop;
+	int status;               /* the first failure (SQLite code); later batches are dropped */
 };
 
 struct loader {
@@ -76,9 +124,16 @@ struct loader {
 	struct id_map process_events; /* file process id -> checks it made */
 	struct aggregate *aggregate;
 
-	/* Events queued for the next multi-row INSERT. */
-	struct event_row events[EVENT_BATCH];
+	/*
+	 * Events: batches[filling] gets the next rows (event_count so far); the
+	 * writer owns the queued ones and what the batch INSERT's parameters hold.
+	 */
+	struct event_batch batches[EVENT_BATCHES];
+	int filling;
 	int event_count;
+	struct bound_value bound[EVENT_BATCH * EVENT_COLUMNS];
+	struct event_writer writer;
+	bool writer_initialized; /* its mutexes and condition exist */
 
 	/* Processes whose parent was not defined yet when they were (file ids). */
 	uint32_t *orphans;
@@ -96,6 +151,13 @@ void id_map_free(struct id_map *m);
 
 /* Reads back the keys of a database loaded before. Returns 0 or a SQLite code. */
 int loader_read_existing(struct loader *l);
+
+/*
+ * True when the event's process and stacks are mapped already, so that
+ * loader_process() and loader_stack() return their ids without using the
+ * database.
+ */
+bool loader_event_defs_known(const struct loader *l, const struct crf_event *e);
 
 /*
  * Database id of a definition the reader resolved, inserting it the first
