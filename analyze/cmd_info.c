@@ -29,46 +29,143 @@ static const char info_usage[] =
 	"time, and integrity: \"clean end\", \"truncated at byte N\", \"N damaged\n"
 	"blocks skipped\" (with their offsets). REC may be - for standard input.\n"
 	"\n"
-	"  -f, --format FMT  text (default), or field/value rows as table, json, csv\n"
+	"  -f, --format FMT  text (default), or field/value rows as table, json, csv;\n"
+	"                    json has typed values: counts and sizes (bytes) as numbers,\n"
+	"                    times as ns numbers, duration in seconds, yes/no as booleans\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"exit status: 0 a recording (damaged or not); 2 not a recording, a newer\n"
 	"major version, unreadable, or a usage error; 3 internal error.\n";
 
-/* The report as (field, value) pairs, in print order. */
+/*
+ * The report as (field, value) rows, in print order. The text, table and csv
+ * formats show the lines people read ("3 (1 exited)"); json shows typed
+ * values instead: each number a JSON number ("processes": 3, "processes
+ * exited": 1), each yes/no a boolean, so that no consumer has to parse text.
+ */
+enum value_kind {
+	VALUE_TEXT,
+	VALUE_INT,
+	VALUE_DOUBLE,
+	VALUE_BOOL,
+};
+
+enum shown_in {
+	SHOWN_TEXT = 1, /* text, table, csv */
+	SHOWN_JSON = 2,
+	SHOWN_ALL = SHOWN_TEXT | SHOWN_JSON,
+};
+
+struct info_row {
+	char *field;
+	char *text;             /* VALUE_TEXT, and how text/table/csv show every row */
+	enum value_kind kind;
+	int64_t number;         /* VALUE_INT, VALUE_BOOL */
+	double real;            /* VALUE_DOUBLE */
+	unsigned int shown_in;  /* enum shown_in bits */
+};
+
 struct info {
-	char *fields[96];
-	char *values[96];
+	struct info_row rows[160];
 	int count;
 	bool nomem;
 };
 
-static void add(struct info *info, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void add(struct info *info, const char *field, const char *fmt, ...)
+/* A new row, or NULL when the report is full (rows beyond it are dropped) or out of memory. */
+static struct info_row *add_row(struct info *info, const char *field, unsigned int shown_in)
 {
-	va_list ap;
-	char *value = NULL;
+	struct info_row *row;
 
-	if (info->count >= (int)(sizeof(info->fields) / sizeof(info->fields[0])))
+	if (info->count >= (int)(sizeof(info->rows) / sizeof(info->rows[0])))
+		return NULL;
+	row = &info->rows[info->count];
+	memset(row, 0, sizeof(*row));
+	row->field = strdup(field);
+	row->shown_in = shown_in;
+	if (!row->field) {
+		info->nomem = true;
+		return NULL;
+	}
+	info->count++;
+	return row;
+}
+
+static void add_text(struct info *info, unsigned int shown_in, const char *field,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void add_text(struct info *info, unsigned int shown_in, const char *field,
+		     const char *fmt, ...)
+{
+	struct info_row *row = add_row(info, field, shown_in);
+	va_list ap;
+
+	if (!row)
 		return;
 	va_start(ap, fmt);
-	if (vasprintf(&value, fmt, ap) < 0)
-		value = NULL;
-	va_end(ap);
-	info->fields[info->count] = strdup(field);
-	info->values[info->count] = value;
-	if (!info->fields[info->count] || !value)
+	if (vasprintf(&row->text, fmt, ap) < 0) {
+		row->text = NULL;
 		info->nomem = true;
-	info->count++;
+	}
+	va_end(ap);
+}
+
+/* A text row shown in every format (a JSON string). */
+#define add(info, field, ...) add_text(info, SHOWN_ALL, field, __VA_ARGS__)
+
+/* A line for people; json has typed rows for what it says instead. */
+#define add_line(info, field, ...) add_text(info, SHOWN_TEXT, field, __VA_ARGS__)
+
+/* A count: the same number in every format (a JSON number). */
+static void add_count(struct info *info, const char *field, uint64_t value)
+{
+	struct info_row *row = add_row(info, field, SHOWN_ALL);
+
+	if (!row)
+		return;
+	row->kind = VALUE_INT;
+	row->number = (int64_t)value;
+	if (asprintf(&row->text, "%" PRIu64, value) < 0) {
+		row->text = NULL;
+		info->nomem = true;
+	}
+}
+
+/* A typed value for json alone (the text formats say it in a line). */
+static void add_json_int(struct info *info, const char *field, uint64_t value)
+{
+	struct info_row *row = add_row(info, field, SHOWN_JSON);
+
+	if (row) {
+		row->kind = VALUE_INT;
+		row->number = (int64_t)value;
+	}
+}
+
+static void add_json_double(struct info *info, const char *field, double value)
+{
+	struct info_row *row = add_row(info, field, SHOWN_JSON);
+
+	if (row) {
+		row->kind = VALUE_DOUBLE;
+		row->real = value;
+	}
+}
+
+static void add_json_bool(struct info *info, const char *field, bool value)
+{
+	struct info_row *row = add_row(info, field, SHOWN_JSON);
+
+	if (row) {
+		row->kind = VALUE_BOOL;
+		row->number = value;
+	}
 }
 
 static void info_free(struct info *info)
 {
 	for (int i = 0; i < info->count; i++) {
-		free(info->fields[i]);
-		free(info->values[i]);
+		free(info->rows[i].field);
+		free(info->rows[i].text);
 	}
 }
 
@@ -110,11 +207,17 @@ static void describe_span(struct info *info, struct crf_reader *r, const struct 
 		format_wall(last_wall, last, sizeof(last));
 		add(info, "first event", "%s", first);
 		add(info, "last event", "%s", last);
+		add_json_int(info, "first event wall ns", first_wall);
+		add_json_int(info, "last event wall ns", last_wall);
 	} else {
-		add(info, "first event", "%" PRIu64 " ns after boot (no clock anchor)", t->first_ns);
-		add(info, "last event", "%" PRIu64 " ns after boot", t->last_ns);
+		add_line(info, "first event", "%" PRIu64 " ns after boot (no clock anchor)",
+			 t->first_ns);
+		add_line(info, "last event", "%" PRIu64 " ns after boot", t->last_ns);
 	}
-	add(info, "duration", "%.3f s", (double)(t->last_ns - t->first_ns) / 1e9);
+	add_json_int(info, "first event ns", t->first_ns);
+	add_json_int(info, "last event ns", t->last_ns);
+	add_line(info, "duration", "%.3f s", (double)(t->last_ns - t->first_ns) / 1e9);
+	add_json_double(info, "duration", (double)(t->last_ns - t->first_ns) / 1e9);
 }
 
 static void describe_integrity(struct info *info, const struct crf_recovery *rec)
@@ -141,20 +244,37 @@ static void describe_integrity(struct info *info, const struct crf_recovery *rec
 			snprintf(text + len, sizeof(text) - len, ", clean end");
 		add(info, "integrity", "%s", text);
 	}
+	add_json_bool(info, "clean end", rec->clean_end);
+	add_json_bool(info, "truncated", rec->truncated);
+	if (rec->truncated)
+		add_json_int(info, "truncated at", rec->truncated_at);
+	add_json_int(info, "damaged blocks skipped", rec->blocks_skipped);
+	add_json_int(info, "damaged bytes skipped", rec->bytes_skipped);
 	for (uint32_t i = 0; i < rec->damage_count && i < 16; i++)
 		add(info, "damage", "at byte %" PRIu64 ", %" PRIu64 " bytes: %s%s%s",
 		    rec->damage[i].offset, rec->damage[i].length, crf_strerror(rec->damage[i].code),
 		    rec->damage[i].detail ? ": " : "",
 		    rec->damage[i].detail ? rec->damage[i].detail : "");
 	if (rec->blocks_skipped > rec->damage_count)
-		add(info, "damage", "(%" PRIu64 " more not listed)",
+		add_line(info, "damage", "(%" PRIu64 " more not listed)",
 		    rec->blocks_skipped - rec->damage_count);
-	if (rec->unresolved_refs)
-		add(info, "unresolved", "%" PRIu64 " references to definitions never read",
-		    rec->unresolved_refs);
-	if (rec->clean_end && (rec->end_events != rec->events || rec->end_lost != rec->lost))
-		add(info, "end totals", "%" PRIu64 " events, %" PRIu64
-			" lost (as counted by the recorder)", rec->end_events, rec->end_lost);
+	if (rec->unresolved_refs) {
+		add_line(info, "unresolved", "%" PRIu64 " references to definitions never read",
+			 rec->unresolved_refs);
+		add_json_int(info, "unresolved", rec->unresolved_refs);
+	}
+	if (rec->clean_end && (rec->end_events != rec->events || rec->end_lost != rec->lost)) {
+		add_line(info, "end totals", "%" PRIu64 " events, %" PRIu64
+			 " lost (as counted by the recorder)", rec->end_events, rec->end_lost);
+		add_json_int(info, "end events", rec->end_events);
+		add_json_int(info, "end lost", rec->end_lost);
+	}
+}
+
+/* Metadata keys whose value is "yes" or "no" (FORMAT.md registry): booleans in json. */
+static bool is_yes_no(const char *key)
+{
+	return !strcmp(key, "recorder.final_verdict");
 }
 
 /* Reads the whole recording and fills info. Returns 0 or an exit status. */
@@ -221,11 +341,19 @@ static int build(struct info *info, const char *path, int fd, char *err, size_t 
 	crf_reader_version(r, &major, &minor);
 	add(info, "file", "%s", path);
 	add(info, "format", "CRF %u.%u", major, minor);
-	add(info, "size", "%" PRIu64 " bytes", rec->file_bytes);
+	add_line(info, "size", "%" PRIu64 " bytes", rec->file_bytes);
+	add_json_int(info, "size", rec->file_bytes);
 	for (size_t i = 0; i < sizeof(host_keys) / sizeof(host_keys[0]); i++) {
 		value = crf_reader_metadata(r, host_keys[i][0]);
-		if (value)
+		if (value && is_yes_no(host_keys[i][0])) {
+			add_line(info, host_keys[i][1], "%s", value);
+			if (strcmp(value, "yes") && strcmp(value, "no"))
+				add_text(info, SHOWN_JSON, host_keys[i][1], "%s", value);
+			else
+				add_json_bool(info, host_keys[i][1], !strcmp(value, "yes"));
+		} else if (value) {
 			add(info, host_keys[i][1], "%s", value);
+		}
 	}
 	for (size_t i = 0; crf_reader_metadata_at(r, i, &key, &value); i++) {
 		bool shown = false;
@@ -247,11 +375,27 @@ static int build(struct info *info, const char *path, int fd, char *err, size_t 
 	if (rec->blocks_unknown && len < sizeof(blocks))
 		snprintf(blocks + len, sizeof(blocks) - len, "%sunknown types %" PRIu64,
 			 len ? ", " : "", rec->blocks_unknown);
-	add(info, "blocks", "%" PRIu64 " (%s)", rec->blocks_read, blocks[0] ? blocks : "none");
-	add(info, "events", "%" PRIu64, t.events);
-	add(info, "processes", "%" PRIu64 " (%" PRIu64 " exited)", t.processes, t.exits);
-	add(info, "lost events", "%" PRIu64 " (in %" PRIu64 " loss blocks)", rec->lost,
-	    t.loss_blocks);
+	add_line(info, "blocks", "%" PRIu64 " (%s)", rec->blocks_read, blocks[0] ? blocks : "none");
+	add_json_int(info, "blocks", rec->blocks_read);
+	for (uint32_t type = 0; type < CRF_BLOCK_TYPE_SLOTS; type++) {
+		const char *name = crf_block_type_name(type);
+		char field[64];
+
+		if (!rec->blocks_by_type[type])
+			continue;
+		snprintf(field, sizeof(field), "blocks %s", name ? name : "unknown");
+		add_json_int(info, field, rec->blocks_by_type[type]);
+	}
+	if (rec->blocks_unknown)
+		add_json_int(info, "blocks of unknown types", rec->blocks_unknown);
+	add_count(info, "events", t.events);
+	add_line(info, "processes", "%" PRIu64 " (%" PRIu64 " exited)", t.processes, t.exits);
+	add_json_int(info, "processes", t.processes);
+	add_json_int(info, "processes exited", t.exits);
+	add_line(info, "lost events", "%" PRIu64 " (in %" PRIu64 " loss blocks)", rec->lost,
+		 t.loss_blocks);
+	add_json_int(info, "lost events", rec->lost);
+	add_json_int(info, "loss blocks", t.loss_blocks);
 	describe_span(info, r, &t);
 	describe_integrity(info, rec);
 	if (info->nomem) {
@@ -268,13 +412,32 @@ cleanup:
 static int print_text(const struct info *info)
 {
 	for (int i = 0; i < info->count; i++)
-		printf("%-13s %s\n", info->fields[i], info->values[i]);
+		if (info->rows[i].shown_in & SHOWN_TEXT)
+			printf("%-13s %s\n", info->rows[i].field, info->rows[i].text);
 	return fflush(stdout) == 0 ? 0 : -EIO;
+}
+
+static int print_value(struct output *o, const struct info_row *row, enum output_format format)
+{
+	if (format != OUTPUT_JSON)
+		return output_text(o, row->text);
+	switch (row->kind) {
+	case VALUE_INT:
+		return output_int(o, row->number);
+	case VALUE_DOUBLE:
+		return output_double(o, row->real);
+	case VALUE_BOOL:
+		return output_bool(o, row->number);
+	case VALUE_TEXT:
+		break;
+	}
+	return output_text(o, row->text);
 }
 
 static int print_rows(const struct info *info, enum output_format format)
 {
 	static const char *const columns[] = { "field", "value" };
+	unsigned int shown = format == OUTPUT_JSON ? SHOWN_JSON : SHOWN_TEXT;
 	struct output *o = output_new(stdout, format);
 	int err;
 
@@ -282,9 +445,11 @@ static int print_rows(const struct info *info, enum output_format format)
 		return -ENOMEM;
 	err = output_columns(o, 2, columns);
 	for (int i = 0; i < info->count && !err; i++) {
-		err = output_text(o, info->fields[i]);
+		if (!(info->rows[i].shown_in & shown))
+			continue;
+		err = output_text(o, info->rows[i].field);
 		if (!err)
-			err = output_text(o, info->values[i]);
+			err = print_value(o, &info->rows[i], format);
 		if (!err)
 			err = output_end_row(o);
 	}

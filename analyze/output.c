@@ -365,6 +365,12 @@ int output_double(struct output *o, double value)
 	return add_cell(o, format_number("%.15g", value), true);
 }
 
+int output_bool(struct output *o, bool value)
+{
+	/* JSON's own literals; the words in table and csv, where 1/0 would read as counts */
+	return add_cell(o, strdup(value ? "true" : "false"), false);
+}
+
 int output_null(struct output *o)
 {
 	/* table: empty, like sqlite3's column mode; csv: an empty field */

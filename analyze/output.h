@@ -8,8 +8,9 @@
  *
  * Usage: output_new(), output_columns() once, then rows either from a
  * stepped statement (output_row_stmt(), or output_query() for all of it) or
- * cell by cell (output_int()/output_double()/output_text()/output_null()
- * followed by output_end_row()), then output_finish(), output_free().
+ * cell by cell (output_int()/output_double()/output_bool()/output_text()/
+ * output_null() followed by output_end_row()), then output_finish(),
+ * output_free().
  *
  * The table format sizes its columns on the first 1000 rows (buffered), then
  * prints the rest as they come (a wider cell overflows its column); json and
@@ -19,6 +20,7 @@
 #ifndef CAPANALYZE_OUTPUT_H
 #define CAPANALYZE_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -47,6 +49,7 @@ int output_columns_stmt(struct output *o, sqlite3_stmt *stmt);
 /* Cells of the current row, left to right. A row ends with output_end_row(). */
 int output_int(struct output *o, int64_t value);
 int output_double(struct output *o, double value);
+int output_bool(struct output *o, bool value); /* json true/false; table and csv "true"/"false" */
 int output_text(struct output *o, const char *value); /* NULL value = output_null() */
 int output_null(struct output *o);
 int output_end_row(struct output *o);

@@ -16,7 +16,7 @@
 
 #include "output.h"
 
-/* Renders two columns and three rows (number, text needing escapes, NULL) in format. */
+/* Renders two columns and four rows (number, text needing escapes, NULL, booleans) in format. */
 static char *render(enum output_format format)
 {
 	static const char *const columns[] = { "n", "text" };
@@ -38,6 +38,9 @@ static char *render(enum output_format format)
 	assert_int_equal(output_double(o, 1.5), 0);
 	assert_int_equal(output_null(o), 0);
 	assert_int_equal(output_end_row(o), 0);
+	assert_int_equal(output_bool(o, true), 0);
+	assert_int_equal(output_bool(o, false), 0);
+	assert_int_equal(output_end_row(o), 0);
 	assert_int_equal(output_finish(o), 0);
 	output_free(o);
 	fclose(out);
@@ -54,7 +57,8 @@ static void test_table(void **state)
 				  "------  ----------\n"
 				  "     7  plain\n"
 				  "-12345  a,\"b\"?c?d?\n"
-				  "   1.5  \n");
+				  "   1.5  \n"
+				  "true    false\n");
 	free(text);
 }
 
@@ -66,7 +70,8 @@ static void test_json(void **state)
 	assert_string_equal(text, "[\n"
 				  "{\"n\":7,\"text\":\"plain\"},\n"
 				  "{\"n\":-12345,\"text\":\"a,\\\"b\\\"\\nc\\td\\u0001\"},\n"
-				  "{\"n\":1.5,\"text\":null}\n"
+				  "{\"n\":1.5,\"text\":null},\n"
+				  "{\"n\":true,\"text\":false}\n"
 				  "]\n");
 	free(text);
 }
@@ -79,7 +84,8 @@ static void test_csv(void **state)
 	assert_string_equal(text, "n,text\r\n"
 				  "7,plain\r\n"
 				  "-12345,\"a,\"\"b\"\"\nc\td\x01\"\r\n"
-				  "1.5,\r\n");
+				  "1.5,\r\n"
+				  "true,false\r\n");
 	free(text);
 }
 
