@@ -127,6 +127,8 @@ int proc_entry_read_proc(struct proc_entry *e)
 		e->ppid = info.ppid;
 	if (info.uid != PROC_INFO_UID_UNKNOWN)
 		e->uid = info.uid;
+	if (!e->cgroup_id)
+		e->cgroup_id = info.cgroup_id;
 	if (info.comm[0])
 		snprintf(e->comm, sizeof(e->comm), "%s", info.comm);
 	if ((info.exe_path && proc_entry_set(&e->exe_path, info.exe_path)) ||
@@ -159,6 +161,8 @@ struct proc_entry *proc_table_snapshot(struct proc_table *t, uint32_t pid, int *
 	e->start_ticks = info.start_ticks;
 	e->ppid = info.ppid;
 	e->uid = info.uid;
+	if (!e->cgroup_id)
+		e->cgroup_id = info.cgroup_id;
 	snprintf(e->comm, sizeof(e->comm), "%s", info.comm);
 	if ((info.exe_path && proc_entry_set(&e->exe_path, info.exe_path)) ||
 	    (info.cmdline && proc_entry_set(&e->cmdline, info.cmdline)) ||

@@ -4,6 +4,7 @@
  * cmdline,cgroup}.
  */
 #include "proc_info.h"
+#include "cgroup_v2.h"
 #include "container_id.h"
 
 #include <errno.h>
@@ -290,14 +291,18 @@ cleanup:
 	return err;
 }
 
-/* The cgroup v2 line "0::/path"; on a v1-only system, the name=systemd hierarchy. */
-static int read_cgroup(const char *proc_root, uint32_t pid, char **out)
+/*
+ * The cgroup v2 line "0::/path"; on a v1-only system, the name=systemd
+ * hierarchy. *is_v2 tells which.
+ */
+static int read_cgroup(const char *proc_root, uint32_t pid, char **out, bool *is_v2)
 {
 	char path[PATH_MAX], *text = NULL, *line, *found = NULL;
 	ssize_t n;
 	size_t len;
 
 	*out = NULL;
+	*is_v2 = false;
 	snprintf(path, sizeof(path), "%s/%" PRIu32 "/cgroup", proc_root, pid);
 	n = read_small_file(path, PROC_FILE_MAX, &text);
 	if (n <= 0) {
@@ -311,6 +316,7 @@ static int read_cgroup(const char *proc_root, uint32_t pid, char **out)
 		len = strcspn(line, "\n");
 		if (!strncmp(line, "0::", 3)) {
 			found = line + 3;
+			*is_v2 = true;
 			break;
 		}
 		if (!found && controllers && !strncmp(controllers, ":name=systemd:", 14))
@@ -324,9 +330,12 @@ static int read_cgroup(const char *proc_root, uint32_t pid, char **out)
 	return found && !*out ? -ENOMEM : 0;
 }
 
-int proc_info_read_at(struct proc_info *info, const char *proc_root, uint32_t pid)
+/* The cgroup v2 id is read from this host's cgroup mount: only with the real /proc. */
+static int read_at(struct proc_info *info, const char *proc_root, uint32_t pid,
+		   bool want_cgroup_id)
 {
 	char container[CONTAINER_ID_MAX];
+	bool is_v2;
 	int err;
 
 	memset(info, 0, sizeof(*info));
@@ -342,9 +351,12 @@ int proc_info_read_at(struct proc_info *info, const char *proc_root, uint32_t pi
 	err = read_cmdline(proc_root, pid, &info->cmdline);
 	if (err)
 		goto cleanup;
-	err = read_cgroup(proc_root, pid, &info->cgroup_path);
+	err = read_cgroup(proc_root, pid, &info->cgroup_path, &is_v2);
 	if (err)
 		goto cleanup;
+	if (want_cgroup_id && is_v2 && info->cgroup_path &&
+	    cgroup_v2_id(info->cgroup_path, &info->cgroup_id))
+		info->cgroup_id = 0;
 	if (info->cgroup_path &&
 	    container_id_from_cgroup(info->cgroup_path, container, sizeof(container)) > 0) {
 		info->container_id = strdup(container);
@@ -359,9 +371,14 @@ cleanup:
 	return err;
 }
 
+int proc_info_read_at(struct proc_info *info, const char *proc_root, uint32_t pid)
+{
+	return read_at(info, proc_root, pid, false);
+}
+
 int proc_info_read(struct proc_info *info, uint32_t pid)
 {
-	return proc_info_read_at(info, "/proc", pid);
+	return read_at(info, "/proc", pid, true);
 }
 
 void proc_info_release(struct proc_info *info)

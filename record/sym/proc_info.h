@@ -40,6 +40,7 @@ struct proc_info {
 	char *cmdline;      /* arguments joined by spaces, non-printables escaped, bounded */
 	char *cgroup_path;  /* the "0::" line of /proc/PID/cgroup */
 	char *container_id; /* from cgroup_path, see container_id.h; NULL when none */
+	uint64_t cgroup_id; /* proc_info_read() only: cgroup_path's v2 id, 0 if unknown */
 };
 
 /*
