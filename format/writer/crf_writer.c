@@ -140,20 +140,30 @@ static int assemble_content(struct crf_writer *w)
 
 /*
  * How many bytes of the previous chunk's content this chunk uses as its
- * zstd prefix: its last CRF_MAX_CHUNK_PREFIX bytes, or 0 (an independent
- * chunk) at the start of a file and every key_interval chunks, which bounds
- * what one damaged chunk takes with it.
+ * zstd prefix. 0 (an independent chunk) at the start of a file and every
+ * key_interval chunks, which bounds what one damaged chunk takes with it;
+ * and for a full chunk: it has context enough of its own (linking full
+ * chunks of a storm measured 0.1 % larger), and a busy recorder should not
+ * pay for loading a prefix. Otherwise the previous chunk's last bytes, at
+ * most twice this chunk's size (as small as measured to be as good, and it
+ * bounds the cost per byte) and CRF_MAX_CHUNK_PREFIX.
  */
-static uint32_t choose_prefix_length(const struct crf_writer *w)
+static uint32_t choose_prefix_length(const struct crf_writer *w, bool full)
 {
-	if (w->chain_length >= w->opts.key_interval)
+	size_t len = w->prev_content.len;
+
+	if (full || w->chain_length >= w->opts.key_interval)
 		return 0;
-	return w->prev_content.len < CRF_MAX_CHUNK_PREFIX ? (uint32_t)w->prev_content.len :
-							      CRF_MAX_CHUNK_PREFIX;
+	if (len > 2 * w->content.len)
+		len = 2 * w->content.len;
+	return len < CRF_MAX_CHUNK_PREFIX ? (uint32_t)len : CRF_MAX_CHUNK_PREFIX;
 }
 
-/* Compresses the open chunk into one zstd frame and writes it as a CHUNK block. */
-static int close_chunk(struct crf_writer *w)
+/*
+ * Compresses the open chunk into one zstd frame and writes it as a CHUNK
+ * block. full: it is closed because it reached chunk_max_bytes.
+ */
+static int close_chunk(struct crf_writer *w, bool full)
 {
 	uint64_t events_before = w->stats.events - w->chunk_events;
 	uint32_t prefix_len;
@@ -173,7 +183,7 @@ static int close_chunk(struct crf_writer *w)
 	bound = ZSTD_compressBound(w->content.len);
 	if (crf_buf_reserve(&w->block, CRF_CHUNK_HEADER_SIZE + CRF_CHUNK_LINK_SIZE + bound))
 		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a chunk");
-	prefix_len = choose_prefix_length(w);
+	prefix_len = choose_prefix_length(w, full);
 	h = w->block.data + w->block.len;
 	crf_put_le32(h + 0, w->chunk_records);
 	crf_put_le32(h + 4, w->chunk_events);
@@ -215,7 +225,7 @@ int writer_record_added(struct crf_writer *w)
 		w->chunk_opened_ns = monotonic_ns();
 	w->chunk_records++;
 	if (w->chunk.len + w->time_low.len + w->time_high.len >= w->opts.chunk_max_bytes)
-		return close_chunk(w);
+		return close_chunk(w, true);
 	return CRF_OK;
 }
 
@@ -298,7 +308,7 @@ static int begin_fixed_block(struct crf_writer *w, uint32_t type)
 
 	if (ret)
 		return ret;
-	ret = close_chunk(w);
+	ret = close_chunk(w, false);
 	if (ret)
 		return ret;
 	return block_begin(w, type);
@@ -395,7 +405,7 @@ int crf_writer_tick(struct crf_writer *w, uint64_t now_ns)
 		return ret;
 	if (w->chunk_records && now_ns >= w->chunk_opened_ns &&
 	    now_ns - w->chunk_opened_ns >= w->opts.chunk_max_age_ns)
-		return close_chunk(w);
+		return close_chunk(w, false);
 	return CRF_OK;
 }
 
@@ -405,7 +415,7 @@ int crf_writer_flush(struct crf_writer *w)
 
 	if (ret)
 		return ret;
-	return close_chunk(w);
+	return close_chunk(w, false);
 }
 
 int crf_writer_close(struct crf_writer *w)

@@ -145,7 +145,8 @@ struct bytes util_small_recording_keyed(uint64_t *events, uint32_t key_interval)
 {
 	static const char *const caps[] = { "cap_chown", "cap_dac_override", NULL, "cap_fowner" };
 	static const uint8_t build_id[20] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4 };
-	struct crf_writer_options opts = { .chunk_max_bytes = 40, .key_interval = key_interval };
+	/* Chunks closed by flushes, not full, so the writer links them (FORMAT.md "Linked chunks"). */
+	struct crf_writer_options opts = { .key_interval = key_interval };
 	struct crf_kv kvs[] = {
 		{ "host.hostname", "testhost" },
 		{ "recorder.attach_mode", "tracepoint" },
@@ -203,6 +204,8 @@ struct bytes util_small_recording_keyed(uint64_t *events, uint32_t key_interval)
 		ev.user_stack_id = (i % 2) ? ustack : 0;
 		assert_int_equal(crf_write_event(w, &ev), CRF_OK);
 		(*events)++;
+		if (i % 4 == 3)
+			assert_int_equal(crf_writer_flush(w), CRF_OK);
 		if (i == 20)
 			assert_int_equal(crf_write_loss(w, ev.time_ns + 1, 7), CRF_OK);
 	}

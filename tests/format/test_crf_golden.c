@@ -489,13 +489,11 @@ static size_t compress_frame(uint8_t *out, size_t cap, const struct asm_buf *con
 /* A codec-2 CHUNK body per "CHUNK": the header, the link fields, the frame. */
 static void linked_chunk(struct asm_buf *file, uint32_t records, uint32_t events,
 			 const struct asm_buf *content, uint64_t first, uint64_t last,
-			 uint64_t before, uint32_t seq, const struct asm_buf *prefix_of)
+			 uint64_t before, uint32_t seq, const uint8_t *prefix, size_t prefix_len)
 {
 	struct asm_buf body = { .len = 0 };
 	uint8_t frame[1024];
-	size_t prefix_len = prefix_of ? prefix_of->len : 0;
-	size_t frame_len = compress_frame(frame, sizeof(frame), content,
-					  prefix_of ? prefix_of->data : NULL, prefix_len);
+	size_t frame_len = compress_frame(frame, sizeof(frame), content, prefix, prefix_len);
 
 	le(&body, records, 4);
 	le(&body, events, 4);
@@ -574,9 +572,11 @@ static void test_linked_chunks_by_hand(void **state)
 	varint(&c1, 1);
 
 	file_header(&file, 1, 1);
-	linked_chunk(&file, 4, 2, &c0, 1000, 1300, 0, 0, NULL);
+	linked_chunk(&file, 4, 2, &c0, 1000, 1300, 0, 0, NULL, 0);
 	chunk1_offset = file.len;
-	linked_chunk(&file, 1, 1, &c1, 1000, 1000, 2, 1, &c0);
+	/* Closed by a flush, not full: linked, with a prefix of twice its size. */
+	linked_chunk(&file, 1, 1, &c1, 1000, 1000, 2, 1, c0.data + c0.len - 2 * c1.len,
+		     2 * c1.len);
 	le(&end, 3, 8);
 	le(&end, 0, 8);
 	le(&end, 2, 8);

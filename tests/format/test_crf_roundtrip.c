@@ -381,10 +381,14 @@ static void test_event_field_extremes(void **state)
 	util_bytes_free(&file);
 }
 
-/* Writes 3000 varied events (random gaps, 3 processes, 2 stacks) in small chunks. */
+/*
+ * Writes 3000 varied events (random gaps, 3 processes, 2 stacks) in small
+ * chunks closed by flushes (chunks closed because they are full are never
+ * linked) and a few full ones.
+ */
 static struct bytes varied_recording(uint32_t key_interval)
 {
-	struct crf_writer_options opts = { .chunk_max_bytes = 512, .key_interval = key_interval };
+	struct crf_writer_options opts = { .chunk_max_bytes = 4096, .key_interval = key_interval };
 	struct crf_frame_def f = { .kind = CRF_FRAME_KERNEL, .symbol = "ns_capable" };
 	struct crf_event_rec ev = { .time_ns = 1000000000ull };
 	struct crf_writer *w = NULL;
@@ -415,6 +419,8 @@ static struct bytes varied_recording(uint32_t key_interval)
 		assert_int_equal(crf_write_event(w, &ev), CRF_OK);
 		if (i % 700 == 0)
 			assert_int_equal(crf_write_loss(w, ev.time_ns, 1), CRF_OK);
+		if (i % 97 == 0 && i < 2500)
+			assert_int_equal(crf_writer_flush(w), CRF_OK);
 	}
 	assert_int_equal(crf_writer_close(w), CRF_OK);
 	crf_writer_free(w);
@@ -479,6 +485,54 @@ static void test_linked_chunks_read_the_same(void **state)
 	util_bytes_free(&independent);
 	util_bytes_free(&chains);
 	util_bytes_free(&linked);
+}
+
+/*
+ * The writer's linking policy (FORMAT.md "Linked chunks"): chunks closed
+ * because they are full are independent; a chunk closed by a flush links
+ * to its predecessor with a prefix of at most twice its own size.
+ */
+static void test_full_chunks_are_independent(void **state)
+{
+	struct crf_writer_options opts = { .chunk_max_bytes = 4096 };
+	struct crf_process_def p = { .pid = 9 };
+	struct crf_event_rec ev = { .time_ns = 1, .cap = 24 };
+	struct block_span spans[64];
+	struct crf_writer *w = NULL;
+	struct bytes file;
+	size_t n, i, chunks = 0;
+	const uint8_t *last;
+	int fd = util_memfd();
+	uint32_t seed = 5;
+
+	(void)state;
+	assert_int_equal(crf_writer_open(&w, fd, &opts), CRF_OK);
+	assert_int_equal(crf_define_process(w, &p, &ev.process_id), CRF_OK);
+	for (i = 0; i < 20000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		ev.time_ns += 3000 + (seed >> 16) % 300;
+		assert_int_equal(crf_write_event(w, &ev), CRF_OK);
+	}
+	assert_int_equal(crf_writer_close(w), CRF_OK);
+	crf_writer_free(w);
+	file = util_read_fd(fd);
+	close(fd);
+	n = util_blocks(file.data, file.len, spans, 64);
+	assert_int_equal(spans[n - 1].type, CRF_BLOCK_END);
+	for (i = 0; i < n - 2; i++) {
+		assert_int_equal(spans[i].type, CRF_BLOCK_CHUNK);
+		assert_int_equal(spans[i].prefix_length, 0);
+		chunks++;
+	}
+	assert_true(chunks >= 5);
+	/* The last chunk was closed by the END block before it filled: linked. */
+	assert_int_equal(spans[n - 2].type, CRF_BLOCK_CHUNK);
+	assert_true(spans[n - 2].prefix_length > 0);
+	last = file.data + spans[n - 2].offset + 16 + 8; /* uncompressed_size */
+	assert_true(spans[n - 2].prefix_length <=
+		    2 * (last[0] | last[1] << 8 | last[2] << 16 | (uint32_t)last[3] << 24));
+	assert_int_equal(util_read_all(file.data, file.len).events, 20000);
+	util_bytes_free(&file);
 }
 
 static void test_writer_refuses_misuse(void **state)
@@ -611,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_thousands_of_processes),
 		cmocka_unit_test(test_event_field_extremes),
 		cmocka_unit_test(test_linked_chunks_read_the_same),
+		cmocka_unit_test(test_full_chunks_are_independent),
 		cmocka_unit_test(test_writer_refuses_misuse),
 		cmocka_unit_test(test_tick_closes_old_chunks),
 		cmocka_unit_test(test_clock_anchors),
