@@ -4,10 +4,17 @@
  * Random mutations of a whole file almost never keep a block's CRC right,
  * so they test the framing but rarely the decoders behind it. Here the
  * input is one block body: byte 0 picks the block type, the rest is the
- * body. For a CHUNK the rest is the *decompressed* record stream, which the
+ * body. For a CHUNK the rest is the *decompressed* content, which the
  * target compresses and frames exactly as FORMAT.md says. The result is a
  * valid file (header, the block, END) read by the unmodified reader.
+ *
+ * Byte 0 is b: type 1 + b % 7 (the six types, and one unknown). A chunk is
+ * codec 1 when b / 7 is even. Otherwise it is codec 2: two bytes of
+ * event_count (u16 LE) precede the content, and the file holds the chunk
+ * twice: independent (chunk_seq 0), then linked to the first with the
+ * content's last bytes as its prefix (chunk_seq 1).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -41,6 +48,42 @@ static void touch_stack(const struct crf_stack *stack)
 		if (stack->frames[i]->binary)
 			touch_string(stack->frames[i]->binary->path);
 	}
+}
+
+/*
+ * A codec-2 CHUNK body for content: seq, prefix_length and the frame compressed
+ * with the last prefix_length bytes of content as its prefix. NULL on failure.
+ */
+static uint8_t *linked_chunk_body(const uint8_t *content, size_t size, uint32_t events,
+				  uint32_t seq, size_t prefix_len, size_t *body_len)
+{
+	size_t bound = ZSTD_compressBound(size), frame_len;
+	size_t head = CRF_CHUNK_HEADER_SIZE + CRF_CHUNK_LINK_SIZE;
+	uint8_t *body = malloc(head + bound);
+	ZSTD_CCtx *cctx = ZSTD_createCCtx();
+
+	if (!body || !cctx ||
+	    ZSTD_isError(ZSTD_CCtx_refPrefix(cctx, prefix_len ? content + size - prefix_len : NULL,
+					     prefix_len)))
+		goto fail;
+	frame_len = ZSTD_compress2(cctx, body + head, bound, content, size);
+	if (ZSTD_isError(frame_len))
+		goto fail;
+	memset(body, 0, head);
+	/* Every record takes 2 bytes: the most records the reader lets through. */
+	crf_put_le32(body + 0, (uint32_t)(size / 2));
+	crf_put_le32(body + 4, events < size / 2 ? events : (uint32_t)(size / 2));
+	crf_put_le32(body + 8, (uint32_t)size);
+	crf_put_le32(body + 12, CRF_CHUNK_CODEC_ZSTD_LINKED);
+	crf_put_le32(body + CRF_CHUNK_OFF_SEQ, seq);
+	crf_put_le32(body + CRF_CHUNK_OFF_PREFIX_LEN, (uint32_t)prefix_len);
+	*body_len = head + frame_len;
+	ZSTD_freeCCtx(cctx);
+	return body;
+fail:
+	ZSTD_freeCCtx(cctx);
+	free(body);
+	return NULL;
 }
 
 /* Appends a framed block (FORMAT.md "Block structure") at out + *len. */
@@ -96,17 +139,34 @@ static void read_everything(int fd)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t end_body[CRF_END_BODY_SIZE];
-	uint8_t *body = NULL, *file = NULL;
-	size_t body_len, len = 0;
+	uint8_t *body = NULL, *linked = NULL, *file = NULL;
+	size_t body_len, linked_len = 0, len = 0;
+	bool codec2;
 	uint32_t type;
 	int fd = -1;
 
 	if (size < 1 || size > (1u << 20))
 		return 0;
 	type = 1 + data[0] % 7; /* the six types, and one unknown */
+	codec2 = (data[0] / 7) & 1;
 	data++;
 	size--;
-	if (type == CRF_BLOCK_CHUNK) {
+	if (type == CRF_BLOCK_CHUNK && codec2) {
+		uint32_t events;
+		size_t prefix_len;
+
+		if (size < 2)
+			return 0;
+		events = crf_get_le16(data);
+		data += 2;
+		size -= 2;
+		prefix_len = size < CRF_MAX_CHUNK_PREFIX ? size : CRF_MAX_CHUNK_PREFIX;
+		body = linked_chunk_body(data, size, events, 0, 0, &body_len);
+		if (body)
+			linked = linked_chunk_body(data, size, events, 1, prefix_len, &linked_len);
+		if (!linked)
+			goto cleanup;
+	} else if (type == CRF_BLOCK_CHUNK) {
 		size_t bound = ZSTD_compressBound(size), frame_len;
 
 		body = malloc(CRF_CHUNK_HEADER_SIZE + bound);
@@ -128,7 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		body_len = size;
 	}
 	file = malloc(CRF_FILE_HEADER_SIZE + crf_block_total(body_len) +
-		      crf_block_total(CRF_END_BODY_SIZE));
+		      crf_block_total(linked_len) + crf_block_total(CRF_END_BODY_SIZE));
 	if (!file)
 		goto cleanup;
 	memcpy(file, CRF_MAGIC, CRF_MAGIC_LEN);
@@ -139,6 +199,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	crf_put_le32(file + CRF_HDR_OFF_CRC, crf_header_crc(file, CRF_FILE_HEADER_SIZE));
 	len = CRF_FILE_HEADER_SIZE;
 	put_block(file, &len, type, body, body_len);
+	if (linked)
+		put_block(file, &len, type, linked, linked_len);
 	put_block(file, &len, CRF_BLOCK_END, end_body, sizeof(end_body));
 	fd = memfd_create("fuzz", MFD_CLOEXEC);
 	if (fd < 0 || write(fd, file, len) != (ssize_t)len)
@@ -149,6 +211,7 @@ cleanup:
 	if (fd >= 0)
 		close(fd);
 	free(file);
+	free(linked);
 	free(body);
 	return 0;
 }

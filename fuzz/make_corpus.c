@@ -101,12 +101,40 @@ static int write_seed(const char *dir, const char *name, uint32_t nprocs, uint32
 	return ret ? 1 : 0;
 }
 
-/* Splits dir/name into block bodies, written as bodies_dir/name.N. */
+/*
+ * Decompresses a CHUNK body into out (at most CRF_MAX_CHUNK_UNCOMPRESSED):
+ * codec 1 on its own, codec 2 with the previous chunk's content (prev,
+ * prev_len) as its prefix. Returns the content size, or 0 on failure.
+ */
+static size_t chunk_content(ZSTD_DCtx *dctx, const uint8_t *body, uint32_t body_len,
+			    const uint8_t *prev, size_t prev_len, uint8_t *out)
+{
+	uint32_t codec = crf_get_le32(body + 12), prefix_len;
+	size_t head = CRF_CHUNK_HEADER_SIZE, got;
+
+	if (codec == CRF_CHUNK_CODEC_ZSTD_LINKED) {
+		head += CRF_CHUNK_LINK_SIZE;
+		prefix_len = crf_get_le32(body + CRF_CHUNK_OFF_PREFIX_LEN);
+		if (prefix_len > prev_len ||
+		    ZSTD_isError(ZSTD_DCtx_refPrefix(dctx, prev + prev_len - prefix_len,
+						     prefix_len)))
+			return 0;
+	}
+	got = ZSTD_decompressDCtx(dctx, out, CRF_MAX_CHUNK_UNCOMPRESSED, body + head,
+				  body_len - head);
+	return ZSTD_isError(got) ? 0 : got;
+}
+
+/*
+ * Splits dir/name into block bodies, written as bodies_dir/name.N, in the
+ * input format of fuzz_block_bodies (see there).
+ */
 static int write_bodies(const char *dir, const char *name, const char *bodies_dir)
 {
 	char path[4096];
-	uint8_t file[1 << 16], *out = NULL;
-	size_t off = CRF_FILE_HEADER_SIZE, n = 0;
+	uint8_t file[1 << 16], *out = NULL, *prev = NULL;
+	size_t off = CRF_FILE_HEADER_SIZE, n = 0, prev_len = 0;
+	ZSTD_DCtx *dctx = ZSTD_createDCtx();
 	ssize_t len;
 	int fd, failed = 0;
 
@@ -116,10 +144,11 @@ static int write_bodies(const char *dir, const char *name, const char *bodies_di
 		return 1;
 	len = read(fd, file, sizeof(file));
 	close(fd);
-	out = malloc(1 + CRF_MAX_CHUNK_UNCOMPRESSED);
-	if (len < 0 || !out) {
-		free(out);
-		return 1;
+	out = malloc(3 + CRF_MAX_CHUNK_UNCOMPRESSED);
+	prev = malloc(CRF_MAX_CHUNK_UNCOMPRESSED);
+	if (len < 0 || !out || !prev || !dctx) {
+		failed = 1;
+		goto cleanup;
 	}
 	while (off + CRF_BLOCK_MIN_SIZE <= (size_t)len) {
 		uint32_t type = crf_get_le32(file + off), total = crf_get_le32(file + off + 4);
@@ -131,15 +160,21 @@ static int write_bodies(const char *dir, const char *name, const char *bodies_di
 			break;
 		out[0] = (uint8_t)(type - 1); /* fuzz_block_bodies maps byte b to type 1 + b % 7 */
 		if (type == CRF_BLOCK_CHUNK) {
-			size_t got = ZSTD_decompress(out + 1, CRF_MAX_CHUNK_UNCOMPRESSED,
-						     body + CRF_CHUNK_HEADER_SIZE,
-						     body_len - CRF_CHUNK_HEADER_SIZE);
+			bool linked = crf_get_le32(body + 12) == CRF_CHUNK_CODEC_ZSTD_LINKED;
+			size_t head = linked ? 3 : 1;
+			size_t got = chunk_content(dctx, body, body_len, prev, prev_len, out + head);
 
-			if (ZSTD_isError(got)) {
+			if (!got) {
 				failed = 1;
 				break;
 			}
-			out_len = 1 + got;
+			memcpy(prev, out + head, got);
+			prev_len = got;
+			if (linked) {
+				out[0] += 7; /* b / 7 odd: codec 2, event_count first */
+				crf_put_le16(out + 1, (uint16_t)crf_get_le32(body + 4));
+			}
+			out_len = head + got;
 		} else {
 			memcpy(out + 1, body, body_len);
 			out_len = 1 + body_len;
@@ -152,6 +187,9 @@ static int write_bodies(const char *dir, const char *name, const char *bodies_di
 			close(fd);
 		off += total;
 	}
+cleanup:
+	ZSTD_freeDCtx(dctx);
+	free(prev);
 	free(out);
 	return failed;
 }

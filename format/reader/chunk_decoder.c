@@ -94,10 +94,15 @@ static const char *check_link(struct crf_reader *r, struct cursor *body, uint32_
  */
 static const char *split_time_column(struct crf_reader *r, size_t size)
 {
-	struct cursor c = cursor_make(r->chunk_data, size);
-	uint64_t high_len = cursor_varint(&c, "bad time column length");
+	struct cursor c;
+	uint64_t high_len;
 	const uint8_t *low, *high;
 
+	/* No content at all: no buffer either (chunk_data may still be NULL). */
+	if (!size)
+		return "chunk without its time column";
+	c = cursor_make(r->chunk_data, size);
+	high_len = cursor_varint(&c, "bad time column length");
 	if (c.bad)
 		return c.why;
 	low = cursor_take(&c, r->chunk.events_declared, "time column longer than the chunk");

@@ -91,6 +91,11 @@ static inline uint64_t cursor_varint(struct cursor *c, const char *why)
 
 	if (c->bad)
 		return 0;
+	/* Nothing left: fail before any pointer arithmetic (data may be NULL when len is 0). */
+	if (c->pos >= c->len) {
+		cursor_fail(c, why);
+		return 0;
+	}
 	n = crf_varint_get(c->data + c->pos, c->len - c->pos, &v);
 	if (!n) {
 		cursor_fail(c, why);

@@ -620,6 +620,21 @@ static void test_linked_chunks_by_hand(void **state)
 	assert_true(s.rec.clean_end);
 }
 
+/* A codec-2 chunk with no content at all (found by fuzz_block_bodies): damage, no crash. */
+static void test_linked_chunk_without_content(void **state)
+{
+	struct asm_buf file = { .len = 0 }, empty = { .len = 0 };
+	struct read_summary s;
+
+	(void)state;
+	file_header(&file, 1, 1);
+	linked_chunk(&file, 0, 0, &empty, 0, 0, 0, 0, NULL, 0);
+	s = util_read_all(file.data, file.len);
+	assert_int_equal(s.open_status, CRF_OK);
+	assert_int_equal(s.rec.damage_count, 1);
+	assert_string_equal(s.rec.damage[0].detail, "chunk without its time column");
+}
+
 /* Every row "| N | `name` | ..." of the registry table against crf_block_type_name(). */
 static void test_registry_matches_code(void **state)
 {
@@ -774,6 +789,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_appendix_a),
 		cmocka_unit_test(test_chunk_by_hand),
 		cmocka_unit_test(test_linked_chunks_by_hand),
+		cmocka_unit_test(test_linked_chunk_without_content),
 		cmocka_unit_test(test_registry_matches_code),
 		cmocka_unit_test(test_limits_table_matches_code),
 		cmocka_unit_test(test_event_bits_match_code),
