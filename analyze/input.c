@@ -107,6 +107,11 @@ static int open_database(const char *path, sqlite3 **db, char *err, size_t err_s
 		snprintf(err, err_size, "%s: %s", path, reason);
 		goto fail;
 	}
+	if (version == 0) {
+		snprintf(err, err_size, "%s: an unfinished capanalyze database (user_version 0: a "
+			 "load that did not complete); delete it and load again", path);
+		goto fail;
+	}
 	if (version != schema_user_version()) {
 		snprintf(err, err_size,
 			 "%s: not a capanalyze database of schema version %d (user_version is %d)",

@@ -100,6 +100,13 @@ size_t intern_map_count(const struct intern_map *m)
 	return m->count;
 }
 
+void intern_map_clear(struct intern_map *m)
+{
+	memset(m->slots, 0, m->capacity * sizeof(*m->slots));
+	m->count = 0;
+	m->arena_len = 0;
+}
+
 /*
  * Inline keys compared a word at a time: the keys are short, and a call to
  * memcmp() per probe cost more than the comparison.

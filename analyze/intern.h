@@ -31,4 +31,7 @@ int intern_map_put(struct intern_map *m, const void *key, size_t len, int64_t va
 
 size_t intern_map_count(const struct intern_map *m);
 
+/* Forgets every key, keeping the memory for the next ones. */
+void intern_map_clear(struct intern_map *m);
+
 #endif /* CAPANALYZE_INTERN_H */

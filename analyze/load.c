@@ -35,6 +35,9 @@ static const char *const statement_sql[STMT_COUNT] = {
 			      "WHERE id = ?1",
 	[STMT_PROCESS_PARENT] = "UPDATE processes SET parent_id = ?2 WHERE id = ?1",
 	[STMT_PROCESS_EVENTS] = "UPDATE processes SET events = ?2 WHERE id = ?1",
+	[STMT_CONTEXT] = "INSERT INTO event_contexts (recording_id, process_id, uid, cgroup_id, "
+			 "userns_inum, userns_level, audit_inferred, comm) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[STMT_FRAME] = "INSERT INTO frames (kind, module, binary_id, symbol, symbol_offset, "
 		       "file_offset, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STMT_FRAME_NAME] = "SELECT name FROM frames WHERE id = ?1",
@@ -43,11 +46,9 @@ static const char *const statement_sql[STMT_COUNT] = {
 		       "VALUES (?1, ?2, ?3, ?4)",
 	[STMT_STACK_FRAME] = "INSERT INTO stack_frames (stack_id, position, frame_id) "
 			     "VALUES (?1, ?2, ?3)",
-	[STMT_EVENT] = "INSERT INTO events (recording_id, idx, time_ns, pid, tid, uid, cap, audit, "
-		       "audit_inferred, insetid, ret, final_ret, syscall_nr, cgroup_id, "
-		       "userns_inum, userns_level, process_id, comm, kernel_stack_id, "
-		       "user_stack_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-		       "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+	[STMT_EVENT] = "INSERT INTO events (context_id, idx, time_ns, tid, cap, audit, insetid, ret, "
+		       "final_ret, syscall_nr, kernel_stack_id, user_stack_id) "
+		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[STMT_LOSS] = "INSERT INTO losses (recording_id, time_ns, lost, events_before, "
 		      "file_offset) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[STMT_IMPORT_STATS] =
@@ -127,8 +128,10 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 	l->frames = intern_map_new();
 	l->callsites = intern_map_new();
 	l->stacks = intern_map_new();
+	l->contexts = intern_map_new();
 	l->aggregate = aggregate_new();
-	if (!l->binaries || !l->frames || !l->callsites || !l->stacks || !l->aggregate) {
+	if (!l->binaries || !l->frames || !l->callsites || !l->stacks || !l->contexts ||
+	    !l->aggregate) {
 		snprintf(err, err_size, "out of memory");
 		goto fail;
 	}
@@ -147,7 +150,7 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 		goto fail;
 	}
 	l->in_transaction = true;
-	if (schema_ensure(db, err, err_size))
+	if (schema_ensure(db, err, err_size) || schema_mark_unfinished(db, err, err_size))
 		goto fail;
 	for (int i = 0; i < STMT_COUNT; i++) {
 		const char *sql = statement_sql[i];
@@ -198,6 +201,7 @@ void loader_free(struct loader *l)
 	intern_map_free(l->frames);
 	intern_map_free(l->callsites);
 	intern_map_free(l->stacks);
+	intern_map_free(l->contexts);
 	aggregate_free(l->aggregate);
 	free(l->orphans);
 	free(l->scratch);
@@ -210,7 +214,8 @@ int loader_finish(struct loader *l, char *err, size_t err_size)
 		snprintf(err, err_size, "the load failed earlier");
 		return -1;
 	}
-	if (schema_create_indexes(l->db, err, err_size))
+	if (schema_create_indexes(l->db, err, err_size) ||
+	    schema_mark_finished(l->db, err, err_size))
 		return -1;
 	/* Statements must be gone before COMMIT releases the exclusive lock cleanly. */
 	for (int i = 0; i < STMT_COUNT; i++) {
@@ -254,8 +259,6 @@ static void bind_event(sqlite3_stmt *stmt, int base, const struct event_row *row
 	for (int i = 0; i < EVENT_COLUMNS; i++) {
 		if (row->nulls & (1u << i))
 			sqlite3_bind_null(stmt, base + i + 1);
-		else if (i == EVENT_COMM_COLUMN)
-			sqlite3_bind_text(stmt, base + i + 1, row->comm, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_int64(stmt, base + i + 1, row->values[i]);
 	}
@@ -264,7 +267,7 @@ static void bind_event(sqlite3_stmt *stmt, int base, const struct event_row *row
 /*
  * bind_event() for the multi-row statement, skipping the parameters that
  * already hold the value: a bind costs more than the comparison, and about
- * half the columns of a row equal those of the row EVENT_BATCH events ago.
+ * many columns of a row equal those of the row EVENT_BATCH events ago.
  */
 static void bind_event_changed(sqlite3_stmt *stmt, struct bound_value *bound, int base,
 			       const struct event_row *row)
@@ -275,9 +278,6 @@ static void bind_event_changed(sqlite3_stmt *stmt, struct bound_value *bound, in
 
 		if (row->nulls & (1u << i))
 			now = (struct bound_value){ .kind = BOUND_NULL };
-		else if (i == EVENT_COMM_COLUMN)
-			now = (struct bound_value){ .kind = BOUND_TEXT,
-						    .value = (int64_t)(intptr_t)row->comm };
 		else
 			now = (struct bound_value){ .kind = BOUND_INT, .value = row->values[i] };
 		if (b->kind == now.kind && b->value == now.value)
@@ -285,20 +285,9 @@ static void bind_event_changed(sqlite3_stmt *stmt, struct bound_value *bound, in
 		*b = now;
 		if (now.kind == BOUND_NULL)
 			sqlite3_bind_null(stmt, base + i + 1);
-		else if (now.kind == BOUND_TEXT)
-			sqlite3_bind_text(stmt, base + i + 1, row->comm, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_int64(stmt, base + i + 1, now.value);
 	}
-}
-
-/*
- * The batch statement's text parameters point into a reader: once that
- * reader is freed, an equal pointer no longer means an equal string.
- */
-static void forget_bound(struct loader *l)
-{
-	memset(l->bound, 0, sizeof(l->bound));
 }
 
 /* Runs the multi-row INSERT over a full batch (in the writer thread, if there is one). */
@@ -325,24 +314,29 @@ static void *writer_main(void *arg)
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		const struct event_batch *batch;
-		int rc = 0, failed;
-
-		while (!w->queued && !w->stop)
+		/*
+		 * Sleep until a run of batches waits (or the loader drains or
+		 * stops): woken per batch, the thread would cost more in wake-ups
+		 * than it saves.
+		 */
+		while (!w->stop && !(w->queued && (w->draining || w->queued >= WRITER_WAKE_AT)))
 			pthread_cond_wait(&w->changed, &w->lock);
 		if (!w->queued)
 			break; /* stopped, and nothing left to write */
-		batch = &l->batches[w->head];
-		failed = w->status;
-		pthread_mutex_unlock(&w->lock);
-		if (!failed)
-			rc = write_batch(l, batch);
-		pthread_mutex_lock(&w->lock);
-		if (rc && !w->status)
-			w->status = rc;
-		w->head = (w->head + 1) % EVENT_BATCHES;
-		w->queued--;
-		pthread_cond_broadcast(&w->changed);
+		while (w->queued) {
+			const struct event_batch *batch = &l->batches[w->head];
+			int rc = 0, failed = w->status;
+
+			pthread_mutex_unlock(&w->lock);
+			if (!failed)
+				rc = write_batch(l, batch);
+			pthread_mutex_lock(&w->lock);
+			if (rc && !w->status)
+				w->status = rc;
+			w->head = (w->head + 1) % EVENT_BATCHES;
+			w->queued--;
+			pthread_cond_broadcast(&w->changed);
+		}
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -406,8 +400,11 @@ static int writer_drain(struct loader *l)
 	if (!w->running)
 		return w->status;
 	pthread_mutex_lock(&w->lock);
+	w->draining = true;
+	pthread_cond_broadcast(&w->changed);
 	while (w->queued)
 		pthread_cond_wait(&w->changed, &w->lock);
+	w->draining = false;
 	rc = w->status;
 	pthread_mutex_unlock(&w->lock);
 	return rc;
@@ -428,7 +425,8 @@ static int queue_batch(struct loader *l)
 	}
 	pthread_mutex_lock(&w->lock);
 	w->queued++;
-	pthread_cond_broadcast(&w->changed);
+	if (w->queued >= WRITER_WAKE_AT)
+		pthread_cond_broadcast(&w->changed);
 	/* The next buffer is free unless every buffer is queued. */
 	while (w->queued == EVENT_BATCHES)
 		pthread_cond_wait(&w->changed, &w->lock);
@@ -440,8 +438,7 @@ static int queue_batch(struct loader *l)
 
 /*
  * Writes every queued event: waits for the writer, then inserts the rows of
- * the partial batch one by one. The comm strings belong to the reader, which
- * keeps them until it is freed: this runs before it is.
+ * the partial batch one by one.
  */
 static int flush_events(struct loader *l)
 {
@@ -469,53 +466,44 @@ static void db_leave(struct loader *l)
 		pthread_mutex_unlock(&l->writer.db_lock);
 }
 
-static int queue_event(struct loader *l, const struct crf_event *e, int64_t process_id,
+static int queue_event(struct loader *l, const struct crf_event *e, int64_t context_id,
 		       int64_t kernel_stack_id, int64_t user_stack_id)
 {
 	struct event_row *row = &l->batches[l->filling].rows[l->event_count++];
 	int64_t *v = row->values;
 
 	row->nulls = 0;
-	v[0] = l->recording_id;
-	v[1] = (int64_t)e->index;
-	v[2] = (int64_t)e->time_ns;
-	v[3] = e->pid;
-	v[4] = e->tid;
-	v[5] = e->uid;
-	v[6] = e->cap;
-	v[7] = !!(e->flags & CRF_EV_AUDIT);
-	v[8] = !!(e->flags & CRF_EV_AUDIT_INFERRED);
-	v[9] = !!(e->flags & CRF_EV_INSETID);
+	v[EV_CONTEXT] = context_id;
+	v[EV_IDX] = (int64_t)e->index;
+	v[EV_TIME] = (int64_t)e->time_ns;
+	v[EV_TID] = e->tid;
+	v[EV_CAP] = e->cap;
+	v[EV_AUDIT] = !!(e->flags & CRF_EV_AUDIT);
+	v[EV_INSETID] = !!(e->flags & CRF_EV_INSETID);
 	if (!(e->flags & CRF_EV_INSETID_KNOWN))
-		row->nulls |= 1u << 9;
-	v[10] = e->ret;
-	v[11] = e->final_ret;
+		row->nulls |= 1u << EV_INSETID;
+	v[EV_RET] = e->ret;
+	v[EV_FINAL_RET] = e->final_ret;
 	if (!(e->flags & CRF_EV_FINAL_KNOWN))
-		row->nulls |= 1u << 11;
-	v[12] = e->syscall_nr;
-	v[13] = (int64_t)e->cgroup_id;
-	v[14] = e->userns_inum;
-	v[15] = e->userns_level;
-	v[16] = process_id;
-	row->comm = e->comm;
-	v[18] = kernel_stack_id;
-	v[19] = user_stack_id;
-	if (!process_id)
-		row->nulls |= 1u << 16;
-	if (!e->comm)
-		row->nulls |= 1u << EVENT_COMM_COLUMN;
+		row->nulls |= 1u << EV_FINAL_RET;
+	v[EV_SYSCALL] = e->syscall_nr;
+	v[EV_KERNEL_STACK] = kernel_stack_id;
+	v[EV_USER_STACK] = user_stack_id;
 	if (!kernel_stack_id)
-		row->nulls |= 1u << 18;
+		row->nulls |= 1u << EV_KERNEL_STACK;
 	if (!user_stack_id)
-		row->nulls |= 1u << 19;
+		row->nulls |= 1u << EV_USER_STACK;
 	return l->event_count == EVENT_BATCH ? queue_batch(l) : 0;
 }
 
-/* The database ids of an event's process and stacks, inserting the ones met for the first time. */
-static int event_defs(struct loader *l, const struct crf_event *e, int64_t *process_id,
-		      int64_t *kernel_stack_id, int64_t *user_stack_id)
+/*
+ * The database ids of an event's context, process and stacks, inserting the
+ * ones met for the first time (only then is the database used, under the
+ * lock the writer takes too).
+ */
+static int event_defs(struct loader *l, const struct crf_event *e, int64_t *context_id,
+		      int64_t *process_id, int64_t *kernel_stack_id, int64_t *user_stack_id)
 {
-	/* Mapped already (nearly always): no database use, so no lock. */
 	bool known = loader_event_defs_known(l, e);
 	int rc;
 
@@ -528,17 +516,24 @@ static int event_defs(struct loader *l, const struct crf_event *e, int64_t *proc
 		rc = loader_stack(l, CRF_FRAME_USER, e->user_stack, user_stack_id);
 	if (!known)
 		db_leave(l);
+	if (!rc)
+		rc = loader_context(l, e, *process_id, false, context_id);
+	if (!rc && !*context_id) {
+		db_enter(l);
+		rc = loader_context(l, e, *process_id, true, context_id);
+		db_leave(l);
+	}
 	return rc;
 }
 
 /* Queues one event. Its definitions are inserted first, if new. */
 static int load_event(struct loader *l, const struct crf_event *e)
 {
-	int64_t process_id, kernel_stack_id, user_stack_id;
+	int64_t context_id, process_id, kernel_stack_id, user_stack_id;
 	struct aggregate_check check;
 	int rc;
 
-	rc = event_defs(l, e, &process_id, &kernel_stack_id, &user_stack_id);
+	rc = event_defs(l, e, &context_id, &process_id, &kernel_stack_id, &user_stack_id);
 	if (!rc)
 		rc = loader_event_exe(l, e, &check.exe_index);
 	if (rc)
@@ -557,7 +552,7 @@ static int load_event(struct loader *l, const struct crf_event *e)
 		rc = loader_count_process_event(l, e->process->id);
 	if (rc)
 		return rc;
-	return queue_event(l, e, process_id, kernel_stack_id, user_stack_id);
+	return queue_event(l, e, context_id, kernel_stack_id, user_stack_id);
 }
 
 static int load_exit(struct loader *l, const struct crf_process *p)
@@ -823,7 +818,6 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 		goto cleanup;
 	}
 	loader_reset_ids(l);
-	forget_bound(l);
 	l->reader = r;
 	rc = begin_recording(l, src, r);
 	if (rc) {
@@ -850,7 +844,7 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 cleanup:
 	if (ret)
 		l->failed = true;
-	/* Queued rows point into the reader. */
+	/* Nothing may still be on its way in when the next recording (or the end) comes. */
 	writer_drain(l);
 	crf_reader_free(r);
 	return ret;

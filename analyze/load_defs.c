@@ -68,6 +68,8 @@ void loader_reset_ids(struct loader *l)
 	id_map_free(&l->process_ids);
 	id_map_free(&l->process_exes);
 	id_map_free(&l->process_events);
+	intern_map_clear(l->contexts);
+	l->last_context_id = 0;
 	l->orphan_count = 0;
 }
 
@@ -138,6 +140,48 @@ static int insert(struct loader *l, sqlite3_stmt *stmt, int64_t *rowid)
 		return rc == SQLITE_ROW ? SQLITE_ERROR : rc;
 	if (rowid)
 		*rowid = sqlite3_last_insert_rowid(l->db);
+	return 0;
+}
+
+int loader_context(struct loader *l, const struct crf_event *e, int64_t process_id,
+		   bool may_insert, int64_t *id)
+{
+	sqlite3_stmt *stmt = l->stmt[STMT_CONTEXT];
+	struct context_key key = {
+		.process_id = process_id,
+		.cgroup_id = e->cgroup_id,
+		.comm = e->comm,
+		.uid = e->uid,
+		.userns_inum = e->userns_inum,
+		.userns_level = e->userns_level,
+		.audit_inferred = !!(e->flags & CRF_EV_AUDIT_INFERRED),
+	};
+	int rc;
+
+	*id = 0;
+	if (l->last_context_id && !memcmp(&key, &l->last_context, sizeof(key))) {
+		*id = l->last_context_id;
+		return 0;
+	}
+	if (!intern_map_get(l->contexts, &key, sizeof(key), id)) {
+		if (!may_insert)
+			return 0;
+		sqlite3_bind_int64(stmt, 1, l->recording_id);
+		bind_id_or_null(stmt, 2, process_id);
+		sqlite3_bind_int64(stmt, 3, e->uid);
+		sqlite3_bind_int64(stmt, 4, (int64_t)e->cgroup_id);
+		sqlite3_bind_int64(stmt, 5, e->userns_inum);
+		sqlite3_bind_int64(stmt, 6, e->userns_level);
+		sqlite3_bind_int(stmt, 7, (int)key.audit_inferred);
+		bind_text_or_null(stmt, 8, e->comm);
+		rc = insert(l, stmt, id);
+		if (rc)
+			return rc;
+		if (intern_map_put(l->contexts, &key, sizeof(key), *id))
+			return -ENOMEM;
+	}
+	l->last_context = key;
+	l->last_context_id = *id;
 	return 0;
 }
 

@@ -28,6 +28,7 @@ enum loader_stmt {
 	STMT_PROCESS_EXIT,
 	STMT_PROCESS_PARENT,
 	STMT_PROCESS_EVENTS,
+	STMT_CONTEXT,
 	STMT_FRAME,
 	STMT_FRAME_NAME,
 	STMT_CALLSITE,
@@ -43,28 +44,56 @@ enum loader_stmt {
 	STMT_COUNT
 };
 
-#define EVENT_COLUMNS 20     /* bound values per events row */
-#define EVENT_COMM_COLUMN 17 /* the one text column among them */
+/* The bound values of an events row, in the INSERT's order (load.c). */
+enum event_column {
+	EV_CONTEXT,
+	EV_IDX,
+	EV_TIME,
+	EV_TID,
+	EV_CAP,
+	EV_AUDIT,
+	EV_INSETID,
+	EV_RET,
+	EV_FINAL_RET,
+	EV_SYSCALL,
+	EV_KERNEL_STACK,
+	EV_USER_STACK,
+	EVENT_COLUMNS
+};
+
 #define EVENT_BATCH 64       /* rows per multi-row INSERT */
-#define EVENT_BATCHES 4      /* batch buffers: one being filled, the others queued */
+#define EVENT_BATCHES 16     /* batch buffers: one being filled, the others queued */
+#define WRITER_WAKE_AT 8     /* queued batches that wake a waiting writer (fewer wake-ups) */
 
 /* An event waiting for its batch. */
 struct event_row {
 	int64_t values[EVENT_COLUMNS];
-	const char *comm;
 	uint32_t nulls; /* bit i: column i is NULL */
 };
 
 /*
+ * An event_contexts row's identity within one recording (the hash key: 40
+ * bytes, no padding). comm is the reader's string: one pointer per name.
+ */
+struct context_key {
+	int64_t process_id;
+	uint64_t cgroup_id;
+	const char *comm;
+	uint32_t uid;
+	uint32_t userns_inum;
+	uint32_t userns_level;
+	uint32_t audit_inferred;
+};
+
+/*
  * What a parameter of the multi-row INSERT holds now: sqlite3_reset() keeps
- * bindings, and most columns repeat from one batch to the next (the
- * recording, the namespace, the flags), so only changed values are bound.
+ * bindings, and many columns repeat from one batch to the next (context,
+ * flags, syscall), so only changed values are bound.
  */
 enum bound_kind {
-	BOUND_UNKNOWN = 0, /* never bound, or the reader it pointed into is gone */
+	BOUND_UNKNOWN = 0, /* never bound */
 	BOUND_NULL,
 	BOUND_INT,
-	BOUND_TEXT,        /* value is the pointer (the reader's interned string) */
 };
 
 struct bound_value {
@@ -96,6 +125,7 @@ struct event_writer {
 	pthread_cond_t changed;   /* a batch was queued or written, or stop was set */
 	int head;                 /* the oldest queued batch */
 	int queued;               /* full batches queued or being written */
+	bool draining;            /* the loader waits for every queued batch */
 	bool stop;
 	int status;               /* the first failure (SQLite code); later batches are dropped */
 };
@@ -122,6 +152,9 @@ struct loader {
 	struct id_map process_ids;
 	struct id_map process_exes; /* file process id -> aggregate exe index + 1 */
 	struct id_map process_events; /* file process id -> checks it made */
+	struct intern_map *contexts;  /* struct context_key -> event_contexts id */
+	struct context_key last_context; /* events come in runs of one context */
+	int64_t last_context_id;      /* 0: none yet in this recording */
 	struct aggregate *aggregate;
 
 	/*
@@ -168,6 +201,15 @@ int loader_binary(struct loader *l, const struct crf_binary *b, int64_t *id);
 int loader_process(struct loader *l, const struct crf_process *p, int64_t *id);
 int loader_stack(struct loader *l, enum crf_frame_kind kind, const struct crf_stack *s,
 		 int64_t *id);
+
+/*
+ * The event_contexts id of an event whose process has database id
+ * process_id. Without a row for it yet, returns 0 with *id 0 when may_insert
+ * is false (no database use); inserts one when it is true. Returns 0 or a
+ * SQLite / negative errno code.
+ */
+int loader_context(struct loader *l, const struct crf_event *e, int64_t process_id,
+		   bool may_insert, int64_t *id);
 
 /* The aggregate's executable index for an event (its process's, or "[comm]"). */
 int loader_event_exe(struct loader *l, const struct crf_event *e, uint32_t *exe_index);

@@ -71,6 +71,11 @@ int schema_ensure(sqlite3 *db, char *err, size_t err_size)
 	}
 	if (schema_read_version(db, &version, err, err_size))
 		return -1;
+	if (version == 0) {
+		snprintf(err, err_size, "an unfinished capanalyze database (user_version 0: a load "
+			 "that did not complete); delete it and load again");
+		return -1;
+	}
 	if (version != schema_user_version()) {
 		snprintf(err, err_size,
 			 "not a capanalyze database of schema version %d (it has user_version %d)",
@@ -78,6 +83,28 @@ int schema_ensure(sqlite3 *db, char *err, size_t err_size)
 		return -1;
 	}
 	return 0;
+}
+
+static int set_version(sqlite3 *db, int version, char *err, size_t err_size)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, err_size, "cannot set the schema version: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+int schema_mark_unfinished(sqlite3 *db, char *err, size_t err_size)
+{
+	return set_version(db, 0, err, err_size);
+}
+
+int schema_mark_finished(sqlite3 *db, char *err, size_t err_size)
+{
+	return set_version(db, schema_user_version(), err, err_size);
 }
 
 int schema_create_indexes(sqlite3 *db, char *err, size_t err_size)

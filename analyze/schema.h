@@ -23,6 +23,16 @@ int schema_user_version(void);
  */
 int schema_ensure(sqlite3 *db, char *err, size_t err_size);
 
+/*
+ * A load marks the database unfinished (user_version 0) inside its
+ * transaction and finished (the schema's version) just before COMMIT. A bulk
+ * load runs without a journal, so a load killed half-way cannot be rolled
+ * back: this way it leaves a database every capanalyze refuses instead of
+ * one that looks complete. Return 0, or -1 with err.
+ */
+int schema_mark_unfinished(sqlite3 *db, char *err, size_t err_size);
+int schema_mark_finished(sqlite3 *db, char *err, size_t err_size);
+
 /* Creates the indexes (after a bulk load). Returns 0, or -1 with err. */
 int schema_create_indexes(sqlite3 *db, char *err, size_t err_size);
 

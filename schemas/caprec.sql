@@ -105,26 +105,36 @@ CREATE TABLE stack_frames (
 	PRIMARY KEY (stack_id, position)
 ) WITHOUT ROWID;
 
-CREATE TABLE events (
+-- What a process's checks share and seldom change: one row per distinct
+-- combination in a recording, so that events rows hold only what differs
+-- from check to check.
+CREATE TABLE event_contexts (
 	id INTEGER PRIMARY KEY,
 	recording_id INTEGER NOT NULL REFERENCES recordings(id),
-	idx INTEGER NOT NULL,
-	time_ns INTEGER NOT NULL,
-	pid INTEGER NOT NULL,
-	tid INTEGER NOT NULL,
+	process_id INTEGER REFERENCES processes(id),
 	uid INTEGER NOT NULL,
-	cap INTEGER NOT NULL,
-	audit INTEGER NOT NULL,
-	audit_inferred INTEGER NOT NULL,
-	insetid INTEGER,
-	ret INTEGER NOT NULL,
-	final_ret INTEGER,
-	syscall_nr INTEGER NOT NULL,
 	cgroup_id INTEGER NOT NULL,
 	userns_inum INTEGER NOT NULL,
 	userns_level INTEGER NOT NULL,
-	process_id INTEGER REFERENCES processes(id),
-	comm TEXT,
+	audit_inferred INTEGER NOT NULL,
+	comm TEXT
+);
+
+-- The one table with a row per check, kept narrow: every column costs the
+-- load time per row. No NOT NULL checks (the loader is its only writer; each
+-- was an instruction per row). v_events shows it whole.
+CREATE TABLE events (
+	id INTEGER PRIMARY KEY,
+	context_id INTEGER REFERENCES event_contexts(id),
+	idx INTEGER,
+	time_ns INTEGER,
+	tid INTEGER,
+	cap INTEGER,
+	audit INTEGER,
+	insetid INTEGER,
+	ret INTEGER,
+	final_ret INTEGER,
+	syscall_nr INTEGER,
 	kernel_stack_id INTEGER REFERENCES stacks(id),
 	user_stack_id INTEGER REFERENCES stacks(id)
 );
@@ -226,19 +236,20 @@ INSERT INTO cap_names (cap, name) VALUES
 
 -- Events with names resolved: the first place to look.
 CREATE VIEW v_events AS
-SELECT e.id, e.recording_id, r.hostname, e.idx, e.time_ns,
+SELECT e.id, c.recording_id, r.hostname, e.idx, e.time_ns,
        e.time_ns + r.wall_offset_ns AS wall_ns,
-       e.pid, e.tid, e.uid, e.comm, p.exe_path, e.cap,
-       coalesce(c.name, 'CAP_' || e.cap) AS cap_name,
-       e.audit, e.audit_inferred, e.insetid,
+       coalesce(p.pid, 0) AS pid, e.tid, c.uid, c.comm, p.exe_path, e.cap,
+       coalesce(n.name, 'CAP_' || e.cap) AS cap_name,
+       e.audit, c.audit_inferred, e.insetid,
        CASE WHEN e.ret = 0 THEN 'granted' ELSE 'denied' END AS verdict,
-       e.ret, e.final_ret, e.syscall_nr, e.cgroup_id, p.cgroup_path, p.container_id,
-       e.userns_inum, e.userns_level, e.process_id,
+       e.ret, e.final_ret, e.syscall_nr, c.cgroup_id, p.cgroup_path, p.container_id,
+       c.userns_inum, c.userns_level, c.process_id,
        e.kernel_stack_id, ks.text AS kernel_stack, e.user_stack_id, us.text AS user_stack
 FROM events e
-JOIN recordings r ON r.id = e.recording_id
-LEFT JOIN processes p ON p.id = e.process_id
-LEFT JOIN cap_names c ON c.cap = e.cap
+JOIN event_contexts c ON c.id = e.context_id
+JOIN recordings r ON r.id = c.recording_id
+LEFT JOIN processes p ON p.id = c.process_id
+LEFT JOIN cap_names n ON n.cap = e.cap
 LEFT JOIN stacks ks ON ks.id = e.kernel_stack_id
 LEFT JOIN stacks us ON us.id = e.user_stack_id;
 

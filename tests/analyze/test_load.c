@@ -180,11 +180,23 @@ static void test_fixture_rows(void **state)
 	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE cap = 21 AND audit = 0 "
 				       "AND insetid = 0 AND final_ret IS NULL AND user_stack_id IS NULL"),
 			 ROUNDS);
-	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE cap = 10 AND "
+	assert_int_equal(query_int(db, "SELECT count(*) FROM v_events WHERE cap = 10 AND "
 				       "audit_inferred = 1 AND insetid IS NULL"), (ROUNDS + 15) / 16);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM events WHERE final_ret = 0"),
 			 2 * ROUNDS);
 	assert_int_equal(query_int(db, "SELECT max(idx) FROM events"), fixture_events(ROUNDS) - 1);
+	/* events hold no pid: v_events takes the process's */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM v_events e JOIN processes p "
+				       "ON p.id = e.process_id WHERE e.pid = p.pid"),
+			 query_int(db, "SELECT count(*) FROM v_events WHERE process_id IS NOT NULL"));
+	assert_int_equal(query_int(db, "SELECT count(*) FROM v_events WHERE pid = 0"),
+			 query_int(db, "SELECT count(*) FROM v_events WHERE process_id IS NULL"));
+	/* v_events has every event, each with its context's values */
+	assert_int_equal(query_int(db, "SELECT count(*) FROM v_events"), fixture_events(ROUNDS));
+	assert_int_equal(query_int(db, "SELECT count(*) FROM events e LEFT JOIN event_contexts c "
+				       "ON c.id = e.context_id WHERE c.id IS NULL"), 0);
+	assert_true(query_int(db, "SELECT count(*) FROM event_contexts") <
+		    query_int(db, "SELECT count(*) FROM events"));
 
 	/* the aggregate */
 	assert_int_equal(query_int(db, "SELECT count(*) FROM check_aggregate"), 4);
@@ -237,7 +249,7 @@ static void test_interning_across_recordings(void **state)
 	assert_int_equal(query_int(db, "SELECT count(*) FROM check_aggregate"), 12);
 	/* each recording's events are one id range, in file order */
 	assert_int_equal(query_int(db, "SELECT count(*) FROM (SELECT recording_id, "
-				       "max(id) - min(id) - max(idx) AS gap FROM events "
+				       "max(id) - min(id) - max(idx) AS gap FROM v_events "
 				       "GROUP BY 1) WHERE gap != 0"), 0);
 	sqlite3_close(db);
 	free(inputs[0].data);
@@ -401,6 +413,40 @@ static void test_other_schema_version(void **state)
 	sqlite3_close(db);
 }
 
+/*
+ * A load is marked finished only at its end: until then the database says
+ * user_version 0, which every capanalyze refuses as unfinished (a bulk load
+ * has no journal, so a load killed half-way cannot be rolled back).
+ */
+static void test_unfinished_load_refused(void **state)
+{
+	struct bytes b = fixture_bytes(ROUNDS, true);
+	struct load_source src = { .path = "fixture.caprec" };
+	struct load_result res;
+	struct loader *l = NULL;
+	char err[256];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(loader_new(db, true, &l, err, sizeof(err)), 0);
+	src.fd = fd_of(b.data, b.len);
+	assert_int_equal(loader_add(l, &src, &res, err, sizeof(err)), 0);
+	close(src.fd);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), 0);
+	assert_int_equal(loader_finish(l, err, sizeof(err)), 0);
+	loader_free(l);
+	assert_int_equal(query_int(db, "PRAGMA user_version"), schema_user_version());
+
+	/* what a killed load leaves: the tables, but version 0 */
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 0", NULL, NULL, NULL), SQLITE_OK);
+	l = NULL;
+	assert_int_equal(loader_new(db, false, &l, err, sizeof(err)), -1);
+	assert_null(l);
+	assert_non_null(strstr(err, "unfinished"));
+	sqlite3_close(db);
+	free(b.data);
+}
+
 /* Every prefix of a small recording loads or fails cleanly (never crashes, never leaks). */
 static void test_every_prefix(void **state)
 {
@@ -430,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_corrupted),
 		cmocka_unit_test(test_not_a_recording),
 		cmocka_unit_test(test_other_schema_version),
+		cmocka_unit_test(test_unfinished_load_refused),
 		cmocka_unit_test(test_fork_inherits_exe),
 		cmocka_unit_test(test_every_prefix),
 	};
