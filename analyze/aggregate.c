@@ -30,27 +30,40 @@ struct group_key {
 	int64_t user_stack_id;
 };
 
+/*
+ * A group and its current cell: the process and cgroup of its last check,
+ * with the checks counted since that cell became current. Runs of checks by
+ * one process stay in this small, cache-resident array; only a change of
+ * process or cgroup touches the big cell table.
+ */
 struct group {
 	struct group_key key;
-	uint32_t last_cell; /* skips the cell lookup for runs of one process and cgroup */
+	int64_t process_id;
+	uint64_t cgroup_id;
+	uint32_t cell;      /* index in cells */
+	uint64_t count;     /* not yet added to the cell */
+	uint64_t first_ns;
+	uint64_t last_ns;
 };
 
-/* The checks of one group made by one process (0: unknown) in one cgroup. */
-struct cell {
+/* The hash key of a cell: 24 bytes, inline in an intern map slot. */
+struct cell_key {
 	uint32_t group;
-	uint32_t cgroup;    /* index in cgroup_ids */
+	uint32_t pad;
+	uint64_t cgroup_id;
 	int64_t process_id;
+};
+
+/*
+ * The checks of one group made by one process (0: unknown) in one cgroup.
+ * Flush derives both tables' rows from the cells.
+ */
+struct cell {
+	struct cell_key key;
 	uint64_t count;
 	uint64_t first_ns;
 	uint64_t last_ns;
 	uint32_t context;   /* filled at flush: the process's context index << 1 | replaced */
-};
-
-/* The hash key of a cell: 16 bytes, so it lives in its intern map slot. */
-struct cell_key {
-	uint32_t group;
-	uint32_t cgroup;
-	int64_t process_id;
 };
 
 struct aggregate {
@@ -63,10 +76,6 @@ struct aggregate {
 	struct intern_map *cell_map;   /* cell_key -> index in cells */
 	struct cell *cells;
 	size_t cell_count, cell_cap;
-	struct intern_map *cgroup_map; /* cgroup id -> index in cgroup_ids */
-	uint64_t *cgroup_ids;
-	size_t cgroup_count, cgroup_cap;
-	uint32_t last_cgroup;          /* events come in runs of one cgroup */
 };
 
 /* A cgroup path and container id pair (either NULL when unknown) of the recording's processes. */
@@ -107,16 +116,7 @@ static int new_maps(struct aggregate *a)
 {
 	a->group_map = intern_map_new();
 	a->cell_map = intern_map_new();
-	a->cgroup_map = intern_map_new();
-	return a->group_map && a->cell_map && a->cgroup_map ? 0 : -ENOMEM;
-}
-
-static void free_maps(struct aggregate *a)
-{
-	intern_map_free(a->group_map);
-	intern_map_free(a->cell_map);
-	intern_map_free(a->cgroup_map);
-	a->group_map = a->cell_map = a->cgroup_map = NULL;
+	return a->group_map && a->cell_map ? 0 : -ENOMEM;
 }
 
 struct aggregate *aggregate_new(void)
@@ -142,9 +142,9 @@ void aggregate_free(struct aggregate *a)
 	free(a->exes);
 	free(a->groups);
 	free(a->cells);
-	free(a->cgroup_ids);
 	intern_map_free(a->exe_map);
-	free_maps(a);
+	intern_map_free(a->group_map);
+	intern_map_free(a->cell_map);
 	free(a);
 }
 
@@ -185,33 +185,6 @@ cleanup:
 	return ret;
 }
 
-static int cgroup_index(struct aggregate *a, uint64_t cgroup_id, uint32_t *index)
-{
-	int64_t found;
-
-	if (a->cgroup_count && a->cgroup_ids[a->last_cgroup] == cgroup_id) {
-		*index = a->last_cgroup;
-		return 0;
-	}
-	if (!intern_map_get(a->cgroup_map, &cgroup_id, sizeof(cgroup_id), &found)) {
-		if (a->cgroup_count >= UINT32_MAX)
-			return -EOVERFLOW;
-		uint64_t *ids = reserve(a->cgroup_ids, &a->cgroup_cap, a->cgroup_count,
-					sizeof(*ids), 16);
-
-		if (!ids)
-			return -ENOMEM;
-		a->cgroup_ids = ids;
-		found = (int64_t)a->cgroup_count;
-		if (intern_map_put(a->cgroup_map, &cgroup_id, sizeof(cgroup_id), found))
-			return -ENOMEM;
-		a->cgroup_ids[a->cgroup_count++] = cgroup_id;
-	}
-	a->last_cgroup = (uint32_t)found;
-	*index = a->last_cgroup;
-	return 0;
-}
-
 static int find_group(struct aggregate *a, const struct group_key *key, uint32_t *index,
 		      bool *created)
 {
@@ -237,30 +210,45 @@ static int find_group(struct aggregate *a, const struct group_key *key, uint32_t
 	return 0;
 }
 
-static int find_cell(struct aggregate *a, uint32_t group, uint32_t cgroup, int64_t process_id,
-		     uint64_t time_ns, uint32_t *index)
+/* Adds the checks a group counted since its cell became current to that cell. */
+static void settle(struct aggregate *a, struct group *g)
 {
-	struct cell_key key = { .group = group, .cgroup = cgroup, .process_id = process_id };
+	struct cell *c = &a->cells[g->cell];
+
+	if (!g->count)
+		return;
+	if (!c->count || g->first_ns < c->first_ns)
+		c->first_ns = g->first_ns;
+	if (!c->count || g->last_ns > c->last_ns)
+		c->last_ns = g->last_ns;
+	c->count += g->count;
+	g->count = 0;
+}
+
+/* Makes the cell of (group, cgroup, process) the group's current one. */
+static int switch_cell(struct aggregate *a, uint32_t group, uint64_t cgroup_id, int64_t process_id)
+{
+	struct cell_key key = { .group = group, .cgroup_id = cgroup_id, .process_id = process_id };
+	struct group *g = &a->groups[group];
 	struct cell *cells;
 	int64_t found;
 
-	if (intern_map_get(a->cell_map, &key, sizeof(key), &found)) {
-		*index = (uint32_t)found;
-		return 0;
+	settle(a, g);
+	if (!intern_map_get(a->cell_map, &key, sizeof(key), &found)) {
+		if (a->cell_count >= UINT32_MAX)
+			return -EOVERFLOW;
+		cells = reserve(a->cells, &a->cell_cap, a->cell_count, sizeof(*cells), 256);
+		if (!cells)
+			return -ENOMEM;
+		a->cells = cells;
+		found = (int64_t)a->cell_count;
+		if (intern_map_put(a->cell_map, &key, sizeof(key), found))
+			return -ENOMEM;
+		a->cells[a->cell_count++] = (struct cell){ .key = key };
 	}
-	if (a->cell_count >= UINT32_MAX)
-		return -EOVERFLOW;
-	cells = reserve(a->cells, &a->cell_cap, a->cell_count, sizeof(*cells), 256);
-	if (!cells)
-		return -ENOMEM;
-	a->cells = cells;
-	if (intern_map_put(a->cell_map, &key, sizeof(key), (int64_t)a->cell_count))
-		return -ENOMEM;
-	a->cells[a->cell_count] = (struct cell){
-		.group = group, .cgroup = cgroup, .process_id = process_id,
-		.first_ns = time_ns, .last_ns = time_ns,
-	};
-	*index = (uint32_t)a->cell_count++;
+	g->cell = (uint32_t)found;
+	g->cgroup_id = cgroup_id;
+	g->process_id = process_id;
 	return 0;
 }
 
@@ -271,30 +259,25 @@ int aggregate_add(struct aggregate *a, const struct aggregate_check *c)
 		.audit = (uint8_t)!!c->audit, .granted = (uint8_t)!!c->granted,
 		.kernel_stack_id = c->kernel_stack_id, .user_stack_id = c->user_stack_id,
 	};
-	uint32_t group, cgroup, index;
-	struct cell *cell;
+	struct group *g;
+	uint32_t index;
 	bool created;
 	int rc;
 
-	rc = cgroup_index(a, c->cgroup_id, &cgroup);
-	if (!rc)
-		rc = find_group(a, &key, &group, &created);
+	rc = find_group(a, &key, &index, &created);
 	if (rc)
 		return rc;
-	index = a->groups[group].last_cell;
-	if (created || a->cells[index].process_id != c->process_id ||
-	    a->cells[index].cgroup != cgroup) {
-		rc = find_cell(a, group, cgroup, c->process_id, c->time_ns, &index);
+	g = &a->groups[index];
+	if (created || g->process_id != c->process_id || g->cgroup_id != c->cgroup_id) {
+		rc = switch_cell(a, index, c->cgroup_id, c->process_id);
 		if (rc)
 			return rc;
-		a->groups[group].last_cell = index;
 	}
-	cell = &a->cells[index];
-	cell->count++;
-	if (c->time_ns < cell->first_ns)
-		cell->first_ns = c->time_ns;
-	if (c->time_ns > cell->last_ns)
-		cell->last_ns = c->time_ns;
+	if (!g->count || c->time_ns < g->first_ns)
+		g->first_ns = c->time_ns;
+	if (!g->count || c->time_ns > g->last_ns)
+		g->last_ns = c->time_ns;
+	g->count++;
 	return 0;
 }
 
@@ -410,13 +393,14 @@ static int compare_i64(int64_t x, int64_t y)
 /* Orders cells by group, then process: a group's distinct processes are runs. */
 static int by_group_process(const void *x, const void *y)
 {
-	const struct cell *a = x, *b = y;
+	const struct cell_key *a = &((const struct cell *)x)->key;
+	const struct cell_key *b = &((const struct cell *)y)->key;
 
 	if (a->group != b->group)
 		return compare_u64(a->group, b->group);
 	if (a->process_id != b->process_id)
 		return compare_i64(a->process_id, b->process_id);
-	return compare_u64(a->cgroup, b->cgroup);
+	return compare_u64(a->cgroup_id, b->cgroup_id);
 }
 
 /* Orders cells by policy_aggregate row (group, cgroup, context), then process. */
@@ -424,18 +408,19 @@ static int by_policy_row(const void *x, const void *y)
 {
 	const struct cell *a = x, *b = y;
 
-	if (a->group != b->group)
-		return compare_u64(a->group, b->group);
-	if (a->cgroup != b->cgroup)
-		return compare_u64(a->cgroup, b->cgroup);
+	if (a->key.group != b->key.group)
+		return compare_u64(a->key.group, b->key.group);
+	if (a->key.cgroup_id != b->key.cgroup_id)
+		return compare_u64(a->key.cgroup_id, b->key.cgroup_id);
 	if (a->context != b->context)
 		return compare_u64(a->context, b->context);
-	return compare_i64(a->process_id, b->process_id);
+	return compare_i64(a->key.process_id, b->key.process_id);
 }
 
 static bool same_policy_row(const struct cell *a, const struct cell *b)
 {
-	return a->group == b->group && a->cgroup == b->cgroup && a->context == b->context;
+	return a->key.group == b->key.group && a->key.cgroup_id == b->key.cgroup_id &&
+	       a->context == b->context;
 }
 
 /* Counts of one row, summed over its cells. */
@@ -454,9 +439,9 @@ static void totals_add(struct totals *t, const struct cell *c)
 		t->first_ns = c->first_ns;
 	if (!t->count || c->last_ns > t->last_ns)
 		t->last_ns = c->last_ns;
-	if (c->process_id && (!t->count || c->process_id != t->last_process_id))
+	if (c->key.process_id && (!t->count || c->key.process_id != t->last_process_id))
 		t->processes++;
-	t->last_process_id = c->process_id;
+	t->last_process_id = c->key.process_id;
 	t->count += c->count;
 }
 
@@ -521,7 +506,7 @@ static int write_check_rows(struct aggregate *a, sqlite3_stmt *stmt, int64_t rec
 	if (a->cell_count) /* qsort() wants a non-NULL array even for no elements */
 		qsort(a->cells, a->cell_count, sizeof(*a->cells), by_group_process);
 	for (size_t i = 0; i < a->cell_count; i++)
-		totals_add(&totals[a->cells[i].group], &a->cells[i]);
+		totals_add(&totals[a->cells[i].key.group], &a->cells[i]);
 	for (size_t g = 0; g < a->group_count && !rc; g++) {
 		bind_group(a, stmt, recording_id, &a->groups[g].key);
 		bind_totals(stmt, 10, &totals[g]);
@@ -548,9 +533,9 @@ static int write_policy_rows(struct aggregate *a, sqlite3 *db, const struct cont
 		struct cell *c = &a->cells[i];
 		int64_t context = 0;
 
-		if (c->process_id)
-			intern_map_get(ctx->by_process, &c->process_id, sizeof(c->process_id),
-				       &context);
+		if (c->key.process_id)
+			intern_map_get(ctx->by_process, &c->key.process_id,
+				       sizeof(c->key.process_id), &context);
 		c->context = (uint32_t)context;
 	}
 	if (a->cell_count)
@@ -563,9 +548,9 @@ static int write_policy_rows(struct aggregate *a, sqlite3 *db, const struct cont
 
 		for (end = first; end < a->cell_count && same_policy_row(c, &a->cells[end]); end++)
 			totals_add(&t, &a->cells[end]);
-		bind_group(a, stmt, recording_id, &a->groups[c->group].key);
+		bind_group(a, stmt, recording_id, &a->groups[c->key.group].key);
 		sqlite3_bind_int(stmt, 10, (int)(c->context & 1));
-		sqlite3_bind_int64(stmt, 11, (int64_t)a->cgroup_ids[c->cgroup]);
+		sqlite3_bind_int64(stmt, 11, (int64_t)c->key.cgroup_id);
 		bind_text_or_null(stmt, 12, where->cgroup_path);
 		bind_text_or_null(stmt, 13, where->container_id);
 		bind_totals(stmt, 14, &t);
@@ -581,6 +566,8 @@ int aggregate_flush(struct aggregate *a, sqlite3 *db, sqlite3_stmt *check_stmt,
 	struct contexts ctx = { .list = NULL };
 	int rc;
 
+	for (size_t i = 0; i < a->group_count; i++)
+		settle(a, &a->groups[i]);
 	rc = read_contexts(db, recording_id, &ctx);
 	if (!rc)
 		rc = write_check_rows(a, check_stmt, recording_id);
@@ -591,8 +578,8 @@ int aggregate_flush(struct aggregate *a, sqlite3 *db, sqlite3_stmt *check_stmt,
 	/* The next recording starts empty; executables stay registered. */
 	a->group_count = 0;
 	a->cell_count = 0;
-	a->cgroup_count = 0;
-	free_maps(a);
+	intern_map_free(a->group_map);
+	intern_map_free(a->cell_map);
 	if (new_maps(a) && !rc)
 		rc = -ENOMEM;
 	return rc;
