@@ -20,6 +20,20 @@
 #define DEFAULT_ZSTD_LEVEL 3
 #define DEFAULT_KEY_INTERVAL 4
 
+/*
+ * Why a chunk is closed: it decides its zstd prefix and level.
+ * FULL: it reached chunk_max_bytes (a busy recorder: fast and independent).
+ * QUIET: its age (tick), a flush or the END block; at most once per
+ * chunk_max_age_ns unless the caller flushes: quiet_zstd_level.
+ * FOR_BLOCK: another block must follow it (a LOSS block of an overloaded
+ * recorder, metadata): the plain level.
+ */
+enum chunk_close {
+	CHUNK_FULL,
+	CHUNK_QUIET,
+	CHUNK_FOR_BLOCK,
+};
+
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
@@ -148,22 +162,19 @@ static int assemble_content(struct crf_writer *w)
  * most twice this chunk's size (as small as measured to be as good, and it
  * bounds the cost per byte) and CRF_MAX_CHUNK_PREFIX.
  */
-static uint32_t choose_prefix_length(const struct crf_writer *w, bool full)
+static uint32_t choose_prefix_length(const struct crf_writer *w, enum chunk_close why)
 {
 	size_t len = w->prev_content.len;
 
-	if (full || w->chain_length >= w->opts.key_interval)
+	if (why == CHUNK_FULL || w->chain_length >= w->opts.key_interval)
 		return 0;
 	if (len > 2 * w->content.len)
 		len = 2 * w->content.len;
 	return len < CRF_MAX_CHUNK_PREFIX ? (uint32_t)len : CRF_MAX_CHUNK_PREFIX;
 }
 
-/*
- * Compresses the open chunk into one zstd frame and writes it as a CHUNK
- * block. full: it is closed because it reached chunk_max_bytes.
- */
-static int close_chunk(struct crf_writer *w, bool full)
+/* Compresses the open chunk into one zstd frame and writes it as a CHUNK block. */
+static int close_chunk(struct crf_writer *w, enum chunk_close why)
 {
 	uint64_t events_before = w->stats.events - w->chunk_events;
 	uint32_t prefix_len;
@@ -183,7 +194,7 @@ static int close_chunk(struct crf_writer *w, bool full)
 	bound = ZSTD_compressBound(w->content.len);
 	if (crf_buf_reserve(&w->block, CRF_CHUNK_HEADER_SIZE + CRF_CHUNK_LINK_SIZE + bound))
 		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a chunk");
-	prefix_len = choose_prefix_length(w, full);
+	prefix_len = choose_prefix_length(w, why);
 	h = w->block.data + w->block.len;
 	crf_put_le32(h + 0, w->chunk_records);
 	crf_put_le32(h + 4, w->chunk_events);
@@ -199,6 +210,10 @@ static int close_chunk(struct crf_writer *w, bool full)
 	zret = ZSTD_CCtx_refPrefix(w->cctx, prefix_len ? w->prev_content.data +
 						  w->prev_content.len - prefix_len : NULL,
 				   prefix_len);
+	if (!ZSTD_isError(zret))
+		zret = ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel,
+					      why == CHUNK_QUIET ? w->opts.quiet_zstd_level :
+								   w->opts.zstd_level);
 	if (ZSTD_isError(zret))
 		return set_error(w, CRF_ERR_COMPRESS, 0, ZSTD_getErrorName(zret));
 	compressed = ZSTD_compress2(w->cctx, h, bound, w->content.data, w->content.len);
@@ -225,7 +240,7 @@ int writer_record_added(struct crf_writer *w)
 		w->chunk_opened_ns = monotonic_ns();
 	w->chunk_records++;
 	if (w->chunk.len + w->time_low.len + w->time_high.len >= w->opts.chunk_max_bytes)
-		return close_chunk(w, true);
+		return close_chunk(w, CHUNK_FULL);
 	return CRF_OK;
 }
 
@@ -264,6 +279,8 @@ int crf_writer_open(struct crf_writer **out, int fd, const struct crf_writer_opt
 		w->opts.zstd_level = DEFAULT_ZSTD_LEVEL;
 	if (!w->opts.key_interval)
 		w->opts.key_interval = DEFAULT_KEY_INTERVAL;
+	if (!w->opts.quiet_zstd_level)
+		w->opts.quiet_zstd_level = w->opts.zstd_level;
 	/*
 	 * A chunk closes once it reaches chunk_max_bytes, so it may exceed it
 	 * by one record: keep headroom under the reader's limit for that.
@@ -308,7 +325,7 @@ static int begin_fixed_block(struct crf_writer *w, uint32_t type)
 
 	if (ret)
 		return ret;
-	ret = close_chunk(w, false);
+	ret = close_chunk(w, type == CRF_BLOCK_END ? CHUNK_QUIET : CHUNK_FOR_BLOCK);
 	if (ret)
 		return ret;
 	return block_begin(w, type);
@@ -405,7 +422,7 @@ int crf_writer_tick(struct crf_writer *w, uint64_t now_ns)
 		return ret;
 	if (w->chunk_records && now_ns >= w->chunk_opened_ns &&
 	    now_ns - w->chunk_opened_ns >= w->opts.chunk_max_age_ns)
-		return close_chunk(w, false);
+		return close_chunk(w, CHUNK_QUIET);
 	return CRF_OK;
 }
 
@@ -415,7 +432,7 @@ int crf_writer_flush(struct crf_writer *w)
 
 	if (ret)
 		return ret;
-	return close_chunk(w, false);
+	return close_chunk(w, CHUNK_QUIET);
 }
 
 int crf_writer_close(struct crf_writer *w)

@@ -468,7 +468,7 @@ static size_t hex_after(const char *heading, uint8_t *out, size_t max)
 	return n;
 }
 
-/* zstd as FORMAT.md's reference writer uses it: level 3, checksum, content size. */
+/* zstd as the reference writer uses it: level 3, checksum, content size. */
 static size_t compress_frame(uint8_t *out, size_t cap, const struct asm_buf *content,
 			     const uint8_t *prefix, size_t prefix_len)
 {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include <cmocka.h>
 
@@ -488,19 +489,52 @@ static void test_linked_chunks_read_the_same(void **state)
 }
 
 /*
+ * Recompresses a codec-2 chunk's frame (48 bytes into its body) at level with
+ * the given prefix: the same bytes? Its content goes to content (1 MiB), its
+ * size to *content_len.
+ */
+static bool frame_made_at_level(const uint8_t *block, const uint8_t *prefix, size_t prefix_len,
+				int level, uint8_t *content, size_t *content_len)
+{
+	uint32_t body_len = block[8] | block[9] << 8 | block[10] << 16 | (uint32_t)block[11] << 24;
+	const uint8_t *frame = block + 16 + 48;
+	size_t frame_len = body_len - 48, cap = 1 << 20, n, m;
+	uint8_t *again = malloc(cap);
+	ZSTD_CCtx *cctx = ZSTD_createCCtx();
+	ZSTD_DCtx *dctx = ZSTD_createDCtx();
+	bool same;
+
+	assert_false(ZSTD_isError(ZSTD_DCtx_refPrefix(dctx, prefix, prefix_len)));
+	n = ZSTD_decompressDCtx(dctx, content, cap, frame, frame_len);
+	assert_false(ZSTD_isError(n));
+	*content_len = n;
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+	ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+	ZSTD_CCtx_refPrefix(cctx, prefix, prefix_len);
+	m = ZSTD_compress2(cctx, again, cap, content, n);
+	same = m == frame_len && !memcmp(again, frame, m);
+	ZSTD_freeCCtx(cctx);
+	ZSTD_freeDCtx(dctx);
+	free(again);
+	return same;
+}
+
+/*
  * The writer's linking policy (FORMAT.md "Linked chunks"): chunks closed
- * because they are full are independent; a chunk closed by a flush links
- * to its predecessor with a prefix of at most twice its own size.
+ * because they are full are independent, at zstd_level; a chunk closed
+ * before it filled links to its predecessor with a prefix of at most twice
+ * its own size, at quiet_zstd_level (crf_writer.h).
  */
 static void test_full_chunks_are_independent(void **state)
 {
-	struct crf_writer_options opts = { .chunk_max_bytes = 4096 };
+	struct crf_writer_options opts = { .chunk_max_bytes = 4096, .quiet_zstd_level = 6 };
 	struct crf_process_def p = { .pid = 9 };
 	struct crf_event_rec ev = { .time_ns = 1, .cap = 24 };
 	struct block_span spans[64];
 	struct crf_writer *w = NULL;
 	struct bytes file;
-	size_t n, i, chunks = 0;
+	size_t n, i, chunks = 0, full_len, quiet_len;
+	uint8_t *full_content = malloc(1 << 20), *quiet_content = malloc(1 << 20);
 	const uint8_t *last;
 	int fd = util_memfd();
 	uint32_t seed = 5;
@@ -525,12 +559,26 @@ static void test_full_chunks_are_independent(void **state)
 		chunks++;
 	}
 	assert_true(chunks >= 5);
+	assert_true(frame_made_at_level(file.data + spans[0].offset, NULL, 0, 3, full_content,
+					&full_len));
 	/* The last chunk was closed by the END block before it filled: linked. */
 	assert_int_equal(spans[n - 2].type, CRF_BLOCK_CHUNK);
 	assert_true(spans[n - 2].prefix_length > 0);
 	last = file.data + spans[n - 2].offset + 16 + 8; /* uncompressed_size */
 	assert_true(spans[n - 2].prefix_length <=
 		    2 * (last[0] | last[1] << 8 | last[2] << 16 | (uint32_t)last[3] << 24));
+	/* ... compressed at quiet_zstd_level, its prefix the end of the full chunk before it. */
+	assert_true(frame_made_at_level(file.data + spans[n - 3].offset, NULL, 0, 3, full_content,
+					&full_len));
+	assert_true(spans[n - 2].prefix_length <= full_len);
+	assert_true(frame_made_at_level(file.data + spans[n - 2].offset,
+					full_content + full_len - spans[n - 2].prefix_length,
+					spans[n - 2].prefix_length, 6, quiet_content, &quiet_len));
+	assert_false(frame_made_at_level(file.data + spans[n - 2].offset,
+					 full_content + full_len - spans[n - 2].prefix_length,
+					 spans[n - 2].prefix_length, 3, quiet_content, &quiet_len));
+	free(full_content);
+	free(quiet_content);
 	assert_int_equal(util_read_all(file.data, file.len).events, 20000);
 	util_bytes_free(&file);
 }
