@@ -102,6 +102,117 @@ static bool wanted(const struct filter *f, const struct crf_reader *r, const str
 	return true;
 }
 
+/*
+ * The text of every stack printed so far (its "    frame\n" lines, exactly
+ * as crf_text_print_stack() writes them), keyed by the reader's stack: a
+ * definition lives unchanged at one address until the reader is freed, and
+ * a recording repeats a few stacks millions of times. Formatting each frame
+ * of each event again was most of the time of replay -K -U.
+ */
+struct stack_text {
+	const struct crf_stack *stack; /* NULL: empty slot */
+	char *text;
+	size_t len;
+};
+
+struct stack_cache {
+	struct stack_text *slots;
+	size_t capacity; /* a power of two, or 0 */
+	size_t count;
+	size_t bytes;    /* text held */
+};
+
+/* Past this much text (hostile files: huge stacks), stacks are formatted every time. */
+#define STACK_CACHE_MAX_BYTES ((size_t)64 << 20)
+
+static void stack_cache_release(struct stack_cache *c)
+{
+	for (size_t i = 0; i < c->capacity; i++)
+		free(c->slots[i].text);
+	free(c->slots);
+	*c = (struct stack_cache){ .slots = NULL };
+}
+
+static size_t stack_slot(const struct stack_cache *c, const struct crf_stack *stack)
+{
+	size_t i = (size_t)(((uintptr_t)stack >> 3) * 0x9e3779b97f4a7c15ull) & (c->capacity - 1);
+
+	while (c->slots[i].stack && c->slots[i].stack != stack)
+		i = (i + 1) & (c->capacity - 1);
+	return i;
+}
+
+/* Doubles the table. Returns 0 or -ENOMEM. */
+static int stack_cache_grow(struct stack_cache *c)
+{
+	struct stack_cache bigger = { .capacity = c->capacity ? c->capacity * 2 : 256 };
+
+	bigger.slots = calloc(bigger.capacity, sizeof(*bigger.slots));
+	if (!bigger.slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->capacity; i++)
+		if (c->slots[i].stack)
+			bigger.slots[stack_slot(&bigger, c->slots[i].stack)] = c->slots[i];
+	bigger.count = c->count;
+	bigger.bytes = c->bytes;
+	free(c->slots);
+	*c = bigger;
+	return 0;
+}
+
+/* The lines of stack, formatted: a malloc'd text of *len bytes, or NULL. */
+static char *format_stack(const struct crf_stack *stack, size_t *len)
+{
+	char line[1024]; /* crf_text_print_stack()'s line size: the same truncation */
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	if (!f)
+		return NULL;
+	for (uint32_t i = 0; i < stack->depth; i++) {
+		crf_text_format_frame(line, sizeof(line), stack->frames[i]);
+		fputs("    ", f);
+		fputs(line, f);
+		fputc('\n', f);
+	}
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	*len = size;
+	return text;
+}
+
+/* Prints stack (NULL: nothing) like crf_text_print_stack(). Returns 0 or -EIO. */
+static int print_stack(FILE *out, struct stack_cache *c, const struct crf_stack *stack)
+{
+	struct stack_text *slot;
+	size_t i, len;
+	char *text;
+
+	if (!stack)
+		return 0;
+	if (c->capacity) {
+		i = stack_slot(c, stack);
+		if (c->slots[i].stack)
+			return fwrite(c->slots[i].text, 1, c->slots[i].len, out) == c->slots[i].len ?
+				       0 : -EIO;
+	}
+	if (c->bytes >= STACK_CACHE_MAX_BYTES)
+		return crf_text_print_stack(out, stack);
+	if ((c->count + 1) * 2 > c->capacity && stack_cache_grow(c))
+		return crf_text_print_stack(out, stack);
+	text = format_stack(stack, &len);
+	if (!text)
+		return crf_text_print_stack(out, stack);
+	slot = &c->slots[stack_slot(c, stack)];
+	*slot = (struct stack_text){ .stack = stack, .text = text, .len = len };
+	c->count++;
+	c->bytes += len;
+	return fwrite(text, 1, len, out) == len ? 0 : -EIO;
+}
+
 int cmd_replay(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -114,7 +225,8 @@ int cmd_replay(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct crf_text_options render = { 0 };
+	struct crf_text_options render = { 0 }, line_only;
+	struct stack_cache stacks = { .slots = NULL };
 	struct filter filter = { 0 };
 	struct crf_reader *r = NULL;
 	struct crf_error cerr = { 0 };
@@ -177,6 +289,9 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "capanalyze replay: %s\n", err);
 		goto cleanup;
 	}
+	/* Millions of lines to a file or pipe: write them in big blocks, not 4 KiB ones. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
 	/* The header comes first, as caprec prints it before the first check. */
 	write_failed = crf_text_print_header(stdout, &render) != 0;
 	while (!write_failed && (rc = crf_reader_next(r, &item, &cerr)) == 1) {
@@ -198,9 +313,17 @@ int cmd_replay(int argc, char **argv)
 			continue;
 		if (!crf_reader_boot_to_realtime(r, item.event->time_ns, &wall))
 			wall = item.event->time_ns; /* no clock anchor: boot time is all there is */
+		/* The line, then the stacks from the cache, in crf_text_print_event()'s order. */
+		line_only = render;
+		line_only.kernel_stacks = false;
+		line_only.user_stacks = false;
 		write_failed = crf_text_print_event(stdout, item.event,
 						    crf_reader_cap_name(r, item.event->cap), wall,
-						    &render) != 0;
+						    &line_only) != 0;
+		if (!write_failed && render.kernel_stacks)
+			write_failed = print_stack(stdout, &stacks, item.event->kernel_stack) != 0;
+		if (!write_failed && render.user_stacks)
+			write_failed = print_stack(stdout, &stacks, item.event->user_stack) != 0;
 	}
 	if (!write_failed && rc < 0) {
 		reader_error(err, sizeof(err), path, rc, &cerr);
@@ -227,6 +350,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	ret = EXIT_OK;
 cleanup:
+	stack_cache_release(&stacks);
 	crf_reader_free(r);
 	if (fd >= 0)
 		close(fd);
