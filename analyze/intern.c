@@ -5,38 +5,55 @@
 #include "intern.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 /*
- * A slot is one 64-byte cache line, and keys up to INLINE_KEY bytes live in
- * it: a lookup of the loader's per-event keys (16 bytes; the aggregate's
- * group key, 40) touches that one line, not the slot and then a random place
- * in the arena (two cache misses, measured as the biggest cost of a load).
- * Longer keys go to the arena.
+ * A slot holds its key when the key is short enough, so that a lookup
+ * touches one cache line instead of a slot and then a random place in the
+ * arena (two cache misses: measured as the biggest cost of a load). Slots
+ * come in two sizes, chosen by the first key a map gets: the loader's and
+ * the aggregate's maps each hold keys of one size, and a map of 16-byte keys
+ * with 64-byte slots would spread over four times the memory (and misses)
+ * it needs. Keys longer than the slot's room go to the arena.
  */
-#define INLINE_KEY 48
-
 struct slot {
 	uint32_t hash;     /* 0 = empty (real hashes are forced non-zero) */
 	uint32_t key_len;  /* keys are bounded by the format's limits, far below 4 GiB */
 	int64_t value;
-	union {
-		uint64_t key_at; /* offset of the key in the arena, when key_len > INLINE_KEY */
-		unsigned char key[INLINE_KEY];
-	};
+	uint64_t key_at;   /* offset of the key in the arena, when it is not inline */
+	uint64_t unused;   /* a small slot's last 8 inline key bytes */
 };
 
-_Static_assert(sizeof(struct slot) == 64, "a slot is one cache line");
+#define SMALL_SLOT 32 /* sizeof(struct slot): two to a cache line */
+#define BIG_SLOT 64   /* one cache line: 48 bytes of key */
+#define SLOT_HEAD 16  /* hash, length, value */
+
+_Static_assert(sizeof(struct slot) == SMALL_SLOT, "a small slot is half a cache line");
 
 struct intern_map {
-	struct slot *slots;
-	size_t capacity; /* a power of two */
+	unsigned char *slots;   /* capacity slots of slot_size bytes, 64-byte aligned */
+	void *slots_memory;     /* what calloc() returned for them */
+	size_t slot_size;       /* 0 until the first put */
+	size_t inline_key;      /* slot_size - SLOT_HEAD */
+	size_t capacity;        /* a power of two */
 	size_t count;
 	char *arena;
 	size_t arena_len;
 	size_t arena_cap;
 };
+
+static struct slot *slot_at(const struct intern_map *m, const unsigned char *slots, size_t i)
+{
+	return (struct slot *)(slots + i * m->slot_size);
+}
+
+/* Where an inline key starts: right after the head, over key_at and the rest of the slot. */
+static unsigned char *key_in_slot(struct slot *s)
+{
+	return (unsigned char *)s + SLOT_HEAD;
+}
 
 /*
  * Eight bytes per multiply (a byte-wise hash costs the loader a multiply per
@@ -61,14 +78,20 @@ static uint32_t hash_key(const void *key, size_t len)
 	return (uint32_t)h ? (uint32_t)h : 1;
 }
 
-/* Zeroed slots, aligned so that each is exactly one cache line. */
-static struct slot *alloc_slots(size_t capacity)
+/*
+ * Zeroed slots aligned to a cache line. calloc(), not memset(): a big table
+ * then comes as fresh zero pages, touched only where slots are filled.
+ */
+static int alloc_slots(const struct intern_map *m, size_t capacity, unsigned char **slots,
+		       void **memory)
 {
-	struct slot *slots = aligned_alloc(64, capacity * sizeof(*slots));
+	unsigned char *raw = calloc(1, capacity * m->slot_size + 63);
 
-	if (slots)
-		memset(slots, 0, capacity * sizeof(*slots));
-	return slots;
+	if (!raw)
+		return -ENOMEM;
+	*memory = raw;
+	*slots = (unsigned char *)(((uintptr_t)raw + 63) & ~(uintptr_t)63);
+	return 0;
 }
 
 struct intern_map *intern_map_new(void)
@@ -78,11 +101,6 @@ struct intern_map *intern_map_new(void)
 	if (!m)
 		return NULL;
 	m->capacity = 64; /* doubles as needed: most maps stay small */
-	m->slots = alloc_slots(m->capacity);
-	if (!m->slots) {
-		free(m);
-		return NULL;
-	}
 	return m;
 }
 
@@ -90,7 +108,7 @@ void intern_map_free(struct intern_map *m)
 {
 	if (!m)
 		return;
-	free(m->slots);
+	free(m->slots_memory);
 	free(m->arena);
 	free(m);
 }
@@ -102,7 +120,8 @@ size_t intern_map_count(const struct intern_map *m)
 
 void intern_map_clear(struct intern_map *m)
 {
-	memset(m->slots, 0, m->capacity * sizeof(*m->slots));
+	if (m->slots)
+		memset(m->slots, 0, m->capacity * m->slot_size);
 	m->count = 0;
 	m->arena_len = 0;
 }
@@ -124,33 +143,36 @@ static bool keys_equal(const unsigned char *a, const unsigned char *b, size_t le
 	return !len || !memcmp(a, b, len);
 }
 
-static struct slot *find_slot(struct slot *slots, size_t capacity, const char *arena,
-			      uint32_t hash, const void *key, size_t len)
+static const unsigned char *slot_key(const struct intern_map *m, struct slot *s)
 {
-	size_t i = hash & (capacity - 1);
+	return s->key_len > m->inline_key ? (const unsigned char *)m->arena + s->key_at :
+					    key_in_slot(s);
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static struct slot *find_slot(const struct intern_map *m, uint32_t hash, const void *key,
+			      size_t len)
+{
+	size_t i = hash & (m->capacity - 1);
 
 	for (;;) {
-		struct slot *s = &slots[i];
+		struct slot *s = slot_at(m, m->slots, i);
 
 		if (!s->hash)
 			return s;
-		if (s->hash == hash && s->key_len == len &&
-		    keys_equal(len > INLINE_KEY ? (const unsigned char *)arena + s->key_at : s->key,
-			       key, len))
+		if (s->hash == hash && s->key_len == len && keys_equal(slot_key(m, s), key, len))
 			return s;
-		i = (i + 1) & (capacity - 1);
+		i = (i + 1) & (m->capacity - 1);
 	}
 }
 
 bool intern_map_get(const struct intern_map *m, const void *key, size_t len, int64_t *value)
 {
-	uint32_t hash;
 	const struct slot *s;
 
-	if (len > UINT32_MAX)
+	if (!m->slots || len > UINT32_MAX)
 		return false; /* never inserted */
-	hash = hash_key(key, len);
-	s = find_slot(m->slots, m->capacity, m->arena, hash, key, len);
+	s = find_slot(m, hash_key(key, len), key, len);
 	if (!s->hash)
 		return false;
 	*value = s->value;
@@ -160,23 +182,25 @@ bool intern_map_get(const struct intern_map *m, const void *key, size_t len, int
 static int grow(struct intern_map *m)
 {
 	size_t capacity = m->capacity * 2;
-	struct slot *slots = alloc_slots(capacity);
+	unsigned char *slots;
+	void *memory;
 
-	if (!slots)
+	if (alloc_slots(m, capacity, &slots, &memory))
 		return -ENOMEM;
 	for (size_t i = 0; i < m->capacity; i++) {
-		struct slot *old = &m->slots[i];
+		struct slot *old = slot_at(m, m->slots, i);
 		size_t j;
 
 		if (!old->hash)
 			continue;
 		j = old->hash & (capacity - 1);
-		while (slots[j].hash)
+		while (slot_at(m, slots, j)->hash)
 			j = (j + 1) & (capacity - 1);
-		slots[j] = *old;
+		memcpy(slot_at(m, slots, j), old, m->slot_size);
 	}
-	free(m->slots);
+	free(m->slots_memory);
 	m->slots = slots;
+	m->slots_memory = memory;
 	m->capacity = capacity;
 	return 0;
 }
@@ -188,39 +212,41 @@ int intern_map_put(struct intern_map *m, const void *key, size_t len, int64_t va
 
 	if (len > UINT32_MAX)
 		return -EINVAL;
+	if (!m->slots) {
+		m->slot_size = len > SMALL_SLOT - SLOT_HEAD ? BIG_SLOT : SMALL_SLOT;
+		m->inline_key = m->slot_size - SLOT_HEAD;
+		if (alloc_slots(m, m->capacity, &m->slots, &m->slots_memory))
+			return -ENOMEM;
+	}
 	hash = hash_key(key, len);
-	s = find_slot(m->slots, m->capacity, m->arena, hash, key, len);
+	s = find_slot(m, hash, key, len);
 	if (s->hash) {
 		s->value = value;
 		return 0;
 	}
-	s->hash = hash;
-	s->key_len = (uint32_t)len;
-	s->value = value;
-	m->count++;
-	if (len <= INLINE_KEY) {
-		memcpy(s->key, key, len);
-		goto placed;
-	}
-	if (m->arena_len + len > m->arena_cap) {
+	if (len > m->inline_key && m->arena_len + len > m->arena_cap) {
 		size_t cap = m->arena_cap ? m->arena_cap : 4096;
 		char *arena;
 
 		while (cap < m->arena_len + len)
 			cap *= 2;
 		arena = realloc(m->arena, cap);
-		if (!arena) {
-			s->hash = 0; /* not inserted after all */
-			m->count--;
+		if (!arena)
 			return -ENOMEM;
-		}
 		m->arena = arena;
 		m->arena_cap = cap;
 	}
-	memcpy(m->arena + m->arena_len, key, len);
-	s->key_at = m->arena_len;
-	m->arena_len += len;
-placed:
+	s->hash = hash;
+	s->key_len = (uint32_t)len;
+	s->value = value;
+	if (len <= m->inline_key) {
+		memcpy(key_in_slot(s), key, len);
+	} else {
+		memcpy(m->arena + m->arena_len, key, len);
+		s->key_at = m->arena_len;
+		m->arena_len += len;
+	}
+	m->count++;
 	if (m->count * 4 >= m->capacity * 3)
 		return grow(m);
 	return 0;

@@ -4,8 +4,9 @@
  * loader to give every binary, frame and callsite one database id across all
  * the recordings of a database (keys are the stable identities of SCHEMA.md).
  *
- * Keys up to 48 bytes are kept in their slot, longer ones copied into one
- * arena; the table doubles when 3/4 full. Memory is
+ * Short keys are kept in their slot (up to 16 bytes, or 48 in a map whose
+ * first key is longer than 16), longer ones copied into one arena; the
+ * table doubles when 3/4 full. Memory is
  * bounded by what the caller inserts (the format caps each table's ids).
  */
 #ifndef CAPANALYZE_INTERN_H
