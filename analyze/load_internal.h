@@ -65,10 +65,11 @@ enum event_column {
 #define EVENT_BATCHES 16     /* batch buffers: one being filled, the others queued */
 #define WRITER_WAKE_AT 8     /* queued batches that wake a waiting writer (fewer wake-ups) */
 
-/* An event waiting for its batch. */
+/* An event waiting for its batch: its events row, and what it adds to the aggregate. */
 struct event_row {
 	int64_t values[EVENT_COLUMNS];
 	uint32_t nulls; /* bit i: column i is NULL */
+	struct aggregate_check check;
 };
 
 /*
@@ -107,10 +108,14 @@ struct event_batch {
 
 /*
  * The events writer: a thread that binds and runs the multi-row INSERT of
- * full batches while the loader reads and resolves the next events (each
- * side is about half of a load; the machines have two cores). It alone uses
- * stmt[STMT_EVENT_BATCH] and bound[]. Without a thread (SQLite built without
- * threads, or pthread_create() failed) batches are written inline.
+ * full batches, and counts their checks into the aggregate, while the
+ * loader reads and resolves the next events (each side is about half of a
+ * load; the machines have two cores). It alone uses stmt[STMT_EVENT_BATCH],
+ * bound[] and aggregate_add() while batches are queued; the loader only
+ * registers executables (aggregate_exe(), which aggregate_add() does not
+ * touch) and flushes the aggregate once drained. Without a thread (SQLite
+ * built without threads, or pthread_create() failed) batches are written
+ * inline.
  *
  * The connection is shared: while batches are queued, the loader uses it
  * only with db_lock held (definitions met for the first time, exits,
