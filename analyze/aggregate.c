@@ -213,10 +213,11 @@ static int find_group(struct aggregate *a, const struct group_key *key, uint32_t
 /* Adds the checks a group counted since its cell became current to that cell. */
 static void settle(struct aggregate *a, struct group *g)
 {
-	struct cell *c = &a->cells[g->cell];
+	struct cell *c;
 
 	if (!g->count)
-		return;
+		return; /* also a new group's: it has no cell yet */
+	c = &a->cells[g->cell];
 	if (!c->count || g->first_ns < c->first_ns)
 		c->first_ns = g->first_ns;
 	if (!c->count || g->last_ns > c->last_ns)
@@ -304,7 +305,7 @@ static int context_index(struct contexts *ctx, const char *cgroup_path, const ch
 	size_t id_len = container_id ? strlen(container_id) : 0;
 	size_t len = 1 + path_len + 1 + id_len;
 	char *key = malloc(len);
-	struct context *c;
+	struct context *list, *c;
 	int ret = -ENOMEM;
 
 	if (!key)
@@ -317,11 +318,11 @@ static int context_index(struct contexts *ctx, const char *cgroup_path, const ch
 		ret = 0;
 		goto cleanup;
 	}
-	c = reserve(ctx->list, &ctx->cap, ctx->count, sizeof(*c), 16);
-	if (!c)
+	list = reserve(ctx->list, &ctx->cap, ctx->count, sizeof(*list), 16);
+	if (!list)
 		goto cleanup;
-	ctx->list = c;
-	c = &ctx->list[ctx->count];
+	ctx->list = list;
+	c = &list[ctx->count];
 	c->cgroup_path = cgroup_path ? strdup(cgroup_path) : NULL;
 	c->container_id = container_id ? strdup(container_id) : NULL;
 	if ((cgroup_path && !c->cgroup_path) || (container_id && !c->container_id) ||
