@@ -172,6 +172,13 @@ const char *crf_reader_metadata(const struct crf_reader *r, const char *key);
 bool crf_reader_metadata_at(const struct crf_reader *r, size_t i, const char **key,
 			    const char **value);
 
+/*
+ * Iterates the CLOCK anchors read so far, in file order: returns false past
+ * the end (since format library 1.1).
+ */
+bool crf_reader_clock_at(const struct crf_reader *r, size_t i, uint64_t *boottime_ns,
+			 uint64_t *realtime_ns);
+
 /* Capability name from the file's CAPNAMES table, or NULL when not named. */
 const char *crf_reader_cap_name(const struct crf_reader *r, int32_t cap);
 

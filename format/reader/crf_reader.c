@@ -218,6 +218,18 @@ bool crf_reader_metadata_at(const struct crf_reader *r, size_t i, const char **k
 	return true;
 }
 
+bool crf_reader_clock_at(const struct crf_reader *r, size_t i, uint64_t *boottime_ns,
+			 uint64_t *realtime_ns)
+{
+	if (!r || i >= r->clock_count)
+		return false;
+	if (boottime_ns)
+		*boottime_ns = r->clocks[i].boottime_ns;
+	if (realtime_ns)
+		*realtime_ns = r->clocks[i].realtime_ns;
+	return true;
+}
+
 const char *crf_reader_cap_name(const struct crf_reader *r, int32_t cap)
 {
 	if (!r || cap < 0 || (uint32_t)cap >= r->cap_name_count)
