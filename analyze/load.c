@@ -332,7 +332,7 @@ static void *writer_main(void *arg)
 		 * stops): woken per batch, the thread would cost more in wake-ups
 		 * than it saves.
 		 */
-		while (!w->stop && !(w->queued && (w->draining || w->queued >= WRITER_WAKE_AT)))
+		while (!w->stop && !(w->queued && (w->draining || w->queued >= WRITER_RUN)))
 			pthread_cond_wait(&w->changed, &w->lock);
 		if (!w->queued)
 			break; /* stopped, and nothing left to write */
@@ -348,7 +348,9 @@ static void *writer_main(void *arg)
 				w->status = rc;
 			w->head = (w->head + 1) % EVENT_BATCHES;
 			w->queued--;
-			pthread_cond_broadcast(&w->changed);
+			if ((w->draining && !w->queued) ||
+			    (w->loader_waiting && w->queued <= EVENT_BATCHES - WRITER_RUN))
+				pthread_cond_broadcast(&w->changed);
 		}
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -438,11 +440,15 @@ static int queue_batch(struct loader *l)
 	}
 	pthread_mutex_lock(&w->lock);
 	w->queued++;
-	if (w->queued >= WRITER_WAKE_AT)
+	if (w->queued >= WRITER_RUN)
 		pthread_cond_broadcast(&w->changed);
-	/* The next buffer is free unless every buffer is queued. */
-	while (w->queued == EVENT_BATCHES)
-		pthread_cond_wait(&w->changed, &w->lock);
+	/* The next buffer is free unless every buffer is queued; then wait for a run of them. */
+	if (w->queued == EVENT_BATCHES) {
+		w->loader_waiting = true;
+		while (w->queued > EVENT_BATCHES - WRITER_RUN)
+			pthread_cond_wait(&w->changed, &w->lock);
+		w->loader_waiting = false;
+	}
 	rc = w->status;
 	pthread_mutex_unlock(&w->lock);
 	l->filling = (l->filling + 1) % EVENT_BATCHES;

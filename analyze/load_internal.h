@@ -62,8 +62,13 @@ enum event_column {
 };
 
 #define EVENT_BATCH 64       /* rows per multi-row INSERT */
-#define EVENT_BATCHES 16     /* batch buffers: one being filled, the others queued */
-#define WRITER_WAKE_AT 8     /* queued batches that wake a waiting writer (fewer wake-ups) */
+#define EVENT_BATCHES 32     /* batch buffers: one being filled, the others queued */
+/*
+ * Hysteresis: a waiting writer is woken when this many batches are queued,
+ * a loader waiting for a free buffer when this many are free, so that each
+ * side sleeps and wakes once per run of batches, not once per batch.
+ */
+#define WRITER_RUN 16
 
 /* An event waiting for its batch: its events row, and what it adds to the aggregate. */
 struct event_row {
@@ -131,6 +136,7 @@ struct event_writer {
 	int head;                 /* the oldest queued batch */
 	int queued;               /* full batches queued or being written */
 	bool draining;            /* the loader waits for every queued batch */
+	bool loader_waiting;      /* the loader waits for free buffers */
 	bool stop;
 	int status;               /* the first failure (SQLite code); later batches are dropped */
 };
