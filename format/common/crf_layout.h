@@ -67,6 +67,20 @@ static inline uint64_t crf_block_total(uint64_t body_len)
 /* Largest number of pairs in one METADATA block. */
 #define CRF_MAX_METADATA_PAIRS 4096u
 
+/*
+ * Codec-2 content starts each chunk with the next id of every definition
+ * table, in this order (FORMAT.md "Chunk content"); a definition with id 0
+ * takes its table's next id.
+ */
+enum crf_id_table {
+	CRF_IDS_STRINGS,
+	CRF_IDS_BINARIES,
+	CRF_IDS_PROCESSES,
+	CRF_IDS_FRAMES,
+	CRF_IDS_STACKS,
+	CRF_ID_TABLES,
+};
+
 /* Chunk record types (FORMAT.md "Chunk records"). */
 enum crf_record_type {
 	CRF_REC_STRING = 1,

@@ -90,7 +90,8 @@ static const char *check_link(struct crf_reader *r, struct cursor *body, uint32_
 /*
  * Codec 2's content starts with the time column (FORMAT.md "Chunk
  * content"): the length of its high part, one low byte per event, the high
- * part; the records follow. Sets up the three cursors.
+ * part; then the next id of every definition table; the records follow.
+ * Sets up the three cursors and the ids.
  */
 static const char *split_time_column(struct crf_reader *r, size_t size)
 {
@@ -108,6 +109,13 @@ static const char *split_time_column(struct crf_reader *r, size_t size)
 	low = cursor_take(&c, r->chunk.events_declared, "time column longer than the chunk");
 	high = cursor_take(&c, high_len > SIZE_MAX ? SIZE_MAX : (size_t)high_len,
 			   "time column longer than the chunk");
+	for (int i = 0; i < CRF_ID_TABLES; i++) {
+		uint32_t base = cursor_varint32(&c, "bad id base");
+
+		if (!c.bad && (!base || base > CRF_MAX_IDS + 1))
+			cursor_fail(&c, "id base out of range");
+		r->chunk.next_id[i] = base;
+	}
 	if (c.bad)
 		return c.why;
 	r->chunk.time_low = cursor_make(low, r->chunk.events_declared);
@@ -237,6 +245,21 @@ static void *resolve(struct crf_reader *r, const struct id_table *t, uint32_t id
 	return v;
 }
 
+/*
+ * The id of a definition of table t: in a codec-2 chunk, id 0 is the
+ * table's next id; any id moves the next one past it (FORMAT.md
+ * "Definitions and ids"). In codec 1, as written (0 is corrupt, below).
+ */
+static uint32_t definition_id(struct crf_reader *r, enum crf_id_table t, uint32_t id)
+{
+	if (!r->chunk.time_column)
+		return id;
+	if (!id)
+		id = r->chunk.next_id[t];
+	r->chunk.next_id[t] = id + 1;
+	return id;
+}
+
 /* Adds a definition; a repeated or decreasing id makes the chunk corrupt. */
 static int define(struct id_table *t, uint32_t id, void *value, struct cursor *c)
 {
@@ -249,7 +272,7 @@ static int define(struct id_table *t, uint32_t id, void *value, struct cursor *c
 
 static int read_string(struct crf_reader *r, struct cursor *c)
 {
-	uint32_t id = cursor_varint32(c, "bad string record");
+	uint32_t id = definition_id(r, CRF_IDS_STRINGS, cursor_varint32(c, "bad string record"));
 	uint64_t len = cursor_varint(c, "bad string record");
 	const uint8_t *bytes;
 	char *s;
@@ -274,7 +297,7 @@ static int read_binary(struct crf_reader *r, struct cursor *c)
 
 	if (!b)
 		return CRF_ERR_NOMEM;
-	b->id = cursor_varint32(c, "bad binary record");
+	b->id = definition_id(r, CRF_IDS_BINARIES, cursor_varint32(c, "bad binary record"));
 	path_id = cursor_varint32(c, "bad binary record");
 	len = cursor_varint(c, "bad binary record");
 	if (len > CRF_MAX_BUILD_ID_LEN)
@@ -305,7 +328,7 @@ static int read_process(struct crf_reader *r, struct cursor *c, struct crf_item 
 
 	if (!p)
 		return CRF_ERR_NOMEM;
-	p->id = cursor_varint32(c, "bad process record");
+	p->id = definition_id(r, CRF_IDS_PROCESSES, cursor_varint32(c, "bad process record"));
 	p->pid = cursor_varint32(c, "bad process record");
 	p->ppid = cursor_varint32(c, "bad process record");
 	p->start_time_ns = cursor_varint(c, "bad process record");
@@ -362,7 +385,7 @@ static int read_frame(struct crf_reader *r, struct cursor *c)
 
 	if (!f)
 		return CRF_ERR_NOMEM;
-	f->id = cursor_varint32(c, "bad frame record");
+	f->id = definition_id(r, CRF_IDS_FRAMES, cursor_varint32(c, "bad frame record"));
 	f->kind = cursor_varint32(c, "bad frame record");
 	module = cursor_varint32(c, "bad frame record");
 	symbol = cursor_varint32(c, "bad frame record");
@@ -393,7 +416,7 @@ static int read_stack(struct crf_reader *r, struct cursor *c)
 
 	if (!s)
 		return CRF_ERR_NOMEM;
-	s->id = cursor_varint32(c, "bad stack record");
+	s->id = definition_id(r, CRF_IDS_STACKS, cursor_varint32(c, "bad stack record"));
 	s->depth = cursor_varint32(c, "bad stack record");
 	if (s->depth > CRF_MAX_STACK_DEPTH || s->depth > cursor_left(c))
 		cursor_fail(c, "stack deeper than CRF_MAX_STACK_DEPTH or its record");

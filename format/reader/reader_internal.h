@@ -12,6 +12,7 @@
 #include <zstd.h>
 
 #include "arena.h"
+#include "crf_layout.h"
 #include "byte_input.h"
 #include "crf_reader.h"
 #include "cursor.h"
@@ -50,6 +51,7 @@ struct chunk_state {
 	bool time_column;           /* codec 2: events are COLUMN_EVENT records */
 	struct cursor time_low;     /* the time column's low bytes, one per event */
 	struct cursor time_high;    /* the rest of each time delta, varints */
+	uint32_t next_id[CRF_ID_TABLES]; /* codec 2: the id a definition with id 0 gets */
 	struct event_delta prev;
 };
 

@@ -121,8 +121,23 @@ static int block_finish(struct crf_writer *w)
 	return CRF_OK;
 }
 
+/*
+ * The next id of every table as the open chunk begins: written at its
+ * start, so its definitions need not spell their ids out and a reader that
+ * lost earlier chunks still numbers them right.
+ */
+static void mark_id_bases(struct crf_writer *w)
+{
+	w->id_base[CRF_IDS_STRINGS] = w->strings.count + 1;
+	w->id_base[CRF_IDS_BINARIES] = w->binaries.count + 1;
+	w->id_base[CRF_IDS_PROCESSES] = w->process_count + 1;
+	w->id_base[CRF_IDS_FRAMES] = w->frames.count + 1;
+	w->id_base[CRF_IDS_STACKS] = w->stacks.count + 1;
+}
+
 static void reset_chunk(struct crf_writer *w)
 {
+	mark_id_bases(w);
 	w->chunk.len = 0;
 	w->time_low.len = 0;
 	w->time_high.len = 0;
@@ -137,17 +152,23 @@ static void reset_chunk(struct crf_writer *w)
 
 /*
  * The chunk content (FORMAT.md "Chunk content"): the length of the high time
- * column, the low time bytes, the high time column, then the records.
+ * column, the low time bytes, the high time column, the id bases, then the
+ * records.
  */
 static int assemble_content(struct crf_writer *w)
 {
 	struct crf_buf *c = &w->content;
+	int i;
 
 	c->len = 0;
 	if (crf_buf_put_varint(c, w->time_high.len) ||
 	    crf_buf_append(c, w->time_low.data, w->time_low.len) ||
-	    crf_buf_append(c, w->time_high.data, w->time_high.len) ||
-	    crf_buf_append(c, w->chunk.data, w->chunk.len))
+	    crf_buf_append(c, w->time_high.data, w->time_high.len))
+		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a chunk");
+	for (i = 0; i < CRF_ID_TABLES; i++)
+		if (crf_buf_put_varint(c, w->id_base[i]))
+			return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a chunk");
+	if (crf_buf_append(c, w->chunk.data, w->chunk.len))
 		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a chunk");
 	return CRF_OK;
 }
@@ -269,6 +290,7 @@ int crf_writer_open(struct crf_writer **out, int fd, const struct crf_writer_opt
 	if (!w)
 		return CRF_ERR_NOMEM;
 	w->fd = fd;
+	mark_id_bases(w);
 	if (opts)
 		w->opts = *opts;
 	if (!w->opts.chunk_max_bytes)

@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include "crf_buf.h"
+#include "crf_layout.h"
 #include "crf_writer.h"
 #include "intern_table.h"
 
@@ -50,6 +51,7 @@ struct crf_writer {
 	struct crf_buf content;
 	struct crf_buf prev_content;
 	uint32_t chunk_seq;         /* sequence number of the next chunk block */
+	uint32_t id_base[CRF_ID_TABLES]; /* next id of each table when the open chunk began */
 	uint32_t chain_length;      /* chunks since the last independent one, it included */
 
 	struct crf_buf block;       /* scratch: one block being assembled */

@@ -28,16 +28,17 @@ static int nomem(struct crf_writer *w)
 
 /*
  * Appends a definition record: type, body length, then the body = id
- * followed by the content encoded in w->record.
+ * followed by the content encoded in w->record. The id is written as 0,
+ * "the table's next id" (FORMAT.md "Definitions and ids"): ids are handed
+ * out in order and defined at once, so it is always the next one, and an
+ * incrementing number in every record would both cost its bytes and break
+ * zstd's matches between similar records.
  */
-static int append_definition(struct crf_writer *w, uint8_t type, uint32_t id)
+static int append_definition(struct crf_writer *w, uint8_t type)
 {
-	uint8_t id_bytes[CRF_VARINT_MAX_LEN];
-	size_t id_len = crf_varint_put(id_bytes, id);
-
 	if (crf_buf_put_u8(&w->chunk, type) ||
-	    crf_buf_put_varint(&w->chunk, id_len + w->record.len) ||
-	    crf_buf_append(&w->chunk, id_bytes, id_len) ||
+	    crf_buf_put_varint(&w->chunk, 1 + w->record.len) ||
+	    crf_buf_put_u8(&w->chunk, 0) ||
 	    crf_buf_append(&w->chunk, w->record.data, w->record.len))
 		return nomem(w);
 	return writer_record_added(w);
@@ -54,7 +55,7 @@ static int intern_record(struct crf_writer *w, struct intern_table *t, uint8_t t
 		return nomem(w);
 	if (ret)
 		return ret;
-	return inserted ? append_definition(w, type, *id) : CRF_OK;
+	return inserted ? append_definition(w, type) : CRF_OK;
 }
 
 /* Interns len bytes of s as a string (the string record's content). */
@@ -158,7 +159,7 @@ int crf_define_process(struct crf_writer *w, const struct crf_process_def *p, ui
 	    crf_buf_put_varint(&w->record, container_id))
 		return nomem(w);
 	*id = ++w->process_count;
-	return append_definition(w, CRF_REC_PROCESS, *id);
+	return append_definition(w, CRF_REC_PROCESS);
 }
 
 int crf_intern_frame(struct crf_writer *w, const struct crf_frame_def *f, uint32_t *id)

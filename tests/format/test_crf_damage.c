@@ -496,7 +496,7 @@ static void test_lost_definitions_resolve_to_null(void **state)
 	struct crf_reader *r = NULL;
 	struct crf_item item;
 	struct bytes file;
-	uint32_t frame, stack, comm;
+	uint32_t frame, stack, comm, kept;
 	uint64_t events = 0;
 	size_t n;
 	int fd = util_memfd(), rfd;
@@ -511,7 +511,11 @@ static void test_lost_definitions_resolve_to_null(void **state)
 	ev.kernel_stack_id = stack;
 	ev.comm_id = comm;
 	assert_int_equal(crf_write_event(w, &ev), CRF_OK);
-	assert_int_equal(crf_writer_close(w), CRF_OK); /* chunk 2: the event */
+	/* Defined after the loss: numbered from chunk 2's next ids, not from what was read. */
+	assert_int_equal(crf_intern_string(w, "kept-thread", &kept), CRF_OK);
+	ev.comm_id = kept;
+	assert_int_equal(crf_write_event(w, &ev), CRF_OK);
+	assert_int_equal(crf_writer_close(w), CRF_OK); /* chunk 2: the events */
 	crf_writer_free(w);
 	file = util_read_fd(fd);
 	close(fd);
@@ -528,14 +532,16 @@ static void test_lost_definitions_resolve_to_null(void **state)
 		assert_int_equal(item.event->pid, 0);
 		assert_null(item.event->kernel_stack);
 		assert_int_equal(item.event->kernel_stack_id, stack);
-		assert_null(item.event->comm);
 		assert_int_equal(item.event->cap, 21);
-		assert_int_equal(item.event->index, 0);
-		events++;
+		assert_int_equal(item.event->index, events);
+		if (events++ == 0)
+			assert_null(item.event->comm);
+		else
+			assert_string_equal(item.event->comm, "kept-thread");
 	}
-	assert_int_equal(events, 1);
-	/* process, comm and kernel stack */
-	assert_int_equal(crf_reader_recovery(r)->unresolved_refs, 3);
+	assert_int_equal(events, 2);
+	/* process, comm and kernel stack; then process and kernel stack */
+	assert_int_equal(crf_reader_recovery(r)->unresolved_refs, 5);
 	assert_int_equal(crf_reader_recovery(r)->blocks_skipped, 1);
 	assert_null(crf_reader_process(r, ev.process_id));
 	crf_reader_free(r);

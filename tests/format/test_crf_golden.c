@@ -537,13 +537,15 @@ static void test_linked_chunks_by_hand(void **state)
 	u8(&c0, 600 & 0xff);
 	varint(&c0, 2000 >> 8);  /* time_high */
 	varint(&c0, 600 >> 8);
-	r.len = 0;               /* STRING 1 "sh" */
-	varint(&r, 1);
+	for (int i = 0; i < 5; i++)
+		varint(&c0, 1);  /* next ids: strings .. stacks, all 1 */
+	r.len = 0;               /* STRING 1 "sh" (id 0: the next string id, 1) */
+	varint(&r, 0);
 	varint(&r, 2);
 	raw(&r, "sh", 2);
 	record(&c0, 1, &r);
 	r.len = 0;               /* PROCESS 1: pid 7, comm string 1, the rest 0 */
-	varint(&r, 1);
+	varint(&r, 0);
 	varint(&r, 7);
 	for (int i = 0; i < 8; i++)
 		varint(&r, 0);   /* ppid .. cmdline_string_id */
@@ -565,6 +567,11 @@ static void test_linked_chunks_by_hand(void **state)
 	varint(&c1, 1);
 	u8(&c1, 2000 & 0xff);
 	varint(&c1, 2000 >> 8);
+	varint(&c1, 2);          /* next string id */
+	varint(&c1, 1);          /* binary */
+	varint(&c1, 2);          /* process */
+	varint(&c1, 1);          /* frame */
+	varint(&c1, 1);          /* stack */
 	u8(&c1, 8);
 	varint(&c1, 0x43);
 	varint(&c1, 7);
