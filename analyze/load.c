@@ -66,9 +66,9 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 };
 
-/* The events writer thread (below, with the event batches it writes). */
-static int writer_start(struct loader *l);
-static void writer_stop(struct loader *l);
+/* The aggregate thread (below, with the event batches it counts). */
+static int counter_start(struct loader *l);
+static void counter_stop(struct loader *l);
 
 /* Turns a failure code (SQLite result or negative errno) into one line. */
 static void describe(struct loader *l, int rc, const char *what, char *err, size_t err_size)
@@ -137,11 +137,12 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 	}
 	/*
 	 * A bulk load into a database nobody else holds: no rollback journal, no
-	 * fsync, a big page cache. A crash mid-load leaves a database to delete.
+	 * fsync, a big page cache. A crash mid-load leaves a database marked
+	 * unfinished (schema_mark_unfinished()), to delete.
 	 */
-	if (fast && exec(l, "PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-			    "PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -8192; "
-			    "PRAGMA temp_store = MEMORY")) {
+	if (fast && exec(l, "PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; "
+			    "PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE; "
+			    "PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY")) {
 		describe(l, SQLITE_ERROR, "cannot set up the database", err, err_size);
 		goto fail;
 	}
@@ -176,7 +177,7 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 		describe(l, rc, "cannot read the database", err, err_size);
 		goto fail;
 	}
-	if (writer_start(l)) {
+	if (counter_start(l)) {
 		snprintf(err, err_size, "out of memory");
 		goto fail;
 	}
@@ -191,7 +192,7 @@ void loader_free(struct loader *l)
 {
 	if (!l)
 		return;
-	writer_stop(l);
+	counter_stop(l);
 	for (int i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(l->stmt[i]);
 	if (l->in_transaction)
@@ -300,169 +301,151 @@ static int aggregate_rows(struct loader *l, const struct event_batch *batch, int
 	return rc;
 }
 
-/*
- * Runs the multi-row INSERT over a full batch and counts it into the
- * aggregate (in the writer thread, if there is one).
- */
-static int write_batch(struct loader *l, const struct event_batch *batch)
+/* Runs the multi-row INSERT over a full batch. */
+static int insert_batch(struct loader *l, const struct event_batch *batch)
 {
-	struct event_writer *w = &l->writer;
-	int rc;
-
-	if (w->running)
-		pthread_mutex_lock(&w->db_lock);
 	for (int i = 0; i < EVENT_BATCH; i++)
 		bind_event_changed(l->stmt[STMT_EVENT_BATCH], l->bound, i * EVENT_COLUMNS,
 				   &batch->rows[i]);
-	rc = step_insert(l->stmt[STMT_EVENT_BATCH]);
-	if (w->running)
-		pthread_mutex_unlock(&w->db_lock);
-	return rc ? rc : aggregate_rows(l, batch, EVENT_BATCH);
+	return step_insert(l->stmt[STMT_EVENT_BATCH]);
 }
 
-static void *writer_main(void *arg)
+static void *counter_main(void *arg)
 {
 	struct loader *l = arg;
-	struct event_writer *w = &l->writer;
+	struct aggregate_thread *t = &l->counter;
 
-	pthread_mutex_lock(&w->lock);
+	pthread_mutex_lock(&t->lock);
 	for (;;) {
 		/*
 		 * Sleep until a run of batches waits (or the loader drains or
 		 * stops): woken per batch, the thread would cost more in wake-ups
 		 * than it saves.
 		 */
-		while (!w->stop && !(w->queued && (w->draining || w->queued >= WRITER_RUN)))
-			pthread_cond_wait(&w->changed, &w->lock);
-		if (!w->queued)
-			break; /* stopped, and nothing left to write */
-		while (w->queued) {
-			const struct event_batch *batch = &l->batches[w->head];
-			int rc = 0, failed = w->status;
+		while (!t->stop && !(t->queued && (t->draining || t->queued >= COUNTER_RUN)))
+			pthread_cond_wait(&t->changed, &t->lock);
+		if (!t->queued)
+			break; /* stopped, and nothing left to count */
+		while (t->queued) {
+			const struct event_batch *batch = &l->batches[t->head];
+			int rc = 0, failed = t->status;
 
-			pthread_mutex_unlock(&w->lock);
+			pthread_mutex_unlock(&t->lock);
 			if (!failed)
-				rc = write_batch(l, batch);
-			pthread_mutex_lock(&w->lock);
-			if (rc && !w->status)
-				w->status = rc;
-			w->head = (w->head + 1) % EVENT_BATCHES;
-			w->queued--;
-			if ((w->draining && !w->queued) ||
-			    (w->loader_waiting && w->queued <= EVENT_BATCHES - WRITER_RUN))
-				pthread_cond_broadcast(&w->changed);
+				rc = aggregate_rows(l, batch, EVENT_BATCH);
+			pthread_mutex_lock(&t->lock);
+			if (rc && !t->status)
+				t->status = rc;
+			t->head = (t->head + 1) % EVENT_BATCHES;
+			t->queued--;
+			if ((t->draining && !t->queued) ||
+			    (t->loader_waiting && t->queued <= EVENT_BATCHES - COUNTER_RUN))
+				pthread_cond_broadcast(&t->changed);
 		}
 	}
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&t->lock);
 	return NULL;
 }
 
 /*
- * Starts the writer thread. Without one (a SQLite built without thread
- * support, or no thread to be had) batches are written inline: slower, not
- * wrong. Returns 0 or -ENOMEM.
+ * Starts the aggregate thread. Without one (no thread to be had) batches are
+ * counted inline: slower, not wrong. Returns 0 or -ENOMEM.
  */
-static int writer_start(struct loader *l)
+static int counter_start(struct loader *l)
 {
-	struct event_writer *w = &l->writer;
+	struct aggregate_thread *t = &l->counter;
 
-	if (pthread_mutex_init(&w->db_lock, NULL))
+	if (pthread_mutex_init(&t->lock, NULL))
 		return -ENOMEM;
-	if (pthread_mutex_init(&w->lock, NULL)) {
-		pthread_mutex_destroy(&w->db_lock);
-		return -ENOMEM;
-	}
-	if (pthread_cond_init(&w->changed, NULL)) {
-		pthread_mutex_destroy(&w->lock);
-		pthread_mutex_destroy(&w->db_lock);
+	if (pthread_cond_init(&t->changed, NULL)) {
+		pthread_mutex_destroy(&t->lock);
 		return -ENOMEM;
 	}
-	l->writer_initialized = true;
-	w->running = sqlite3_threadsafe() && !pthread_create(&w->thread, NULL, writer_main, l);
+	l->counter_initialized = true;
+	t->running = !pthread_create(&t->thread, NULL, counter_main, l);
 	return 0;
 }
 
-static void writer_stop(struct loader *l)
+static void counter_stop(struct loader *l)
 {
-	struct event_writer *w = &l->writer;
+	struct aggregate_thread *t = &l->counter;
 
-	if (!l->writer_initialized)
+	if (!l->counter_initialized)
 		return;
-	if (w->running) {
-		pthread_mutex_lock(&w->lock);
-		w->stop = true;
-		pthread_cond_broadcast(&w->changed);
-		pthread_mutex_unlock(&w->lock);
-		pthread_join(w->thread, NULL);
-		w->running = false;
+	if (t->running) {
+		pthread_mutex_lock(&t->lock);
+		t->stop = true;
+		pthread_cond_broadcast(&t->changed);
+		pthread_mutex_unlock(&t->lock);
+		pthread_join(t->thread, NULL);
+		t->running = false;
 	}
-	pthread_cond_destroy(&w->changed);
-	pthread_mutex_destroy(&w->lock);
-	pthread_mutex_destroy(&w->db_lock);
-	l->writer_initialized = false;
+	pthread_cond_destroy(&t->changed);
+	pthread_mutex_destroy(&t->lock);
+	l->counter_initialized = false;
 }
 
 /*
- * Waits until every queued batch is written. The writer then waits for the
- * next batch and the loader may use the connection without db_lock. Returns
- * the writer's first failure, or 0.
+ * Waits until every queued batch is counted: the aggregate is then the
+ * loader's to flush. Returns the thread's first failure, or 0.
  */
-static int writer_drain(struct loader *l)
+static int counter_drain(struct loader *l)
 {
-	struct event_writer *w = &l->writer;
+	struct aggregate_thread *t = &l->counter;
 	int rc;
 
-	if (!w->running)
-		return w->status;
-	pthread_mutex_lock(&w->lock);
-	w->draining = true;
-	pthread_cond_broadcast(&w->changed);
-	while (w->queued)
-		pthread_cond_wait(&w->changed, &w->lock);
-	w->draining = false;
-	rc = w->status;
-	pthread_mutex_unlock(&w->lock);
+	if (!t->running)
+		return t->status;
+	pthread_mutex_lock(&t->lock);
+	t->draining = true;
+	pthread_cond_broadcast(&t->changed);
+	while (t->queued)
+		pthread_cond_wait(&t->changed, &t->lock);
+	t->draining = false;
+	rc = t->status;
+	pthread_mutex_unlock(&t->lock);
 	return rc;
 }
 
-/* Hands the full batch being filled to the writer and starts filling the next one. */
+/*
+ * Inserts the full batch being filled, hands its checks to the aggregate
+ * thread and starts filling the next buffer.
+ */
 static int queue_batch(struct loader *l)
 {
-	struct event_writer *w = &l->writer;
-	int rc;
+	struct aggregate_thread *t = &l->counter;
+	int rc = insert_batch(l, &l->batches[l->filling]);
 
 	l->event_count = 0;
-	if (!w->running) {
-		rc = write_batch(l, &l->batches[l->filling]);
-		if (rc && !w->status)
-			w->status = rc;
-		return w->status;
-	}
-	pthread_mutex_lock(&w->lock);
-	w->queued++;
-	if (w->queued >= WRITER_RUN)
-		pthread_cond_broadcast(&w->changed);
+	if (rc)
+		return rc;
+	if (!t->running)
+		return aggregate_rows(l, &l->batches[l->filling], EVENT_BATCH);
+	pthread_mutex_lock(&t->lock);
+	t->queued++;
+	if (t->queued >= COUNTER_RUN)
+		pthread_cond_broadcast(&t->changed);
 	/* The next buffer is free unless every buffer is queued; then wait for a run of them. */
-	if (w->queued == EVENT_BATCHES) {
-		w->loader_waiting = true;
-		while (w->queued > EVENT_BATCHES - WRITER_RUN)
-			pthread_cond_wait(&w->changed, &w->lock);
-		w->loader_waiting = false;
+	if (t->queued == EVENT_BATCHES) {
+		t->loader_waiting = true;
+		while (t->queued > EVENT_BATCHES - COUNTER_RUN)
+			pthread_cond_wait(&t->changed, &t->lock);
+		t->loader_waiting = false;
 	}
-	rc = w->status;
-	pthread_mutex_unlock(&w->lock);
+	rc = t->status;
+	pthread_mutex_unlock(&t->lock);
 	l->filling = (l->filling + 1) % EVENT_BATCHES;
 	return rc;
 }
 
 /*
- * Writes every queued event: waits for the writer, then inserts the rows of
- * the partial batch one by one.
+ * Writes and counts every queued event: waits for the aggregate thread,
+ * then inserts and counts the rows of the partial batch one by one.
  */
 static int flush_events(struct loader *l)
 {
 	const struct event_batch *batch = &l->batches[l->filling];
-	int rc = writer_drain(l);
+	int rc = counter_drain(l);
 
 	for (int i = 0; i < l->event_count && !rc; i++) {
 		bind_event(l->stmt[STMT_EVENT], 0, &batch->rows[i]);
@@ -472,19 +455,6 @@ static int flush_events(struct loader *l)
 		rc = aggregate_rows(l, batch, l->event_count);
 	l->event_count = 0;
 	return rc;
-}
-
-/* Locks the connection against the writer while the loader uses it mid-stream. */
-static void db_enter(struct loader *l)
-{
-	if (l->writer.running)
-		pthread_mutex_lock(&l->writer.db_lock);
-}
-
-static void db_leave(struct loader *l)
-{
-	if (l->writer.running)
-		pthread_mutex_unlock(&l->writer.db_lock);
 }
 
 static int queue_event(struct loader *l, const struct crf_event *e, int64_t context_id,
@@ -519,33 +489,18 @@ static int queue_event(struct loader *l, const struct crf_event *e, int64_t cont
 	return l->event_count == EVENT_BATCH ? queue_batch(l) : 0;
 }
 
-/*
- * The database ids of an event's context, process and stacks, inserting the
- * ones met for the first time (only then is the database used, under the
- * lock the writer takes too).
- */
+/* The database ids of an event's context, process and stacks, inserting the ones met first. */
 static int event_defs(struct loader *l, const struct crf_event *e, int64_t *context_id,
 		      int64_t *process_id, int64_t *kernel_stack_id, int64_t *user_stack_id)
 {
-	bool known = loader_event_defs_known(l, e);
-	int rc;
+	int rc = loader_process(l, e->process, process_id);
 
-	if (!known)
-		db_enter(l);
-	rc = loader_process(l, e->process, process_id);
 	if (!rc)
 		rc = loader_stack(l, CRF_FRAME_KERNEL, e->kernel_stack, kernel_stack_id);
 	if (!rc)
 		rc = loader_stack(l, CRF_FRAME_USER, e->user_stack, user_stack_id);
-	if (!known)
-		db_leave(l);
 	if (!rc)
-		rc = loader_context(l, e, *process_id, false, context_id);
-	if (!rc && !*context_id) {
-		db_enter(l);
-		rc = loader_context(l, e, *process_id, true, context_id);
-		db_leave(l);
-	}
+		rc = loader_context(l, e, *process_id, context_id);
 	return rc;
 }
 
@@ -570,7 +525,7 @@ static int load_event(struct loader *l, const struct crf_event *e)
 	check.kernel_stack_id = kernel_stack_id;
 	check.user_stack_id = user_stack_id;
 	check.time_ns = e->time_ns;
-	/* aggregate_add() is the writer's, with the batch: it was 40 % of this thread's time */
+	/* aggregate_add() is the aggregate thread's, per batch: it was 40 % of a load's time */
 	if (e->process)
 		rc = loader_count_process_event(l, e->process->id);
 	if (rc)
@@ -794,23 +749,17 @@ static int stream(struct loader *l, struct crf_reader *r, const struct load_sour
 					      crf_reader_recovery(r)->file_bytes);
 			break;
 		case CRF_ITEM_LOSS:
-			db_enter(l);
 			rc = load_loss(l, item.loss, item.offset);
-			db_leave(l);
 			if (rc)
 				return rc;
 			break;
 		case CRF_ITEM_PROCESS:
-			db_enter(l);
 			rc = loader_process(l, item.process, &unused);
-			db_leave(l);
 			if (rc)
 				return rc;
 			break;
 		case CRF_ITEM_PROCESS_EXIT:
-			db_enter(l);
 			rc = load_exit(l, item.process);
-			db_leave(l);
 			if (rc)
 				return rc;
 			break;
@@ -868,7 +817,7 @@ cleanup:
 	if (ret)
 		l->failed = true;
 	/* Nothing may still be on its way in when the next recording (or the end) comes. */
-	writer_drain(l);
+	counter_drain(l);
 	crf_reader_free(r);
 	return ret;
 }

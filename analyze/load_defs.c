@@ -27,13 +27,6 @@ static int64_t id_map_get(const struct id_map *m, uint32_t id)
 	return id < m->capacity ? m->ids[id] : 0;
 }
 
-bool loader_event_defs_known(const struct loader *l, const struct crf_event *e)
-{
-	return (!e->process || id_map_get(&l->process_ids, e->process->id)) &&
-	       (!e->kernel_stack || id_map_get(&l->kernel_stack_ids, e->kernel_stack->id)) &&
-	       (!e->user_stack || id_map_get(&l->user_stack_ids, e->user_stack->id));
-}
-
 static int id_map_set(struct id_map *m, uint32_t id, int64_t value)
 {
 	/*
@@ -143,8 +136,7 @@ static int insert(struct loader *l, sqlite3_stmt *stmt, int64_t *rowid)
 	return 0;
 }
 
-int loader_context(struct loader *l, const struct crf_event *e, int64_t process_id,
-		   bool may_insert, int64_t *id)
+int loader_context(struct loader *l, const struct crf_event *e, int64_t process_id, int64_t *id)
 {
 	sqlite3_stmt *stmt = l->stmt[STMT_CONTEXT];
 	struct context_key key = {
@@ -164,8 +156,6 @@ int loader_context(struct loader *l, const struct crf_event *e, int64_t process_
 		return 0;
 	}
 	if (!intern_map_get(l->contexts, &key, sizeof(key), id)) {
-		if (!may_insert)
-			return 0;
 		sqlite3_bind_int64(stmt, 1, l->recording_id);
 		bind_id_or_null(stmt, 2, process_id);
 		sqlite3_bind_int64(stmt, 3, e->uid);

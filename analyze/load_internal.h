@@ -64,11 +64,11 @@ enum event_column {
 #define EVENT_BATCH 64       /* rows per multi-row INSERT */
 #define EVENT_BATCHES 32     /* batch buffers: one being filled, the others queued */
 /*
- * Hysteresis: a waiting writer is woken when this many batches are queued,
- * a loader waiting for a free buffer when this many are free, so that each
- * side sleeps and wakes once per run of batches, not once per batch.
+ * Hysteresis: a waiting aggregate thread is woken when this many batches are
+ * queued, a loader waiting for a free buffer when this many are free, so
+ * that each side sleeps and wakes once per run of batches, not per batch.
  */
-#define WRITER_RUN 16
+#define COUNTER_RUN 16
 
 /* An event waiting for its batch: its events row, and what it adds to the aggregate. */
 struct event_row {
@@ -112,33 +112,27 @@ struct event_batch {
 };
 
 /*
- * The events writer: a thread that binds and runs the multi-row INSERT of
- * full batches, and counts their checks into the aggregate, while the
- * loader reads and resolves the next events (each side is about half of a
- * load; the machines have two cores). It alone uses stmt[STMT_EVENT_BATCH],
- * bound[] and aggregate_add() while batches are queued; the loader only
- * registers executables (aggregate_exe(), which aggregate_add() does not
- * touch) and flushes the aggregate once drained. Without a thread (SQLite
- * built without threads, or pthread_create() failed) batches are written
- * inline.
- *
- * The connection is shared: while batches are queued, the loader uses it
- * only with db_lock held (definitions met for the first time, exits,
- * losses); once drained (queued == 0) the writer waits and the loader uses
- * it freely.
+ * The aggregate thread: counts the checks of full batches into the
+ * aggregate (aggregate_add(), which with its hash lookups was 40 % of a
+ * load) while the loader reads, resolves and inserts the next events (the
+ * machines have two cores). The loader inserts each batch itself, then
+ * queues it; the thread alone uses aggregate_add() while batches are queued
+ * (the loader only registers executables, with aggregate_exe(), which
+ * aggregate_add() does not touch) and the loader flushes the aggregate once
+ * drained (queued == 0). The database is the loader's alone. Without a
+ * thread batches are counted inline.
  */
-struct event_writer {
+struct aggregate_thread {
 	bool running;             /* the thread exists */
 	pthread_t thread;
-	pthread_mutex_t db_lock;
 	pthread_mutex_t lock;     /* guards the fields below */
-	pthread_cond_t changed;   /* a batch was queued or written, or stop was set */
+	pthread_cond_t changed;   /* a batch was queued or counted, or stop was set */
 	int head;                 /* the oldest queued batch */
-	int queued;               /* full batches queued or being written */
+	int queued;               /* full batches queued or being counted */
 	bool draining;            /* the loader waits for every queued batch */
 	bool loader_waiting;      /* the loader waits for free buffers */
 	bool stop;
-	int status;               /* the first failure (SQLite code); later batches are dropped */
+	int status;               /* the first failure (-ENOMEM); later batches are dropped */
 };
 
 struct loader {
@@ -170,14 +164,15 @@ struct loader {
 
 	/*
 	 * Events: batches[filling] gets the next rows (event_count so far); the
-	 * writer owns the queued ones and what the batch INSERT's parameters hold.
+	 * aggregate thread owns the queued ones. bound: what the batch INSERT's
+	 * parameters hold.
 	 */
 	struct event_batch batches[EVENT_BATCHES];
 	int filling;
 	int event_count;
 	struct bound_value bound[EVENT_BATCH * EVENT_COLUMNS];
-	struct event_writer writer;
-	bool writer_initialized; /* its mutexes and condition exist */
+	struct aggregate_thread counter;
+	bool counter_initialized; /* its mutex and condition exist */
 
 	/* Processes whose parent was not defined yet when they were (file ids). */
 	uint32_t *orphans;
@@ -197,13 +192,6 @@ void id_map_free(struct id_map *m);
 int loader_read_existing(struct loader *l);
 
 /*
- * True when the event's process and stacks are mapped already, so that
- * loader_process() and loader_stack() return their ids without using the
- * database.
- */
-bool loader_event_defs_known(const struct loader *l, const struct crf_event *e);
-
-/*
  * Database id of a definition the reader resolved, inserting it the first
  * time. Return 0 and *id (0 when the definition is NULL), or a SQLite /
  * negative errno code.
@@ -215,12 +203,10 @@ int loader_stack(struct loader *l, enum crf_frame_kind kind, const struct crf_st
 
 /*
  * The event_contexts id of an event whose process has database id
- * process_id. Without a row for it yet, returns 0 with *id 0 when may_insert
- * is false (no database use); inserts one when it is true. Returns 0 or a
- * SQLite / negative errno code.
+ * process_id, inserting the row the first time. Returns 0 or a SQLite /
+ * negative errno code.
  */
-int loader_context(struct loader *l, const struct crf_event *e, int64_t process_id,
-		   bool may_insert, int64_t *id);
+int loader_context(struct loader *l, const struct crf_event *e, int64_t process_id, int64_t *id);
 
 /* The aggregate's executable index for an event (its process's, or "[comm]"). */
 int loader_event_exe(struct loader *l, const struct crf_event *e, uint32_t *exe_index);
