@@ -38,31 +38,29 @@ struct group_key {
  */
 struct group {
 	struct group_key key;
-	int64_t process_id;
-	uint64_t cgroup_id;
-	uint32_t cell;      /* index in cells */
-	uint64_t count;     /* not yet added to the cell */
+	uint64_t count;     /* the group's checks, first and last */
 	uint64_t first_ns;
 	uint64_t last_ns;
+	int64_t process_id; /* the current cell's process and cgroup */
+	uint64_t cgroup_id;
+	uint32_t cell;      /* index in cells */
+	uint32_t pending;   /* checks not yet added to the cell */
 };
 
-/* The hash key of a cell: 24 bytes, inline in an intern map slot. */
+/* The hash key of a cell: 16 bytes, the small intern map slots. */
 struct cell_key {
 	uint32_t group;
-	uint32_t pad;
-	uint64_t cgroup_id;
+	uint32_t cgroup;    /* index in cgroup_ids */
 	int64_t process_id;
 };
 
 /*
- * The checks of one group made by one process (0: unknown) in one cgroup.
- * Flush derives both tables' rows from the cells.
+ * The checks of one group made by one process (0: unknown) in one cgroup:
+ * what flush splits policy_aggregate rows and counts distinct processes by.
  */
 struct cell {
 	struct cell_key key;
 	uint64_t count;
-	uint64_t first_ns;
-	uint64_t last_ns;
 	uint32_t context;   /* filled at flush: the process's context index << 1 | replaced */
 };
 
@@ -76,6 +74,10 @@ struct aggregate {
 	struct intern_map *cell_map;   /* cell_key -> index in cells */
 	struct cell *cells;
 	size_t cell_count, cell_cap;
+	struct intern_map *cgroup_map; /* cgroup id -> index in cgroup_ids */
+	uint64_t *cgroup_ids;
+	size_t cgroup_count, cgroup_cap;
+	uint32_t last_cgroup;          /* checks come in runs of one cgroup */
 };
 
 /* A cgroup path and container id pair (either NULL when unknown) of the recording's processes. */
@@ -116,7 +118,8 @@ static int new_maps(struct aggregate *a)
 {
 	a->group_map = intern_map_new();
 	a->cell_map = intern_map_new();
-	return a->group_map && a->cell_map ? 0 : -ENOMEM;
+	a->cgroup_map = intern_map_new();
+	return a->group_map && a->cell_map && a->cgroup_map ? 0 : -ENOMEM;
 }
 
 struct aggregate *aggregate_new(void)
@@ -142,9 +145,11 @@ void aggregate_free(struct aggregate *a)
 	free(a->exes);
 	free(a->groups);
 	free(a->cells);
+	free(a->cgroup_ids);
 	intern_map_free(a->exe_map);
 	intern_map_free(a->group_map);
 	intern_map_free(a->cell_map);
+	intern_map_free(a->cgroup_map);
 	free(a);
 }
 
@@ -210,31 +215,54 @@ static int find_group(struct aggregate *a, const struct group_key *key, uint32_t
 	return 0;
 }
 
+static int cgroup_index(struct aggregate *a, uint64_t cgroup_id, uint32_t *index)
+{
+	uint64_t *ids;
+	int64_t found;
+
+	if (a->cgroup_count && a->cgroup_ids[a->last_cgroup] == cgroup_id) {
+		*index = a->last_cgroup;
+		return 0;
+	}
+	if (!intern_map_get(a->cgroup_map, &cgroup_id, sizeof(cgroup_id), &found)) {
+		if (a->cgroup_count >= UINT32_MAX)
+			return -EOVERFLOW;
+		ids = reserve(a->cgroup_ids, &a->cgroup_cap, a->cgroup_count, sizeof(*ids), 16);
+		if (!ids)
+			return -ENOMEM;
+		a->cgroup_ids = ids;
+		found = (int64_t)a->cgroup_count;
+		if (intern_map_put(a->cgroup_map, &cgroup_id, sizeof(cgroup_id), found))
+			return -ENOMEM;
+		a->cgroup_ids[a->cgroup_count++] = cgroup_id;
+	}
+	a->last_cgroup = (uint32_t)found;
+	*index = a->last_cgroup;
+	return 0;
+}
+
 /* Adds the checks a group counted since its cell became current to that cell. */
 static void settle(struct aggregate *a, struct group *g)
 {
-	struct cell *c;
-
-	if (!g->count)
+	if (!g->pending)
 		return; /* also a new group's: it has no cell yet */
-	c = &a->cells[g->cell];
-	if (!c->count || g->first_ns < c->first_ns)
-		c->first_ns = g->first_ns;
-	if (!c->count || g->last_ns > c->last_ns)
-		c->last_ns = g->last_ns;
-	c->count += g->count;
-	g->count = 0;
+	a->cells[g->cell].count += g->pending;
+	g->pending = 0;
 }
 
 /* Makes the cell of (group, cgroup, process) the group's current one. */
 static int switch_cell(struct aggregate *a, uint32_t group, uint64_t cgroup_id, int64_t process_id)
 {
-	struct cell_key key = { .group = group, .cgroup_id = cgroup_id, .process_id = process_id };
+	struct cell_key key = { .group = group, .process_id = process_id };
 	struct group *g = &a->groups[group];
 	struct cell *cells;
 	int64_t found;
+	int rc;
 
 	settle(a, g);
+	rc = cgroup_index(a, cgroup_id, &key.cgroup);
+	if (rc)
+		return rc;
 	if (!intern_map_get(a->cell_map, &key, sizeof(key), &found)) {
 		if (a->cell_count >= UINT32_MAX)
 			return -EOVERFLOW;
@@ -269,7 +297,8 @@ int aggregate_add(struct aggregate *a, const struct aggregate_check *c)
 	if (rc)
 		return rc;
 	g = &a->groups[index];
-	if (created || g->process_id != c->process_id || g->cgroup_id != c->cgroup_id) {
+	if (created || g->process_id != c->process_id || g->cgroup_id != c->cgroup_id ||
+	    g->pending == UINT32_MAX) {
 		rc = switch_cell(a, index, c->cgroup_id, c->process_id);
 		if (rc)
 			return rc;
@@ -279,6 +308,7 @@ int aggregate_add(struct aggregate *a, const struct aggregate_check *c)
 	if (!g->count || c->time_ns > g->last_ns)
 		g->last_ns = c->time_ns;
 	g->count++;
+	g->pending++;
 	return 0;
 }
 
@@ -401,7 +431,7 @@ static int by_group_process(const void *x, const void *y)
 		return compare_u64(a->group, b->group);
 	if (a->process_id != b->process_id)
 		return compare_i64(a->process_id, b->process_id);
-	return compare_u64(a->cgroup_id, b->cgroup_id);
+	return compare_u64(a->cgroup, b->cgroup);
 }
 
 /* Orders cells by policy_aggregate row (group, cgroup, context), then process. */
@@ -411,8 +441,8 @@ static int by_policy_row(const void *x, const void *y)
 
 	if (a->key.group != b->key.group)
 		return compare_u64(a->key.group, b->key.group);
-	if (a->key.cgroup_id != b->key.cgroup_id)
-		return compare_u64(a->key.cgroup_id, b->key.cgroup_id);
+	if (a->key.cgroup != b->key.cgroup)
+		return compare_u64(a->key.cgroup, b->key.cgroup);
 	if (a->context != b->context)
 		return compare_u64(a->context, b->context);
 	return compare_i64(a->key.process_id, b->key.process_id);
@@ -420,26 +450,20 @@ static int by_policy_row(const void *x, const void *y)
 
 static bool same_policy_row(const struct cell *a, const struct cell *b)
 {
-	return a->key.group == b->key.group && a->key.cgroup_id == b->key.cgroup_id &&
+	return a->key.group == b->key.group && a->key.cgroup == b->key.cgroup &&
 	       a->context == b->context;
 }
 
-/* Counts of one row, summed over its cells. */
+/* Checks and distinct processes of one row, summed over its cells. */
 struct totals {
 	uint64_t count;
 	uint64_t processes;
-	uint64_t first_ns;
-	uint64_t last_ns;
 	int64_t last_process_id;
 };
 
 /* Adds a cell; cells of one process must come one after another. */
 static void totals_add(struct totals *t, const struct cell *c)
 {
-	if (!t->count || c->first_ns < t->first_ns)
-		t->first_ns = c->first_ns;
-	if (!t->count || c->last_ns > t->last_ns)
-		t->last_ns = c->last_ns;
 	if (c->key.process_id && (!t->count || c->key.process_id != t->last_process_id))
 		t->processes++;
 	t->last_process_id = c->key.process_id;
@@ -479,15 +503,6 @@ static void bind_group(const struct aggregate *a, sqlite3_stmt *stmt, int64_t re
 	bind_id_or_null(stmt, 9, key->user_stack_id);
 }
 
-/* Binds count, processes, first and last time to ?first..?first+3. */
-static void bind_totals(sqlite3_stmt *stmt, int first, const struct totals *t)
-{
-	sqlite3_bind_int64(stmt, first, (int64_t)t->count);
-	sqlite3_bind_int64(stmt, first + 1, (int64_t)t->processes);
-	sqlite3_bind_int64(stmt, first + 2, (int64_t)t->first_ns);
-	sqlite3_bind_int64(stmt, first + 3, (int64_t)t->last_ns);
-}
-
 static int step(sqlite3_stmt *stmt)
 {
 	int rc = sqlite3_step(stmt);
@@ -508,9 +523,14 @@ static int write_check_rows(struct aggregate *a, sqlite3_stmt *stmt, int64_t rec
 		qsort(a->cells, a->cell_count, sizeof(*a->cells), by_group_process);
 	for (size_t i = 0; i < a->cell_count; i++)
 		totals_add(&totals[a->cells[i].key.group], &a->cells[i]);
-	for (size_t g = 0; g < a->group_count && !rc; g++) {
-		bind_group(a, stmt, recording_id, &a->groups[g].key);
-		bind_totals(stmt, 10, &totals[g]);
+	for (size_t i = 0; i < a->group_count && !rc; i++) {
+		const struct group *g = &a->groups[i];
+
+		bind_group(a, stmt, recording_id, &g->key);
+		sqlite3_bind_int64(stmt, 10, (int64_t)g->count);
+		sqlite3_bind_int64(stmt, 11, (int64_t)totals[i].processes);
+		sqlite3_bind_int64(stmt, 12, (int64_t)g->first_ns);
+		sqlite3_bind_int64(stmt, 13, (int64_t)g->last_ns);
 		rc = step(stmt);
 	}
 	free(totals);
@@ -520,8 +540,8 @@ static int write_check_rows(struct aggregate *a, sqlite3_stmt *stmt, int64_t rec
 static const char policy_insert_sql[] =
 	"INSERT INTO policy_aggregate (recording_id, binary_id, exe_path, cap, audit, verdict, "
 	"syscall_nr, kernel_stack_id, user_stack_id, pre_exec, cgroup_id, cgroup_path, "
-	"container_id, count, processes, first_ns, last_ns) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+	"container_id, count, processes) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
 /* One policy_aggregate row per (group, cgroup, context). */
 static int write_policy_rows(struct aggregate *a, sqlite3 *db, const struct contexts *ctx,
@@ -551,10 +571,11 @@ static int write_policy_rows(struct aggregate *a, sqlite3 *db, const struct cont
 			totals_add(&t, &a->cells[end]);
 		bind_group(a, stmt, recording_id, &a->groups[c->key.group].key);
 		sqlite3_bind_int(stmt, 10, (int)(c->context & 1));
-		sqlite3_bind_int64(stmt, 11, (int64_t)c->key.cgroup_id);
+		sqlite3_bind_int64(stmt, 11, (int64_t)a->cgroup_ids[c->key.cgroup]);
 		bind_text_or_null(stmt, 12, where->cgroup_path);
 		bind_text_or_null(stmt, 13, where->container_id);
-		bind_totals(stmt, 14, &t);
+		sqlite3_bind_int64(stmt, 14, (int64_t)t.count);
+		sqlite3_bind_int64(stmt, 15, (int64_t)t.processes);
 		rc = step(stmt);
 	}
 	sqlite3_finalize(stmt);
@@ -579,8 +600,10 @@ int aggregate_flush(struct aggregate *a, sqlite3 *db, sqlite3_stmt *check_stmt,
 	/* The next recording starts empty; executables stay registered. */
 	a->group_count = 0;
 	a->cell_count = 0;
+	a->cgroup_count = 0;
 	intern_map_free(a->group_map);
 	intern_map_free(a->cell_map);
+	intern_map_free(a->cgroup_map);
 	if (new_maps(a) && !rc)
 		rc = -ENOMEM;
 	return rc;

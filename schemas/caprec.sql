@@ -171,9 +171,7 @@ CREATE TABLE policy_aggregate (
 	cgroup_path TEXT,
 	container_id TEXT,
 	count INTEGER NOT NULL,
-	processes INTEGER NOT NULL,
-	first_ns INTEGER NOT NULL,
-	last_ns INTEGER NOT NULL
+	processes INTEGER NOT NULL
 );
 
 CREATE TABLE losses (

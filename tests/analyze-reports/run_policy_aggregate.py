@@ -3,7 +3,8 @@
 """policy_aggregate and check_aggregate, which the loader counts while events
 stream past, against the same groups computed from the events themselves
 with SQL (the way policy and check classified before they read
-policy_aggregate): counts, distinct processes, first and last time, the
+policy_aggregate): counts, distinct processes (and check_aggregate's first
+and last time), the
 fork-exec window (a process image with a later image of the same pid and
 start time), cgroups and containers. Over make_recording's scenarios, the
 checked-in caprec recordings (damaged ones included) and one database
@@ -30,14 +31,14 @@ SELECT e.recording_id, %s, e.cap, e.audit, e.verdict, e.syscall_nr,
   e.kernel_stack_id, e.user_stack_id,
   coalesce(e.process_id IN (SELECT id FROM replaced), 0),
   e.cgroup_id, p.cgroup_path, p.container_id,
-  count(*), count(DISTINCT e.process_id), min(e.time_ns), max(e.time_ns)
+  count(*), count(DISTINCT e.process_id)
 FROM v_events e LEFT JOIN processes p ON p.id = e.process_id
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12""" % EXE
 
 FROM_POLICY_AGGREGATE = """
 SELECT recording_id, exe_path, cap, audit, verdict, syscall_nr, kernel_stack_id,
   user_stack_id, pre_exec, cgroup_id, cgroup_path, container_id,
-  sum(count), sum(processes), min(first_ns), max(last_ns)
+  sum(count), sum(processes)
 FROM policy_aggregate GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12"""
 
 # check_aggregate's groups (binary ids merged), from the events and from policy_aggregate.
