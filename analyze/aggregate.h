@@ -51,7 +51,7 @@ struct aggregate_check {
 	uint64_t time_ns;
 };
 
-/* Counts one check. Returns 0 or -ENOMEM. */
+/* Counts one check. Returns 0, -ENOMEM, or -EOVERFLOW past 2^32 groups or cells. */
 int aggregate_add(struct aggregate *a, const struct aggregate_check *c);
 
 /*
