@@ -64,6 +64,18 @@ struct cell {
 	uint32_t context;   /* filled at flush: the process's context index << 1 | replaced */
 };
 
+/*
+ * Counts a group handed back to its cell, waiting to be added: the cell
+ * table is big and each addition a cache miss. Added in batches, the misses
+ * overlap instead of stalling every change of process in turn.
+ */
+struct settled {
+	uint32_t cell;
+	uint32_t count;
+};
+
+#define SETTLE_BATCH 256
+
 struct aggregate {
 	struct intern_map *exe_map;    /* "binary_id path" -> exe index */
 	struct exe *exes;
@@ -78,6 +90,8 @@ struct aggregate {
 	uint64_t *cgroup_ids;
 	size_t cgroup_count, cgroup_cap;
 	uint32_t last_cgroup;          /* checks come in runs of one cgroup */
+	struct settled settled[SETTLE_BATCH];
+	size_t settled_count;
 };
 
 /* A cgroup path and container id pair (either NULL when unknown) of the recording's processes. */
@@ -241,12 +255,22 @@ static int cgroup_index(struct aggregate *a, uint64_t cgroup_id, uint32_t *index
 	return 0;
 }
 
-/* Adds the checks a group counted since its cell became current to that cell. */
+/* Adds the batch of settled counts to their cells. */
+static void apply_settled(struct aggregate *a)
+{
+	for (size_t i = 0; i < a->settled_count; i++)
+		a->cells[a->settled[i].cell].count += a->settled[i].count;
+	a->settled_count = 0;
+}
+
+/* Hands the checks a group counted since its cell became current to that cell. */
 static void settle(struct aggregate *a, struct group *g)
 {
 	if (!g->pending)
 		return; /* also a new group's: it has no cell yet */
-	a->cells[g->cell].count += g->pending;
+	if (a->settled_count == SETTLE_BATCH)
+		apply_settled(a);
+	a->settled[a->settled_count++] = (struct settled){ .cell = g->cell, .count = g->pending };
 	g->pending = 0;
 }
 
@@ -590,6 +614,7 @@ int aggregate_flush(struct aggregate *a, sqlite3 *db, sqlite3_stmt *check_stmt,
 
 	for (size_t i = 0; i < a->group_count; i++)
 		settle(a, &a->groups[i]);
+	apply_settled(a);
 	rc = read_contexts(db, recording_id, &ctx);
 	if (!rc)
 		rc = write_check_rows(a, check_stmt, recording_id);
