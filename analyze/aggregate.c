@@ -76,6 +76,7 @@ struct settled {
 
 #define SETTLE_BATCH 256
 
+/* The executables are aggregate_exe()'s, the rest aggregate_add()'s (aggregate.h, Threads). */
 struct aggregate {
 	struct intern_map *exe_map;    /* "binary_id path" -> exe index */
 	struct exe *exes;

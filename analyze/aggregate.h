@@ -15,6 +15,10 @@
  *
  * Executables are registered once with aggregate_exe() and then named by the
  * small index it returns.
+ *
+ * Threads: aggregate_exe() and aggregate_add() touch disjoint state (the
+ * executables; the counts), so one thread may register executables while
+ * another counts (the loader does). aggregate_flush() needs both quiet.
  */
 #ifndef CAPANALYZE_AGGREGATE_H
 #define CAPANALYZE_AGGREGATE_H
