@@ -161,11 +161,11 @@ static char *read_text_file(const char *path)
 	return text;
 }
 
-/* The bytes of the first ```hex fence after the "Appendix A" heading. */
-static size_t appendix_a_from_markdown(uint8_t *out, size_t max)
+/* The bytes of the first ```hex fence after heading in FORMAT.md. */
+static size_t hex_after(const char *heading, uint8_t *out, size_t max)
 {
 	char *text = read_text_file(format_md_path);
-	char *p = strstr(text, "## Appendix A");
+	char *p = strstr(text, heading);
 	char *end;
 	size_t n = 0;
 
@@ -195,7 +195,7 @@ static void test_appendix_a(void **state)
 	struct crf_kv kv = { "host.hostname", "h" };
 	struct asm_buf by_hand = { .len = 0 };
 	uint8_t documented[1024];
-	size_t documented_len = appendix_a_from_markdown(documented, sizeof(documented));
+	size_t documented_len = hex_after("## Appendix A", documented, sizeof(documented));
 	struct crf_writer *w = NULL;
 	struct read_summary s;
 	struct bytes written;
@@ -440,33 +440,6 @@ static void test_chunk_by_hand(void **state)
 	close(fd);
 }
 
-/* The bytes of the first ```hex fence after heading in FORMAT.md. */
-static size_t hex_after(const char *heading, uint8_t *out, size_t max)
-{
-	char *text = read_text_file(format_md_path);
-	char *p = strstr(text, heading);
-	char *end;
-	size_t n = 0;
-
-	assert_non_null(p);
-	p = strstr(p, "```hex\n");
-	assert_non_null(p);
-	p += 7;
-	end = strstr(p, "```");
-	assert_non_null(end);
-	while (p < end) {
-		unsigned int byte;
-		int used;
-
-		if (sscanf(p, " %2x%n", &byte, &used) != 1)
-			break;
-		assert_true(n < max);
-		out[n++] = (uint8_t)byte;
-		p += used;
-	}
-	free(text);
-	return n;
-}
 
 /* zstd as the reference writer uses it: level 3, checksum, content size. */
 static size_t compress_frame(uint8_t *out, size_t cap, const struct asm_buf *content,
