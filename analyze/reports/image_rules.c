@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* image_rules.c - executables and capabilities that change the advice (see image_rules.h). */
+#include "image_rules.h"
+
+#include <fnmatch.h>
+#include <linux/capability.h>
+#include <stddef.h>
+#include <string.h>
+
+static const struct image_rule rules[] = {
+	{ "python*", IMAGE_INTERPRETER, "an interpreter: every script it runs gets them" },
+	{ "perl*", IMAGE_INTERPRETER, "an interpreter: every script it runs gets them" },
+	{ "ruby*", IMAGE_INTERPRETER, "an interpreter: every script it runs gets them" },
+	{ "node", IMAGE_INTERPRETER, "an interpreter: every script it runs gets them" },
+	{ "nodejs", IMAGE_INTERPRETER, "an interpreter: every script it runs gets them" },
+	{ "php*", IMAGE_INTERPRETER, "an interpreter: every script it runs gets them" },
+	{ "lua*", IMAGE_INTERPRETER, "an interpreter: every script it runs gets them" },
+	{ "java", IMAGE_INTERPRETER, "a virtual machine: every program it runs gets them" },
+	{ "sh", IMAGE_INTERPRETER, "a shell: every script and command line gets them" },
+	{ "bash", IMAGE_INTERPRETER, "a shell: every script and command line gets them" },
+	{ "dash", IMAGE_INTERPRETER, "a shell: every script and command line gets them" },
+	{ "zsh", IMAGE_INTERPRETER, "a shell: every script and command line gets them" },
+	{ "ksh*", IMAGE_INTERPRETER, "a shell: every script and command line gets them" },
+	{ "busybox*", IMAGE_MULTICALL,
+	  "a multi-call binary: every applet (a shell, start-stop-daemon -c root) gets them" },
+	{ "toybox*", IMAGE_MULTICALL,
+	  "a multi-call binary: every applet (a shell, ...) gets them" },
+	{ "runuser", IMAGE_REFUSES_NONROOT,
+	  "runuser refuses to run unless its real uid is 0, whatever its capabilities" },
+	{ "mount", IMAGE_REFUSES_NONROOT,
+	  "libmount lets a non-root user mount only what /etc/fstab marks 'user'" },
+	{ "umount", IMAGE_REFUSES_NONROOT,
+	  "libmount lets a non-root user unmount only what /etc/fstab marks 'user'" },
+	{ "sudo", IMAGE_REFUSES_NONROOT,
+	  "sudo requires an effective uid of 0 (its set-user-ID bit), not capabilities" },
+	{ "runc", IMAGE_RUNTIME, "a container runtime: its init's checks set up the container" },
+	{ "crun", IMAGE_RUNTIME, "a container runtime: its init's checks set up the container" },
+	{ "youki", IMAGE_RUNTIME, "a container runtime: its init's checks set up the container" },
+	{ "runsc", IMAGE_RUNTIME, "a container runtime: its init's checks set up the container" },
+	{ "containerd-shim*", IMAGE_RUNTIME, "a container runtime's shim" },
+	{ "conmon", IMAGE_RUNTIME, "a container runtime's monitor" },
+};
+
+const struct image_rule *image_rules(unsigned *count)
+{
+	*count = sizeof(rules) / sizeof(rules[0]);
+	return rules;
+}
+
+const struct image_rule *image_rule_for(const char *exe_path)
+{
+	const char *base;
+
+	if (!exe_path)
+		return NULL;
+	base = strrchr(exe_path, '/');
+	base = base ? base + 1 : exe_path;
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (!fnmatch(rules[i].pattern, base, 0))
+			return &rules[i];
+	return NULL;
+}
+
+const char *cap_risk(int cap, bool form_nonroot)
+{
+	switch (cap) {
+	case CAP_SYS_ADMIN:
+		return "root-equivalent: mount, namespaces, BPF, many device ioctls";
+	case CAP_SYS_MODULE:
+		return "root-equivalent: loads code into the kernel";
+	case CAP_SYS_PTRACE:
+		return "root-equivalent: reads and writes other processes' memory";
+	case CAP_SYS_RAWIO:
+		return "root-equivalent: raw I/O ports and device memory";
+	case CAP_BPF:
+		return "root-equivalent with CAP_PERFMON or CAP_NET_ADMIN: kernel memory reads";
+	case CAP_DAC_OVERRIDE:
+		return form_nonroot ? "root-equivalent: writes any file (/etc/shadow, sudoers)"
+				    : NULL;
+	case CAP_DAC_READ_SEARCH:
+		return form_nonroot ? "reads any file (/etc/shadow, private keys)" : NULL;
+	case CAP_FOWNER:
+		return form_nonroot ? "root-equivalent: chmod any file" : NULL;
+	case CAP_CHOWN:
+		return form_nonroot ? "root-equivalent: takes ownership of any file" : NULL;
+	case CAP_SETUID:
+		return form_nonroot ? "root-equivalent: setuid(0)" : NULL;
+	case CAP_SETGID:
+		return form_nonroot ? "root-equivalent: joins any group (shadow, disk)" : NULL;
+	case CAP_SETPCAP:
+		return form_nonroot ? "grants itself any capability of the bounding set" : NULL;
+	case CAP_SETFCAP:
+		return form_nonroot ? "root-equivalent: puts any file capability on any file"
+				    : NULL;
+	}
+	return NULL;
+}
