@@ -6,18 +6,14 @@
  * path that made it (check_classes.h says how checks are classified).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cap_set.h"
 #include "check_classes.h"
 #include "commands.h"
-#include "exe_match.h"
-#include "input.h"
 #include "output.h"
 #include "policy_render.h"
-#include "report_args.h"
 #include "strbuf.h"
 #include "syscall_names.h"
 #include "text_escape.h"
@@ -366,96 +362,88 @@ static int write_json(const struct class_rows *rows, enum group_by by)
 	return rc;
 }
 
-int cmd_policy(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "exe", required_argument, NULL, 'e' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "include-nonaudit", no_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum output_format format = OUTPUT_TABLE;
-	struct class_rows rows = { .rows = NULL };
-	enum group_by by = GROUP_EXE;
-	bool include_nonaudit = false, allow_format = false;
-	const char *exe_glob = NULL;
-	sqlite3 *db = NULL;
-	int status = EXIT_USAGE, opt, rc;
+struct policy_state {
+	enum group_by by;
+	bool include_nonaudit;
+	struct class_rows rows;
+};
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'e':
-			exe_glob = optarg;
-			break;
-		case 'b':
-			if (!strcmp(optarg, "exe")) {
-				by = GROUP_EXE;
-			} else if (!strcmp(optarg, "container")) {
-				by = GROUP_CONTAINER;
-			} else if (!strcmp(optarg, "cgroup")) {
-				by = GROUP_CGROUP;
-			} else {
-				fprintf(stderr, "capanalyze policy: --by must be exe, container or "
-					"cgroup, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'n':
-			include_nonaudit = true;
-			break;
-		case 'f':
-			allow_format = !strcmp(optarg, "allow");
-			if (!allow_format && report_parse_format("policy", optarg, &format))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(policy_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(policy_usage, stderr);
-			return EXIT_USAGE;
-		}
+static int policy_option(struct analyze_session *s, void *state, int opt, const char *arg)
+{
+	struct policy_state *st = state;
+
+	(void)s;
+	if (opt == 'n') {
+		st->include_nonaudit = true;
+	} else if (!strcmp(arg, "exe")) {
+		st->by = GROUP_EXE;
+	} else if (!strcmp(arg, "container")) {
+		st->by = GROUP_CONTAINER;
+	} else if (!strcmp(arg, "cgroup")) {
+		st->by = GROUP_CGROUP;
+	} else {
+		fprintf(stderr, "capanalyze policy: --by must be exe, container or cgroup, "
+			"not '%s'\n", arg);
+		return EXIT_USAGE;
 	}
-	if (allow_format && by != GROUP_EXE) {
+	return SESSION_CONTINUE;
+}
+
+static int policy_prepare(struct analyze_session *s, void *state)
+{
+	struct policy_state *st = state;
+
+	if (s->extra_format && st->by != GROUP_EXE) {
 		fprintf(stderr, "capanalyze policy: --format allow writes per-executable rules: "
 			"it needs --by exe\n");
 		return EXIT_USAGE;
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "capanalyze policy: name a database or recordings\n");
-		fputs(policy_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (report_open("policy", argv + optind, argc - optind, &db))
-		return EXIT_USAGE;
-	rc = exe_match_register(db);
-	if (!rc)
-		rc = check_classes_read(db, by, exe_glob, include_nonaudit, &rows);
-	if (rc > 0) {
-		status = report_sql_error("policy", db, "classifying checks");
-		goto cleanup;
-	}
+	return SESSION_CONTINUE;
+}
+
+static int policy_run(struct analyze_session *s, void *state)
+{
+	struct policy_state *st = state;
+	int rc;
+
+	rc = check_classes_read(s->db, st->by, s->exe_glob, st->include_nonaudit, &st->rows);
+	if (rc > 0)
+		return session_sql_error(s, s->db, "classifying checks");
 	if (!rc) {
-		if (allow_format)
-			rc = write_allow(&rows);
-		else if (format == OUTPUT_JSON)
-			rc = write_json(&rows, by);
-		else if (format == OUTPUT_CSV)
-			rc = write_csv(&rows);
+		if (s->extra_format)
+			rc = write_allow(&st->rows);
+		else if (s->format == OUTPUT_JSON)
+			rc = write_json(&st->rows, st->by);
+		else if (s->format == OUTPUT_CSV)
+			rc = write_csv(&st->rows);
 		else
-			rc = write_text(&rows, by);
+			rc = write_text(&st->rows, st->by);
 	}
 	if (rc) {
 		fprintf(stderr, "capanalyze policy: %s\n", strerror(-rc));
-		status = EXIT_INTERNAL;
-		goto cleanup;
+		return EXIT_INTERNAL;
 	}
-	status = EXIT_OK;
-cleanup:
-	class_rows_release(&rows);
-	input_close(db);
-	return status;
+	return EXIT_OK;
 }
+
+static void policy_release(void *state)
+{
+	class_rows_release(&((struct policy_state *)state)->rows);
+}
+
+static const struct option policy_options[] = {
+	{ "by", required_argument, NULL, 'b' },
+	{ "include-nonaudit", no_argument, NULL, 'n' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct command_ops policy_command = {
+	.usage = policy_usage,
+	.extra_format = "allow",
+	.options = policy_options,
+	.state_size = sizeof(struct policy_state),
+	.option = policy_option,
+	.prepare = policy_prepare,
+	.run = policy_run,
+	.release = policy_release,
+};
