@@ -84,7 +84,7 @@ static int write_violations(const struct class_rows *rows, const struct allowed 
 	static const char *const columns[] = { "exe", "capability", "verdict", "checks",
 					       "syscall", "user_stack", "kernel_stack" };
 	struct output *o = quiet ? NULL : output_new(stdout, format);
-	char cap_name[32], syscall[32];
+	char cap_name[32];
 	int rc = 0;
 
 	*violations = 0;
@@ -109,14 +109,7 @@ static int write_violations(const struct class_rows *rows, const struct allowed 
 		if (!rc)
 			rc = output_int(o, (int64_t)row->checks);
 		if (!rc)
-			rc = output_text(o, syscall_format(row->syscall_nr, syscall,
-							   sizeof(syscall)));
-		if (!rc)
-			rc = output_text(o, row->user_stack);
-		if (!rc)
-			rc = output_text(o, row->kernel_stack);
-		if (!rc)
-			rc = output_end_row(o);
+			rc = class_row_write_path(o, row, false);
 	}
 	/* A table with no rows prints nothing: say so, in words, for a person. */
 	if (!rc && o && (format != OUTPUT_TABLE || *violations))

@@ -77,7 +77,7 @@ static size_t group_end(const struct class_rows *rows, size_t first)
 static int decision_cells(struct output *o, const struct class_row *row, cap_set_t set,
 			  bool with_group)
 {
-	char cap_name[32], syscall[32];
+	char cap_name[32];
 	int rc = 0;
 
 	if (with_group)
@@ -93,15 +93,7 @@ static int decision_cells(struct output *o, const struct class_row *row, cap_set
 	if (!rc)
 		rc = output_text(o, check_class_reason(row->cls));
 	if (!rc)
-		rc = output_text(o, row->exe);
-	if (!rc)
-		rc = output_text(o, syscall_format(row->syscall_nr, syscall, sizeof(syscall)));
-	if (!rc)
-		rc = output_text(o, row->user_stack);
-	if (!rc)
-		rc = output_text(o, row->kernel_stack);
-	if (!rc)
-		rc = output_end_row(o);
+		rc = class_row_write_path(o, row, true);
 	return rc;
 }
 
@@ -131,6 +123,35 @@ static int write_csv(const struct class_rows *rows)
 }
 
 /* Appends the snippets of one group for the text report, indented. */
+/* Writes sb to standard output and releases it. Returns 0, -ENOMEM or -EIO. */
+static int write_out(struct strbuf *sb)
+{
+	int rc = 0;
+
+	if (sb->failed)
+		rc = -ENOMEM;
+	else if (fputs(strbuf_str(sb), stdout) == EOF || fflush(stdout))
+		rc = -EIO;
+	strbuf_release(sb);
+	return rc;
+}
+
+/* Appends text's lines, each indented by two blanks. */
+static void add_indented(struct strbuf *sb, const char *text)
+{
+	for (const char *line = text, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl) {
+			strbuf_adds(sb, "  ");
+			strbuf_adds(sb, line);
+			strbuf_addc(sb, '\n');
+			break;
+		}
+		strbuf_adds(sb, "  ");
+		strbuf_add(sb, line, (size_t)(nl - line + 1));
+	}
+}
+
 static void add_snippets(struct strbuf *sb, cap_set_t set, const char *group, enum group_by by)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -147,11 +168,7 @@ static void add_snippets(struct strbuf *sb, cap_set_t set, const char *group, en
 	}
 	render_systemd(&text, set);
 	strbuf_adds(sb, "systemd:\n");
-	for (const char *line = strbuf_str(&text), *nl; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		strbuf_adds(sb, "  ");
-		strbuf_add(sb, line, (size_t)(nl - line + 1));
-	}
+	add_indented(sb, strbuf_str(&text));
 	strbuf_reset(&text);
 	render_container_flags(&text, set);
 	strbuf_addf(sb, "docker:      docker run %s ...\n", strbuf_str(&text));
@@ -159,11 +176,7 @@ static void add_snippets(struct strbuf *sb, cap_set_t set, const char *group, en
 	strbuf_reset(&text);
 	render_k8s(&text, set);
 	strbuf_adds(sb, "kubernetes:\n");
-	for (const char *line = strbuf_str(&text), *nl; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		strbuf_adds(sb, "  ");
-		strbuf_add(sb, line, (size_t)(nl - line + 1));
-	}
+	add_indented(sb, strbuf_str(&text));
 	if (text.failed)
 		sb->failed = true;
 	strbuf_release(&text);
@@ -307,7 +320,6 @@ static void add_glob(struct strbuf *sb, const char *path)
 static int write_allow(const struct class_rows *rows)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int rc = 0;
 
 	strbuf_adds(&sb, "# capanalyze policy --format allow: what the recorded run used or "
 		    "attempted.\n# Executables not listed are allowed nothing.\n");
@@ -334,18 +346,12 @@ static int write_allow(const struct class_rows *rows)
 		strbuf_addc(&sb, '\n');
 	}
 	strbuf_adds(&sb, "* none\n");
-	if (sb.failed)
-		rc = -ENOMEM;
-	else if (fputs(strbuf_str(&sb), stdout) == EOF || fflush(stdout))
-		rc = -EIO;
-	strbuf_release(&sb);
-	return rc;
+	return write_out(&sb);
 }
 
 static int write_json(const struct class_rows *rows, enum group_by by)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int rc = 0;
 
 	strbuf_adds(&sb, "[");
 	for (size_t first = 0, end; first < rows->count; first = end) {
@@ -354,12 +360,7 @@ static int write_json(const struct class_rows *rows, enum group_by by)
 		json_group(&sb, rows, first, end, by);
 	}
 	strbuf_adds(&sb, rows->count ? "\n]\n" : "]\n");
-	if (sb.failed)
-		rc = -ENOMEM;
-	else if (fputs(strbuf_str(&sb), stdout) == EOF || fflush(stdout))
-		rc = -EIO;
-	strbuf_release(&sb);
-	return rc;
+	return write_out(&sb);
 }
 
 struct policy_state {
