@@ -55,8 +55,8 @@ int report_filter_option(struct report_filter *f, const char *cmd, int option, c
  * any). Needs exe_match() registered on the database (the session does).
  */
 #define REPORT_FILTER_WHERE                                                         \
-	"(?1 IS NULL OR (a.cap BETWEEN 0 AND 63 AND (?1 >> a.cap) & 1)) AND"          \
-	" (?2 IS NULL OR exe_match(?2, a.exe_path)) "  \
+	"(?1 IS NULL OR (a.cap BETWEEN 0 AND 63 AND (?1 >> a.cap) & 1)) "           \
+	"AND (?2 IS NULL OR exe_match(?2, a.exe_path)) "                            \
 	"AND (?3 IS NULL OR a.verdict = ?3) AND (?4 IS NULL OR a.syscall_nr = ?4)"
 
 /* Binds parameters 1..4 of REPORT_FILTER_WHERE. Returns a SQLite result code. */
