@@ -95,3 +95,23 @@ const char *cap_risk(int cap, bool form_nonroot)
 	}
 	return NULL;
 }
+
+const char *cap_risk_instead(int cap)
+{
+	switch (cap) {
+	case CAP_DAC_OVERRIDE:
+	case CAP_DAC_READ_SEARCH:
+	case CAP_FOWNER:
+	case CAP_CHOWN:
+		return "give the service's user the files it needs (owner, group, ACL) instead";
+	case CAP_SETUID:
+	case CAP_SETGID:
+		return "start the program as its target user (User=) so it need not switch";
+	case CAP_SETPCAP:
+	case CAP_SETFCAP:
+		return "set the capabilities from outside (systemd, setpriv) instead";
+	case CAP_SYS_ADMIN:
+		return "look for the narrower capability or a helper that does the one operation";
+	}
+	return "confine that one service (a systemd unit with its own bounding set)";
+}

@@ -41,4 +41,7 @@ const struct image_rule *image_rules(unsigned *count);
  */
 const char *cap_risk(int cap, bool form_nonroot);
 
+/* A narrower way to what cap is used for, for the warning of cap_risk(), or NULL. */
+const char *cap_risk_instead(int cap);
+
 #endif /* REPORTS_IMAGE_RULES_H */

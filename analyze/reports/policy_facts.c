@@ -19,10 +19,10 @@
  * exec's the command, so its checks are the recorder's, no program's.
  */
 static const char images_sql[] =
-	"SELECT p.id, coalesce(p.parent_id, 0),"
+	"SELECT * FROM (SELECT p.id, coalesce(p.parent_id, 0),"
 	" coalesce(p.exe_path, '[' || p.comm || ']', '[unknown]') AS exe, %s,"
 	" EXISTS (SELECT 1 FROM processes q WHERE q.recording_id = p.recording_id"
-	"  AND q.pid = p.pid AND q.start_ns = p.start_ns AND q.id < p.id) AS exec_started,"
+	"  AND q.pid = p.pid AND q.start_ns = p.start_ns AND q.id < p.id),"
 	" EXISTS (SELECT 1 FROM processes q WHERE q.recording_id = p.recording_id"
 	"  AND q.pid = p.pid AND q.start_ns = p.start_ns AND q.id > p.id),"
 	" coalesce((SELECT value FROM metadata m WHERE m.recording_id = p.recording_id"
@@ -30,10 +30,10 @@ static const char images_sql[] =
 	"  AND CAST(p.pid AS TEXT) = (SELECT value FROM metadata m"
 	"   WHERE m.recording_id = p.recording_id AND m.key = 'recorder.filter.pids'),"
 	" p.exited, coalesce(p.exit_status, 0)"
-	" FROM processes p WHERE ?1 IS NULL OR exe_match(?1, exe) ORDER BY p.id";
+	" FROM processes p) WHERE ?1 IS NULL OR exe_match(?1, exe) ORDER BY 1";
 
 static const char *const group_expressions[] = {
-	[GROUP_EXE] = "exe",
+	[GROUP_EXE] = "coalesce(p.exe_path, '[' || p.comm || ']', '[unknown]')",
 	[GROUP_CONTAINER] = "coalesce(nullif(p.container_id, ''), '[host]')",
 	[GROUP_CGROUP] = "coalesce(nullif(p.cgroup_path, ''), '[cgroup ' || p.cgroup_id || ']')",
 };
@@ -167,7 +167,7 @@ static long unknown_image(struct policy_facts *out, const char *exe_glob, size_t
 
 	if (out->image_count && out->images[0].id == 0)
 		return 0;
-	if (exe_glob && !exe_match(exe_glob, "[unknown]"))
+	if (exe_glob && !exe_match(exe_glob, "[unknown]", NULL))
 		return -1;
 	if (grow((void **)&out->images, out->image_count, capacity, sizeof(*img)))
 		return -2;
@@ -197,8 +197,10 @@ static int read_checks(sqlite3 *db, const char *exe_glob, struct policy_facts *o
 			rc = -ENOMEM;
 			break;
 		}
-		if (image < 0)
+		if (image < 0) {
+			rc = 0;
 			continue;
+		}
 		rc = grow((void **)&out->checks, out->check_count, &capacity, sizeof(*c));
 		if (rc)
 			break;
