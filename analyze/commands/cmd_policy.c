@@ -454,6 +454,8 @@ static void json_group(struct strbuf *sb, const struct policy_decisions *d,
 		json_caps(sb, form_set(g, st->shown));
 	strbuf_adds(sb, ", \"counted\": ");
 	json_caps(sb, g->counted);
+	strbuf_adds(sb, ", \"denied\": ");
+	json_caps(sb, g->denied);
 	strbuf_adds(sb, ",\n  ");
 	json_forms(sb, g, st->by);
 	strbuf_adds(sb, ",\n  \"phases\": [");

@@ -325,6 +325,8 @@ static int make_groups(struct policy_decisions *out, enum group_by by)
 					g->set[form] = cap_set_add(g->set[form], r->cap);
 			if (decision_counts(r->decision))
 				g->counted = cap_set_add(g->counted, r->cap);
+			if (!r->example->granted)
+				g->denied = cap_set_add(g->denied, r->cap);
 			if (decision_in_form(r->decision, FORM_ROOT)) {
 				g->phase_set[r->role][r->phase] =
 					cap_set_add(g->phase_set[r->role][r->phase], r->cap);

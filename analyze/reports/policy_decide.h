@@ -88,6 +88,7 @@ struct group_verdict {
 	size_t first, end;            /* its rows[first..end) */
 	cap_set_t set[2];             /* by enum policy_form */
 	cap_set_t counted;            /* what check counts against an allow list */
+	cap_set_t denied;             /* refused at least once (any denial decision) */
 	cap_set_t phase_set[2][2];    /* [role][phase], decisions in either form */
 	bool has_role[2];
 	const struct image_rule *image_rule; /* --by exe: the executable's, or NULL */
