@@ -76,6 +76,8 @@ static const struct callsite_rule rules[] = {
 	  "setgroups(): replacing the supplementary groups" },
 
 	/* Needs, named so that a decision says what the program did. */
+	{ "prctl-capbset", "cap_task_prctl", CAP_SETPCAP, CALLSITE_NEED,
+	  "prctl(): dropping from the bounding set, or changing securebits" },
 	{ "inet-bind", "__inet_bind", CAP_NET_BIND_SERVICE, CALLSITE_NEED,
 	  "bind() to a port below net.ipv4.ip_unprivileged_port_start" },
 	{ "inet-bind", "inet_bind", CAP_NET_BIND_SERVICE, CALLSITE_NEED,

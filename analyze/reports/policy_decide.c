@@ -187,6 +187,37 @@ static void decide_check(const struct policy_decisions *out, size_t i, enum grou
 }
 
 /*
+ * A credential change in an image that has already made a check at uid 0 is
+ * part of leaving it, even when the real uid changed first: setpriv
+ * --reuid=U calls setresuid() before setresgid() and setgroups().
+ */
+static void leaving_in_steps(const struct policy_facts *f, struct decided *list, size_t n)
+{
+	for (size_t first = 0, end; first < n; first = end) {
+		size_t image = f->checks[list[first].check].image;
+		int64_t root_ns = -1;
+
+		for (end = first; end < n && f->checks[list[end].check].image == image; end++) {
+			const struct check_fact *c = &f->checks[list[end].check];
+
+			if (c->uid == 0 && (root_ns < 0 || c->first_ns < root_ns))
+				root_ns = c->first_ns;
+		}
+		if (root_ns < 0)
+			continue;
+		for (size_t i = first; i < end; i++) {
+			const struct check_fact *c = &f->checks[list[i].check];
+
+			if (list[i].decision == DECISION_NEEDED &&
+			    list[i].rule->kind == CALLSITE_CRED_CHANGE && c->first_ns > root_ns) {
+				list[i].decision = DECISION_LEAVE_ROOT;
+				list[i].phase = PHASE_BEFORE_DROP;
+			}
+		}
+	}
+}
+
+/*
  * The phases: an image that left uid 0 did so by its last credential change
  * made at uid 0; what it checked until then is "before drop", the rest its
  * steady state.
@@ -358,6 +389,7 @@ int policy_decide(sqlite3 *db, enum group_by by, const char *exe_glob, bool incl
 	}
 	for (size_t i = 0; i < n; i++)
 		decide_check(out, i, by, include_nonaudit, &list[i]);
+	leaving_in_steps(&out->facts, list, n);
 	assign_phases(&out->facts, list, n);
 	tolerated_elsewhere(&out->facts, list, n);
 	sort_out = out;
