@@ -94,6 +94,8 @@ static const struct callsite_rule rules[] = {
 	  "socket(AF_PACKET): capturing or sending link-layer frames" },
 	{ "rtnetlink", "rtnetlink_rcv_msg", CAP_NET_ADMIN, CALLSITE_NEED,
 	  "an rtnetlink request that changes links, addresses or routes" },
+	{ "rtnetlink", "rtnl_newlink", CAP_NET_ADMIN, CALLSITE_NEED,
+	  "an rtnetlink request that changes links, addresses or routes" },
 	{ "sockopt", "sk_setsockopt", ANY, CALLSITE_NEED,
 	  "setsockopt() of a privileged option (SO_MARK, SO_PRIORITY, ...)" },
 	{ "sockopt", "sock_setsockopt", ANY, CALLSITE_NEED,
