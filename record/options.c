@@ -16,7 +16,7 @@ const char caprec_usage[] =
 	"              [--print] [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]\n"
 	"              [--attach auto|tracepoint|fentry|kprobe] [--trace-self]\n"
 	"              [--syscall-returns auto|on|off] [-- CMD ARGS...]\n"
-	"       caprec --probe\n"
+	"       caprec --probe | --version\n"
 	"Record the capability checks of the kernel (cap_capable()), live or to a recording.\n"
 	"  -v                 include non-audit checks (default: audited checks only)\n"
 	"  -K, -U             kernel / user stacks\n"
@@ -32,6 +32,7 @@ const char caprec_usage[] =
 	"  --syscall-returns  record the return of each syscall that made a check: auto (default)\n"
 	"                     = with -p or -- CMD, on = also host-wide, off = never\n"
 	"  --probe            print what this kernel supports and which mode auto picks\n"
+	"  --version          print caprec's version\n"
 	"  -- CMD ARGS...     run CMD, trace it and its descendants, exit with its status\n";
 
 enum {
@@ -45,6 +46,7 @@ enum {
 	OPT_TRACE_SELF,
 	OPT_PROBE,
 	OPT_SYSCALL_RETURNS,
+	OPT_VERSION,
 };
 
 static const struct option long_options[] = {
@@ -62,6 +64,7 @@ static const struct option long_options[] = {
 	{ "trace-self", no_argument, NULL, OPT_TRACE_SELF },
 	{ "probe", no_argument, NULL, OPT_PROBE },
 	{ "syscall-returns", required_argument, NULL, OPT_SYSCALL_RETURNS },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -280,6 +283,13 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 		case OPT_PROBE:
 			opts->probe = true;
 			break;
+		case OPT_VERSION:
+			/*
+			 * Answered here, as getopt sees it: the version does not depend on the
+			 * rest of the command line, and main() then needs no case of its own.
+			 */
+			printf("caprec %s\n", CAPREC_VERSION);
+			exit(0);
 		case ':':
 			return fail(errbuf, errsize, "%s: missing argument", argv[optind - 1]);
 		default:
