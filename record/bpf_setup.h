@@ -31,6 +31,7 @@ struct bpf_session {
 	enum attach_mode mode;
 	bool final_verdict;     /* security_capable() is hooked */
 	bool audit_inferred;    /* tracepoint mode */
+	bool syscall_returns;   /* sys_exit sends the return of syscalls that made checks */
 	int cgroup_fd;          /* --cgroup directory, -1 if none */
 };
 

@@ -330,6 +330,13 @@ int main(int argc, char **argv)
 		}
 		traced[traced_count++] = (uint32_t)runner.pid;
 		rec.command_pid = (uint32_t)runner.pid;
+		/*
+		 * The child waits for the go byte, still running caprec's image:
+		 * who it is before its exec, read now rather than at its first
+		 * check, when it may already run CMD.
+		 */
+		proc_table_snapshot(rec.procs, rec.command_pid, &err);
+		err = 0;
 	}
 
 	/* configure + load */
@@ -365,6 +372,7 @@ int main(int argc, char **argv)
 		meta_in.attach_mode = attach_mode_name(rec.bpf.mode);
 		meta_in.audit_inferred = rec.bpf.audit_inferred;
 		meta_in.final_verdict = rec.bpf.final_verdict;
+		meta_in.syscall_returns = rec.bpf.syscall_returns;
 		meta_in.pids = traced;
 		meta_in.pid_count = traced_count;
 		meta_in.start_realtime_ns = start_real;

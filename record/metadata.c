@@ -138,6 +138,7 @@ int metadata_collect(struct recording_metadata *m, const struct metadata_input *
 	err |= add(m, "recorder.attach_mode", in->attach_mode);
 	err |= add(m, "recorder.audit_source", in->audit_inferred ? "inferred" : "exact");
 	err |= add(m, "recorder.final_verdict", in->final_verdict ? "yes" : "no");
+	err |= add(m, "recorder.syscall_returns", in->syscall_returns ? "yes" : "no");
 	metadata_format_options(buf, sizeof(buf), in->opts);
 	err |= add(m, "recorder.options", buf);
 	buf[0] = '\0';

@@ -14,8 +14,9 @@
 const char caprec_usage[] =
 	"Usage: caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-]\n"
 	"              [--print] [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]\n"
-	"              [--attach auto|tracepoint|fentry|kprobe] [--trace-self] [-- CMD ARGS...]\n"
-	"       caprec --probe\n"
+	"              [--attach auto|tracepoint|fentry|kprobe] [--trace-self]\n"
+	"              [--syscall-returns auto|on|off] [-- CMD ARGS...]\n"
+	"       caprec --probe | --version\n"
 	"Record the capability checks of the kernel (cap_capable()), live or to a recording.\n"
 	"  -v                 include non-audit checks (default: audited checks only)\n"
 	"  -K, -U             kernel / user stacks\n"
@@ -28,7 +29,10 @@ const char caprec_usage[] =
 	"  --buffer-size SIZE ring buffer bytes (power of two, at least a page; default 4M)\n"
 	"  --attach MODE      auto (default), tracepoint, fentry or kprobe\n"
 	"  --trace-self       also record caprec's own checks\n"
+	"  --syscall-returns  record the return of each syscall that made a check: auto (default)\n"
+	"                     = with -p or -- CMD, on = also host-wide, off = never\n"
 	"  --probe            print what this kernel supports and which mode auto picks\n"
+	"  --version          print caprec's version\n"
 	"  -- CMD ARGS...     run CMD, trace it and its descendants, exit with its status\n";
 
 enum {
@@ -41,6 +45,8 @@ enum {
 	OPT_ATTACH,
 	OPT_TRACE_SELF,
 	OPT_PROBE,
+	OPT_SYSCALL_RETURNS,
+	OPT_VERSION,
 };
 
 static const struct option long_options[] = {
@@ -57,6 +63,8 @@ static const struct option long_options[] = {
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "trace-self", no_argument, NULL, OPT_TRACE_SELF },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "syscall-returns", required_argument, NULL, OPT_SYSCALL_RETURNS },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -261,9 +269,27 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 		case OPT_TRACE_SELF:
 			opts->trace_self = true;
 			break;
+		case OPT_SYSCALL_RETURNS:
+			if (!strcmp(optarg, "auto"))
+				opts->syscall_returns = SYSCALL_RETURNS_AUTO;
+			else if (!strcmp(optarg, "on"))
+				opts->syscall_returns = SYSCALL_RETURNS_ON;
+			else if (!strcmp(optarg, "off"))
+				opts->syscall_returns = SYSCALL_RETURNS_OFF;
+			else
+				return fail(errbuf, errsize,
+					    "--syscall-returns: '%s' is not auto, on or off", optarg);
+			break;
 		case OPT_PROBE:
 			opts->probe = true;
 			break;
+		case OPT_VERSION:
+			/*
+			 * Answered here, as getopt sees it: the version does not depend on the
+			 * rest of the command line, and main() then needs no case of its own.
+			 */
+			printf("caprec %s\n", CAPREC_VERSION);
+			exit(0);
 		case ':':
 			return fail(errbuf, errsize, "%s: missing argument", argv[optind - 1]);
 		default:
