@@ -29,8 +29,8 @@ static const char images_sql[] =
 	"  AND m.key = 'recorder.target_command'), '') <> ''"
 	"  AND CAST(p.pid AS TEXT) = (SELECT value FROM metadata m"
 	"   WHERE m.recording_id = p.recording_id AND m.key = 'recorder.filter.pids'),"
-	" p.exited, coalesce(p.exit_status, 0)"
-	" FROM processes p) WHERE ?1 IS NULL OR exe_match(?1, exe) ORDER BY 1";
+	" p.exited, coalesce(p.exit_status, 0), p.exe_path_used"
+	" FROM processes p) WHERE ?1 IS NULL OR exe_match(?1, exe, exe_path_used) ORDER BY 1";
 
 static const char *const group_expressions[] = {
 	[GROUP_EXE] = "coalesce(p.exe_path, '[' || p.comm || ']', '[unknown]')",
@@ -40,17 +40,25 @@ static const char *const group_expressions[] = {
 
 /*
  * The checks, grouped on ids before stack texts are joined to the few
- * groups. The uid is the checking thread's real uid: what a credential
- * change at uid 0 is judged by. The syscall's outcome is not recorded yet
- * (-1, unknown): decisions then judge a denial by the process's exit.
+ * groups. The uid is the effective uid of the credentials checked (the real
+ * uid in recordings made before they were recorded): what a credential
+ * change at uid 0 is judged by. The syscall's outcome is 1 when the syscall
+ * that made the check succeeded, 0 when it failed, -1 when not recorded
+ * (decisions then judge a denial by how the process went on).
  */
 static const char checks_sql[] =
-	"WITH grouped AS ("
+	"WITH outcomes AS ("
 	" SELECT coalesce(c.process_id, 0) AS image, e.cap, e.audit, e.ret = 0 AS granted,"
-	"  c.uid, e.syscall_nr, -1 AS syscall_ret, e.kernel_stack_id, e.user_stack_id,"
-	"  count(*) AS n, min(e.time_ns) AS first_ns, max(e.time_ns) AS last_ns"
-	" FROM events e JOIN event_contexts c ON c.id = e.context_id"
-	" GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) "
+	"  coalesce(c.euid, c.uid) AS uid, e.syscall_nr,"
+	"  coalesce((SELECT CASE WHEN s.last_idx >= e.idx THEN s.ret >= 0 END"
+	"   FROM syscall_returns s WHERE s.recording_id = c.recording_id AND s.tid = e.tid"
+	"   AND s.first_idx <= e.idx ORDER BY s.first_idx DESC LIMIT 1), -1) AS syscall_ret,"
+	"  e.kernel_stack_id, e.user_stack_id, e.time_ns"
+	" FROM events e JOIN event_contexts c ON c.id = e.context_id),"
+	"grouped AS ("
+	" SELECT image, cap, audit, granted, uid, syscall_nr, syscall_ret, kernel_stack_id,"
+	"  user_stack_id, count(*) AS n, min(time_ns) AS first_ns, max(time_ns) AS last_ns"
+	" FROM outcomes GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) "
 	"SELECT g.image, g.cap, g.audit, g.granted, g.uid, g.syscall_nr, g.syscall_ret,"
 	" coalesce(g.kernel_stack_id, 0), coalesce(ks.text, ''), coalesce(us.text, ''),"
 	" g.n, g.first_ns, g.last_ns"
