@@ -241,10 +241,12 @@ static void assign_phases(const struct policy_facts *f, struct decided *list, si
 }
 
 /*
- * A call site whose denial another run tolerated (the same executable,
- * capability and kernel stack) does not make a need where it was granted:
- * the root run of `touch -d` is granted CAP_DAC_OVERRIDE for an open() that
- * a non-root run shows touch does without.
+ * A call site whose denial another recording tolerated (the same
+ * executable, capability and kernel stack) does not make a need where it
+ * was granted: the root run of `touch -d` is granted CAP_DAC_OVERRIDE for an
+ * open() that a non-root run shows touch does without. Within one
+ * recording a granted and a denied check are two operations of one run,
+ * and the granted one stays a need.
  */
 static void tolerated_elsewhere(const struct policy_facts *f, struct decided *list, size_t n)
 {
@@ -258,11 +260,12 @@ static void tolerated_elsewhere(const struct policy_facts *f, struct decided *li
 
 			if (list[j].decision != DECISION_TOLERATED || t->cap != c->cap ||
 			    t->kernel_stack_id != c->kernel_stack_id ||
+			    f->images[t->image].recording == f->images[c->image].recording ||
 			    strcmp(f->images[t->image].exe, f->images[c->image].exe))
 				continue;
 			list[i].decision = DECISION_TOLERATED;
-			list[i].why = "granted here, but denied at this call site in another run "
-				      "that went on without it";
+			list[i].why = "granted here, but denied at this call site in another "
+				      "recording that went on without it";
 			break;
 		}
 	}

@@ -29,7 +29,7 @@ static const char images_sql[] =
 	"  AND m.key = 'recorder.target_command'), '') <> ''"
 	"  AND CAST(p.pid AS TEXT) = (SELECT value FROM metadata m"
 	"   WHERE m.recording_id = p.recording_id AND m.key = 'recorder.filter.pids'),"
-	" p.exited, coalesce(p.exit_status, 0), p.exe_path_used"
+	" p.exited, coalesce(p.exit_status, 0), p.exe_path_used, p.recording_id"
 	" FROM processes p) WHERE ?1 IS NULL OR exe_match(?1, exe, exe_path_used) ORDER BY 1";
 
 static const char *const group_expressions[] = {
@@ -135,6 +135,7 @@ static int read_images(sqlite3 *db, enum group_by by, const char *exe_glob,
 			.recorder_child = sqlite3_column_int(stmt, 6) && !sqlite3_column_int(stmt, 4),
 			.exited = sqlite3_column_int(stmt, 7),
 			.exit_status = sqlite3_column_int(stmt, 8),
+			.recording = sqlite3_column_int64(stmt, 10),
 		};
 		if (!img->exe || !img->group)
 			rc = -ENOMEM;

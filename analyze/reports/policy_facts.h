@@ -27,6 +27,7 @@ enum group_by {
 struct image_fact {
 	int64_t id;           /* processes.id; 0 for checks whose process is unknown */
 	int64_t parent;       /* the parent's image id, 0 unknown */
+	int64_t recording;    /* recordings.id */
 	char *exe;            /* the executable as every report names it */
 	char *group;          /* exe, container or cgroup, as grouped on */
 	bool exec_started;    /* began with an exec (not a forked copy of its parent) */

@@ -87,18 +87,37 @@ static const struct stack_case cases[] = {
 	{ "6.18 sh", SYSCALL "__x64_sys_kill;kill_something_info;kill_pid_info_type;"
 	  "check_kill_permission;check_kill_permission;ns_capable;security_capable;cap_capable",
 	  CAP_KILL, 1, "kill", CALLSITE_NEED },
-	/* Debian 6.1 and 6.12 (tests/vm): cap_capable() inlined into cap_vm_enough_memory(). */
+	/*
+	 * Debian 6.1.0-57 and 6.12.118 guests of tests/vm (kprobe mode): cap_capable()
+	 * is inlined into cap_vm_enough_memory(), and 6.1 calls __inet_bind() from
+	 * __sys_bind() directly.
+	 */
 	{ "6.1 mmap", SYSCALL "ksys_mmap_pgoff;vm_mmap_pgoff;do_mmap;mmap_region;"
 	  "security_vm_enough_memory_mm;cap_vm_enough_memory", CAP_SYS_ADMIN, 0,
 	  "vm-enough-memory", CALLSITE_PROBE },
-	{ "6.1 bind", SYSCALL "__sys_bind;inet_bind;__inet_bind;ns_capable;security_capable;"
+	{ "6.1 execve", SYSCALL "__x64_sys_execve;do_execveat_common.isra.0;alloc_bprm;"
+	  "insert_vm_struct;security_vm_enough_memory_mm;cap_vm_enough_memory", CAP_SYS_ADMIN, 0,
+	  "exec", CALLSITE_EXEC },
+	{ "6.1 bind", SYSCALL "__x64_sys_bind;__sys_bind;__inet_bind;ns_capable;security_capable;"
 	  "cap_capable", CAP_NET_BIND_SERVICE, 1, "inet-bind", CALLSITE_NEED },
 	{ "6.1 chown", SYSCALL "__x64_sys_chown;do_fchownat;chown_common;notify_change;"
-	  "ext4_setattr;setattr_prepare;capable_wrt_inode_uidgid;security_capable;cap_capable",
+	  "shmem_setattr;setattr_prepare;capable_wrt_inode_uidgid;security_capable;cap_capable",
 	  CAP_CHOWN, 1, "chown", CALLSITE_NEED },
 	{ "6.1 setresuid", SYSCALL "__sys_setresuid;ns_capable_setid;security_capable;cap_capable",
 	  CAP_SETUID, 1, "setuid", CALLSITE_CRED_CHANGE },
+	{ "6.1 setgroups", SYSCALL "__do_sys_setgroups;ns_capable_setid;security_capable;"
+	  "cap_capable", CAP_SETGID, 1, "setgroups", CALLSITE_CRED_CHANGE },
+	{ "6.1 /proc/PID/stat", SYSCALL "ksys_read;vfs_read;seq_read;seq_read_iter;"
+	  "proc_single_show;do_task_stat;ptrace_may_access;__ptrace_may_access;ns_capable_noaudit;"
+	  "security_capable;cap_capable", CAP_SYS_PTRACE, 0, "non-audit", CALLSITE_PROBE },
+	{ "6.12 bind", SYSCALL "__x64_sys_bind;__sys_bind;inet_bind_sk;__inet_bind;ns_capable;"
+	  "security_capable;cap_capable", CAP_NET_BIND_SERVICE, 1, "inet-bind", CALLSITE_NEED },
+	{ "6.12 mmap", SYSCALL "ksys_mmap_pgoff;vm_mmap_pgoff;do_mmap;__mmap_region;"
+	  "security_vm_enough_memory_mm;cap_vm_enough_memory", CAP_SYS_ADMIN, 0,
+	  "vm-enough-memory", CALLSITE_PROBE },
 	{ "6.12 setrlimit", SYSCALL "__x64_sys_setrlimit;do_prlimit;capable;security_capable;"
+	  "cap_capable", CAP_SYS_RESOURCE, 1, "rlimit", CALLSITE_NEED },
+	{ "6.12 prlimit64", SYSCALL "__do_sys_prlimit64;do_prlimit;capable;security_capable;"
 	  "cap_capable", CAP_SYS_RESOURCE, 1, "rlimit", CALLSITE_NEED },
 };
 
