@@ -4,7 +4,7 @@
  * read from the database in one place: the process images and their
  * checks, grouped by everything a decision depends on.
  *
- * The decisions (check_classes.h) never write SQL: when the schema learns a
+ * The decisions (policy_decide.h) never write SQL: when the schema learns a
  * fact (a check's effective uid, the return value of the syscall that made
  * it), only this file changes.
  */
