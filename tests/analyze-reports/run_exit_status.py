@@ -142,6 +142,26 @@ def main():
         expect_run(s, ['policy', '--by', 'container', '--format', 'allow', 'a.caprec'], 2,
                    err_has=['--by exe'], err_lines=1)
 
+        # --form: one deployment form, machine-readable for tools that apply a set.
+        out, _ = expect_run(s, ['policy', '--form', 'nonroot', '--format', 'allow', 'a.caprec'], 0)
+        expect('--form nonroot allow: webd without leaving uid 0',
+               '/usr/bin/webd CAP_KILL,CAP_NET_BIND_SERVICE\n' in out and
+               '/usr/bin/launcher none\n' in out, out)
+        out, _ = expect_run(s, ['policy', '--form', 'root', '--format', 'allow', 'a.caprec'], 0)
+        expect('--form root allow: webd leaves uid 0 too',
+               '/usr/bin/webd CAP_KILL,CAP_SETUID,CAP_NET_BIND_SERVICE\n' in out, out)
+        out, _ = expect_run(s, ['policy', '--form', 'nonroot', '--format', 'json', 'a.caprec'], 0)
+        groups = {g['group']: g for g in json.loads(out)}
+        expect('--form nonroot json: top-level capabilities are that form\'s',
+               groups['/usr/bin/webd']['form'] == 'nonroot' and
+               groups['/usr/bin/webd']['capabilities'] == ['CAP_KILL', 'CAP_NET_BIND_SERVICE'],
+               out)
+        out, _ = expect_run(s, ['policy', '--form', 'root', 'a.caprec'], 0)
+        expect('--form root text: no non-root block', 'root, bounded' in out and
+               'non-root with capabilities' not in out, out)
+        expect_run(s, ['policy', '--form', 'rootless', 'a.caprec'], 2,
+                   err_has=["--form must be root or nonroot, not 'rootless'"], err_lines=1)
+
         # Bad options and inputs: one line, exit 2; never a crash.
         for args, text in [
                 (['paths', '--cap', 'nonsense', 'a.caprec'], "unknown capability 'nonsense'"),
