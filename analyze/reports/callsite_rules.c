@@ -96,10 +96,17 @@ static const struct callsite_rule rules[] = {
 	  "an rtnetlink request that changes links, addresses or routes" },
 	{ "rtnetlink", "rtnl_newlink", CAP_NET_ADMIN, CALLSITE_NEED,
 	  "an rtnetlink request that changes links, addresses or routes" },
-	{ "sockopt", "sk_setsockopt", ANY, CALLSITE_NEED,
-	  "setsockopt() of a privileged option (SO_MARK, SO_PRIORITY, ...)" },
-	{ "sockopt", "sock_setsockopt", ANY, CALLSITE_NEED,
-	  "setsockopt() of a privileged option (SO_MARK, SO_PRIORITY, ...)" },
+	/*
+	 * Only the capabilities socket options themselves ask for: attaching a
+	 * filter under sk_setsockopt() JIT-compiles it, and the JIT's own
+	 * non-audit CAP_SYS_ADMIN check must stay a probe.
+	 */
+	{ "sockopt", "sk_setsockopt", CAP_NET_ADMIN, CALLSITE_NEED,
+	  "setsockopt() of a privileged option (SO_MARK, SO_PRIORITY, SO_RCVBUFFORCE, ...)" },
+	{ "sockopt", "sk_setsockopt", CAP_NET_RAW, CALLSITE_NEED,
+	  "setsockopt() of a privileged option (SO_MARK, SO_BINDTODEVICE, ...)" },
+	{ "sockopt", "sock_setsockopt", CAP_NET_ADMIN, CALLSITE_NEED,
+	  "setsockopt() of a privileged option (SO_MARK, SO_PRIORITY, SO_RCVBUFFORCE, ...)" },
 	{ "chown", "setattr_prepare", CAP_CHOWN, CALLSITE_NEED,
 	  "chown() to an owner or group the caller may not give away to" },
 	{ "chown", "chown_ok", CAP_CHOWN, CALLSITE_NEED,

@@ -82,7 +82,7 @@ def note(program, g):
         return
     nonroot = g['forms']['nonroot']
     table.append((program, ','.join(c[4:].lower() for c in g['forms']['root']['capabilities'])
-                  or '-', ','.join(c[4:].lower() for c in nonroot['capabilities'])
+                  or '-', (','.join(c[4:].lower() for c in nonroot['capabilities']) or '-')
                   if nonroot['works'] else 'no set works'))
 
 
@@ -270,6 +270,38 @@ http {
     lab.passes_own_policy('nginx', rec)
 
 
+def tcpdump_forms(lab):
+    """tcpdump -Z opens its capture socket as root, then leaves uid 0."""
+    if not have('tcpdump', 'ping', 'ip', 'unshare') or not user_exists('tcpdump'):
+        return
+    rec = lab.record('tcpdump', ['unshare', '-n', 'sh', '-c',
+                                 'ip link set lo up; tcpdump -i lo -c1 -Z tcpdump -w /dev/null '
+                                 '2>/dev/null & sleep 1; ping -c2 -W1 127.0.0.1 >/dev/null; '
+                                 'wait'])
+    if not rec:
+        return
+    g = group(lab.policy('--exe', 'tcpdump', rec), 'tcpdump')
+    root = g.get('forms', {}).get('root', {}).get('capabilities', [])
+    nonroot = g.get('forms', {}).get('nonroot', {}).get('capabilities', [])
+    expect('tcpdump: CAP_NET_RAW in both forms, leaving uid 0 only in the root form',
+           'CAP_NET_RAW' in root and 'CAP_NET_RAW' in nonroot and 'CAP_SETUID' in root and
+           'CAP_SETUID' not in nonroot, g)
+    expect('tcpdump: the filter JIT\'s non-audit CAP_SYS_ADMIN is a probe',
+           'CAP_SYS_ADMIN' not in root, g)
+    note('tcpdump -i lo -c1 -Z tcpdump', g)
+    lab.passes_own_policy('tcpdump', rec)
+
+
+def user_exists(name):
+    try:
+        import pwd
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        skipped.append('no user ' + name)
+        return False
+
+
 def risky_advice(lab):
     """File capabilities on busybox or on python reach every applet or script."""
     if have('busybox', 'curl', 'ip'):
@@ -371,7 +403,7 @@ def main():
                   probe.stderr.decode('utf-8', 'replace')[-300:])
             return 77
         for case in (work_before_exec, capset_probe, chmod_fsetid, touch_tolerated,
-                     nginx_forms, risky_advice, denied_then_failed, alias_gate,
+                     nginx_forms, tcpdump_forms, risky_advice, denied_then_failed, alias_gate,
                      refuses_nonroot):
             case(lab)
     for s in skipped:

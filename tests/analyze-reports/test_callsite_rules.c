@@ -87,6 +87,10 @@ static const struct stack_case cases[] = {
 	{ "6.18 sh", SYSCALL "__x64_sys_kill;kill_something_info;kill_pid_info_type;"
 	  "check_kill_permission;check_kill_permission;ns_capable;security_capable;cap_capable",
 	  CAP_KILL, 1, "kill", CALLSITE_NEED },
+	{ "6.18 tcpdump", SYSCALL "__x64_sys_setsockopt;__sys_setsockopt;do_sock_setsockopt;"
+	  "sk_setsockopt;sk_attach_filter;bpf_prepare_filter;bpf_prog_select_runtime;"
+	  "bpf_int_jit_compile;do_jit;ns_capable_noaudit;security_capable;cap_capable",
+	  CAP_SYS_ADMIN, 0, "non-audit", CALLSITE_PROBE },
 	/*
 	 * Debian 6.1.0-57 and 6.12.118 guests of tests/vm (kprobe mode): cap_capable()
 	 * is inlined into cap_vm_enough_memory(), and 6.1 calls __inet_bind() from
