@@ -292,6 +292,27 @@ def tcpdump_forms(lab):
     lab.passes_own_policy('tcpdump', rec)
 
 
+def dnsmasq_forms(lab):
+    """dnsmasq binds :53, calls capset() and leaves uid 0: SETPCAP is a probe."""
+    if not have('dnsmasq', 'ip', 'unshare'):
+        return
+    rec = lab.record('dnsmasq', ['unshare', '-n', 'sh', '-c',
+                                 'ip link set lo up; dnsmasq -k --conf-file=/dev/null '
+                                 '--pid-file= --listen-address=127.0.0.1 --bind-interfaces '
+                                 '-u nobody & p=$!; sleep 1; kill $p; wait $p; exit 0'])
+    if not rec:
+        return
+    g = group(lab.policy('--exe', 'dnsmasq', rec), 'dnsmasq')
+    setpcap = [d for d in g.get('decisions', []) if d['capability'] == 'CAP_SETPCAP']
+    expect('dnsmasq: capset\'s CAP_SETPCAP is a probe', setpcap and all(
+        d['decision'] == 'probe' and d['rule'] == 'capset-setpcap' for d in setpcap), g)
+    expect('dnsmasq: non-root set is exactly CAP_NET_BIND_SERVICE',
+           g.get('forms', {}).get('nonroot', {}).get('capabilities') ==
+           ['CAP_NET_BIND_SERVICE'], g)
+    note('dnsmasq -u nobody (:53)', g)
+    lab.passes_own_policy('dnsmasq', rec)
+
+
 def user_exists(name):
     try:
         import pwd
@@ -403,7 +424,7 @@ def main():
                   probe.stderr.decode('utf-8', 'replace')[-300:])
             return 77
         for case in (work_before_exec, capset_probe, chmod_fsetid, touch_tolerated,
-                     nginx_forms, tcpdump_forms, risky_advice, denied_then_failed, alias_gate,
+                     nginx_forms, tcpdump_forms, dnsmasq_forms, risky_advice, denied_then_failed, alias_gate,
                      refuses_nonroot):
             case(lab)
     for s in skipped:
