@@ -278,6 +278,10 @@ static void add_nonroot_form(struct strbuf *sb, const struct group_verdict *g, e
 	render_systemd(&text, g->set[FORM_NONROOT]);
 	strbuf_adds(sb, "  systemd (User=a non-root user):\n");
 	add_indented(sb, strbuf_str(&text), 4);
+	if (g->only_root)
+		strbuf_adds(sb, "  note: recorded as root only; as non-root it may also need "
+			    "CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE for files only root may read "
+			    "(root never asks): record or prove this form\n");
 	if (text.failed)
 		sb->failed = true;
 	strbuf_release(&text);
@@ -425,6 +429,7 @@ static void json_forms(struct strbuf *sb, const struct group_verdict *g, enum gr
 		}
 		render_systemd(&text, g->set[FORM_NONROOT]);
 		json_field(sb, "systemd", strbuf_str(&text), true);
+		strbuf_addf(sb, ", \"recorded_as_root_only\": %s", g->only_root ? "true" : "false");
 	}
 	strbuf_adds(sb, "}}");
 	if (text.failed)

@@ -373,6 +373,33 @@ static int make_groups(struct policy_decisions *out, enum group_by by)
 	return 0;
 }
 
+static int group_by_name(const void *key, const void *element)
+{
+	return strcmp(key, ((const struct group_verdict *)element)->group);
+}
+
+/*
+ * Whether each group's checks were all made at uid 0: then the recording
+ * cannot show what a non-root run would also need (files only root may
+ * read, which root never asks about), and the non-root form says so.
+ */
+static void mark_only_root(struct policy_decisions *out)
+{
+	for (size_t i = 0; i < out->group_count; i++)
+		out->groups[i].only_root = true;
+	for (size_t i = 0; i < out->facts.check_count; i++) {
+		const struct check_fact *c = &out->facts.checks[i];
+		const struct image_fact *img = &out->facts.images[c->image];
+		struct group_verdict *g;
+
+		if (c->uid == 0 || img->recorder_child)
+			continue;
+		g = bsearch(img->group, out->groups, out->group_count, sizeof(*g), group_by_name);
+		if (g)
+			g->only_root = false;
+	}
+}
+
 int policy_decide(sqlite3 *db, enum group_by by, const char *exe_glob, bool include_nonaudit,
 		  struct policy_decisions *out)
 {
@@ -401,6 +428,8 @@ int policy_decide(sqlite3 *db, enum group_by by, const char *exe_glob, bool incl
 	rc = merge_rows(out, list, n);
 	if (!rc)
 		rc = make_groups(out, by);
+	if (!rc)
+		mark_only_root(out);
 cleanup:
 	free(list);
 	if (rc)

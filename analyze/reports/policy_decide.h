@@ -92,6 +92,7 @@ struct group_verdict {
 	cap_set_t phase_set[2][2];    /* [role][phase], decisions in either form */
 	bool has_role[2];
 	const struct image_rule *image_rule; /* --by exe: the executable's, or NULL */
+	bool only_root;               /* every check made at uid 0: a non-root run may need more */
 };
 
 struct policy_decisions {

@@ -220,7 +220,8 @@ def touch_tolerated(lab):
     g = group(lab.policy('--exe', 'touch', root, user), 'touch')
     expect('touch, root and non-root runs together: the set is CAP_FOWNER',
            g.get('capabilities') == ['CAP_FOWNER'] and
-           g['forms']['nonroot']['capabilities'] == ['CAP_FOWNER'], g)
+           g['forms']['nonroot']['capabilities'] == ['CAP_FOWNER'] and
+           g['forms']['nonroot']['recorded_as_root_only'] is False, g)
     note('touch -d (other user\'s file)', g)
     lab.passes_own_policy('touch', root, user)
 
@@ -260,6 +261,8 @@ http {
            {'CAP_NET_BIND_SERVICE', 'CAP_SETUID', 'CAP_SETGID'} <= root, g)
     expect('nginx non-root form: binds :80, never switches users',
            'CAP_NET_BIND_SERVICE' in nonroot and not nonroot & {'CAP_SETUID', 'CAP_SETGID'}, g)
+    expect('nginx non-root form: says it was recorded as root only',
+           g.get('forms', {}).get('nonroot', {}).get('recorded_as_root_only') is True, g)
     worker = [p for p in g.get('phases', []) if p['role'] == 'worker']
     expect('nginx worker: leaves uid 0 on its own, steady state without the master\'s set',
            any(p['phase'] == 'before drop' and 'CAP_SETUID' in p['capabilities']
