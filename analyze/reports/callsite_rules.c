@@ -145,6 +145,8 @@ static const struct callsite_rule rules[] = {
 	  "setpriority() on another user's process or to a lower nice value" },
 	{ "chroot", "__do_sys_chroot", CAP_SYS_CHROOT, CALLSITE_NEED,
 	  "chroot()" },
+	{ "chroot", "__x64_sys_chroot", CAP_SYS_CHROOT, CALLSITE_NEED,
+	  "chroot()" },
 	{ "kill", "check_kill_permission", CAP_KILL, CALLSITE_NEED,
 	  "a signal to another user's process" },
 	{ "syslog", "check_syslog_permissions", ANY, CALLSITE_NEED,

@@ -13,10 +13,10 @@
  * The process images. %s is the group expression, chosen by this file from
  * a fixed list (never user text). An image whose pid and start time an
  * earlier row shares began with an exec; one that a later row shares was
- * replaced by one. caprec's own child is the first image of the pid the
- * recorder started for `-- CMD` (recorder.filter.pids holds that one pid
- * and recorder.target_command the command): it runs caprec's code until it
- * exec's the command, so its checks are the recorder's, no program's.
+ * replaced by one. The executable is the file the kernel executed;
+ * exe_path_used, the path the program passed to execve, is matched by --exe
+ * too (exe_match.h). The last columns say whether the image can be caprec's
+ * own child (see is_recorder_child()).
  */
 static const char images_sql[] =
 	"SELECT * FROM (SELECT p.id, coalesce(p.parent_id, 0),"
@@ -29,8 +29,48 @@ static const char images_sql[] =
 	"  AND m.key = 'recorder.target_command'), '') <> ''"
 	"  AND CAST(p.pid AS TEXT) = (SELECT value FROM metadata m"
 	"   WHERE m.recording_id = p.recording_id AND m.key = 'recorder.filter.pids'),"
-	" p.exited, coalesce(p.exit_status, 0), p.exe_path_used, p.recording_id"
+	" p.exited, coalesce(p.exit_status, 0), p.exe_path_used, p.recording_id, p.exe_path,"
+	" (SELECT value FROM metadata m WHERE m.recording_id = p.recording_id"
+	"  AND m.key = 'recorder.command_line')"
 	" FROM processes p) WHERE ?1 IS NULL OR exe_match(?1, exe, exe_path_used) ORDER BY 1";
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/*
+ * caprec's own child runs caprec's code until it exec's `-- CMD`, so its
+ * checks are the recorder's, no program's. It is the first image of the pid
+ * the recorder started (recorder.filter.pids holds that one pid when
+ * recorder.target_command is set), and no exec started it: its path used is
+ * unknown and its executable, when known, is caprec itself (the first word
+ * of recorder.command_line). When it made no check before its exec, the
+ * recording has no row for it, and the first row of that pid is the
+ * command's own image.
+ */
+static bool is_recorder_child(sqlite3_stmt *stmt)
+{
+	const char *path = (const char *)sqlite3_column_text(stmt, 11);
+	const char *cmdline = (const char *)sqlite3_column_text(stmt, 12);
+	const char *word_end, *word_base, *exe_base;
+
+	if (!sqlite3_column_int(stmt, 6) || sqlite3_column_int(stmt, 4) ||
+	    sqlite3_column_type(stmt, 9) != SQLITE_NULL)
+		return false;
+	if (!path)
+		return true;
+	if (!cmdline)
+		return false;
+	word_end = cmdline + strcspn(cmdline, " ");
+	for (word_base = word_end; word_base > cmdline && word_base[-1] != '/'; word_base--)
+		;
+	exe_base = base_name(path);
+	return (size_t)(word_end - word_base) == strlen(exe_base) &&
+	       !memcmp(word_base, exe_base, strlen(exe_base));
+}
 
 static const char *const group_expressions[] = {
 	[GROUP_EXE] = "coalesce(p.exe_path, '[' || p.comm || ']', '[unknown]')",
@@ -132,8 +172,7 @@ static int read_images(sqlite3 *db, enum group_by by, const char *exe_glob,
 			.group = dup_column(stmt, 3),
 			.exec_started = sqlite3_column_int(stmt, 4),
 			.later_exec = sqlite3_column_int(stmt, 5),
-			.recorder_child = sqlite3_column_int(stmt, 6) &&
-					  !sqlite3_column_int(stmt, 4),
+			.recorder_child = is_recorder_child(stmt),
 			.exited = sqlite3_column_int(stmt, 7),
 			.exit_status = sqlite3_column_int(stmt, 8),
 			.recording = sqlite3_column_int64(stmt, 10),

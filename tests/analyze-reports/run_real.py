@@ -31,10 +31,10 @@ class Lab:
         self.tmp = tmp
         self.env = dict(os.environ, XDG_CACHE_HOME=os.path.join(tmp, 'cache'), LC_ALL='C')
 
-    def record(self, name, cmd, ok_status=(0,)):
+    def record(self, name, cmd, ok_status=(0,), options=('-v', '-K', '-U')):
         """Records cmd (a list) as name.caprec; returns its path, or None (skipped)."""
         path = os.path.join(self.tmp, name + '.caprec')
-        p = subprocess.run([self.caprec, '-v', '-K', '-U', '-o', path, '--'] + cmd,
+        p = subprocess.run([self.caprec] + list(options) + ['-o', path, '--'] + cmd,
                            cwd=self.tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=120)
         if p.returncode not in ok_status:
@@ -155,6 +155,26 @@ def work_before_exec(lab):
                ['CAP_SETGID', 'CAP_SETUID'] and g['forms']['nonroot']['capabilities'] == [], p)
         note('setpriv --reuid=65534 -- true', g)
         lab.passes_own_policy('setpriv', rec)
+
+
+def first_image(lab):
+    """nice and chroot, recorded without -v: their check is the first one of their pid,
+    and still theirs, not the recorder's."""
+    for name, cmd, cap, rule in (('nice', ['nice', '-n', '-5', 'true'], 'CAP_SYS_NICE', 'nice'),
+                                 ('chroot', ['chroot', '/', 'true'], 'CAP_SYS_CHROOT',
+                                  'chroot')):
+        if not have(cmd[0]):
+            continue
+        rec = lab.record(name, cmd, options=('-K',))
+        if not rec:
+            continue
+        g = group(lab.policy(rec), name)
+        expect('%s (without -v): %s needed by rule %s, in its own set' % (name, cap, rule),
+               g.get('capabilities') == [cap] and any(
+                   d['rule'] == rule and d['decision'] == 'needed'
+                   for d in g.get('decisions', [])), lab.policy(rec))
+        note(' '.join(cmd), g)
+        lab.passes_own_policy(name, rec)
 
 
 def capset_probe(lab):
@@ -426,7 +446,7 @@ def main():
             print('SKIP: caprec cannot record here: %s' %
                   probe.stderr.decode('utf-8', 'replace')[-300:])
             return 77
-        for case in (work_before_exec, capset_probe, chmod_fsetid, touch_tolerated,
+        for case in (work_before_exec, first_image, capset_probe, chmod_fsetid, touch_tolerated,
                      nginx_forms, tcpdump_forms, dnsmasq_forms, risky_advice, denied_then_failed, alias_gate,
                      refuses_nonroot):
             case(lab)

@@ -77,6 +77,10 @@ static const struct stack_case cases[] = {
 	  "sched-policy", CALLSITE_NEED },
 	{ "6.18 unshare", SYSCALL "__x64_sys_unshare;ksys_unshare;unshare_nsproxy_namespaces;"
 	  "ns_capable;security_capable;cap_capable", CAP_SYS_ADMIN, 1, "unshare", CALLSITE_NEED },
+	{ "6.18 chroot", SYSCALL "__x64_sys_chroot;ns_capable;security_capable;cap_capable",
+	  CAP_SYS_CHROOT, 1, "chroot", CALLSITE_NEED },
+	{ "6.18 nice", SYSCALL "__do_sys_setpriority;set_one_prio;can_nice;capable;"
+	  "security_capable;cap_capable", CAP_SYS_NICE, 1, "nice", CALLSITE_NEED },
 	{ "6.18 hostname", SYSCALL "__x64_sys_sethostname;ns_capable;security_capable;cap_capable",
 	  CAP_SYS_ADMIN, 1, "sethostname", CALLSITE_NEED },
 	{ "6.18 ip netns", SYSCALL "__x64_sys_mount;path_mount;ns_capable;security_capable;"
