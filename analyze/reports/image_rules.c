@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 #include <linux/capability.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct image_rule rules[] = {
@@ -34,6 +35,8 @@ static const struct image_rule rules[] = {
 	{ "sudo", IMAGE_REFUSES_NONROOT,
 	  "sudo requires an effective uid of 0 (its set-user-ID bit), not capabilities" },
 	{ "runc", IMAGE_RUNTIME, "a container runtime: its init's checks set up the container" },
+	{ "runc_cloned", IMAGE_RUNTIME,
+	  "a container runtime: its init's checks set up the container" },
 	{ "crun", IMAGE_RUNTIME, "a container runtime: its init's checks set up the container" },
 	{ "youki", IMAGE_RUNTIME, "a container runtime: its init's checks set up the container" },
 	{ "runsc", IMAGE_RUNTIME, "a container runtime: its init's checks set up the container" },
@@ -47,16 +50,36 @@ const struct image_rule *image_rules(unsigned *count)
 	return rules;
 }
 
+/*
+ * The name an executable is known by: its base name, or for a program run
+ * from a memfd ("/memfd:runc_cloned:/proc/self/exe (deleted)", how runc
+ * re-executes itself as the container's init) the memfd's name.
+ */
+static void image_name(const char *exe_path, char *name, size_t size)
+{
+	const char *start = exe_path, *end;
+
+	if (!strncmp(exe_path, "/memfd:", 7)) {
+		start = exe_path + 7;
+		end = start + strcspn(start, ": ");
+	} else {
+		const char *slash = strrchr(exe_path, '/');
+
+		start = slash ? slash + 1 : exe_path;
+		end = start + strlen(start);
+	}
+	snprintf(name, size, "%.*s", (int)(end - start), start);
+}
+
 const struct image_rule *image_rule_for(const char *exe_path)
 {
-	const char *base;
+	char name[256];
 
 	if (!exe_path)
 		return NULL;
-	base = strrchr(exe_path, '/');
-	base = base ? base + 1 : exe_path;
+	image_name(exe_path, name, sizeof(name));
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		if (!fnmatch(rules[i].pattern, base, 0))
+		if (!fnmatch(rules[i].pattern, name, 0))
 			return &rules[i];
 	return NULL;
 }

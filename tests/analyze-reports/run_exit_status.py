@@ -142,6 +142,22 @@ def main():
         expect_run(s, ['policy', '--by', 'container', '--format', 'allow', 'a.caprec'], 2,
                    err_has=['--by exe'], err_lines=1)
 
+        # A container runtime's init sets the container up: its mount is not the image's.
+        out, _ = expect_run(s, ['policy', '--by', 'container', '--format', 'json',
+                                'container.caprec'], 0)
+        g = json.loads(out)[0]
+        expect('--by container: the entrypoint\'s bind only, the mount is the runtime\'s',
+               g['group'] == 'docker:abc123' and g['capabilities'] == ['CAP_NET_BIND_SERVICE']
+               and any(d['capability'] == 'CAP_SYS_ADMIN' and d['decision'] == 'runtime' and
+                       d['rule'] == 'container-runtime' for d in g['decisions']), out)
+        out, _ = expect_run(s, ['policy', '--format', 'json', 'container.caprec'], 0)
+        groups = {g['group']: g for g in json.loads(out)}
+        expect('--by exe: runc\'s own mount is in runc\'s set',
+               groups.get('/memfd:runc_cloned:/proc/self/exe (deleted)', {}).get(
+                   'capabilities') == ['CAP_SYS_ADMIN'] and
+               groups.get('/app/server', {}).get('capabilities') == ['CAP_NET_BIND_SERVICE'],
+               out)
+
         # --form: one deployment form, machine-readable for tools that apply a set.
         out, _ = expect_run(s, ['policy', '--form', 'nonroot', '--format', 'allow', 'a.caprec'], 0)
         expect('--form nonroot allow: webd without leaving uid 0',

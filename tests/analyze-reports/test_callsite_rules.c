@@ -187,6 +187,9 @@ static void test_images(void **state)
 	assert_int_equal(image_rule_for("/usr/bin/busybox")->kind, IMAGE_MULTICALL);
 	assert_int_equal(image_rule_for("/usr/sbin/runuser")->kind, IMAGE_REFUSES_NONROOT);
 	assert_int_equal(image_rule_for("/usr/bin/runc")->kind, IMAGE_RUNTIME);
+	assert_int_equal(image_rule_for("/memfd:runc_cloned:/proc/self/exe (deleted)")->kind,
+			 IMAGE_RUNTIME);
+	assert_null(image_rule_for("/memfd:jit-cache (deleted)"));
 	assert_null(image_rule_for("/usr/sbin/nginx"));
 	assert_null(image_rule_for("/usr/bin/shred"));
 	assert_null(image_rule_for(NULL));
