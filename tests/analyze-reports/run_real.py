@@ -415,7 +415,19 @@ def alias_gate(lab):
 
 
 def refuses_nonroot(lab):
-    """runuser checks its uid itself: no capability set makes it work as non-root."""
+    """runuser and mount check the uid themselves: no set makes them work as non-root."""
+    if have('mount', 'unshare'):
+        where = os.path.join(lab.tmp, 'mnt')
+        os.mkdir(where)
+        rec = lab.record('mount', ['unshare', '-m', 'mount', '-t', 'tmpfs', 'none', where])
+        if rec:
+            g = group(lab.policy('--exe', 'mount', rec), 'mount')
+            expect('mount -t tmpfs: CAP_SYS_ADMIN as root, "no set works" as non-root',
+                   g.get('forms', {}).get('root', {}).get('capabilities') == ['CAP_SYS_ADMIN']
+                   and g['forms']['nonroot']['works'] is False and
+                   'fstab' in g['forms']['nonroot']['reason'], g)
+            note('unshare -m mount -t tmpfs', g)
+            lab.passes_own_policy('mount', rec)
     if not have('runuser'):
         return
     rec = lab.record('runuser', ['runuser', '-u', 'nobody', '--', 'true'])
