@@ -191,9 +191,9 @@ static int decision_cells(struct output *o, const struct decision_row *row, bool
 	if (!rc)
 		rc = output_text(o, phase_name(row->phase));
 	if (!rc && csv)
-		rc = output_int(o, decision_in_form(row->decision, FORM_ROOT));
+		rc = output_int(o, row_in_form(row, FORM_ROOT));
 	if (!rc && csv)
-		rc = output_int(o, decision_in_form(row->decision, FORM_NONROOT));
+		rc = output_int(o, row_in_form(row, FORM_NONROOT));
 	if (!rc)
 		rc = output_int(o, (int64_t)row->checks);
 	decision_reason(row, reason, sizeof(reason));
@@ -489,8 +489,8 @@ static void json_group(struct strbuf *sb, const struct policy_decisions *d,
 		json_field(sb, "role", role_name(row->role), true);
 		json_field(sb, "phase", phase_name(row->phase), true);
 		strbuf_addf(sb, ", \"in_root\": %s, \"in_nonroot\": %s, \"checks\": %llu",
-			    decision_in_form(row->decision, FORM_ROOT) ? "true" : "false",
-			    decision_in_form(row->decision, FORM_NONROOT) ? "true" : "false",
+			    row_in_form(row, FORM_ROOT) ? "true" : "false",
+			    row_in_form(row, FORM_NONROOT) ? "true" : "false",
 			    (unsigned long long)row->checks);
 		if (row->exit_code >= 0)
 			strbuf_addf(sb, ", \"exit\": %d", row->exit_code);

@@ -52,6 +52,13 @@ bool decision_in_form(enum decision d, enum policy_form form)
 	return d == DECISION_NEEDED || d == DECISION_DENIED_FAILED;
 }
 
+bool row_in_form(const struct decision_row *row, enum policy_form form)
+{
+	if (form == FORM_ROOT && row->nonroot_run)
+		return false;
+	return decision_in_form(row->decision, form);
+}
+
 bool decision_counts(enum decision d)
 {
 	return d == DECISION_NEEDED || d == DECISION_LEAVE_ROOT || d == DECISION_DENIED_FAILED ||
@@ -94,6 +101,7 @@ struct decided {
 	const struct callsite_rule *rule;
 	enum image_role role;
 	enum check_phase phase;
+	bool nonroot_run;
 	int exit_code, signal;
 	const char *why;
 };
@@ -184,6 +192,43 @@ static void decide_check(const struct policy_decisions *out, size_t i, enum grou
 		d->decision = DECISION_NEEDED;
 	else
 		decide_denial(c, img, d);
+}
+
+/*
+ * An image runs as non-root from its start when its first check was made at
+ * another uid and its parent's (the process it was forked from, or the
+ * image before its exec) checks were too, or are unknown: started by a
+ * non-root user or by a launcher that dropped root before the exec
+ * (setpriv --reuid). What it needed says nothing of a root deployment.
+ */
+static bool image_ran_as_root(const struct policy_facts *f, size_t image)
+{
+	for (size_t i = 0; i < f->check_count; i++)
+		if (f->checks[i].image == image && f->checks[i].uid == 0)
+			return true;
+	return false;
+}
+
+static void mark_nonroot_runs(const struct policy_facts *f, struct decided *list, size_t n)
+{
+	for (size_t first = 0, end; first < n; first = end) {
+		size_t image = f->checks[list[first].check].image;
+		bool root = image_ran_as_root(f, image);
+		int64_t parent = f->images[image].parent;
+
+		for (end = first; end < n && f->checks[list[end].check].image == image; end++)
+			;
+		/* A forked worker that left uid 0 before its first check ran as root too. */
+		for (size_t p = 0; !root && parent && p < f->image_count; p++) {
+			if (f->images[p].id != parent)
+				continue;
+			root = image_ran_as_root(f, p) && !strcmp(f->images[p].exe,
+								  f->images[image].exe);
+			break;
+		}
+		for (size_t i = first; i < end && !root; i++)
+			list[i].nonroot_run = true;
+	}
 }
 
 /*
@@ -294,6 +339,8 @@ static int compare_decided(const void *a, const void *b)
 		return (int)x->role - (int)y->role;
 	if (x->phase != y->phase)
 		return (int)y->phase - (int)x->phase;
+	if (x->nonroot_run != y->nonroot_run)
+		return x->nonroot_run ? 1 : -1;
 	if (cx->count != cy->count)
 		return cx->count > cy->count ? -1 : 1;
 	return x->check < y->check ? -1 : 1;
@@ -307,7 +354,8 @@ static bool same_row(const struct policy_decisions *out, const struct decided *x
 
 	return !strcmp(out->facts.images[cx->image].group, out->facts.images[cy->image].group) &&
 	       cx->cap == cy->cap && x->decision == y->decision && x->rule == y->rule &&
-	       x->role == y->role && x->phase == y->phase && x->exit_code == y->exit_code;
+	       x->role == y->role && x->phase == y->phase && x->exit_code == y->exit_code &&
+	       x->nonroot_run == y->nonroot_run;
 }
 
 static int merge_rows(struct policy_decisions *out, const struct decided *list, size_t n)
@@ -326,6 +374,7 @@ static int merge_rows(struct policy_decisions *out, const struct decided *list, 
 			.rule = list[first].rule,
 			.role = list[first].role,
 			.phase = list[first].phase,
+			.nonroot_run = list[first].nonroot_run,
 			.exit_code = list[first].exit_code,
 			.signal = list[first].signal,
 			.why = list[first].why,
@@ -355,13 +404,13 @@ static int make_groups(struct policy_decisions *out, enum group_by by)
 			const struct decision_row *r = &out->rows[end];
 
 			for (int form = FORM_ROOT; form <= FORM_NONROOT; form++)
-				if (decision_in_form(r->decision, (enum policy_form)form))
+				if (row_in_form(r, (enum policy_form)form))
 					g->set[form] = cap_set_add(g->set[form], r->cap);
 			if (decision_counts(r->decision))
 				g->counted = cap_set_add(g->counted, r->cap);
 			if (!r->example->granted)
 				g->denied = cap_set_add(g->denied, r->cap);
-			if (decision_in_form(r->decision, FORM_ROOT)) {
+			if (row_in_form(r, FORM_ROOT)) {
 				g->phase_set[r->role][r->phase] =
 					cap_set_add(g->phase_set[r->role][r->phase], r->cap);
 			}
@@ -420,6 +469,7 @@ int policy_decide(sqlite3 *db, enum group_by by, const char *exe_glob, bool incl
 	for (size_t i = 0; i < n; i++)
 		decide_check(out, i, by, include_nonaudit, &list[i]);
 	leaving_in_steps(&out->facts, list, n);
+	mark_nonroot_runs(&out->facts, list, n);
 	assign_phases(&out->facts, list, n);
 	tolerated_elsewhere(&out->facts, list, n);
 	sort_out = out;

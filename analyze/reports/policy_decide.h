@@ -75,6 +75,8 @@ struct decision_row {
 	const struct callsite_rule *rule;
 	enum image_role role;
 	enum check_phase phase;
+	bool nonroot_run;     /* made by an image that never ran as root: says nothing of the
+			       * root form */
 	uint64_t checks;
 	int exit_code;        /* DECISION_DENIED_FAILED: the exit code; else -1 */
 	int signal;           /* DECISION_DENIED: the signal that ended it, 0 none */
@@ -118,6 +120,14 @@ const char *decision_name(enum decision d);
 
 /* Whether the decision puts the capability in form's set. */
 bool decision_in_form(enum decision d, enum policy_form form);
+
+/*
+ * Whether the row puts its capability in form's set: its decision says so,
+ * and for the root form the image that made it ran as root at some point (a
+ * program started as a non-root user shows what the non-root form needs:
+ * sshd -t reading root's 0600 host keys).
+ */
+bool row_in_form(const struct decision_row *row, enum policy_form form);
 
 /* Whether check counts the decision against an allow list. */
 bool decision_counts(enum decision d);

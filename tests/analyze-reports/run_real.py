@@ -397,6 +397,33 @@ def denied_then_failed(lab):
     lab.passes_own_policy('netns', rec)
 
 
+def nonroot_only_needs(lab):
+    """sshd -t reads root's 0600 host keys: root never asks, a non-root run is refused
+    and fails. Recorded both ways, the DAC capabilities are in the non-root form only."""
+    if not os.path.exists('/usr/sbin/sshd') or not have('setpriv'):
+        return
+    keys = [k for k in ('/etc/ssh/ssh_host_ed25519_key', '/etc/ssh/ssh_host_rsa_key')
+            if os.path.exists(k)]
+    if not keys:
+        skipped.append('sshd: no host keys')
+        return
+    # As root sshd -t also wants /run/sshd; its status does not matter here.
+    root = lab.record('sshd-root', ['/usr/sbin/sshd', '-t'], ok_status=(0, 255))
+    user = lab.record('sshd-user', ['setpriv', '--reuid=65534', '--regid=65534',
+                                    '--clear-groups', '--', '/usr/sbin/sshd', '-t'],
+                      ok_status=(1, 255))
+    if not root or not user:
+        return
+    g = group(lab.policy('--exe', 'sshd', root, user), 'sshd')
+    nonroot = set(g.get('forms', {}).get('nonroot', {}).get('capabilities', []))
+    root_set = set(g.get('forms', {}).get('root', {}).get('capabilities', []))
+    expect('sshd -t: CAP_DAC_READ_SEARCH needed as non-root (denied, then failed), not as root',
+           'CAP_DAC_READ_SEARCH' in nonroot and 'CAP_DAC_READ_SEARCH' not in root_set and
+           any(d['capability'] == 'CAP_DAC_READ_SEARCH' and d['decision'] ==
+               'denied, then failed' and not d['in_root'] for d in g.get('decisions', [])), g)
+    note('sshd -t (root and non-root runs)', g)
+
+
 def alias_gate(lab):
     """check --exe names /usr/sbin/ip or /usr/bin/ip: the gate never passes by the alias."""
     if not os.path.exists('/usr/sbin/ip') or not have('unshare'):
@@ -459,8 +486,8 @@ def main():
                   probe.stderr.decode('utf-8', 'replace')[-300:])
             return 77
         for case in (work_before_exec, first_image, capset_probe, chmod_fsetid, touch_tolerated,
-                     nginx_forms, tcpdump_forms, dnsmasq_forms, risky_advice, denied_then_failed, alias_gate,
-                     refuses_nonroot):
+                     nginx_forms, tcpdump_forms, dnsmasq_forms, risky_advice, denied_then_failed,
+                     nonroot_only_needs, alias_gate, refuses_nonroot):
             case(lab)
     for s in skipped:
         print('SKIPPED CASE', s)
