@@ -137,9 +137,11 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 	l->callsites = intern_map_new();
 	l->stacks = intern_map_new();
 	l->contexts = intern_map_new();
+	l->creds_by_tid = intern_map_new();
+	l->creds_last = -1;
 	l->aggregate = aggregate_new();
 	if (!l->binaries || !l->frames || !l->callsites || !l->stacks || !l->contexts ||
-	    !l->aggregate) {
+	    !l->creds_by_tid || !l->aggregate) {
 		snprintf(err, err_size, "out of memory");
 		goto fail;
 	}
@@ -211,6 +213,8 @@ void loader_free(struct loader *l)
 	intern_map_free(l->callsites);
 	intern_map_free(l->stacks);
 	intern_map_free(l->contexts);
+	intern_map_free(l->creds_by_tid);
+	free(l->creds);
 	aggregate_free(l->aggregate);
 	free(l->orphans);
 	free(l->scratch);

@@ -343,6 +343,25 @@ static __always_inline __u64 submit_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
+/* Bytes of struct cred read at once from uid on (see fill_cred()). */
+#define CRED_SPAN 96
+
+/*
+ * A field of cred from span when it lies there, else read on its own. span
+ * starts 8-aligned in the struct, so each field keeps its natural alignment
+ * (the verifier allows only aligned stack loads).
+ */
+#define CRED_FIELD(type, cred, span, base, field)                                        \
+	({                                                                               \
+		__u32 off_ = bpf_core_field_offset(struct cred, field) - (base);          \
+		type v_;                                                                 \
+		if (off_ + sizeof(type) <= CRED_SPAN && !(off_ % sizeof(type)))          \
+			v_ = *(const type *)((span) + off_);                            \
+		else                                                                     \
+			v_ = BPF_CORE_READ(cred, field);                                 \
+		v_;                                                                      \
+	})
+
 /*
  * The credentials the check was made with: which uid the process ran as
  * (root before a drop, the service user after) and whether the capability
@@ -351,16 +370,26 @@ static __always_inline __u64 submit_flags(void)
  */
 static __always_inline void fill_cred(struct caprec_cap_event *e, const struct cred *cred)
 {
-	e->euid = BPF_CORE_READ(cred, euid.val);
-	e->suid = BPF_CORE_READ(cred, suid.val);
-	e->fsuid = BPF_CORE_READ(cred, fsuid.val);
-	e->gid = BPF_CORE_READ(cred, gid.val);
-	e->egid = BPF_CORE_READ(cred, egid.val);
-	e->fsgid = BPF_CORE_READ(cred, fsgid.val);
-	e->cap_effective = 0;
-	e->cap_permitted = 0;
-	bpf_probe_read_kernel(&e->cap_effective, sizeof(e->cap_effective), &cred->cap_effective);
-	bpf_probe_read_kernel(&e->cap_permitted, sizeof(e->cap_permitted), &cred->cap_permitted);
+	__u64 span[CRED_SPAN / 8];
+	const __u8 *bytes = (const __u8 *)span;
+	const __u32 base = bpf_core_field_offset(struct cred, uid) & ~7u;
+
+	/*
+	 * One read of the ids and sets, which the kernel keeps together after
+	 * uid: a probe read per field cost about as much again as the rest of
+	 * the check's record. The offsets are CO-RE constants, so the bounds
+	 * tests fold away; a field outside the span is read on its own.
+	 */
+	if (bpf_probe_read_kernel(span, sizeof(span), (const void *)cred + base))
+		__builtin_memset(span, 0, sizeof(span));
+	e->euid = CRED_FIELD(__u32, cred, bytes, base, euid.val);
+	e->suid = CRED_FIELD(__u32, cred, bytes, base, suid.val);
+	e->fsuid = CRED_FIELD(__u32, cred, bytes, base, fsuid.val);
+	e->gid = CRED_FIELD(__u32, cred, bytes, base, gid.val);
+	e->egid = CRED_FIELD(__u32, cred, bytes, base, egid.val);
+	e->fsgid = CRED_FIELD(__u32, cred, bytes, base, fsgid.val);
+	e->cap_effective = CRED_FIELD(__u64, cred, bytes, base, cap_effective.val);
+	e->cap_permitted = CRED_FIELD(__u64, cred, bytes, base, cap_permitted.val);
 }
 
 static __always_inline void mark_checked_syscall(__u32 tid)
