@@ -166,6 +166,18 @@ struct {
 	__type(value, struct exe_walk);
 } exe_walk_scratch SEC(".maps");
 
+/* The credentials a check was made with (see cred_direct()). */
+struct check_cred {
+	__u32 euid;
+	__u32 suid;
+	__u32 fsuid;
+	__u32 gid;
+	__u32 egid;
+	__u32 fsgid;
+	__u64 cap_effective;
+	__u64 cap_permitted;
+};
+
 /* What one check needs, wherever it was seen. */
 struct check {
 	__s32 cap;
@@ -174,7 +186,7 @@ struct check {
 	__s32 final_ret;
 	__u32 userns_inum;
 	__u32 userns_level;
-	const struct cred *cred; /* the credentials checked, NULL = the task's */
+	struct check_cred cred;  /* the credentials checked */
 };
 
 /*
@@ -343,53 +355,54 @@ static __always_inline __u64 submit_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-/* Bytes of struct cred read at once from uid on (see fill_cred()). */
-#define CRED_SPAN 96
-
-/*
- * A field of cred from span when it lies there, else read on its own. span
- * starts 8-aligned in the struct, so each field keeps its natural alignment
- * (the verifier allows only aligned stack loads).
- */
-#define CRED_FIELD(type, cred, span, base, field)                                        \
-	({                                                                               \
-		__u32 off_ = bpf_core_field_offset(struct cred, field) - (base);          \
-		type v_;                                                                 \
-		if (off_ + sizeof(type) <= CRED_SPAN && !(off_ % sizeof(type)))          \
-			v_ = *(const type *)((span) + off_);                            \
-		else                                                                     \
-			v_ = BPF_CORE_READ(cred, field);                                 \
-		v_;                                                                      \
-	})
-
 /*
  * The credentials the check was made with: which uid the process ran as
  * (root before a drop, the service user after) and whether the capability
  * was in the effective set (granted by capabilities or refused for want of
- * one), read when the check was made, not later from /proc.
+ * one), taken when the check is made, not later from /proc.
+ *
+ * Where cred is a typed argument (tracepoint, fexit) the ids are direct
+ * loads: probe reads cost as much again as the rest of a check's record.
+ * The sets are read by offset alone, one read for both where they are
+ * neighbours: kernel_cap_t is { u64 val } since 6.3, { u32 cap[2] } before.
  */
-static __always_inline void fill_cred(struct caprec_cap_event *e, const struct cred *cred)
+static __always_inline void cred_sets(struct check_cred *o, const struct cred *cred)
 {
-	__u64 span[CRED_SPAN / 8];
-	const __u8 *bytes = (const __u8 *)span;
-	const __u32 base = bpf_core_field_offset(struct cred, uid) & ~7u;
+	__u32 permitted = bpf_core_field_offset(struct cred, cap_permitted);
+	__u32 effective = bpf_core_field_offset(struct cred, cap_effective);
+	__u64 sets[2] = {};
 
-	/*
-	 * One read of the ids and sets, which the kernel keeps together after
-	 * uid: a probe read per field cost about as much again as the rest of
-	 * the check's record. The offsets are CO-RE constants, so the bounds
-	 * tests fold away; a field outside the span is read on its own.
-	 */
-	if (bpf_probe_read_kernel(span, sizeof(span), (const void *)cred + base))
-		__builtin_memset(span, 0, sizeof(span));
-	e->euid = CRED_FIELD(__u32, cred, bytes, base, euid.val);
-	e->suid = CRED_FIELD(__u32, cred, bytes, base, suid.val);
-	e->fsuid = CRED_FIELD(__u32, cred, bytes, base, fsuid.val);
-	e->gid = CRED_FIELD(__u32, cred, bytes, base, gid.val);
-	e->egid = CRED_FIELD(__u32, cred, bytes, base, egid.val);
-	e->fsgid = CRED_FIELD(__u32, cred, bytes, base, fsgid.val);
-	e->cap_effective = CRED_FIELD(__u64, cred, bytes, base, cap_effective.val);
-	e->cap_permitted = CRED_FIELD(__u64, cred, bytes, base, cap_permitted.val);
+	if (effective == permitted + 8) {
+		bpf_probe_read_kernel(sets, sizeof(sets), (const void *)cred + permitted);
+	} else {
+		bpf_probe_read_kernel(&sets[0], 8, (const void *)cred + permitted);
+		bpf_probe_read_kernel(&sets[1], 8, (const void *)cred + effective);
+	}
+	o->cap_permitted = sets[0];
+	o->cap_effective = sets[1];
+}
+
+static __always_inline void cred_direct(struct check_cred *o, const struct cred *cred)
+{
+	o->euid = cred->euid.val;
+	o->suid = cred->suid.val;
+	o->fsuid = cred->fsuid.val;
+	o->gid = cred->gid.val;
+	o->egid = cred->egid.val;
+	o->fsgid = cred->fsgid.val;
+	cred_sets(o, cred);
+}
+
+/* Likewise from an untyped pointer (kprobe arguments, the task's credentials). */
+static __always_inline void cred_probe(struct check_cred *o, const struct cred *cred)
+{
+	o->euid = BPF_CORE_READ(cred, euid.val);
+	o->suid = BPF_CORE_READ(cred, suid.val);
+	o->fsuid = BPF_CORE_READ(cred, fsuid.val);
+	o->gid = BPF_CORE_READ(cred, gid.val);
+	o->egid = BPF_CORE_READ(cred, egid.val);
+	o->fsgid = BPF_CORE_READ(cred, fsgid.val);
+	cred_sets(o, cred);
 }
 
 static __always_inline void mark_checked_syscall(__u32 tid)
@@ -421,7 +434,14 @@ static __always_inline void fill_cap_event(struct caprec_cap_event *e, const str
 	e->kstack_depth = 0;
 	e->ustack_depth = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	fill_cred(e, c->cred ? c->cred : task->cred);
+	e->euid = c->cred.euid;
+	e->suid = c->cred.suid;
+	e->fsuid = c->cred.fsuid;
+	e->gid = c->cred.gid;
+	e->egid = c->cred.egid;
+	e->fsgid = c->cred.fsgid;
+	e->cap_effective = c->cred.cap_effective;
+	e->cap_permitted = c->cred.cap_permitted;
 	if (want_sysret && e->syscall_nr >= 0)
 		mark_checked_syscall(e->tid);
 }
@@ -545,7 +565,7 @@ int BPF_PROG(tp_cap_capable, const struct cred *cred, struct user_namespace *tar
 	/* A typed argument here: direct loads, cheaper than probe reads. */
 	c.userns_inum = target_ns->ns.inum;
 	c.userns_level = target_ns->level;
-	c.cred = cred;
+	cred_direct(&c.cred, cred);
 	emit_check(ctx, &c);
 	return 0;
 }
@@ -669,6 +689,7 @@ static __always_inline void vm_enough_memory_returned(void *ctx, int ret)
 	c.cap = CAP_SYS_ADMIN;
 	c.flags = CAPREC_F_INSETID_KNOWN; /* CAP_OPT_NOAUDIT, never INSETID */
 	c.ret = vm_enough_memory_verdict(ret);
+	cred_probe(&c.cred, BPF_CORE_READ(bpf_get_current_task_btf(), cred));
 	c.userns_inum = PROC_USER_INIT_INO;
 	c.userns_level = 0;
 	emit_check(ctx, &c);
@@ -685,7 +706,8 @@ int BPF_PROG(fexit_cap_capable, const struct cred *cred, struct user_namespace *
 	c.cap = cap;
 	c.flags = flags_from_arg(opts);
 	c.ret = ret;
-	c.cred = cred;
+	if (include_noaudit || (c.flags & CAPREC_F_AUDIT))
+		cred_direct(&c.cred, cred); /* else dropped: not worth reading */
 	fill_userns(&c, ns);
 	cap_capable_returned(ctx, &c);
 	return 0;
@@ -730,7 +752,8 @@ int BPF_KPROBE(kprobe_cap_capable, const struct cred *cred, struct user_namespac
 		return 0;
 	c.cap = cap;
 	c.flags = flags_from_arg(opts);
-	c.cred = cred;
+	if (include_noaudit || (c.flags & CAPREC_F_AUDIT))
+		cred_probe(&c.cred, cred);
 	fill_userns(&c, ns);
 	if (bpf_map_update_elem(&entry_args, &tid, &c, BPF_ANY)) {
 		count(CAPREC_CNT_PENDING_FULL);
