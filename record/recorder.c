@@ -197,7 +197,7 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 		proc->uid = ev->uid;
 	if (!proc->cgroup_id)
 		proc->cgroup_id = ev->cgroup_id;
-	if (with_stacks && rec->opts->kernel_stacks) {
+	if (with_stacks && rec->kernel_stacks) {
 		stacks_symbolize_kernel(rec->ksyms, sev->kstack,
 					ev->kstack_depth > CAPREC_KSTACK_MAX ? CAPREC_KSTACK_MAX :
 					ev->kstack_depth,
@@ -205,7 +205,7 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 					&rec->kstack);
 		kstack = true;
 	}
-	if (with_stacks && rec->opts->user_stacks) {
+	if (with_stacks && rec->user_stacks) {
 		struct exe_image exe = { .path = proc->exe_path, .code_start = sev->code_start,
 					 .code_end = sev->code_end };
 
