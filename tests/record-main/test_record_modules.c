@@ -303,8 +303,8 @@ static const char *metadata_value(const struct recording_metadata *m, const char
 
 /*
  * A command line longer than a metadata value may be is cut with a marker
- * that gives its full length, and the block is written (it used to fail with
- * "value exceeds a format limit" before the command ran).
+ * that gives its full length, so the METADATA block stays within the format's
+ * limits and the command it describes can run.
  */
 static void test_metadata_long_command(void **state)
 {
