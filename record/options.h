@@ -2,7 +2,8 @@
 /*
  * options.h - caprec's command line, parsed into plain values. No side
  * effects: parsing never opens, attaches or prints (the caller prints the
- * one-line error parse_options() leaves in errbuf).
+ * one-line error parse_options() leaves in errbuf; main() answers --help and
+ * --version).
  *
  *   caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-] [--print]
  *          [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]
