@@ -63,7 +63,9 @@ void loader_reset_ids(struct loader *l)
 	id_map_free(&l->process_events);
 	intern_map_clear(l->contexts);
 	l->last_context_id = 0;
-	memset(l->thread_creds, 0, sizeof(l->thread_creds));
+	intern_map_clear(l->creds_by_tid);
+	l->creds_count = 0;
+	l->creds_last = -1;
 	l->orphan_count = 0;
 }
 
@@ -137,6 +139,19 @@ static int insert(struct loader *l, sqlite3_stmt *stmt, int64_t *rowid)
 	return 0;
 }
 
+/* The thread's last CREDENTIALS, or NULL. Checks come in runs of one thread: one entry cached. */
+static const struct thread_creds *thread_creds_of(struct loader *l, uint32_t tid)
+{
+	int64_t index;
+
+	if (l->creds_last >= 0 && l->creds[l->creds_last].tid == tid)
+		return &l->creds[l->creds_last];
+	if (!intern_map_get(l->creds_by_tid, &tid, sizeof(tid), &index))
+		return NULL;
+	l->creds_last = index;
+	return &l->creds[index];
+}
+
 int loader_context(struct loader *l, const struct crf_event *e, int64_t process_id, int64_t *id)
 {
 	sqlite3_stmt *stmt = l->stmt[STMT_CONTEXT];
@@ -149,10 +164,10 @@ int loader_context(struct loader *l, const struct crf_event *e, int64_t process_
 		.userns_level = e->userns_level,
 		.audit_inferred = !!(e->flags & CRF_EV_AUDIT_INFERRED),
 	};
-	const struct thread_creds *tc = &l->thread_creds[e->tid % LOADER_THREAD_SLOTS];
+	const struct thread_creds *tc = thread_creds_of(l, e->tid);
 	int rc;
 
-	if (tc->valid && tc->tid == e->tid && tc->first_event <= e->index) {
+	if (tc && tc->first_event <= e->index) {
 		key.has_creds = 1;
 		key.euid = tc->euid;
 		key.fsuid = tc->fsuid;
@@ -195,8 +210,7 @@ int loader_context(struct loader *l, const struct crf_event *e, int64_t process_
 int loader_credentials(struct loader *l, const struct crf_credentials *c)
 {
 	sqlite3_stmt *stmt = l->stmt[STMT_CREDENTIALS];
-	struct thread_creds *tc = &l->thread_creds[c->tid % LOADER_THREAD_SLOTS];
-	int64_t process_id = 0, unused;
+	int64_t process_id = 0, unused, index;
 	int rc;
 
 	if (c->process) {
@@ -204,8 +218,22 @@ int loader_credentials(struct loader *l, const struct crf_credentials *c)
 		if (rc)
 			return rc;
 	}
-	*tc = (struct thread_creds){
-		.valid = true, .tid = c->tid, .first_event = c->first_event, .euid = c->euid,
+	if (!intern_map_get(l->creds_by_tid, &c->tid, sizeof(c->tid), &index)) {
+		if (l->creds_count == l->creds_cap) {
+			size_t cap = l->creds_cap ? 2 * l->creds_cap : 64;
+			struct thread_creds *grown = realloc(l->creds, cap * sizeof(*grown));
+
+			if (!grown)
+				return -ENOMEM;
+			l->creds = grown;
+			l->creds_cap = cap;
+		}
+		index = (int64_t)l->creds_count++;
+		if (intern_map_put(l->creds_by_tid, &c->tid, sizeof(c->tid), index))
+			return -ENOMEM;
+	}
+	l->creds[index] = (struct thread_creds){
+		.tid = c->tid, .first_event = c->first_event, .euid = c->euid,
 		.fsuid = c->fsuid, .cap_effective = c->cap_effective,
 	};
 	sqlite3_bind_int64(stmt, 1, l->recording_id);

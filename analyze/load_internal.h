@@ -99,14 +99,10 @@ struct context_key {
 };
 
 /*
- * The credentials a thread has from an event on (CREDENTIALS records), by
- * tid in a fixed table: an event whose thread's slot holds another thread
- * or a later first event gets no credentials rather than wrong ones.
+ * The credentials a thread has from an event on (the last CREDENTIALS record
+ * of that tid), for the event_contexts of its checks.
  */
-#define LOADER_THREAD_SLOTS 4096
-
 struct thread_creds {
-	bool valid;
 	uint32_t tid;
 	uint64_t first_event;
 	uint32_t euid;
@@ -184,7 +180,11 @@ struct loader {
 	struct context_key last_context; /* events come in runs of one context */
 	int64_t last_context_id;      /* 0: none yet in this recording */
 	struct aggregate *aggregate;
-	struct thread_creds thread_creds[LOADER_THREAD_SLOTS];
+	struct intern_map *creds_by_tid;   /* tid -> index in creds */
+	struct thread_creds *creds;
+	size_t creds_count;
+	size_t creds_cap;
+	int64_t creds_last;                /* index of the last thread looked up, -1 = none */
 
 	/*
 	 * Events: batches[filling] gets the next rows (event_count so far); the

@@ -166,6 +166,18 @@ struct {
 	__type(value, struct exe_walk);
 } exe_walk_scratch SEC(".maps");
 
+/* The credentials a check was made with (see cred_direct()). */
+struct check_cred {
+	__u32 euid;
+	__u32 suid;
+	__u32 fsuid;
+	__u32 gid;
+	__u32 egid;
+	__u32 fsgid;
+	__u64 cap_effective;
+	__u64 cap_permitted;
+};
+
 /* What one check needs, wherever it was seen. */
 struct check {
 	__s32 cap;
@@ -174,7 +186,7 @@ struct check {
 	__s32 final_ret;
 	__u32 userns_inum;
 	__u32 userns_level;
-	const struct cred *cred; /* the credentials checked, NULL = the task's */
+	struct check_cred cred;  /* the credentials checked */
 };
 
 /*
@@ -347,20 +359,50 @@ static __always_inline __u64 submit_flags(void)
  * The credentials the check was made with: which uid the process ran as
  * (root before a drop, the service user after) and whether the capability
  * was in the effective set (granted by capabilities or refused for want of
- * one), read when the check was made, not later from /proc.
+ * one), taken when the check is made, not later from /proc.
+ *
+ * Where cred is a typed argument (tracepoint, fexit) the ids are direct
+ * loads: probe reads cost as much again as the rest of a check's record.
+ * The sets are read by offset alone, one read for both where they are
+ * neighbours: kernel_cap_t is { u64 val } since 6.3, { u32 cap[2] } before.
  */
-static __always_inline void fill_cred(struct caprec_cap_event *e, const struct cred *cred)
+static __always_inline void cred_sets(struct check_cred *o, const struct cred *cred)
 {
-	e->euid = BPF_CORE_READ(cred, euid.val);
-	e->suid = BPF_CORE_READ(cred, suid.val);
-	e->fsuid = BPF_CORE_READ(cred, fsuid.val);
-	e->gid = BPF_CORE_READ(cred, gid.val);
-	e->egid = BPF_CORE_READ(cred, egid.val);
-	e->fsgid = BPF_CORE_READ(cred, fsgid.val);
-	e->cap_effective = 0;
-	e->cap_permitted = 0;
-	bpf_probe_read_kernel(&e->cap_effective, sizeof(e->cap_effective), &cred->cap_effective);
-	bpf_probe_read_kernel(&e->cap_permitted, sizeof(e->cap_permitted), &cred->cap_permitted);
+	__u32 permitted = bpf_core_field_offset(struct cred, cap_permitted);
+	__u32 effective = bpf_core_field_offset(struct cred, cap_effective);
+	__u64 sets[2] = {};
+
+	if (effective == permitted + 8) {
+		bpf_probe_read_kernel(sets, sizeof(sets), (const void *)cred + permitted);
+	} else {
+		bpf_probe_read_kernel(&sets[0], 8, (const void *)cred + permitted);
+		bpf_probe_read_kernel(&sets[1], 8, (const void *)cred + effective);
+	}
+	o->cap_permitted = sets[0];
+	o->cap_effective = sets[1];
+}
+
+static __always_inline void cred_direct(struct check_cred *o, const struct cred *cred)
+{
+	o->euid = cred->euid.val;
+	o->suid = cred->suid.val;
+	o->fsuid = cred->fsuid.val;
+	o->gid = cred->gid.val;
+	o->egid = cred->egid.val;
+	o->fsgid = cred->fsgid.val;
+	cred_sets(o, cred);
+}
+
+/* Likewise from an untyped pointer (kprobe arguments, the task's credentials). */
+static __always_inline void cred_probe(struct check_cred *o, const struct cred *cred)
+{
+	o->euid = BPF_CORE_READ(cred, euid.val);
+	o->suid = BPF_CORE_READ(cred, suid.val);
+	o->fsuid = BPF_CORE_READ(cred, fsuid.val);
+	o->gid = BPF_CORE_READ(cred, gid.val);
+	o->egid = BPF_CORE_READ(cred, egid.val);
+	o->fsgid = BPF_CORE_READ(cred, fsgid.val);
+	cred_sets(o, cred);
 }
 
 static __always_inline void mark_checked_syscall(__u32 tid)
@@ -392,7 +434,14 @@ static __always_inline void fill_cap_event(struct caprec_cap_event *e, const str
 	e->kstack_depth = 0;
 	e->ustack_depth = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	fill_cred(e, c->cred ? c->cred : task->cred);
+	e->euid = c->cred.euid;
+	e->suid = c->cred.suid;
+	e->fsuid = c->cred.fsuid;
+	e->gid = c->cred.gid;
+	e->egid = c->cred.egid;
+	e->fsgid = c->cred.fsgid;
+	e->cap_effective = c->cred.cap_effective;
+	e->cap_permitted = c->cred.cap_permitted;
 	if (want_sysret && e->syscall_nr >= 0)
 		mark_checked_syscall(e->tid);
 }
@@ -516,7 +565,7 @@ int BPF_PROG(tp_cap_capable, const struct cred *cred, struct user_namespace *tar
 	/* A typed argument here: direct loads, cheaper than probe reads. */
 	c.userns_inum = target_ns->ns.inum;
 	c.userns_level = target_ns->level;
-	c.cred = cred;
+	cred_direct(&c.cred, cred);
 	emit_check(ctx, &c);
 	return 0;
 }
@@ -640,6 +689,7 @@ static __always_inline void vm_enough_memory_returned(void *ctx, int ret)
 	c.cap = CAP_SYS_ADMIN;
 	c.flags = CAPREC_F_INSETID_KNOWN; /* CAP_OPT_NOAUDIT, never INSETID */
 	c.ret = vm_enough_memory_verdict(ret);
+	cred_probe(&c.cred, BPF_CORE_READ(bpf_get_current_task_btf(), cred));
 	c.userns_inum = PROC_USER_INIT_INO;
 	c.userns_level = 0;
 	emit_check(ctx, &c);
@@ -656,7 +706,8 @@ int BPF_PROG(fexit_cap_capable, const struct cred *cred, struct user_namespace *
 	c.cap = cap;
 	c.flags = flags_from_arg(opts);
 	c.ret = ret;
-	c.cred = cred;
+	if (include_noaudit || (c.flags & CAPREC_F_AUDIT))
+		cred_direct(&c.cred, cred); /* else dropped: not worth reading */
 	fill_userns(&c, ns);
 	cap_capable_returned(ctx, &c);
 	return 0;
@@ -701,7 +752,8 @@ int BPF_KPROBE(kprobe_cap_capable, const struct cred *cred, struct user_namespac
 		return 0;
 	c.cap = cap;
 	c.flags = flags_from_arg(opts);
-	c.cred = cred;
+	if (include_noaudit || (c.flags & CAPREC_F_AUDIT))
+		cred_probe(&c.cred, cred);
 	fill_userns(&c, ns);
 	if (bpf_map_update_elem(&entry_args, &tid, &c, BPF_ANY)) {
 		count(CAPREC_CNT_PENDING_FULL);
