@@ -24,7 +24,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"attach_mode = ?5, audit_source = ?6, recorder_version = ?7, "
 		"recorder_options = ?8, wall_offset_ns = ?9, first_ns = ?10, last_ns = ?11, "
 		"first_wall_ns = ?12, last_wall_ns = ?13, events = ?14, lost = ?15, "
-		"clean_end = ?16 WHERE id = ?1",
+		"clean_end = ?16, machine = ?17 WHERE id = ?1",
 	[STMT_METADATA] = "INSERT OR REPLACE INTO metadata (recording_id, key, value) "
 			  "VALUES (?1, ?2, ?3)",
 	[STMT_CAP_NAME] = "INSERT OR REPLACE INTO cap_names (cap, name) VALUES (?1, ?2)",
@@ -640,6 +640,7 @@ static int finish_recording(struct loader *l, const struct crf_reader *r, const 
 	sqlite3_bind_int64(stmt, 14, (int64_t)span->events);
 	sqlite3_bind_int64(stmt, 15, (int64_t)rec->lost);
 	sqlite3_bind_int(stmt, 16, rec->clean_end);
+	bind_text_or_null(stmt, 17, crf_reader_metadata(r, "host.machine"));
 	rc = step_insert(stmt);
 	sqlite3_clear_bindings(stmt);
 

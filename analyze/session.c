@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "exe_match.h"
 #include "input.h"
+#include "syscall_names.h"
 
 /* Shared long options; the codes are their short letters. */
 static const struct option format_option = { "format", required_argument, NULL, 'f' };
@@ -144,8 +145,8 @@ int session_open_inputs(struct analyze_session *s, char *const *inputs, int coun
 		fprintf(stderr, "capanalyze %s: %s\n", s->cmd, err);
 		return -1;
 	}
-	if (exe_match_register(*db) != SQLITE_OK) {
-		session_sql_error(s, *db, "registering exe_match");
+	if (exe_match_register(*db) != SQLITE_OK || syscall_sql_register(*db) != SQLITE_OK) {
+		session_sql_error(s, *db, "registering the SQL functions");
 		input_close(*db);
 		*db = NULL;
 		return -1;

@@ -5,7 +5,7 @@
 -- (CLOCK_REALTIME ns since the Unix epoch). Booleans are 0/1.
 -- Indexes are in caprec_indexes.sql: created after a bulk load, not before.
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 
 CREATE TABLE recordings (
 	id INTEGER PRIMARY KEY,
@@ -29,7 +29,8 @@ CREATE TABLE recordings (
 	events INTEGER NOT NULL DEFAULT 0,
 	lost INTEGER NOT NULL DEFAULT 0,
 	clean_end INTEGER NOT NULL DEFAULT 0,
-	loaded_at_wall_ns INTEGER NOT NULL
+	loaded_at_wall_ns INTEGER NOT NULL,
+	machine TEXT
 );
 
 CREATE TABLE metadata (

@@ -118,7 +118,8 @@ static int write_violations(const struct policy_decisions *d, const struct allow
 		if (!rc)
 			rc = output_int(o, (int64_t)row->checks);
 		if (!rc)
-			rc = output_text(o, syscall_format(row->example->syscall_nr, syscall,
+			rc = output_text(o, syscall_format(row->example->machine,
+							   row->example->syscall_nr, syscall,
 							   sizeof(syscall)));
 		if (!rc)
 			rc = output_text(o, row->example->user_stack);

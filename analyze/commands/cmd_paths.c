@@ -34,20 +34,21 @@ static const char paths_usage[] =
 
 static const char paths_sql[] =
 	"WITH agg AS ("
-	" SELECT a.cap, a.exe_path, a.verdict, a.audit, a.syscall_nr, a.user_stack_id,"
+	" SELECT a.cap, a.exe_path, a.verdict, a.audit, r.machine, a.syscall_nr, a.user_stack_id,"
 	"  a.kernel_stack_id, sum(a.count) AS checks, sum(a.processes) AS processes"
-	" FROM check_aggregate a WHERE " REPORT_FILTER_WHERE
-	" GROUP BY a.cap, a.exe_path, a.verdict, a.audit, a.syscall_nr, a.user_stack_id,"
-	"  a.kernel_stack_id),"
+	" FROM check_aggregate a LEFT JOIN recordings r ON r.id = a.recording_id"
+	" WHERE " REPORT_FILTER_WHERE
+	" GROUP BY a.cap, a.exe_path, a.verdict, a.audit, r.machine, a.syscall_nr,"
+	"  a.user_stack_id, a.kernel_stack_id),"
 	"named AS ("
 	" SELECT agg.*, coalesce(us.text, '') AS user_stack, coalesce(ks.text, '') AS kernel_stack"
 	" FROM agg LEFT JOIN stacks us ON us.id = agg.user_stack_id"
 	" LEFT JOIN stacks ks ON ks.id = agg.kernel_stack_id),"
 	"ranked AS ("
 	" SELECT named.*, row_number() OVER (PARTITION BY cap ORDER BY checks DESC, exe_path,"
-	"  user_stack, kernel_stack, verdict, audit, syscall_nr) AS rank FROM named) "
+	"  user_stack, kernel_stack, verdict, audit, syscall_nr, machine) AS rank FROM named) "
 	"SELECT cap, rank, checks, processes, verdict, audit, exe_path, syscall_nr, user_stack,"
-	" kernel_stack FROM ranked WHERE ?5 IS NULL OR rank <= ?5 ORDER BY cap, rank";
+	" kernel_stack, machine FROM ranked WHERE ?5 IS NULL OR rank <= ?5 ORDER BY cap, rank";
 
 static int write_row(struct output *o, sqlite3_stmt *stmt)
 {
@@ -64,8 +65,8 @@ static int write_row(struct output *o, sqlite3_stmt *stmt)
 	if (!rc)
 		rc = output_text(o, (const char *)sqlite3_column_text(stmt, 6));
 	if (!rc)
-		rc = output_text(o, syscall_format(sqlite3_column_int(stmt, 7), syscall,
-						   sizeof(syscall)));
+		rc = output_text(o, syscall_format((const char *)sqlite3_column_text(stmt, 10),
+						   sqlite3_column_int(stmt, 7), syscall, sizeof(syscall)));
 	if (!rc)
 		rc = output_text(o, (const char *)sqlite3_column_text(stmt, 8));
 	if (!rc)

@@ -202,8 +202,8 @@ static int decision_cells(struct output *o, const struct decision_row *row, bool
 	if (!rc)
 		rc = output_text(o, row->exe);
 	if (!rc)
-		rc = output_text(o, syscall_format(row->example->syscall_nr, syscall,
-						   sizeof(syscall)));
+		rc = output_text(o, syscall_format(row->example->machine, row->example->syscall_nr,
+						   syscall, sizeof(syscall)));
 	if (!rc)
 		rc = output_text(o, row->example->user_stack);
 	if (!rc)
@@ -497,7 +497,8 @@ static void json_group(struct strbuf *sb, const struct policy_decisions *d,
 		decision_reason(row, reason, sizeof(reason));
 		json_field(sb, "reason", reason, true);
 		json_field(sb, "exe", row->exe, true);
-		json_field(sb, "syscall", syscall_format(row->example->syscall_nr, syscall,
+		json_field(sb, "syscall", syscall_format(row->example->machine,
+							 row->example->syscall_nr, syscall,
 							 sizeof(syscall)), true);
 		json_field(sb, "user_stack", row->example->user_stack, true);
 		json_field(sb, "kernel_stack", row->example->kernel_stack, true);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crf_syscall_names.h"
 #include "exe_match.h"
 
 /*
@@ -93,15 +94,17 @@ static const char checks_sql[] =
 	"  coalesce((SELECT CASE WHEN s.last_idx >= e.idx THEN s.ret >= 0 END"
 	"   FROM syscall_returns s WHERE s.recording_id = c.recording_id AND s.tid = e.tid"
 	"   AND s.first_idx <= e.idx ORDER BY s.first_idx DESC LIMIT 1), -1) AS syscall_ret,"
-	"  e.kernel_stack_id, e.user_stack_id, e.time_ns"
+	"  e.kernel_stack_id, e.user_stack_id, e.time_ns,"
+	"  (SELECT machine FROM recordings r WHERE r.id = c.recording_id) AS machine"
 	" FROM events e JOIN event_contexts c ON c.id = e.context_id),"
 	"grouped AS ("
 	" SELECT image, cap, audit, granted, uid, syscall_nr, syscall_ret, kernel_stack_id,"
-	"  user_stack_id, count(*) AS n, min(time_ns) AS first_ns, max(time_ns) AS last_ns"
-	" FROM outcomes GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9) "
+	"  user_stack_id, machine, count(*) AS n, min(time_ns) AS first_ns,"
+	"  max(time_ns) AS last_ns"
+	" FROM outcomes GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) "
 	"SELECT g.image, g.cap, g.audit, g.granted, g.uid, g.syscall_nr, g.syscall_ret,"
 	" coalesce(g.kernel_stack_id, 0), coalesce(ks.text, ''), coalesce(us.text, ''),"
-	" g.n, g.first_ns, g.last_ns"
+	" g.n, g.first_ns, g.last_ns, g.machine"
 	" FROM grouped g LEFT JOIN stacks ks ON ks.id = g.kernel_stack_id"
 	" LEFT JOIN stacks us ON us.id = g.user_stack_id";
 
@@ -268,6 +271,8 @@ static int read_checks(sqlite3 *db, const char *exe_glob, struct policy_facts *o
 			.count = (uint64_t)sqlite3_column_int64(stmt, 10),
 			.first_ns = sqlite3_column_int64(stmt, 11),
 			.last_ns = sqlite3_column_int64(stmt, 12),
+			.machine = crf_syscall_machine(
+				(const char *)sqlite3_column_text(stmt, 13)),
 		};
 		if (!c->kernel_stack || !c->user_stack)
 			rc = -ENOMEM;

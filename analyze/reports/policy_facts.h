@@ -45,6 +45,7 @@ struct check_fact {
 	bool granted;
 	int64_t uid;          /* the checking thread's uid (effective when recorded, else real) */
 	int syscall_nr;
+	const char *machine;  /* the recording's, canonical (static), NULL unknown */
 	int syscall_ret;      /* -1 unknown, 0 the syscall failed, 1 it succeeded */
 	int64_t kernel_stack_id;
 	char *kernel_stack;   /* outermost first, ';'-joined, "" none */

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "syscall_names.h"
-
 int report_filter_option(struct report_filter *f, const char *cmd, int option, const char *value)
 {
 	char *end;
@@ -26,7 +24,7 @@ int report_filter_option(struct report_filter *f, const char *cmd, int option, c
 		}
 		return 0;
 	case FILTER_SYSCALL:
-		if (syscall_parse(value, &f->syscall_nr)) {
+		if (syscall_parse(value, &f->syscall)) {
 			fprintf(stderr, "capanalyze %s: unknown system call '%s'\n", cmd, value);
 			return -1;
 		}
@@ -59,7 +57,8 @@ int report_filter_bind(const struct report_filter *f, sqlite3_stmt *stmt)
 		rc = f->verdict ? sqlite3_bind_text(stmt, 3, f->verdict, -1, SQLITE_STATIC)
 				: sqlite3_bind_null(stmt, 3);
 	if (!rc)
-		rc = f->has_syscall ? sqlite3_bind_int(stmt, 4, f->syscall_nr)
-				    : sqlite3_bind_null(stmt, 4);
+		rc = !f->has_syscall	 ? sqlite3_bind_null(stmt, 4)
+		     : f->syscall.name ? sqlite3_bind_text(stmt, 4, f->syscall.name, -1, SQLITE_STATIC)
+				       : sqlite3_bind_int(stmt, 4, f->syscall.nr);
 	return rc;
 }

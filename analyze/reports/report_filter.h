@@ -13,12 +13,13 @@
 #include <sqlite3.h>
 
 #include "cap_set.h"
+#include "syscall_names.h"
 
 struct report_filter {
 	cap_set_t caps;       /* 0: any */
 	const char *exe_glob; /* NULL: any (exe_match.h) */
 	const char *verdict;  /* NULL, "granted" or "denied" */
-	int syscall_nr;
+	struct syscall_filter syscall;
 	bool has_syscall;
 	long limit;           /* paths per capability; 0: all */
 };
@@ -52,12 +53,15 @@ int report_filter_option(struct report_filter *f, const char *cmd, int option, c
 /*
  * The SQL condition over check_aggregate aliased "a", with parameters
  * ?1..?4 (capability set as a bit mask, exe glob, verdict, syscall; NULL =
- * any). Needs exe_match() registered on the database (the session does).
+ * any). A syscall name is resolved on each recording's machine. Needs
+ * exe_match() and syscall_is() registered on the database (the session does).
  */
 #define REPORT_FILTER_WHERE                                                         \
 	"(?1 IS NULL OR (a.cap BETWEEN 0 AND 63 AND (?1 >> a.cap) & 1)) "           \
 	"AND (?2 IS NULL OR exe_match(?2, a.exe_path)) "                            \
-	"AND (?3 IS NULL OR a.verdict = ?3) AND (?4 IS NULL OR a.syscall_nr = ?4)"
+	"AND (?3 IS NULL OR a.verdict = ?3) "                                        \
+	"AND (?4 IS NULL OR syscall_is(?4, (SELECT machine FROM recordings "          \
+	"WHERE id = a.recording_id), a.syscall_nr))"
 
 /* Binds parameters 1..4 of REPORT_FILTER_WHERE. Returns a SQLite result code. */
 int report_filter_bind(const struct report_filter *f, sqlite3_stmt *stmt);

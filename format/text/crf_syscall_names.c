@@ -678,23 +678,71 @@ static const char *const arm64_names[] = {
 	[450] = "set_mempolicy_home_node",
 };
 
+/*
+ * One machine's table. The exec numbers are kept apart from the names
+ * because the analyser asks for them in every query that opens an exec
+ * window, and a name compare per row would be wasted there.
+ */
+struct syscall_table {
+	const char *machine; /* canonical uname -m */
+	const char *alias;   /* the kernel's own name of the architecture */
+	const char *const *names;
+	size_t count;
+	int32_t execve, execveat;
+};
+
+static const struct syscall_table tables[] = {
+	{ "x86_64", NULL, x86_64_names, sizeof(x86_64_names) / sizeof(x86_64_names[0]), 59, 322 },
+	{ "aarch64", "arm64", arm64_names, sizeof(arm64_names) / sizeof(arm64_names[0]), 221, 281 },
+};
+
+static const struct syscall_table *table_of(const char *machine)
+{
+	if (!machine)
+		return NULL;
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (!strcmp(machine, tables[i].machine) ||
+		    (tables[i].alias && !strcmp(machine, tables[i].alias)))
+			return &tables[i];
+	return NULL;
+}
+
+const char *crf_syscall_machine(const char *machine)
+{
+	const struct syscall_table *t = table_of(machine);
+
+	return t ? t->machine : NULL;
+}
+
 const char *crf_syscall_name(const char *machine, int32_t nr)
 {
-	const char *const *table;
-	size_t count;
+	const struct syscall_table *t = table_of(machine);
 
-	if (!machine || nr < 0)
+	if (!t || nr < 0 || (size_t)nr >= t->count)
 		return NULL;
-	if (strcmp(machine, "x86_64") == 0) {
-		table = x86_64_names;
-		count = sizeof(x86_64_names) / sizeof(x86_64_names[0]);
-	} else if (strcmp(machine, "aarch64") == 0 || strcmp(machine, "arm64") == 0) {
-		table = arm64_names;
-		count = sizeof(arm64_names) / sizeof(arm64_names[0]);
-	} else {
-		return NULL;
-	}
-	if ((size_t)nr >= count)
-		return NULL;
-	return table[nr];
+	return t->names[nr];
+}
+
+int32_t crf_syscall_number(const char *machine, const char *name)
+{
+	const struct syscall_table *t = table_of(machine);
+
+	if (!t || !name)
+		return -1;
+	for (size_t nr = 0; nr < t->count; nr++)
+		if (t->names[nr] && !strcmp(t->names[nr], name))
+			return (int32_t)nr;
+	return -1;
+}
+
+bool crf_syscall_is_exec(const char *machine, int32_t nr)
+{
+	const struct syscall_table *t = table_of(machine);
+
+	return t && nr >= 0 && (nr == t->execve || nr == t->execveat);
+}
+
+const char *crf_syscall_machine_at(size_t i)
+{
+	return i < sizeof(tables) / sizeof(tables[0]) ? tables[i].machine : NULL;
 }

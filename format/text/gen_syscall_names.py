@@ -72,27 +72,84 @@ def main():
     print("#include <string.h>\n")
     emit("x86_64_names", x86)
     emit("arm64_names", arm)
-    print("""const char *crf_syscall_name(const char *machine, int32_t nr)
-{
-	const char *const *table;
+    print(LOOKUPS % (nr_of(x86, "execve"), nr_of(x86, "execveat"),
+                     nr_of(arm, "execve"), nr_of(arm, "execveat")), end="")
+
+
+def nr_of(table, name):
+    """The number of syscall name: the exec numbers are looked up, never typed in."""
+    return next(nr for nr, n in table.items() if n == name)
+
+
+LOOKUPS = """/*
+ * One machine's table. The exec numbers are kept apart from the names
+ * because the analyser asks for them in every query that opens an exec
+ * window, and a name compare per row would be wasted there.
+ */
+struct syscall_table {
+	const char *machine; /* canonical uname -m */
+	const char *alias;   /* the kernel's own name of the architecture */
+	const char *const *names;
 	size_t count;
+	int32_t execve, execveat;
+};
 
-	if (!machine || nr < 0)
-		return NULL;
-	if (strcmp(machine, "x86_64") == 0) {
-		table = x86_64_names;
-		count = sizeof(x86_64_names) / sizeof(x86_64_names[0]);
-	} else if (strcmp(machine, "aarch64") == 0 || strcmp(machine, "arm64") == 0) {
-		table = arm64_names;
-		count = sizeof(arm64_names) / sizeof(arm64_names[0]);
-	} else {
-		return NULL;
-	}
-	if ((size_t)nr >= count)
-		return NULL;
-	return table[nr];
-}""")
+static const struct syscall_table tables[] = {
+	{ "x86_64", NULL, x86_64_names, sizeof(x86_64_names) / sizeof(x86_64_names[0]), %d, %d },
+	{ "aarch64", "arm64", arm64_names, sizeof(arm64_names) / sizeof(arm64_names[0]), %d, %d },
+};
 
+static const struct syscall_table *table_of(const char *machine)
+{
+	if (!machine)
+		return NULL;
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (!strcmp(machine, tables[i].machine) ||
+		    (tables[i].alias && !strcmp(machine, tables[i].alias)))
+			return &tables[i];
+	return NULL;
+}
+
+const char *crf_syscall_machine(const char *machine)
+{
+	const struct syscall_table *t = table_of(machine);
+
+	return t ? t->machine : NULL;
+}
+
+const char *crf_syscall_name(const char *machine, int32_t nr)
+{
+	const struct syscall_table *t = table_of(machine);
+
+	if (!t || nr < 0 || (size_t)nr >= t->count)
+		return NULL;
+	return t->names[nr];
+}
+
+int32_t crf_syscall_number(const char *machine, const char *name)
+{
+	const struct syscall_table *t = table_of(machine);
+
+	if (!t || !name)
+		return -1;
+	for (size_t nr = 0; nr < t->count; nr++)
+		if (t->names[nr] && !strcmp(t->names[nr], name))
+			return (int32_t)nr;
+	return -1;
+}
+
+bool crf_syscall_is_exec(const char *machine, int32_t nr)
+{
+	const struct syscall_table *t = table_of(machine);
+
+	return t && nr >= 0 && (nr == t->execve || nr == t->execveat);
+}
+
+const char *crf_syscall_machine_at(size_t i)
+{
+	return i < sizeof(tables) / sizeof(tables[0]) ? tables[i].machine : NULL;
+}
+"""
 
 if __name__ == "__main__":
     main()

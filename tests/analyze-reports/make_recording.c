@@ -12,8 +12,11 @@
  *   hostile  names built to break every output: markup, quotes, ';' and
  *            blanks, control bytes, invalid UTF-8, a very long symbol; a
  *            capability number and a syscall number no kernel defines
+ *   arm64    a recording of an aarch64 host (host.machine), whose syscall
+ *            numbers mean other calls on x86_64: an exec (execve is 221),
+ *            fchownat (54) and setuid (146)
  *
- * usage: make_recording a|b|hostile|lossy|container OUT.caprec
+ * usage: make_recording a|b|hostile|lossy|container|arm64 OUT.caprec
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -42,7 +45,16 @@
 #define NR_SETGROUPS 116
 #define NR_OPENAT 257
 
+#define NR_ARM64_FCHOWNAT 54
+#define NR_ARM64_SETUID 146
+#define NR_ARM64_EXECVE 221
+
 static uint64_t clock_ns = 5000000000ull;
+
+/* The syscall entry at the root of every kernel stack: the host architecture's. */
+static const char *const x86_64_entry[] = { "entry_SYSCALL_64_after_hwframe", "do_syscall_64" };
+static const char *const arm64_entry[] = { "el0t_64_sync", "el0_svc" };
+static const char *const *syscall_entry = x86_64_entry;
 
 /* A user stack from names, outermost first (as people read them), in binary bin. */
 static int user_stack(struct crf_writer *w, uint32_t bin, const char *const *names, uint32_t n,
@@ -69,7 +81,7 @@ static int user_stack(struct crf_writer *w, uint32_t bin, const char *const *nam
 /* A kernel stack: the syscall entry, then path[], then the capability check itself. */
 static int kernel_stack(struct crf_writer *w, const char *const *path, uint32_t n, uint32_t *id)
 {
-	static const char *const entry[] = { "entry_SYSCALL_64_after_hwframe", "do_syscall_64" };
+	const char *const *entry = syscall_entry;
 	static const char *const check[] = { "ns_capable", "security_capable", "cap_capable" };
 	const char *names[32];
 	uint32_t frames[32], count = 0;
@@ -318,9 +330,56 @@ static int write_container(struct crf_writer *w)
 	}
 }
 
+/*
+ * An aarch64 host: a daemon drops root (setuid), execs a helper, which
+ * changes a file's owner (fchownat: arm64 has no chown).
+ */
+static int write_arm64(struct crf_writer *w)
+{
+	static const char *const k_setuid[] = { "invoke_syscall", "__arm64_sys_setuid",
+						"__sys_setuid" };
+	static const char *const k_exec[] = { "invoke_syscall", "__arm64_sys_execve",
+					      "do_execveat_common", "inode_permission",
+					      "generic_permission" };
+	static const char *const k_chown[] = { "invoke_syscall", "__arm64_sys_fchownat",
+					       "do_fchownat", "chown_ok" };
+	static const char *const u_chown[] = { "_start", "main", "fix_ownership", "fchownat" };
+	uint32_t armd_bin, helper_bin, armd, helper, us, ks[3];
+
+	syscall_entry = arm64_entry;
+	CHECK(crf_intern_binary(w, "/usr/bin/armd", NULL, 0, &armd_bin));
+	CHECK(crf_intern_binary(w, "/usr/bin/armhelper", NULL, 0, &helper_bin));
+	CHECK(crf_define_process(w, &(struct crf_process_def){
+		.pid = 600, .ppid = 1, .start_time_ns = 6000, .exe_binary_id = armd_bin,
+		.exe_path = "/usr/bin/armd", .comm = "armd" }, &armd));
+	if (kernel_stack(w, k_setuid, 3, &ks[0]) || kernel_stack(w, k_exec, 5, &ks[1]) ||
+	    kernel_stack(w, k_chown, 4, &ks[2]) || user_stack(w, helper_bin, u_chown, 4, &us))
+		return -1;
+	{
+		const struct check c = { armd, 7, 1, 0, NR_ARM64_SETUID, 0, ks[0], 1 };
+
+		if (emit(w, &c))
+			return -1;
+	}
+	CHECK(crf_define_process(w, &(struct crf_process_def){
+		.pid = 600, .ppid = 1, .start_time_ns = 6000, .exe_binary_id = helper_bin,
+		.exe_path = "/usr/bin/armhelper", .comm = "armhelper" }, &helper));
+	{
+		const struct check after[] = {
+			{ helper, 2, 1, 0, NR_ARM64_EXECVE, 0, ks[1], 1 },
+			{ helper, 0, 1, 0, NR_ARM64_FCHOWNAT, us, ks[2], 2 },
+		};
+
+		for (size_t i = 0; i < 2; i++)
+			if (emit(w, &after[i]))
+				return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct crf_kv meta[] = {
+	struct crf_kv meta[] = {
 		{ "host.hostname", "testhost" },
 		{ "host.kernel_release", "6.18.0-test" },
 		{ "host.machine", "x86_64" },
@@ -335,10 +394,13 @@ int main(int argc, char **argv)
 
 	if (argc != 3 || (strcmp(argv[1], "a") && strcmp(argv[1], "b") &&
 			  strcmp(argv[1], "hostile") && strcmp(argv[1], "lossy") &&
-			  strcmp(argv[1], "container"))) {
-		fprintf(stderr, "usage: make_recording a|b|hostile|lossy|container OUT.caprec\n");
+			  strcmp(argv[1], "container") && strcmp(argv[1], "arm64"))) {
+		fprintf(stderr,
+			"usage: make_recording a|b|hostile|lossy|container|arm64 OUT.caprec\n");
 		return 2;
 	}
+	if (!strcmp(argv[1], "arm64"))
+		meta[2].value = "aarch64";
 	fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		perror(argv[2]);
@@ -350,6 +412,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "hostile") ? write_hostile(w) :
 	    !strcmp(argv[1], "lossy") ? write_lossy(w) :
 	    !strcmp(argv[1], "container") ? write_container(w) :
+	    !strcmp(argv[1], "arm64") ? write_arm64(w) :
 	    write_release(w, argv[1][0] == 'b'))
 		goto cleanup;
 	if (crf_writer_close(w))
