@@ -29,30 +29,6 @@
 
 struct crf_reader;
 
-struct crf_binary {
-	uint32_t id;
-	const char *path;          /* never NULL ("" if unknown) */
-	const uint8_t *build_id;   /* NULL if none */
-	uint32_t build_id_len;
-};
-
-struct crf_frame {
-	uint32_t id;
-	enum crf_frame_kind kind;
-	const char *module;        /* kernel: "" for vmlinux, else module name; user: NULL */
-	const char *symbol;        /* NULL when unresolved */
-	uint64_t symbol_offset;
-	const struct crf_binary *binary; /* user frames; NULL if unknown */
-	uint64_t file_offset;      /* user frames */
-};
-
-struct crf_stack {
-	uint32_t id;
-	uint32_t depth;
-	const struct crf_frame *const *frames; /* frames[0] is innermost; an entry is
-						  NULL if its definition was lost */
-};
-
 struct crf_process {
 	uint32_t id;
 	uint32_t pid;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * crf_types.h - what the writer and the reader of the caprec recording format
- * (CRF) share: status codes, flag bits and limits. The byte layout itself is
- * specified in format/FORMAT.md; this header never describes bytes.
+ * (CRF) share: status codes, flag bits, limits and the stack values. The
+ * byte layout itself is specified in format/FORMAT.md; this header never
+ * describes bytes.
  *
  * Neither crf_writer.h nor crf_reader.h includes the other; both include this.
  */
@@ -57,6 +58,35 @@ struct crf_error {
 enum crf_frame_kind {
 	CRF_FRAME_KERNEL = 1, /* module + symbol + offset */
 	CRF_FRAME_USER = 2,   /* binary (build-id) + file offset, symbol when resolvable */
+};
+
+/*
+ * A stack as values: what the reader resolves a recording's stacks to and
+ * what the recorder symbolizes a live stack into, so the live printer and
+ * the writer take the recorder's stacks as they take the reader's.
+ */
+struct crf_binary {
+	uint32_t id;
+	const char *path;          /* never NULL ("" if unknown) */
+	const uint8_t *build_id;   /* NULL if none */
+	uint32_t build_id_len;
+};
+
+struct crf_frame {
+	uint32_t id;
+	enum crf_frame_kind kind;
+	const char *module;        /* kernel: "" for vmlinux, else module name; user: NULL */
+	const char *symbol;        /* NULL when unresolved */
+	uint64_t symbol_offset;
+	const struct crf_binary *binary; /* user frames; NULL if unknown */
+	uint64_t file_offset;      /* user frames */
+};
+
+struct crf_stack {
+	uint32_t id;
+	uint32_t depth;
+	const struct crf_frame *const *frames; /* frames[0] is innermost; an entry is
+						  NULL if its definition was lost */
 };
 
 /*

@@ -3,7 +3,7 @@
  * stacks.h - turns the raw addresses of a BPF stack into frames a recording
  * can keep: kernel frames as module + symbol + offset (never an address),
  * user frames as binary (path + build-id) + file offset + symbol. The result
- * is a struct crf_stack (format/crf_reader.h), so the same value feeds the
+ * is a struct crf_stack (format/crf_types.h), so the same value feeds the
  * live printer and, through stacks_intern(), the writer, which deduplicates
  * frames and stacks by content: BPF stack ids never leave the kernel.
  */
@@ -16,7 +16,7 @@
 
 #include "build_id_cache.h"
 #include "caprec_event.h"
-#include "crf_reader.h"
+#include "crf_types.h"
 #include "crf_writer.h"
 #include "kallsyms.h"
 #include "user_symbolizer.h"
