@@ -117,6 +117,18 @@ static struct proc_entry *lookup_process(struct recorder *rec, uint32_t pid, uin
 	return e;
 }
 
+/*
+ * The fields of a check that the BPF record, the live printer's event and
+ * the writer's record all carry under the same name (the CAPREC_F_* flags
+ * are the CRF_EV_* bits, caprec_event.h): listed once, so the printed and
+ * the written event cannot come to differ. COPY_CHECK_FIELD copies one from
+ * ev into out.
+ */
+#define CHECK_FIELDS(X)                                                                  \
+	X(tid) X(uid) X(cap) X(flags) X(ret) X(final_ret) X(syscall_nr) X(cgroup_id)     \
+	X(userns_inum) X(userns_level)
+#define COPY_CHECK_FIELD(field) out.field = ev->field;
+
 static void print_live(struct recorder *rec, const struct caprec_cap_event *ev, bool kstack,
 		       bool ustack)
 {
@@ -127,16 +139,7 @@ static void print_live(struct recorder *rec, const struct caprec_cap_event *ev, 
 	out.index = rec->events;
 	out.time_ns = ev->hdr.time_ns;
 	out.pid = ev->hdr.pid;
-	out.tid = ev->tid;
-	out.uid = ev->uid;
-	out.cap = ev->cap;
-	out.flags = ev->flags;
-	out.ret = ev->ret;
-	out.final_ret = ev->final_ret;
-	out.syscall_nr = ev->syscall_nr;
-	out.cgroup_id = ev->cgroup_id;
-	out.userns_inum = ev->userns_inum;
-	out.userns_level = ev->userns_level;
+	CHECK_FIELDS(COPY_CHECK_FIELD);
 	out.comm = comm;
 	out.kernel_stack = kstack ? &rec->kstack.stack : NULL;
 	out.user_stack = ustack ? &rec->ustack.stack : NULL;
@@ -200,16 +203,7 @@ static int write_event(struct recorder *rec, const struct caprec_cap_event *ev,
 		return err;
 	out.time_ns = ev->hdr.time_ns;
 	out.process_id = proc->record_id;
-	out.tid = ev->tid;
-	out.uid = ev->uid;
-	out.cap = ev->cap;
-	out.flags = ev->flags;
-	out.ret = ev->ret;
-	out.final_ret = ev->final_ret;
-	out.syscall_nr = ev->syscall_nr;
-	out.cgroup_id = ev->cgroup_id;
-	out.userns_inum = ev->userns_inum;
-	out.userns_level = ev->userns_level;
+	CHECK_FIELDS(COPY_CHECK_FIELD);
 	err = crf_write_event(w, &out);
 	if (err)
 		return err;
