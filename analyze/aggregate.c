@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * aggregate.c - counts checks per check_aggregate group, per process and
- * cgroup, and writes check_aggregate and policy_aggregate from those counts
- * (see aggregate.h).
+ * cgroup, and writes check_aggregate and policy_aggregate from those counts;
+ * the thread that counts while the loader reads (see aggregate.h).
  */
 #include "aggregate.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -632,5 +633,165 @@ int aggregate_flush(struct aggregate *a, sqlite3 *db, sqlite3_stmt *check_stmt,
 	intern_map_free(a->cgroup_map);
 	if (new_maps(a) && !rc)
 		rc = -ENOMEM;
+	return rc;
+}
+
+int aggregate_add_batch(struct aggregate *a, const struct aggregate_check *first, size_t stride,
+			int count)
+{
+	const char *at = (const char *)first;
+	int rc = 0;
+
+	for (int i = 0; i < count && !rc; i++)
+		rc = aggregate_add(a, (const struct aggregate_check *)(at + (size_t)i * stride));
+	return rc;
+}
+
+/* A queued batch. */
+struct counter_batch {
+	const struct aggregate_check *first;
+	size_t stride;
+	int count;
+};
+
+struct aggregate_counter {
+	struct aggregate *aggregate;
+	int slots;
+	int run;
+	bool running;             /* the thread exists */
+	pthread_t thread;
+	pthread_mutex_t lock;     /* guards the fields below */
+	pthread_cond_t changed;   /* a batch was queued or counted, or stop was set */
+	struct counter_batch *queue; /* slots entries, a ring */
+	int head;                 /* the oldest queued batch */
+	int queued;               /* batches queued or being counted */
+	bool draining;            /* the caller waits for every queued batch */
+	bool caller_waiting;      /* the caller waits for free buffers */
+	bool stop;
+	int status;               /* the first failure; later batches are dropped */
+};
+
+static void *counter_main(void *arg)
+{
+	struct aggregate_counter *c = arg;
+
+	pthread_mutex_lock(&c->lock);
+	for (;;) {
+		/*
+		 * Sleep until a run of batches waits (or the caller drains or
+		 * stops): woken per batch, the thread would cost more in wake-ups
+		 * than it saves.
+		 */
+		while (!c->stop && !(c->queued && (c->draining || c->queued >= c->run)))
+			pthread_cond_wait(&c->changed, &c->lock);
+		if (!c->queued)
+			break; /* stopped, and nothing left to count */
+		while (c->queued) {
+			struct counter_batch batch = c->queue[c->head];
+			int rc = 0, failed = c->status;
+
+			pthread_mutex_unlock(&c->lock);
+			if (!failed)
+				rc = aggregate_add_batch(c->aggregate, batch.first, batch.stride,
+							 batch.count);
+			pthread_mutex_lock(&c->lock);
+			if (rc && !c->status)
+				c->status = rc;
+			c->head = (c->head + 1) % c->slots;
+			c->queued--;
+			if ((c->draining && !c->queued) ||
+			    (c->caller_waiting && c->queued <= c->slots - c->run))
+				pthread_cond_broadcast(&c->changed);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return NULL;
+}
+
+int aggregate_counter_start(struct aggregate *a, int slots, int run,
+			    struct aggregate_counter **out)
+{
+	struct aggregate_counter *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (!c)
+		return -ENOMEM;
+	c->aggregate = a;
+	c->slots = slots;
+	c->run = run;
+	c->queue = calloc((size_t)slots, sizeof(*c->queue));
+	if (!c->queue)
+		goto fail;
+	if (pthread_mutex_init(&c->lock, NULL))
+		goto fail;
+	if (pthread_cond_init(&c->changed, NULL)) {
+		pthread_mutex_destroy(&c->lock);
+		goto fail;
+	}
+	c->running = !pthread_create(&c->thread, NULL, counter_main, c);
+	*out = c;
+	return 0;
+fail:
+	free(c->queue);
+	free(c);
+	return -ENOMEM;
+}
+
+void aggregate_counter_stop(struct aggregate_counter *c)
+{
+	if (!c)
+		return;
+	if (c->running) {
+		pthread_mutex_lock(&c->lock);
+		c->stop = true;
+		pthread_cond_broadcast(&c->changed);
+		pthread_mutex_unlock(&c->lock);
+		pthread_join(c->thread, NULL);
+	}
+	pthread_cond_destroy(&c->changed);
+	pthread_mutex_destroy(&c->lock);
+	free(c->queue);
+	free(c);
+}
+
+int aggregate_counter_drain(struct aggregate_counter *c)
+{
+	int rc;
+
+	if (!c->running)
+		return c->status;
+	pthread_mutex_lock(&c->lock);
+	c->draining = true;
+	pthread_cond_broadcast(&c->changed);
+	while (c->queued)
+		pthread_cond_wait(&c->changed, &c->lock);
+	c->draining = false;
+	rc = c->status;
+	pthread_mutex_unlock(&c->lock);
+	return rc;
+}
+
+int aggregate_counter_queue(struct aggregate_counter *c, const struct aggregate_check *first,
+			    size_t stride, int count)
+{
+	int rc;
+
+	if (!c->running)
+		return aggregate_add_batch(c->aggregate, first, stride, count);
+	pthread_mutex_lock(&c->lock);
+	c->queue[(c->head + c->queued) % c->slots] =
+		(struct counter_batch){ .first = first, .stride = stride, .count = count };
+	c->queued++;
+	if (c->queued >= c->run)
+		pthread_cond_broadcast(&c->changed);
+	/* The next buffer is free unless every buffer is queued; then wait for a run of them. */
+	if (c->queued == c->slots) {
+		c->caller_waiting = true;
+		while (c->queued > c->slots - c->run)
+			pthread_cond_wait(&c->changed, &c->lock);
+		c->caller_waiting = false;
+	}
+	rc = c->status;
+	pthread_mutex_unlock(&c->lock);
 	return rc;
 }

@@ -23,6 +23,7 @@
 #ifndef CAPANALYZE_AGGREGATE_H
 #define CAPANALYZE_AGGREGATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -69,5 +70,51 @@ int aggregate_add(struct aggregate *a, const struct aggregate_check *c);
  */
 int aggregate_flush(struct aggregate *a, sqlite3 *db, sqlite3_stmt *check_stmt,
 		    int64_t recording_id);
+
+/*
+ * The counting thread: counts batches of checks into the aggregate
+ * (aggregate_add(), which with its hash lookups was 40 % of a load) while
+ * the loader reads, resolves and inserts the next events (the machines have
+ * two cores). While batches are queued the thread alone calls
+ * aggregate_add(); the caller may still register executables
+ * (aggregate_exe()) and flushes only after aggregate_counter_drain(). When
+ * no thread can be started, batches are counted inline: slower, not wrong.
+ *
+ * The caller fills `slots` batch buffers round robin and queues each when
+ * full; a queued batch's checks must stay untouched until counted.
+ * aggregate_counter_queue() returns only when the next buffer in the round
+ * is free again. `run` is the hysteresis: a waiting thread is woken when
+ * this many batches are queued, a waiting caller when this many buffers are
+ * free, so each side sleeps and wakes once per run of batches, not per batch.
+ */
+struct aggregate_counter;
+
+/* Starts counting into a. Returns 0 or -ENOMEM. */
+int aggregate_counter_start(struct aggregate *a, int slots, int run,
+			    struct aggregate_counter **out);
+
+/* Counts what is still queued, stops the thread and frees. Accepts NULL. */
+void aggregate_counter_stop(struct aggregate_counter *c);
+
+/*
+ * Queues count checks, stride bytes apart from first (the caller's rows
+ * embed them). Returns the thread's first failure (-ENOMEM, -EOVERFLOW: the
+ * batches after it are dropped), or 0.
+ */
+int aggregate_counter_queue(struct aggregate_counter *c, const struct aggregate_check *first,
+			    size_t stride, int count);
+
+/*
+ * Counts a batch now, in the caller's thread: for a partial batch after
+ * aggregate_counter_drain(). Returns 0 or aggregate_add()'s error.
+ */
+int aggregate_add_batch(struct aggregate *a, const struct aggregate_check *first, size_t stride,
+			int count);
+
+/*
+ * Waits until every queued batch is counted: the aggregate is then the
+ * caller's to flush. Returns the thread's first failure, or 0.
+ */
+int aggregate_counter_drain(struct aggregate_counter *c);
 
 #endif /* CAPANALYZE_AGGREGATE_H */

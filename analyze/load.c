@@ -75,9 +75,6 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"syscall_nr, ret, time_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
-/* The aggregate thread (below, with the event batches it counts). */
-static int counter_start(struct loader *l);
-static void counter_stop(struct loader *l);
 
 /* Turns a failure code (SQLite result or negative errno) into one line. */
 static void describe(struct loader *l, int rc, const char *what, char *err, size_t err_size)
@@ -188,7 +185,7 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 		describe(l, rc, "cannot read the database", err, err_size);
 		goto fail;
 	}
-	if (counter_start(l)) {
+	if (aggregate_counter_start(l->aggregate, EVENT_BATCHES, COUNTER_RUN, &l->counter)) {
 		snprintf(err, err_size, "out of memory");
 		goto fail;
 	}
@@ -203,7 +200,8 @@ void loader_free(struct loader *l)
 {
 	if (!l)
 		return;
-	counter_stop(l);
+	aggregate_counter_stop(l->counter);
+	l->counter = NULL;
 	for (int i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(l->stmt[i]);
 	if (l->in_transaction)
@@ -297,13 +295,11 @@ static void bind_event_changed(sqlite3_stmt *stmt, struct bound_value *bound, in
 }
 
 /* Counts the checks of the first count rows of a batch into the aggregate. */
+/* Counts the first count checks of a batch into the aggregate, in this thread. */
 static int aggregate_rows(struct loader *l, const struct event_batch *batch, int count)
 {
-	int rc = 0;
-
-	for (int i = 0; i < count && !rc; i++)
-		rc = aggregate_add(l->aggregate, &batch->rows[i].check);
-	return rc;
+	return aggregate_add_batch(l->aggregate, &batch->rows[0].check, sizeof(batch->rows[0]),
+				   count);
 }
 
 /* Runs the multi-row INSERT over a full batch. */
@@ -315,130 +311,20 @@ static int insert_batch(struct loader *l, const struct event_batch *batch)
 	return step_insert(l->stmt[STMT_EVENT_BATCH]);
 }
 
-static void *counter_main(void *arg)
-{
-	struct loader *l = arg;
-	struct aggregate_thread *t = &l->counter;
-
-	pthread_mutex_lock(&t->lock);
-	for (;;) {
-		/*
-		 * Sleep until a run of batches waits (or the loader drains or
-		 * stops): woken per batch, the thread would cost more in wake-ups
-		 * than it saves.
-		 */
-		while (!t->stop && !(t->queued && (t->draining || t->queued >= COUNTER_RUN)))
-			pthread_cond_wait(&t->changed, &t->lock);
-		if (!t->queued)
-			break; /* stopped, and nothing left to count */
-		while (t->queued) {
-			const struct event_batch *batch = &l->batches[t->head];
-			int rc = 0, failed = t->status;
-
-			pthread_mutex_unlock(&t->lock);
-			if (!failed)
-				rc = aggregate_rows(l, batch, EVENT_BATCH);
-			pthread_mutex_lock(&t->lock);
-			if (rc && !t->status)
-				t->status = rc;
-			t->head = (t->head + 1) % EVENT_BATCHES;
-			t->queued--;
-			if ((t->draining && !t->queued) ||
-			    (t->loader_waiting && t->queued <= EVENT_BATCHES - COUNTER_RUN))
-				pthread_cond_broadcast(&t->changed);
-		}
-	}
-	pthread_mutex_unlock(&t->lock);
-	return NULL;
-}
-
-/*
- * Starts the aggregate thread. Without one (no thread to be had) batches are
- * counted inline: slower, not wrong. Returns 0 or -ENOMEM.
- */
-static int counter_start(struct loader *l)
-{
-	struct aggregate_thread *t = &l->counter;
-
-	if (pthread_mutex_init(&t->lock, NULL))
-		return -ENOMEM;
-	if (pthread_cond_init(&t->changed, NULL)) {
-		pthread_mutex_destroy(&t->lock);
-		return -ENOMEM;
-	}
-	l->counter_initialized = true;
-	t->running = !pthread_create(&t->thread, NULL, counter_main, l);
-	return 0;
-}
-
-static void counter_stop(struct loader *l)
-{
-	struct aggregate_thread *t = &l->counter;
-
-	if (!l->counter_initialized)
-		return;
-	if (t->running) {
-		pthread_mutex_lock(&t->lock);
-		t->stop = true;
-		pthread_cond_broadcast(&t->changed);
-		pthread_mutex_unlock(&t->lock);
-		pthread_join(t->thread, NULL);
-		t->running = false;
-	}
-	pthread_cond_destroy(&t->changed);
-	pthread_mutex_destroy(&t->lock);
-	l->counter_initialized = false;
-}
-
-/*
- * Waits until every queued batch is counted: the aggregate is then the
- * loader's to flush. Returns the thread's first failure, or 0.
- */
-static int counter_drain(struct loader *l)
-{
-	struct aggregate_thread *t = &l->counter;
-	int rc;
-
-	if (!t->running)
-		return t->status;
-	pthread_mutex_lock(&t->lock);
-	t->draining = true;
-	pthread_cond_broadcast(&t->changed);
-	while (t->queued)
-		pthread_cond_wait(&t->changed, &t->lock);
-	t->draining = false;
-	rc = t->status;
-	pthread_mutex_unlock(&t->lock);
-	return rc;
-}
-
 /*
  * Inserts the full batch being filled, hands its checks to the aggregate
  * thread and starts filling the next buffer.
  */
 static int queue_batch(struct loader *l)
 {
-	struct aggregate_thread *t = &l->counter;
-	int rc = insert_batch(l, &l->batches[l->filling]);
+	const struct event_batch *batch = &l->batches[l->filling];
+	int rc = insert_batch(l, batch);
 
 	l->event_count = 0;
 	if (rc)
 		return rc;
-	if (!t->running)
-		return aggregate_rows(l, &l->batches[l->filling], EVENT_BATCH);
-	pthread_mutex_lock(&t->lock);
-	t->queued++;
-	if (t->queued >= COUNTER_RUN)
-		pthread_cond_broadcast(&t->changed);
-	/* The next buffer is free unless every buffer is queued; then wait for a run of them. */
-	if (t->queued == EVENT_BATCHES) {
-		t->loader_waiting = true;
-		while (t->queued > EVENT_BATCHES - COUNTER_RUN)
-			pthread_cond_wait(&t->changed, &t->lock);
-		t->loader_waiting = false;
-	}
-	rc = t->status;
-	pthread_mutex_unlock(&t->lock);
+	rc = aggregate_counter_queue(l->counter, &batch->rows[0].check, sizeof(batch->rows[0]),
+				     EVENT_BATCH);
 	l->filling = (l->filling + 1) % EVENT_BATCHES;
 	return rc;
 }
@@ -450,7 +336,7 @@ static int queue_batch(struct loader *l)
 static int flush_events(struct loader *l)
 {
 	const struct event_batch *batch = &l->batches[l->filling];
-	int rc = counter_drain(l);
+	int rc = aggregate_counter_drain(l->counter);
 
 	for (int i = 0; i < l->event_count && !rc; i++) {
 		bind_event(l->stmt[STMT_EVENT], 0, &batch->rows[i]);
@@ -858,7 +744,7 @@ cleanup:
 	if (ret)
 		l->failed = true;
 	/* Nothing may still be on its way in when the next recording (or the end) comes. */
-	counter_drain(l);
+	aggregate_counter_drain(l->counter);
 	crf_reader_free(r);
 	return ret;
 }

@@ -6,8 +6,6 @@
 #ifndef CAPANALYZE_LOAD_INTERNAL_H
 #define CAPANALYZE_LOAD_INTERNAL_H
 
-#include <pthread.h>
-
 #include "aggregate.h"
 #include "intern.h"
 #include "load.h"
@@ -65,11 +63,7 @@ enum event_column {
 
 #define EVENT_BATCH 64       /* rows per multi-row INSERT */
 #define EVENT_BATCHES 32     /* batch buffers: one being filled, the others queued */
-/*
- * Hysteresis: a waiting aggregate thread is woken when this many batches are
- * queued, a loader waiting for a free buffer when this many are free, so
- * that each side sleeps and wakes once per run of batches, not per batch.
- */
+/* The counting thread's hysteresis (aggregate_counter_start()): half the buffers. */
 #define COUNTER_RUN 16
 
 /* An event waiting for its batch: its events row, and what it adds to the aggregate. */
@@ -130,30 +124,6 @@ struct event_batch {
 	struct event_row rows[EVENT_BATCH];
 };
 
-/*
- * The aggregate thread: counts the checks of full batches into the
- * aggregate (aggregate_add(), which with its hash lookups was 40 % of a
- * load) while the loader reads, resolves and inserts the next events (the
- * machines have two cores). The loader inserts each batch itself, then
- * queues it; the thread alone uses aggregate_add() while batches are queued
- * (the loader only registers executables, with aggregate_exe(), which
- * aggregate_add() does not touch) and the loader flushes the aggregate once
- * drained (queued == 0). The database is the loader's alone. Without a
- * thread batches are counted inline.
- */
-struct aggregate_thread {
-	bool running;             /* the thread exists */
-	pthread_t thread;
-	pthread_mutex_t lock;     /* guards the fields below */
-	pthread_cond_t changed;   /* a batch was queued or counted, or stop was set */
-	int head;                 /* the oldest queued batch */
-	int queued;               /* full batches queued or being counted */
-	bool draining;            /* the loader waits for every queued batch */
-	bool loader_waiting;      /* the loader waits for free buffers */
-	bool stop;
-	int status;               /* the first failure (-ENOMEM); later batches are dropped */
-};
-
 struct loader {
 	sqlite3 *db;
 	bool in_transaction;
@@ -188,15 +158,14 @@ struct loader {
 
 	/*
 	 * Events: batches[filling] gets the next rows (event_count so far); the
-	 * aggregate thread owns the queued ones. bound: what the batch INSERT's
+	 * counting thread owns the queued ones. bound: what the batch INSERT's
 	 * parameters hold.
 	 */
 	struct event_batch batches[EVENT_BATCHES];
 	int filling;
 	int event_count;
 	struct bound_value bound[EVENT_BATCH * EVENT_COLUMNS];
-	struct aggregate_thread counter;
-	bool counter_initialized; /* its mutex and condition exist */
+	struct aggregate_counter *counter; /* counts the queued batches (aggregate.h) */
 
 	/* Processes whose parent was not defined yet when they were (file ids). */
 	uint32_t *orphans;
