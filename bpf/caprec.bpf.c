@@ -41,6 +41,7 @@ const volatile bool include_noaudit = false; /* -v */
 const volatile __u32 audit_source = CAPREC_AUDIT_OPTS;
 const volatile bool want_kstack = false;     /* -K */
 const volatile bool want_ustack = false;     /* -U */
+const volatile __u32 ustack_copy_bytes = 0;  /* -U: user stack bytes copied (<= COPY_MAX) */
 const volatile bool want_final = false;      /* security_capable() is hooked too */
 const volatile bool use_task_pt_regs = true; /* bpf_task_pt_regs() exists (5.15+) */
 const volatile __u64 wakeup_bytes = 0;       /* wake the reader once this much is queued */
@@ -389,6 +390,66 @@ static __always_inline long take_entry_stack(__u64 *dst)
 	return depth * sizeof(__u64);
 }
 
+#define USER_PAGE_SIZE 4096ull
+/* Shrinking retries of the stack copy (one page less each) before giving up. */
+#define USTACK_COPY_TRIES 4
+
+/*
+ * The user registers and the top of the user stack, for unwinding from the
+ * binaries' unwind tables in user space (binaries without frame pointers).
+ * The main thread's frames all lie below mm->start_stack (argv and the
+ * environment above it), so the copy stops there. A thread's stack may end
+ * closer than ustack_copy_bytes above sp (a read past a mapping fails as a
+ * whole): then a page less is tried, a few times.
+ */
+static __always_inline void copy_user_stack(struct caprec_cap_stack_event *e,
+					    struct task_struct *task)
+{
+	struct pt_regs *regs;
+	__u64 sp, len, start_stack, end;
+	int i;
+
+	e->user_ip = 0;
+	e->user_sp = 0;
+	e->user_fp = 0;
+	e->ustack_bytes = 0;
+	e->ustack_pad = 0;
+	if (!ustack_copy_bytes || !use_task_pt_regs)
+		return;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!regs)
+		return;
+#if defined(__TARGET_ARCH_x86)
+	e->user_ip = regs->ip;
+	e->user_sp = regs->sp;
+	e->user_fp = regs->bp;
+#else
+	e->user_ip = regs->pc;
+	e->user_sp = regs->sp;
+	e->user_fp = regs->regs[29];
+#endif
+	sp = e->user_sp;
+	len = ustack_copy_bytes;
+	start_stack = BPF_CORE_READ(task, mm, start_stack);
+	if (sp <= start_stack && start_stack - sp < len)
+		len = start_stack - sp;
+	for (i = 0; i < USTACK_COPY_TRIES; i++) {
+		if (len > ustack_copy_bytes)
+			len = ustack_copy_bytes;
+		if (!len)
+			return;
+		if (!bpf_probe_read_user(e->stack_data, len, (const void *)sp)) {
+			e->ustack_bytes = len;
+			return;
+		}
+		/* The last page boundary below sp + len: one page less. */
+		end = (sp + len - 1) & ~(USER_PAGE_SIZE - 1);
+		if (end <= sp)
+			return;
+		len = end - sp;
+	}
+}
+
 /* Reserves, fills and sends one check; a full ring buffer is counted, never silent. */
 static __always_inline void emit_check(void *ctx, const struct check *c)
 {
@@ -397,12 +458,18 @@ static __always_inline void emit_check(void *ctx, const struct check *c)
 		struct caprec_cap_stack_event *e;
 		long bytes;
 
-		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		/* ustack_copy_bytes is rodata: a constant to the verifier. */
+		e = bpf_ringbuf_reserve(&events, sizeof(*e) + ustack_copy_bytes, 0);
 		if (!e) {
 			count(CAPREC_CNT_LOST_CAP);
 			return;
 		}
 		fill_cap_event(&e->ev, c);
+		e->user_ip = 0;
+		e->user_sp = 0;
+		e->user_fp = 0;
+		e->ustack_bytes = 0;
+		e->ustack_pad = 0;
 		if (want_kstack) {
 			bytes = take_entry_stack(e->kstack);
 			if (bytes < 0)
@@ -425,6 +492,7 @@ static __always_inline void emit_check(void *ctx, const struct check *c)
 					      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
 			if (bytes > 0)
 				e->ev.ustack_depth = bytes / sizeof(struct caprec_user_frame);
+			copy_user_stack(e, task);
 		}
 		bpf_ringbuf_submit(e, submit_flags());
 	} else {
@@ -730,7 +798,32 @@ static __always_inline struct caprec_proc_event *reserve_proc(__u32 kind, struct
 	e->exec_path[0] = '\0';
 	e->args_len = 0;
 	e->pad = 0;
+	e->interp_base = 0;
 	return e;
+}
+
+#define AT_NULL 0
+#define AT_BASE 7
+#define AUXV_PAIRS_MAX 32
+
+/* AT_BASE of the new image's auxiliary vector (mm->saved_auxv), 0 when absent. */
+static __always_inline __u64 interpreter_base(struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	const __u64 *auxv;
+	__u64 pair[2];
+	int i;
+
+	if (!mm)
+		return 0;
+	auxv = (const __u64 *)&mm->saved_auxv[0];
+	for (i = 0; i < AUXV_PAIRS_MAX; i++) {
+		if (bpf_probe_read_kernel(pair, sizeof(pair), auxv + 2 * i) || pair[0] == AT_NULL)
+			return 0;
+		if (pair[0] == AT_BASE)
+			return pair[1];
+	}
+	return 0;
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -789,6 +882,8 @@ int BPF_PROG(handle_exec, struct task_struct *task, int old_pid, struct linux_bi
 		if (len && bpf_probe_read_user(e->args, len, (const void *)start) == 0)
 			e->args_len = len;
 	}
+	if (want_ustack)
+		e->interp_base = interpreter_base(task);
 	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
 }

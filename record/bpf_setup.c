@@ -50,6 +50,7 @@ static void configure(struct caprec_bpf *skel, const struct bpf_settings *s, enu
 	skel->rodata->include_noaudit = o->verbose;
 	skel->rodata->want_kstack = o->kernel_stacks;
 	skel->rodata->want_ustack = o->user_stacks;
+	skel->rodata->ustack_copy_bytes = o->user_stacks ? (__u32)o->user_stack_bytes : 0;
 	skel->rodata->want_final = final_verdict;
 	skel->rodata->use_task_pt_regs = s->features->task_pt_regs;
 	skel->rodata->wakeup_bytes = o->buffer_size / WAKEUP_FRACTION;

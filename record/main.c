@@ -299,6 +299,12 @@ int main(int argc, char **argv)
 		if (!err)
 			build_id_cache_learn_process(rec.build_ids, (uint32_t)getpid());
 	}
+	if (!err && opts.user_stacks && opts.user_stack_bytes) {
+		err = unwind_binaries_new(&rec.unwind_bins, 64);
+		if (!err)
+			err = process_modules_new(&rec.placed, 0);
+		rec.ustack_copy_bytes = (uint32_t)opts.user_stack_bytes;
+	}
 	if (err) {
 		fprintf(stderr, "caprec: %s\n", strerror(-err));
 		goto cleanup;
@@ -477,6 +483,8 @@ cleanup:
 	metadata_release(&meta);
 	user_symbolizer_free(rec.usym);
 	build_id_cache_free(rec.build_ids);
+	unwind_binaries_free(rec.unwind_bins);
+	process_modules_free(rec.placed);
 	proc_table_free(rec.procs);
 	kallsyms_free(rec.ksyms);
 	return exit_code;

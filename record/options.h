@@ -18,6 +18,8 @@
 
 #define CAPREC_MAX_PIDS 256
 #define CAPREC_DEFAULT_BUFFER_SIZE (4u << 20)
+/* Enough for the frames between a syscall wrapper and main in most programs. */
+#define CAPREC_DEFAULT_USER_STACK_BYTES 8192
 
 enum attach_mode {
 	ATTACH_AUTO = 0,
@@ -43,6 +45,7 @@ struct caprec_options {
 	double duration_s;       /* --duration, 0 = until stopped */
 	uint64_t max_size;       /* --max-size bytes, 0 = no rotation */
 	uint64_t buffer_size;    /* --buffer-size bytes (power of two >= page size) */
+	uint64_t user_stack_bytes; /* --user-stack-bytes (with -U), multiple of 8 */
 	enum attach_mode attach; /* --attach */
 	char *const *command;    /* -- CMD ARGS... (NULL-terminated, points into argv), or NULL */
 };
