@@ -244,6 +244,12 @@ static void print_summary(const struct recorder *rec, uint64_t bytes, double sec
 	if (rec->proc_lost)
 		fprintf(stderr, "caprec: %" PRIu64 " process records lost (ring buffer full)\n",
 			rec->proc_lost);
+	/* Paths cut short are said, not hidden. */
+	if (rec->ustack_quality.user_stacks)
+		fprintf(stderr, "caprec: %.1f%% of %" PRIu64 " user stacks reached the program's or "
+				"thread's entry\n",
+			100.0 * (double)rec->ustack_quality.reached_entry /
+			(double)rec->ustack_quality.user_stacks, rec->ustack_quality.user_stacks);
 }
 
 int main(int argc, char **argv)
@@ -455,6 +461,19 @@ int main(int argc, char **argv)
 	if (rec.error) {
 		fprintf(stderr, "caprec: %s\n", rec.errbuf);
 		goto cleanup;
+	}
+	/* How far the user stacks reached, for capanalyze info (the last value read wins). */
+	if (rec.output && opts.user_stacks) {
+		struct crf_kv kvs[8];
+		char buf[8192];
+		size_t n = stack_quality_metadata(&rec.ustack_quality, rec.unwind_bins, kvs, 8, buf,
+						  sizeof(buf));
+
+		err = crf_write_metadata(output_writer(rec.output), kvs, n);
+		if (err) {
+			fprintf(stderr, "caprec: writing the recording: %s\n", crf_strerror(err));
+			goto cleanup;
+		}
 	}
 	if (rec.output) {
 		err = output_close(rec.output, &totals, errbuf, sizeof(errbuf));

@@ -7,6 +7,7 @@
 #include "process_modules.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -324,6 +325,21 @@ static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_
 	}
 }
 
+static void note_unnamed(struct stack_quality *q, const struct sym_frame *f)
+{
+	uint32_t i;
+
+	if (!q || f->frame.symbol || !f->frame.binary || !f->frame.binary->path)
+		return;
+	for (i = 0; i < q->unnamed_count; i++) {
+		if (strcmp(q->unnamed[i], f->frame.binary->path) == 0)
+			return;
+	}
+	if (q->unnamed_count < STACK_QUALITY_BINARIES)
+		copy_string(q->unnamed[q->unnamed_count++], sizeof(q->unnamed[0]),
+			    f->frame.binary->path);
+}
+
 /*
  * Where a thread's user stack begins: the process entry (_start, and
  * _dl_start_user when ld.so runs a program), glibc's thread start, and the
@@ -390,6 +406,7 @@ void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bi
 			symbolize_address_frame(us, bids, exe, pid, start_time_ns,
 						frames[i].offset_or_ip, adjust, f);
 		depth++;
+		note_unnamed(quality, f);
 		/*
 		 * A frame in no file ends the walk: past it, a frame-pointer walk
 		 * through code without frame pointers reads stack words (text,
@@ -416,7 +433,11 @@ struct find_context {
 	struct build_id_cache *bids;
 	struct unwind_binaries *binaries;
 	struct process_modules *placed;
+	bool searched; /* candidates() was asked during this walk */
 };
+
+/* Searches per process image that found nothing before caprec stops searching it. */
+#define PLACEMENT_SEARCHES_MAX 3
 
 /* bin placed so that its virtual address vaddr is at addr. */
 static int place(struct unwind_binary *bin, uint64_t addr, uint64_t vaddr,
@@ -540,6 +561,47 @@ static int find_module(void *ctx, uint64_t addr, struct unwind_module *out)
 	return 0;
 }
 
+/* The libraries the executable names, and its interpreter: where unplaced code may be. */
+static size_t candidates(void *ctx, struct unwind_binary **out, size_t max)
+{
+	static char paths[16][4096];
+	static char last_exe[4096];
+	static size_t path_count;
+	struct find_context *c = ctx;
+	const struct exe_image *exe = c->walk->exe;
+	struct unwind_binary *bin;
+	size_t i, n = 0;
+
+	if (!exe || !exe->path || !*exe->path || !c->placed ||
+	    process_modules_search_failed(c->placed, c->walk->pid, c->walk->start_time_ns, 0) >=
+	    PLACEMENT_SEARCHES_MAX)
+		return 0;
+	c->searched = true;
+	if (strcmp(last_exe, exe->path) != 0) {
+		snprintf(last_exe, sizeof(last_exe), "%s", exe->path);
+		path_count = needed_libs_paths(exe->path, paths, 16);
+		if (path_count < 16 && unwind_binaries_get(c->binaries, exe->path, &bin) == 0 &&
+		    unwind_binary_interpreter(bin))
+			snprintf(paths[path_count++], sizeof(paths[0]), "%s",
+				 unwind_binary_interpreter(bin));
+	}
+	for (i = 0; i < path_count && n < max; i++) {
+		if (unwind_binaries_get(c->binaries, paths[i], &bin) == 0)
+			out[n++] = bin;
+	}
+	return n;
+}
+
+static void found(void *ctx, const struct unwind_module *m)
+{
+	struct find_context *c = ctx;
+
+	c->searched = false; /* it found something */
+	if (c->placed)
+		process_modules_add(c->placed, c->walk->pid, c->walk->start_time_ns,
+				    unwind_binary_path(m->bin), m->start, m->end, m->bias);
+}
+
 int stacks_note_exec(struct unwind_binaries *binaries, struct process_modules *placed,
 		     uint32_t pid, uint64_t start_time_ns, const char *exe_path,
 		     uint64_t interp_base)
@@ -620,6 +682,8 @@ int stacks_unwind_user(struct user_symbolizer *us, struct build_id_cache *bids,
 		.ip = walk->ip, .sp = walk->sp, .fp = walk->fp,
 		.stack = walk->stack, .stack_bytes = walk->stack_bytes,
 	};
+	struct unwind_callbacks cb = { .find_module = find_module, .candidates = candidates,
+				       .found = found, .ctx = &ctx };
 	struct unwind_pc pcs[STACK_FRAMES_MAX];
 	enum unwind_end end;
 	uint32_t i, count;
@@ -627,14 +691,18 @@ int stacks_unwind_user(struct user_symbolizer *us, struct build_id_cache *bids,
 
 	if (!binaries || !walk->ip || !walk->stack_bytes)
 		return -ENOENT;
-	err = unwind_stack(&in, find_module, &ctx, pcs, STACK_FRAMES_MAX, &count, &end);
+	err = unwind_stack(&in, &cb, pcs, STACK_FRAMES_MAX, &count, &end);
 	if (err)
 		return err;
+	if (ctx.searched && placed)
+		process_modules_search_failed(placed, walk->pid, walk->start_time_ns, 1);
 	/* Not even the innermost frame placed: the kernel's frame-pointer walk may do better. */
 	if (count == 0 || !pcs[0].bin || end == UNWIND_END_UNSUPPORTED)
 		return -ENOENT;
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
 		symbolize_unwound_frame(bids, &pcs[i], i > 0 ? 1 : 0, &out->frames[i]);
+		note_unnamed(quality, &out->frames[i]);
+	}
 	finish(out, count);
 	if (quality) {
 		quality->user_stacks++;
@@ -647,6 +715,77 @@ int stacks_unwind_user(struct user_symbolizer *us, struct build_id_cache *bids,
 			quality->ends[end]++;
 	}
 	return 0;
+}
+
+static size_t add_kv(struct crf_kv *kvs, size_t n, size_t max, const char *key, char **buf,
+		     size_t *size, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+static size_t add_kv(struct crf_kv *kvs, size_t n, size_t max, const char *key, char **buf,
+		     size_t *size, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	if (n >= max || *size == 0)
+		return n;
+	va_start(ap, fmt);
+	len = vsnprintf(*buf, *size, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= *size)
+		return n;
+	kvs[n].key = key;
+	kvs[n].value = *buf;
+	*buf += len + 1;
+	*size -= (size_t)len + 1;
+	return n + 1;
+}
+
+/* Joins up to count strings with commas into *buf. */
+static size_t add_list(struct crf_kv *kvs, size_t n, size_t max, const char *key, char **buf,
+		       size_t *size, const char *const *items, size_t count)
+{
+	size_t i, used = 0;
+
+	if (n >= max || *size == 0)
+		return n;
+	(*buf)[0] = '\0';
+	for (i = 0; i < count; i++) {
+		int len = snprintf(*buf + used, *size - used, "%s%s", i ? "," : "", items[i]);
+
+		if (len < 0 || (size_t)len >= *size - used)
+			break;
+		used += (size_t)len;
+	}
+	kvs[n].key = key;
+	kvs[n].value = *buf;
+	*buf += used + 1;
+	*size -= used + 1;
+	return n + 1;
+}
+
+size_t stack_quality_metadata(const struct stack_quality *q, struct unwind_binaries *binaries,
+			      struct crf_kv *kvs, size_t max, char *buf, size_t size)
+{
+	const char *paths[STACK_QUALITY_BINARIES];
+	size_t n = 0, count, i;
+
+	n = add_kv(kvs, n, max, "stacks.user.count", &buf, &size, "%llu",
+		   (unsigned long long)q->user_stacks);
+	n = add_kv(kvs, n, max, "stacks.user.reached_entry", &buf, &size, "%llu",
+		   (unsigned long long)q->reached_entry);
+	n = add_kv(kvs, n, max, "stacks.user.unwound", &buf, &size, "%llu",
+		   (unsigned long long)q->unwound);
+	n = add_kv(kvs, n, max, "stacks.user.unresolvable_frames", &buf, &size, "%llu",
+		   (unsigned long long)q->unresolvable_frames);
+	count = binaries ? unwind_binaries_without_cfi(binaries, paths, STACK_QUALITY_BINARIES) : 0;
+	if (count > STACK_QUALITY_BINARIES)
+		count = STACK_QUALITY_BINARIES;
+	n = add_list(kvs, n, max, "stacks.user.no_unwind_table", &buf, &size, paths, count);
+	for (i = 0; i < q->unnamed_count; i++)
+		paths[i] = q->unnamed[i];
+	n = add_list(kvs, n, max, "stacks.user.unnamed_frames_in", &buf, &size, paths,
+		     q->unnamed_count);
+	return n;
 }
 
 _Static_assert(UNWIND_END_REASONS == UNWIND_END_UNSUPPORTED + 1, "stack_quality.ends size");

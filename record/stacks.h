@@ -76,13 +76,21 @@ struct exe_image {
  * frames in no known file. Counted by both functions below.
  */
 #define UNWIND_END_REASONS 7
+#define STACK_QUALITY_BINARIES 16
 struct stack_quality {
 	uint64_t user_stacks;
 	uint64_t reached_entry;
 	uint64_t unwound;
 	uint64_t unresolvable_frames;
 	uint64_t ends[UNWIND_END_REASONS]; /* unwound stacks by enum unwind_end */
+	/* Binaries with frames no symbol names (shown as binary+0xOFFSET): the first few. */
+	char unnamed[STACK_QUALITY_BINARIES][256];
+	uint32_t unnamed_count;
 };
+
+/* Fills kvs (keys stacks.user.*, FORMAT.md) from q; values point into buf. Returns the count. */
+size_t stack_quality_metadata(const struct stack_quality *q, struct unwind_binaries *binaries,
+			      struct crf_kv *kvs, size_t max, char *buf, size_t size);
 
 /*
  * The kernel's frame-pointer walk (bpf_get_stack). A frame in no file ends

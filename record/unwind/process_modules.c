@@ -11,6 +11,7 @@ struct image {
 	uint64_t last_used;
 	struct placed_module mods[PROCESS_MODULES_PER_PROCESS];
 	size_t count;
+	unsigned int failed_searches;
 };
 
 /*
@@ -76,34 +77,45 @@ static void remove_at(struct process_modules *t, size_t i)
 	t->images[i] = t->images[--t->count];
 }
 
+/* The image's entry, created when missing (the least recently used dropped at the bound). */
+static struct image *get_image(struct process_modules *t, uint32_t pid, uint64_t start_time_ns)
+{
+	struct image *im = lookup(t, pid, start_time_ns);
+	size_t i, oldest = 0;
+
+	if (im)
+		return im;
+	if (t->count == t->max) {
+		for (i = 1; i < t->count; i++) {
+			if (t->images[i].last_used < t->images[oldest].last_used)
+				oldest = i;
+		}
+		remove_at(t, oldest);
+	}
+	if (t->count % 64 == 0) {
+		struct image *grown = realloc(t->images, (t->count + 64) * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		t->images = grown;
+	}
+	im = &t->images[t->count++];
+	memset(im, 0, sizeof(*im));
+	im->pid = pid;
+	im->start_time_ns = start_time_ns;
+	im->last_used = ++t->clock;
+	return im;
+}
+
 int process_modules_add(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
 			const char *path, uint64_t start, uint64_t end, uint64_t bias)
 {
-	struct image *im = lookup(t, pid, start_time_ns);
+	struct image *im = get_image(t, pid, start_time_ns);
 	struct placed_module *m;
-	size_t i, oldest = 0;
+	size_t i;
 
-	if (!im) {
-		if (t->count == t->max) {
-			for (i = 1; i < t->count; i++) {
-				if (t->images[i].last_used < t->images[oldest].last_used)
-					oldest = i;
-			}
-			remove_at(t, oldest);
-		}
-		if (t->count % 64 == 0) {
-			struct image *grown = realloc(t->images, (t->count + 64) * sizeof(*grown));
-
-			if (!grown)
-				return -ENOMEM;
-			t->images = grown;
-		}
-		im = &t->images[t->count++];
-		memset(im, 0, sizeof(*im));
-		im->pid = pid;
-		im->start_time_ns = start_time_ns;
-		im->last_used = ++t->clock;
-	}
+	if (!im)
+		return -ENOMEM;
 	for (i = 0; i < im->count; i++) {
 		if (start < im->mods[i].end && end > im->mods[i].start)
 			return 0; /* known (or overlapping: the first placement stays) */
@@ -137,6 +149,19 @@ int process_modules_find(struct process_modules *t, uint32_t pid, uint64_t start
 		}
 	}
 	return -ENOENT;
+}
+
+unsigned int process_modules_search_failed(struct process_modules *t, uint32_t pid,
+					   uint64_t start_time_ns, int count_it)
+{
+	struct image *im = count_it ? get_image(t, pid, start_time_ns) :
+			   lookup(t, pid, start_time_ns);
+
+	if (!im)
+		return 0;
+	if (count_it)
+		im->failed_searches++;
+	return im->failed_searches;
 }
 
 void process_modules_forget(struct process_modules *t, uint32_t pid, uint64_t start_time_ns)

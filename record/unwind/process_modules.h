@@ -37,6 +37,12 @@ int process_modules_add(struct process_modules *t, uint32_t pid, uint64_t start_
 /* The placement holding addr. *m valid until the next add/forget. 0 or -ENOENT. */
 int process_modules_find(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
 			 uint64_t addr, const struct placed_module **m);
+/*
+ * Counts a failed search for a placement in an image and returns how many
+ * there were: the caller stops searching after a few (each costs a scan).
+ */
+unsigned int process_modules_search_failed(struct process_modules *t, uint32_t pid,
+					   uint64_t start_time_ns, int count_it);
 /* Drops what is known of an image (exit, exec). */
 void process_modules_forget(struct process_modules *t, uint32_t pid, uint64_t start_time_ns);
 /* Images remembered (for tests: the table shrinks at exits). */

@@ -109,6 +109,41 @@ int unwind_binary_exec_start(const struct unwind_binary *b, uint64_t *vaddr)
 	return -ENOENT;
 }
 
+int unwind_binary_exec_segment(const struct unwind_binary *b, size_t i, uint64_t *vaddr,
+			       uint64_t *size)
+{
+	if (i >= b->seg_count || !b->seg[i].exec)
+		return -ENOENT;
+	*vaddr = b->seg[i].vaddr;
+	*size = b->seg[i].filesz;
+	return 0;
+}
+
+bool unwind_binary_is_return_site(const struct unwind_binary *b, uint64_t vaddr)
+{
+	const uint8_t *raw;
+	uint64_t offset;
+	size_t size = 0;
+	const uint8_t *p;
+
+	raw = (const uint8_t *)elf_rawfile(b->elf, &size);
+	if (!raw || unwind_binary_vaddr_to_offset(b, vaddr, &offset) || offset < 7 ||
+	    offset > size)
+		return false;
+	p = raw + offset;
+	if (p[-5] == 0xe8)                                    /* call rel32 */
+		return true;
+	if (p[-2] == 0xff && (p[-1] & 0x38) == 0x10 && (p[-1] & 0xc0) == 0xc0)
+		return true;                                  /* call *%reg */
+	if (p[-3] == 0xff && (p[-2] & 0x38) == 0x10 && (p[-2] & 0xc0) == 0x40)
+		return true;                                  /* call *disp8(%reg) */
+	if (p[-6] == 0xff && (p[-5] & 0x38) == 0x10 && ((p[-5] & 0xc0) == 0x80 || p[-5] == 0x15))
+		return true;                                  /* call *disp32(%reg), *disp(%rip) */
+	if (p[-4] == 0xff && (p[-3] & 0x38) == 0x10 && (p[-3] & 0xc7) == 0x44)
+		return true;                                  /* call *disp8(SIB) */
+	return false;
+}
+
 int unwind_binary_offset_to_vaddr(const struct unwind_binary *b, uint64_t offset, uint64_t *vaddr)
 {
 	size_t i;

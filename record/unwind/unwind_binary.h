@@ -35,6 +35,14 @@ bool unwind_binary_has_cfi(const struct unwind_binary *b);
 void unwind_binary_extent(const struct unwind_binary *b, uint64_t *low, uint64_t *high);
 /* Lowest p_vaddr of an executable segment: what mm->start_code points at. 0 or -ENOENT. */
 int unwind_binary_exec_start(const struct unwind_binary *b, uint64_t *vaddr);
+/* Segment i (PT_LOAD order) if it exists and is executable: 0, else -ENOENT. */
+int unwind_binary_exec_segment(const struct unwind_binary *b, size_t i, uint64_t *vaddr,
+			       uint64_t *size);
+/*
+ * True when the instruction just before vaddr is a call (x86-64: call rel32,
+ * call through a register or memory): vaddr may be a return address.
+ */
+bool unwind_binary_is_return_site(const struct unwind_binary *b, uint64_t vaddr);
 int unwind_binary_offset_to_vaddr(const struct unwind_binary *b, uint64_t offset, uint64_t *vaddr);
 int unwind_binary_vaddr_to_offset(const struct unwind_binary *b, uint64_t vaddr, uint64_t *offset);
 /*

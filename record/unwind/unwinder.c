@@ -13,6 +13,9 @@
 
 #define EXPR_STACK_MAX 16
 
+/* rule_step(): the registers now hold the caller's. */
+#define STEP_CONTINUED (-1)
+
 struct regs {
 	uint64_t v[REG_COUNT];
 	uint32_t known; /* bit per register */
@@ -196,28 +199,124 @@ static enum rule_result caller_reg(const struct walk *w, Dwarf_Frame *frame, int
 	return RULE_OK;
 }
 
-static int find(struct walk *w, unwind_find_module_fn find_module, void *ctx, uint64_t pc,
-		const struct unwind_module **mod)
+static const struct unwind_module *known_module(const struct walk *w, uint64_t pc)
 {
 	uint32_t i;
-	int err;
 
-	*mod = NULL;
 	for (i = 0; i < w->mod_count; i++) {
-		if (pc >= w->mods[i].start && pc < w->mods[i].end) {
-			*mod = &w->mods[i];
-			return 0;
+		if (pc >= w->mods[i].start && pc < w->mods[i].end)
+			return &w->mods[i];
+	}
+	return NULL;
+}
+
+static int rule_step(const struct walk *w, Dwarf_Frame *frame, struct regs *r);
+
+/* Steps a guessed placement must hold for (or fewer, ending in a placed binary or an entry). */
+#define GUESS_STEPS_MAX 32
+#define GUESS_CANDIDATES_MAX 16
+#define PAGE 4096ull
+
+/*
+ * Whether bin loaded with bias explains the stack from the registers in
+ * *start: every pc in it lies after a call and has a rule, and the walk
+ * reaches a binary already placed (at a return site of it) or an entry.
+ */
+static bool placement_holds(const struct walk *w, const struct regs *start, bool innermost,
+			    struct unwind_binary *bin, uint64_t bias, uint64_t low, uint64_t high)
+{
+	struct regs r = *start;
+	int steps;
+
+	for (steps = 0; steps < GUESS_STEPS_MAX; steps++) {
+		uint64_t pc = r.v[REG_RIP], sp = r.v[REG_RSP];
+		bool first = innermost && steps == 0;
+		const struct unwind_module *m;
+		Dwarf_Frame *frame;
+		int step;
+
+		if (pc >= low + bias && pc < high + bias) {
+			if (!first && !unwind_binary_is_return_site(bin, pc - bias))
+				return false;
+			if (unwind_binary_frame(bin, first ? pc - bias : pc - bias - 1, &frame))
+				return false;
+			step = rule_step(w, frame, &r);
+			if (step == UNWIND_END_ENTRY)
+				return steps > 0;
+			if (step != STEP_CONTINUED || r.v[REG_RSP] <= sp)
+				return false;
+			continue;
+		}
+		m = known_module(w, pc);
+		return m && steps > 0 && unwind_binary_is_return_site(m->bin, pc - m->bias);
+	}
+	return false;
+}
+
+/* Places the binary holding r's pc by the search of unwind_callbacks.candidates. */
+static int guess_module(struct walk *w, const struct unwind_callbacks *cb, const struct regs *r,
+			bool innermost)
+{
+	struct unwind_binary *cands[GUESS_CANDIDATES_MAX];
+	uint64_t pc = r->v[REG_RIP];
+	size_t n, i, s;
+
+	if (!cb->candidates || w->mod_count == UNWIND_MODULES_MAX)
+		return -ENOENT;
+	n = cb->candidates(cb->ctx, cands, GUESS_CANDIDATES_MAX);
+	for (i = 0; i < n && i < GUESS_CANDIDATES_MAX; i++) {
+		uint64_t low, high, seg_vaddr, seg_size, v;
+
+		unwind_binary_extent(cands[i], &low, &high);
+		for (s = 0; s < 16; s++) {
+			if (unwind_binary_exec_segment(cands[i], s, &seg_vaddr, &seg_size))
+				continue;
+			/* Load biases are page multiples: v has pc's offset in its page. */
+			for (v = (seg_vaddr & ~(PAGE - 1)) + (pc & (PAGE - 1));
+			     v < seg_vaddr + seg_size; v += PAGE) {
+				uint64_t bias = pc - v;
+
+				if (v < seg_vaddr ||
+				    !placement_holds(w, r, innermost, cands[i], bias, low, high))
+					continue;
+				w->mods[w->mod_count] = (struct unwind_module){
+					.start = low + bias, .end = high + bias, .bias = bias,
+					.bin = cands[i],
+				};
+				if (cb->found)
+					cb->found(cb->ctx, &w->mods[w->mod_count]);
+				w->mod_count++;
+				return 0;
+			}
 		}
 	}
+	return -ENOENT;
+}
+
+static int find(struct walk *w, const struct unwind_callbacks *cb, const struct regs *r,
+		bool innermost, const struct unwind_module **mod)
+{
+	uint64_t pc = r->v[REG_RIP];
+	struct unwind_module *slot;
+	int err;
+
+	*mod = known_module(w, pc);
+	if (*mod)
+		return 0;
 	if (w->mod_count == UNWIND_MODULES_MAX)
 		return -ENOENT;
-	err = find_module(ctx, pc, &w->mods[w->mod_count]);
+	slot = &w->mods[w->mod_count];
+	err = cb->find_module(cb->ctx, pc, slot);
+	if (err && err != -ENOENT)
+		return err;
+	if (!err && slot->bin && pc >= slot->start && pc < slot->end) {
+		*mod = &w->mods[w->mod_count++];
+		return 0;
+	}
+	err = guess_module(w, cb, r, innermost);
 	if (err)
 		return err;
-	if (!w->mods[w->mod_count].bin || pc < w->mods[w->mod_count].start ||
-	    pc >= w->mods[w->mod_count].end)
-		return -ENOENT;
-	*mod = &w->mods[w->mod_count++];
+	*mod = &w->mods[w->mod_count - 1];
 	return 0;
 }
 
@@ -236,8 +335,6 @@ static bool frame_pointer_step(const struct walk *w, struct regs *r)
 	return true;
 }
 
-/* rule_step(): the registers now hold the caller's. */
-#define STEP_CONTINUED (-1)
 
 /* One frame by the unwind rules: STEP_CONTINUED or why the walk ends. */
 static int rule_step(const struct walk *w, Dwarf_Frame *frame, struct regs *r)
@@ -269,7 +366,7 @@ static int rule_step(const struct walk *w, Dwarf_Frame *frame, struct regs *r)
 	return STEP_CONTINUED;
 }
 
-int unwind_stack(const struct unwind_input *in, unwind_find_module_fn find_module, void *ctx,
+int unwind_stack(const struct unwind_input *in, const struct unwind_callbacks *cb,
 		 struct unwind_pc *out, uint32_t max, uint32_t *count, enum unwind_end *end)
 {
 	struct walk w = { .in = in };
@@ -279,8 +376,7 @@ int unwind_stack(const struct unwind_input *in, unwind_find_module_fn find_modul
 
 	*count = 0;
 #if !defined(__x86_64__)
-	(void)find_module;
-	(void)ctx;
+	(void)cb;
 	(void)out;
 	(void)max;
 	*end = UNWIND_END_UNSUPPORTED;
@@ -304,7 +400,7 @@ int unwind_stack(const struct unwind_input *in, unwind_find_module_fn find_modul
 		out[n].pc = pc;
 		out[n].bin = NULL;
 		out[n].file_offset = 0;
-		err = find(&w, find_module, ctx, pc, &mod);
+		err = find(&w, cb, &r, n == 0, &mod);
 		if (err == -ENOENT) {
 			n++;
 			err = 0;

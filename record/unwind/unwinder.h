@@ -28,8 +28,23 @@ struct unwind_module {
 	struct unwind_binary *bin;
 };
 
-/* Returns 0 with *out filled, or a negative errno (-ENOENT: no file holds addr). */
-typedef int (*unwind_find_module_fn)(void *ctx, uint64_t addr, struct unwind_module *out);
+/* What the unwinder asks of its caller. */
+struct unwind_callbacks {
+	/* The binary holding addr: 0 with *out filled, -ENOENT, or another negative errno. */
+	int (*find_module)(void *ctx, uint64_t addr, struct unwind_module *out);
+	/*
+	 * Optional: binaries the process may have loaded where nothing says
+	 * where (its executable's DT_NEEDED libraries). For an address no
+	 * find_module() places, each is tried at every page-aligned load bias
+	 * that puts the address in its text; a bias is taken when the walk from
+	 * there runs through return sites (after a call) into a binary already
+	 * placed or to an entry. Returns the count (at most max).
+	 */
+	size_t (*candidates)(void *ctx, struct unwind_binary **out, size_t max);
+	/* Optional: told of every placement found by that search. */
+	void (*found)(void *ctx, const struct unwind_module *m);
+	void *ctx;
+};
 
 struct unwind_input {
 	uint64_t ip;
@@ -63,7 +78,7 @@ enum unwind_end {
  * Fills out[0..*count) innermost first. Returns 0 (see *end for why it
  * stopped), or a negative errno from find_module other than -ENOENT.
  */
-int unwind_stack(const struct unwind_input *in, unwind_find_module_fn find_module, void *ctx,
+int unwind_stack(const struct unwind_input *in, const struct unwind_callbacks *cb,
 		 struct unwind_pc *out, uint32_t max, uint32_t *count, enum unwind_end *end);
 
 const char *unwind_end_name(enum unwind_end end);
