@@ -402,23 +402,18 @@ static __always_inline long take_entry_stack(__u64 *dst)
  * closer than ustack_copy_bytes above sp (a read past a mapping fails as a
  * whole): then a page less is tried, a few times.
  */
-static __always_inline void copy_user_stack(struct caprec_cap_stack_event *e,
-					    struct task_struct *task)
+static __always_inline __u32 copy_user_stack(struct caprec_cap_stack_event *e,
+					     struct task_struct *task)
 {
 	struct pt_regs *regs;
 	__u64 sp, len, start_stack, end;
 	int i;
 
-	e->user_ip = 0;
-	e->user_sp = 0;
-	e->user_fp = 0;
-	e->ustack_bytes = 0;
-	e->ustack_pad = 0;
 	if (!ustack_copy_bytes || !use_task_pt_regs)
-		return;
+		return 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	if (!regs)
-		return;
+		return 0;
 #if defined(__TARGET_ARCH_x86)
 	e->user_ip = regs->ip;
 	e->user_sp = regs->sp;
@@ -437,63 +432,100 @@ static __always_inline void copy_user_stack(struct caprec_cap_stack_event *e,
 		if (len > ustack_copy_bytes)
 			len = ustack_copy_bytes;
 		if (!len)
-			return;
+			return 0;
 		if (!bpf_probe_read_user(e->stack_data, len, (const void *)sp)) {
 			e->ustack_bytes = len;
-			return;
+			return len;
 		}
 		/* The last page boundary below sp + len: one page less. */
 		end = (sp + len - 1) & ~(USER_PAGE_SIZE - 1);
 		if (end <= sp)
-			return;
+			return 0;
 		len = end - sp;
 	}
+	return 0;
+}
+
+/* Reserves, fills and sends one check; a full ring buffer is counted, never silent. */
+/*
+ * -U with a stack copy: the record is built here and sent with
+ * bpf_ringbuf_output() at its real length (the copy is often far shorter
+ * than ustack_copy_bytes: the main thread's stops at mm->start_stack), so a
+ * ring buffer holds as many records as it can. Costs one copy of the record.
+ */
+struct stack_record_scratch {
+	__u8 bytes[sizeof(struct caprec_cap_stack_event) + CAPREC_USTACK_COPY_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stack_record_scratch);
+} stack_record SEC(".maps");
+
+/* Kernel and user stacks into e; returns the user stack bytes copied after it. */
+static __always_inline __u32 fill_stacks(void *ctx, struct caprec_cap_stack_event *e)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	long bytes;
+
+	e->user_ip = 0;
+	e->user_sp = 0;
+	e->user_fp = 0;
+	e->ustack_bytes = 0;
+	e->ustack_pad = 0;
+	e->code_start = 0;
+	e->code_end = 0;
+	if (want_kstack) {
+		bytes = take_entry_stack(e->kstack);
+		if (bytes < 0)
+			bytes = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+		if (bytes > 0)
+			e->ev.kstack_depth = bytes / sizeof(__u64);
+		else
+			count(CAPREC_CNT_STACK_ERR);
+	}
+	/* Kernel threads have no user stack. */
+	if (!want_ustack || (task->flags & PF_KTHREAD))
+		return 0;
+	e->code_start = BPF_CORE_READ(task, mm, start_code);
+	e->code_end = BPF_CORE_READ(task, mm, end_code);
+	bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack),
+			      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
+	if (bytes > 0)
+		e->ev.ustack_depth = bytes / sizeof(struct caprec_user_frame);
+	return copy_user_stack(e, task);
 }
 
 /* Reserves, fills and sends one check; a full ring buffer is counted, never silent. */
 static __always_inline void emit_check(void *ctx, const struct check *c)
 {
 	count(CAPREC_CNT_SEEN);
-	if (want_kstack || want_ustack) {
+	if (want_ustack && ustack_copy_bytes) {
 		struct caprec_cap_stack_event *e;
-		long bytes;
+		__u32 zero = 0, copied;
 
-		/* ustack_copy_bytes is rodata: a constant to the verifier. */
-		e = bpf_ringbuf_reserve(&events, sizeof(*e) + ustack_copy_bytes, 0);
+		e = bpf_map_lookup_elem(&stack_record, &zero);
+		if (!e)
+			return;
+		fill_cap_event(&e->ev, c);
+		copied = fill_stacks(ctx, e);
+		/* ustack_copy_bytes is rodata: a constant bound to the verifier. */
+		if (copied > ustack_copy_bytes)
+			copied = ustack_copy_bytes;
+		if (bpf_ringbuf_output(&events, e, sizeof(*e) + copied, submit_flags()))
+			count(CAPREC_CNT_LOST_CAP);
+	} else if (want_kstack || want_ustack) {
+		struct caprec_cap_stack_event *e;
+
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 		if (!e) {
 			count(CAPREC_CNT_LOST_CAP);
 			return;
 		}
 		fill_cap_event(&e->ev, c);
-		e->user_ip = 0;
-		e->user_sp = 0;
-		e->user_fp = 0;
-		e->ustack_bytes = 0;
-		e->ustack_pad = 0;
-		if (want_kstack) {
-			bytes = take_entry_stack(e->kstack);
-			if (bytes < 0)
-				bytes = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
-			if (bytes > 0)
-				e->ev.kstack_depth = bytes / sizeof(__u64);
-			else
-				count(CAPREC_CNT_STACK_ERR);
-		}
-		e->code_start = 0;
-		e->code_end = 0;
-		/* Kernel threads have no user stack. */
-		if (want_ustack &&
-		    !(BPF_CORE_READ(bpf_get_current_task_btf(), flags) & PF_KTHREAD)) {
-			struct task_struct *task = bpf_get_current_task_btf();
-
-			e->code_start = BPF_CORE_READ(task, mm, start_code);
-			e->code_end = BPF_CORE_READ(task, mm, end_code);
-			bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack),
-					      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
-			if (bytes > 0)
-				e->ev.ustack_depth = bytes / sizeof(struct caprec_user_frame);
-			copy_user_stack(e, task);
-		}
+		fill_stacks(ctx, e);
 		bpf_ringbuf_submit(e, submit_flags());
 	} else {
 		struct caprec_cap_event *e;

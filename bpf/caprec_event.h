@@ -38,7 +38,7 @@
  * space; the size used is set at load time (rodata ustack_copy_bytes, a
  * multiple of 8). The bytes are read by the recorder and never written.
  */
-#define CAPREC_USTACK_COPY_MAX 32768
+#define CAPREC_USTACK_COPY_MAX 16384
 #define CAPREC_EXEC_PATH_LEN 256
 #define CAPREC_EXEC_ARGS_LEN 256
 
@@ -140,9 +140,8 @@ struct caprec_cap_stack_event {
 	/*
 	 * -U with a stack copy: the user registers at the kernel entry (x86-64
 	 * ip/sp/bp, arm64 pc/sp/x29; 0 when unknown) and ustack_bytes bytes of
-	 * the user stack from sp up, in stack_data. The record is
-	 * sizeof(struct caprec_cap_stack_event) + ustack_copy_bytes long
-	 * (rodata), whatever was copied.
+	 * the user stack from sp up, in stack_data. With a stack copy the record
+	 * is sizeof(struct caprec_cap_stack_event) + ustack_bytes long.
 	 */
 	__u64 user_ip;
 	__u64 user_sp;

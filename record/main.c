@@ -464,14 +464,18 @@ int main(int argc, char **argv)
 	}
 	/* How far the user stacks reached, for capanalyze info (the last value read wins). */
 	if (rec.output && opts.user_stacks) {
-		struct crf_kv kvs[8];
+		struct crf_kv kvs[10];
 		char buf[8192];
-		size_t n = stack_quality_metadata(&rec.ustack_quality, rec.unwind_bins, kvs, 8, buf,
+		size_t n = stack_quality_metadata(&rec.ustack_quality, rec.unwind_bins, kvs, 10, buf,
 						  sizeof(buf));
 
 		err = crf_write_metadata(output_writer(rec.output), kvs, n);
 		if (err) {
-			fprintf(stderr, "caprec: writing the recording: %s\n", crf_strerror(err));
+			const struct crf_error *e = crf_writer_error(output_writer(rec.output));
+
+			fprintf(stderr, "caprec: %s: %s\n", opts.output_path,
+				err == CRF_ERR_IO && e && e->sys_errno ? strerror(e->sys_errno) :
+				crf_strerror(err));
 			goto cleanup;
 		}
 	}

@@ -220,6 +220,10 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 			.stack_bytes = sev->ustack_bytes < copied ? sev->ustack_bytes : copied,
 		};
 
+		struct timespec t0, t1;
+		uint64_t ns;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		err = stacks_unwind_user(rec->usym, rec->build_ids, rec->unwind_bins, rec->placed,
 					 &walk, &rec->ustack_quality, &rec->ustack);
 		if (err == -ENOMEM)
@@ -228,6 +232,11 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 			stacks_symbolize_user(rec->usym, rec->build_ids, ev->hdr.pid,
 					      ev->start_time_ns, &exe, sev->ustack, kdepth,
 					      &rec->ustack_quality, &rec->ustack);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ns = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+		rec->ustack_quality.unwind_ns += ns;
+		if (ns > rec->ustack_quality.unwind_ns_max)
+			rec->ustack_quality.unwind_ns_max = ns;
 		ustack = true;
 	}
 	if (rec->output) {
@@ -406,9 +415,12 @@ int recorder_handle_record(void *ctx, void *data, size_t size)
 	}
 	switch (hdr->kind) {
 	case CAPREC_REC_CAP:
-		/* A stack record is followed by the user stack copy (--user-stack-bytes). */
+		/* A stack record may be followed by the user stack it copied (ustack_bytes). */
 		if (size != sizeof(struct caprec_cap_event) &&
-		    size != sizeof(struct caprec_cap_stack_event) + rec->ustack_copy_bytes)
+		    (size < sizeof(struct caprec_cap_stack_event) ||
+		     size - sizeof(struct caprec_cap_stack_event) > rec->ustack_copy_bytes ||
+		     size - sizeof(struct caprec_cap_stack_event) !=
+		     ((const struct caprec_cap_stack_event *)data)->ustack_bytes))
 			break;
 		return handle_cap(rec, data, size);
 	case CAPREC_REC_FORK:

@@ -777,6 +777,10 @@ size_t stack_quality_metadata(const struct stack_quality *q, struct unwind_binar
 		   (unsigned long long)q->unwound);
 	n = add_kv(kvs, n, max, "stacks.user.unresolvable_frames", &buf, &size, "%llu",
 		   (unsigned long long)q->unresolvable_frames);
+	n = add_kv(kvs, n, max, "stacks.user.ns_per_stack", &buf, &size, "%llu",
+		   (unsigned long long)(q->user_stacks ? q->unwind_ns / q->user_stacks : 0));
+	n = add_kv(kvs, n, max, "stacks.user.ns_slowest", &buf, &size, "%llu",
+		   (unsigned long long)q->unwind_ns_max);
 	count = binaries ? unwind_binaries_without_cfi(binaries, paths, STACK_QUALITY_BINARIES) : 0;
 	if (count > STACK_QUALITY_BINARIES)
 		count = STACK_QUALITY_BINARIES;

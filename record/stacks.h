@@ -83,6 +83,8 @@ struct stack_quality {
 	uint64_t unwound;
 	uint64_t unresolvable_frames;
 	uint64_t ends[UNWIND_END_REASONS]; /* unwound stacks by enum unwind_end */
+	uint64_t unwind_ns;     /* time spent unwinding and naming user stacks (recorder CPU) */
+	uint64_t unwind_ns_max; /* the slowest stack: a cold one (binaries never seen) */
 	/* Binaries with frames no symbol names (shown as binary+0xOFFSET): the first few. */
 	char unnamed[STACK_QUALITY_BINARIES][256];
 	uint32_t unnamed_count;
