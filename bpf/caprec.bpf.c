@@ -491,8 +491,17 @@ static __always_inline __u32 fill_stacks(void *ctx, struct caprec_cap_stack_even
 		return 0;
 	e->code_start = BPF_CORE_READ(task, mm, start_code);
 	e->code_end = BPF_CORE_READ(task, mm, end_code);
-	bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack),
-			      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
+	/*
+	 * With a stack copy the recorder unwinds from it and needs of the
+	 * kernel's walk only the innermost frame (its file, for a process gone
+	 * by then): each frame costs the kernel a VMA lookup and a build-id read.
+	 */
+	if (ustack_copy_bytes)
+		bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack[0]),
+				      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
+	else
+		bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack),
+				      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
 	if (bytes > 0)
 		e->ev.ustack_depth = bytes / sizeof(struct caprec_user_frame);
 	return copy_user_stack(e, task);

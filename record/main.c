@@ -297,8 +297,15 @@ int main(int argc, char **argv)
 			strerror(-err),
 			features.tracepoint ? ", audit flags in tracepoint mode all 1" : "");
 	err = proc_table_new(&rec.procs);
-	if (!err && opts.user_stacks)
-		err = user_symbolizer_new(&rec.usym, NULL);
+	if (!err && opts.user_stacks) {
+		/*
+		 * Few binaries: frames are named through the build-id cache; this one
+		 * places addresses (maps), and each binary's symbols cost memory.
+		 */
+		struct user_symbolizer_options us_opts = { .max_binaries = 16 };
+
+		err = user_symbolizer_new(&rec.usym, &us_opts);
+	}
 	if (!err && opts.user_stacks) {
 		err = build_id_cache_new(&rec.build_ids);
 		/* The libraries caprec maps are the ones most traced processes use too. */
@@ -306,7 +313,8 @@ int main(int argc, char **argv)
 			build_id_cache_learn_process(rec.build_ids, (uint32_t)getpid());
 	}
 	if (!err && opts.user_stacks && opts.user_stack_bytes) {
-		err = unwind_binaries_new(&rec.unwind_bins, 64);
+		/* More than one walk can hold: UNWIND_MODULES_MAX + UNWIND_CANDIDATES_MAX. */
+		err = unwind_binaries_new(&rec.unwind_bins, 48);
 		if (!err)
 			err = process_modules_new(&rec.placed, 0);
 		rec.ustack_copy_bytes = (uint32_t)opts.user_stack_bytes;
@@ -464,9 +472,9 @@ int main(int argc, char **argv)
 	}
 	/* How far the user stacks reached, for capanalyze info (the last value read wins). */
 	if (rec.output && opts.user_stacks) {
-		struct crf_kv kvs[10];
+		struct crf_kv kvs[12];
 		char buf[8192];
-		size_t n = stack_quality_metadata(&rec.ustack_quality, rec.unwind_bins, kvs, 10, buf,
+		size_t n = stack_quality_metadata(&rec.ustack_quality, rec.unwind_bins, kvs, 12, buf,
 						  sizeof(buf));
 
 		err = crf_write_metadata(output_writer(rec.output), kvs, n);

@@ -85,9 +85,16 @@ static const char *hidden_hooked_frame(const struct kallsyms *ks, __u64 top)
 	return NULL;
 }
 
+/* Bounded copy; not snprintf: it runs for every frame of every stack. */
 static void copy_string(char *dst, size_t size, const char *src)
 {
-	snprintf(dst, size, "%s", src ? src : "");
+	size_t n = 0;
+
+	while (src && n + 1 < size && src[n]) {
+		dst[n] = src[n];
+		n++;
+	}
+	dst[n] = '\0';
 }
 
 static void finish(struct sym_stack *out, uint32_t depth)
@@ -781,6 +788,14 @@ size_t stack_quality_metadata(const struct stack_quality *q, struct unwind_binar
 		   (unsigned long long)(q->user_stacks ? q->unwind_ns / q->user_stacks : 0));
 	n = add_kv(kvs, n, max, "stacks.user.ns_slowest", &buf, &size, "%llu",
 		   (unsigned long long)q->unwind_ns_max);
+	n = add_kv(kvs, n, max, "stacks.user.unwind_ends", &buf, &size,
+		   "entry=%llu,stack_copy=%llu,no_file=%llu,no_rule=%llu,depth=%llu,bad_rule=%llu",
+		   (unsigned long long)q->ends[UNWIND_END_ENTRY],
+		   (unsigned long long)q->ends[UNWIND_END_STACK],
+		   (unsigned long long)q->ends[UNWIND_END_NO_MODULE],
+		   (unsigned long long)q->ends[UNWIND_END_NO_RULE],
+		   (unsigned long long)q->ends[UNWIND_END_DEPTH],
+		   (unsigned long long)q->ends[UNWIND_END_BAD]);
 	count = binaries ? unwind_binaries_without_cfi(binaries, paths, STACK_QUALITY_BINARIES) : 0;
 	if (count > STACK_QUALITY_BINARIES)
 		count = STACK_QUALITY_BINARIES;

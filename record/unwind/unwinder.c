@@ -214,7 +214,6 @@ static int rule_step(const struct walk *w, Dwarf_Frame *frame, struct regs *r);
 
 /* Steps a guessed placement must hold for (or fewer, ending in a placed binary or an entry). */
 #define GUESS_STEPS_MAX 32
-#define GUESS_CANDIDATES_MAX 16
 #define PAGE 4096ull
 
 /*
@@ -257,14 +256,14 @@ static bool placement_holds(const struct walk *w, const struct regs *start, bool
 static int guess_module(struct walk *w, const struct unwind_callbacks *cb, const struct regs *r,
 			bool innermost)
 {
-	struct unwind_binary *cands[GUESS_CANDIDATES_MAX];
+	struct unwind_binary *cands[UNWIND_CANDIDATES_MAX];
 	uint64_t pc = r->v[REG_RIP];
 	size_t n, i, s;
 
 	if (!cb->candidates || w->mod_count == UNWIND_MODULES_MAX)
 		return -ENOENT;
-	n = cb->candidates(cb->ctx, cands, GUESS_CANDIDATES_MAX);
-	for (i = 0; i < n && i < GUESS_CANDIDATES_MAX; i++) {
+	n = cb->candidates(cb->ctx, cands, UNWIND_CANDIDATES_MAX);
+	for (i = 0; i < n && i < UNWIND_CANDIDATES_MAX; i++) {
 		uint64_t low, high, seg_vaddr, seg_size, v;
 
 		unwind_binary_extent(cands[i], &low, &high);

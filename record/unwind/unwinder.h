@@ -71,8 +71,13 @@ enum unwind_end {
 	UNWIND_END_UNSUPPORTED,   /* not x86-64 */
 };
 
-/* Most distinct binaries one stack may cross (their pointers must stay valid). */
+/*
+ * Most distinct binaries one stack may cross, and candidates one search may
+ * try: the struct unwind_binaries a caller uses must keep more than both
+ * together open (their pointers stay in use for the whole walk).
+ */
 #define UNWIND_MODULES_MAX 16
+#define UNWIND_CANDIDATES_MAX 16
 
 /*
  * Fills out[0..*count) innermost first. Returns 0 (see *end for why it
