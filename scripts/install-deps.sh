@@ -10,7 +10,7 @@ set -euo pipefail
 packages=(
 	# build
 	gcc clang llvm meson ninja-build pkg-config
-	libbpf-dev libelf-dev libdw-dev zlib1g-dev libzstd-dev libsqlite3-dev
+	libbpf-dev libelf-dev libdw-dev liblzma-dev zlib1g-dev libzstd-dev libsqlite3-dev
 	bpftool
 	# tests: cmocka, the sanitizer/fuzzer runtimes of clang, capsh for the
 	# minimal-capability proof, sqlite3 to open databases by hand
