@@ -11,7 +11,7 @@
 #   rss         caprec's resident memory over a long recording
 #   unwind      -K -U on a storm built without frame pointers: the frame-pointer
 #               walk alone (--user-stack-bytes 0) against the stack copy +
-#               .eh_frame unwinding (8k, 16k) and the minimal ring buffer; paths
+#               .eh_frame unwinding (8k, 16k = default) and the minimal ring buffer; paths
 #               reaching the entry; recorder time per stack, cold and warm
 # Ratios are taken against baselines measured in the same invocation: the
 # machines are shared and noisy, absolute times drift, ratios hold.
@@ -171,9 +171,9 @@ start_tracer() {
 	caprec_record_KU) "$caprec" -K -U -o "$file" >/dev/null 2>>"$log" & ;;
 	caprec_filtered) "$caprec" -p "$sleeper" -o "$file" >/dev/null 2>>"$log" & ;;
 	caprec_KU_fp) "$caprec" -K -U --user-stack-bytes 0 -o "$file" >/dev/null 2>>"$log" & ;;
-	caprec_KU_copy8k) "$caprec" -K -U -o "$file" >/dev/null 2>>"$log" & ;;
-	caprec_KU_copy16k) "$caprec" -K -U --user-stack-bytes 16k -o "$file" >/dev/null \
+	caprec_KU_copy8k) "$caprec" -K -U --user-stack-bytes 8k -o "$file" >/dev/null \
 		2>>"$log" & ;;
+	caprec_KU_copy16k) "$caprec" -K -U -o "$file" >/dev/null 2>>"$log" & ;;
 	bpftrace)
 		"$bpftrace" -e 'tracepoint:capability:cap_capable {
 			printf("%s %-6d %-7d %-16s %-4d %d\n", strftime("%H:%M:%S", nsecs),

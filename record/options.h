@@ -20,8 +20,12 @@
 
 #define CAPREC_MAX_PIDS 256
 #define CAPREC_DEFAULT_BUFFER_SIZE (4u << 20)
-/* Enough for the frames between a syscall wrapper and main in most programs. */
-#define CAPREC_DEFAULT_USER_STACK_BYTES 8192
+/*
+ * The most the BPF side copies: 8 KiB (perf's default) cuts real paths short
+ * (libaudit and pam_limits keep 9 KiB buffers on the stack), and a main
+ * thread's copy stops at the top of its stack anyway.
+ */
+#define CAPREC_DEFAULT_USER_STACK_BYTES 16384
 
 enum attach_mode {
 	ATTACH_AUTO = 0,

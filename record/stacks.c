@@ -441,6 +441,7 @@ struct find_context {
 	struct unwind_binaries *binaries;
 	struct process_modules *placed;
 	bool searched; /* candidates() was asked during this walk */
+	bool maps_refreshed; /* the maps were read again during this walk */
 };
 
 /* Searches per process image that found nothing before caprec stops searching it. */
@@ -515,6 +516,17 @@ static int find_in_maps(struct find_context *c, uint64_t addr, struct unwind_mod
 	if (!c->us)
 		return -ENOENT;
 	err = user_symbolizer_resolve(c->us, w->pid, w->start_time_ns, addr, &uf);
+	/*
+	 * A return address is code: a miss means the snapshot is older than a
+	 * mapping (a library dlopen'ed since; the maps are read at exec, before
+	 * ld.so maps anything). Read them again now, once per stack, whatever
+	 * the symbolizer's rate limit (which guards against data words).
+	 */
+	if ((err == -ENOENT || (!err && !uf.binary_path)) && !c->maps_refreshed) {
+		c->maps_refreshed = true;
+		if (user_symbolizer_track(c->us, w->pid, w->start_time_ns) == 0)
+			err = user_symbolizer_resolve(c->us, w->pid, w->start_time_ns, addr, &uf);
+	}
 	if (err == -ENOMEM)
 		return err;
 	if (err || !uf.binary_path || uf.binary_path[0] != '/' ||
