@@ -11,7 +11,7 @@
 #   rss         caprec's resident memory over a long recording
 #   unwind      -K -U on a storm built without frame pointers: the frame-pointer
 #               walk alone (--user-stack-bytes 0) against the stack copy +
-#               .eh_frame unwinding (8k, 16k = default) and the minimal ring buffer; paths
+#               .eh_frame unwinding (8k, 16k = default, 32k) and the minimal ring buffer; paths
 #               reaching the entry; recorder time per stack, cold and warm
 # Ratios are taken against baselines measured in the same invocation: the
 # machines are shared and noisy, absolute times drift, ratios hold.
@@ -174,6 +174,8 @@ start_tracer() {
 	caprec_KU_copy8k) "$caprec" -K -U --user-stack-bytes 8k -o "$file" >/dev/null \
 		2>>"$log" & ;;
 	caprec_KU_copy16k) "$caprec" -K -U -o "$file" >/dev/null 2>>"$log" & ;;
+	caprec_KU_copy32k) "$caprec" -K -U --user-stack-bytes 32k -o "$file" >/dev/null \
+		2>>"$log" & ;;
 	bpftrace)
 		"$bpftrace" -e 'tracepoint:capability:cap_capable {
 			printf("%s %-6d %-7d %-16s %-4d %d\n", strftime("%H:%M:%S", nsecs),
@@ -313,7 +315,7 @@ fi
 meta() { sed -n "s/^metadata *$1=//p" <<<"$2" | head -1; }
 if want unwind; then
 	if have "$bin/capstorm_nofp" && have "$caprec" && have "$capanalyze"; then
-		uconfigs=(none caprec_KU_fp caprec_KU_copy8k caprec_KU_copy16k)
+		uconfigs=(none caprec_KU_fp caprec_KU_copy8k caprec_KU_copy16k caprec_KU_copy32k)
 		have "$bin/min_ringbuf" && uconfigs+=(min_ringbuf)
 		say "unwind: ${#uconfigs[@]} configs x $rounds rounds x ${storm_seconds}s, storm -O2 without frame pointers"
 		for ((round = 0; round < rounds; round++)); do

@@ -391,22 +391,35 @@ static __always_inline long take_entry_stack(__u64 *dst)
 }
 
 #define USER_PAGE_SIZE 4096ull
-/* Shrinking retries of the stack copy (one page less each) before giving up. */
-#define USTACK_COPY_TRIES 4
+/* Reads of a binary search for a thread's stack end: 32 KiB of pages in 4 halvings. */
+#define USTACK_COPY_SEARCH 4
+
+/* Copies len bytes from sp into the record (len clamped for the verifier). 0 or -EFAULT. */
+static __always_inline long read_user_stack(struct caprec_cap_stack_event *e, __u64 sp,
+					    __u64 len)
+{
+	if (len > ustack_copy_bytes)
+		len = ustack_copy_bytes;
+	if (!len)
+		return -1;
+	return bpf_probe_read_user(e->stack_data, len, (const void *)sp);
+}
 
 /*
  * The user registers and the top of the user stack, for unwinding from the
  * binaries' unwind tables in user space (binaries without frame pointers).
  * The main thread's frames all lie below mm->start_stack (argv and the
  * environment above it), so the copy stops there. A thread's stack may end
- * closer than ustack_copy_bytes above sp (a read past a mapping fails as a
- * whole): then a page less is tried, a few times.
+ * closer than ustack_copy_bytes above sp, and a read past a mapping fails
+ * as a whole (and zeroes what it had read): the readable length, which grows
+ * page by page from sp, is then found by halving between what was read and
+ * what failed, and read once more.
  */
 static __always_inline __u32 copy_user_stack(struct caprec_cap_stack_event *e,
 					     struct task_struct *task)
 {
+	__u64 sp, len, start_stack, good = 0, bad, mid;
 	struct pt_regs *regs;
-	__u64 sp, len, start_stack, end;
 	int i;
 
 	if (!ustack_copy_bytes || !use_task_pt_regs)
@@ -428,22 +441,29 @@ static __always_inline __u32 copy_user_stack(struct caprec_cap_stack_event *e,
 	start_stack = BPF_CORE_READ(task, mm, start_stack);
 	if (sp <= start_stack && start_stack - sp < len)
 		len = start_stack - sp;
-	for (i = 0; i < USTACK_COPY_TRIES; i++) {
-		if (len > ustack_copy_bytes)
-			len = ustack_copy_bytes;
-		if (!len)
-			return 0;
-		if (!bpf_probe_read_user(e->stack_data, len, (const void *)sp)) {
-			e->ustack_bytes = len;
-			return len;
-		}
-		/* The last page boundary below sp + len: one page less. */
-		end = (sp + len - 1) & ~(USER_PAGE_SIZE - 1);
-		if (end <= sp)
-			return 0;
-		len = end - sp;
+	if (len > ustack_copy_bytes)
+		len = ustack_copy_bytes;
+	if (!read_user_stack(e, sp, len)) {
+		e->ustack_bytes = len;
+		return len;
 	}
-	return 0;
+	bad = len;
+	for (i = 0; i < USTACK_COPY_SEARCH; i++) {
+		/* A length that ends on a page boundary, between good and bad. */
+		mid = ((sp + (good + bad) / 2) & ~(USER_PAGE_SIZE - 1)) - sp;
+		if (mid <= good || mid >= bad)
+			break;
+		if (!read_user_stack(e, sp, mid))
+			good = mid;
+		else
+			bad = mid;
+	}
+	if (good > ustack_copy_bytes)
+		good = ustack_copy_bytes;
+	if (!good || read_user_stack(e, sp, good))
+		return 0;
+	e->ustack_bytes = good;
+	return good;
 }
 
 /* Reserves, fills and sends one check; a full ring buffer is counted, never silent. */
@@ -457,8 +477,13 @@ struct stack_record_scratch {
 	__u8 bytes[sizeof(struct caprec_cap_stack_event) + CAPREC_USTACK_COPY_MAX];
 };
 
+/*
+ * One slot per CPU, indexed by the CPU id: a per-CPU array's value is at most
+ * 32 KiB, less than a record with a 32 KiB copy. User space sets max_entries
+ * to the number of possible CPUs when it copies stacks (1 otherwise).
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct stack_record_scratch);
@@ -513,11 +538,13 @@ static __always_inline void emit_check(void *ctx, const struct check *c)
 	count(CAPREC_CNT_SEEN);
 	if (want_ustack && ustack_copy_bytes) {
 		struct caprec_cap_stack_event *e;
-		__u32 zero = 0, copied;
+		__u32 cpu = bpf_get_smp_processor_id(), copied;
 
-		e = bpf_map_lookup_elem(&stack_record, &zero);
-		if (!e)
+		e = bpf_map_lookup_elem(&stack_record, &cpu);
+		if (!e) {
+			count(CAPREC_CNT_LOST_CAP);
 			return;
+		}
 		fill_cap_event(&e->ev, c);
 		copied = fill_stacks(ctx, e);
 		/* ustack_copy_bytes is rodata: a constant bound to the verifier. */

@@ -38,7 +38,7 @@
  * space; the size used is set at load time (rodata ustack_copy_bytes, a
  * multiple of 8). The bytes are read by the recorder and never written.
  */
-#define CAPREC_USTACK_COPY_MAX 16384
+#define CAPREC_USTACK_COPY_MAX 32768
 #define CAPREC_EXEC_PATH_LEN 256
 #define CAPREC_EXEC_ARGS_LEN 256
 

@@ -108,6 +108,10 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 	if (err)
 		goto fail;
 	err = shrink_unused_maps(skel, mode, final_verdict, s->kernel_stacks, vm_hook);
+	/* The stack-copy record is built in one slot per CPU (see caprec.bpf.c). */
+	if (!err && s->user_stacks && s->user_stack_bytes)
+		err = bpf_map__set_max_entries(skel->maps.stack_record,
+					       (uint32_t)libbpf_num_possible_cpus());
 	if (err)
 		goto fail;
 	err = caprec_bpf__load(skel);

@@ -32,7 +32,7 @@ const char caprec_usage[] =
 	"  --buffer-size SIZE ring buffer bytes (power of two, at least a page; default 4M)\n"
 	"  --attach MODE      auto (default), tracepoint, fentry or kprobe\n"
 	"  --user-stack-bytes SIZE  with -U: user stack copied per check to unwind code without\n"
-	"                     frame pointers (multiple of 8, at most 16k, the default; 0 = frame\n"
+	"                     frame pointers (multiple of 8, at most 32k; default 16k; 0 = frame\n"
 	"                     pointers only)\n"
 	"  --trace-self       also record caprec's own checks\n"
 	"  --probe            print what this kernel supports and which mode auto picks\n"
@@ -279,7 +279,7 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 			    opts->user_stack_bytes % 8 ||
 			    opts->user_stack_bytes > CAPREC_USTACK_COPY_MAX)
 				return fail(errbuf, errsize,
-					    "--user-stack-bytes %s: not a multiple of 8 up to 16k", optarg);
+					    "--user-stack-bytes %s: not a multiple of 8 up to 32k", optarg);
 			break;
 		case OPT_TRACE_SELF:
 			opts->trace_self = true;
