@@ -52,6 +52,21 @@ static uint64_t mapping_end(uint64_t addr)
 	return found;
 }
 
+/*
+ * Copies raw stack memory as bpf_probe_read_user() does: byte by byte and
+ * without the sanitizer's checks (its redzones between locals are part of
+ * the stack the unwinder must see).
+ */
+__attribute__((no_sanitize_address, noinline)) static void copy_raw(uint8_t *dst,
+								   const volatile uint8_t *src,
+								   size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		dst[i] = src[i];
+}
+
 /* Registers and stack bytes of the caller's frame, as the kernel would see them. */
 static __attribute__((noinline)) void take_snapshot(void)
 {
@@ -65,7 +80,7 @@ static __attribute__((noinline)) void take_snapshot(void)
 	assert_true(end > sp);
 	if (end - sp < len)
 		len = end - sp;
-	memcpy(snap.stack, (const void *)sp, len);
+	copy_raw(snap.stack, (const volatile uint8_t *)sp, len);
 	snap.in = (struct unwind_input){ .ip = ip, .sp = sp, .fp = fp, .stack = snap.stack,
 					 .stack_bytes = (uint32_t)len };
 #endif
