@@ -30,6 +30,7 @@ struct bpf_settings {
 	bool user_stacks;                 /* -U */
 	uint32_t user_stack_bytes;        /* -U: stack bytes copied per check (0 = none) */
 	uint64_t buffer_size;             /* ring buffer bytes */
+	bool syscall_returns;             /* sys_exit sends the return of syscalls that checked */
 	const struct caprec_caller_range *caller_ranges;
 	size_t caller_range_count;
 };
@@ -39,6 +40,7 @@ struct bpf_session {
 	enum attach_mode mode;
 	bool final_verdict;     /* security_capable() is hooked */
 	bool audit_inferred;    /* tracepoint mode */
+	bool syscall_returns;   /* sys_exit sends the return of syscalls that made checks */
 	int cgroup_fd;          /* --cgroup directory, -1 if none */
 };
 
