@@ -459,7 +459,8 @@ int session_close(struct record_session *s, char *errbuf, size_t errsize)
 
 		err = crf_write_metadata(output_writer(s->rec.output), kvs, n);
 		if (err) {
-			snprintf(what, sizeof(what), "writing the recording: %s", crf_strerror(err));
+			snprintf(what, sizeof(what), "writing the recording: %s",
+				 crf_strerror(err));
 			return recording_failed(s, err, what, errbuf, errsize);
 		}
 	}

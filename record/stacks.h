@@ -109,7 +109,8 @@ struct user_walk {
 	uint32_t pid;
 	uint64_t start_time_ns;
 	const struct exe_image *exe;
-	const struct caprec_user_frame *kernel_frames; /* the kernel's walk: frame 0 names ip's file */
+	/* The kernel's walk: its innermost frame names ip's file. */
+	const struct caprec_user_frame *kernel_frames;
 	uint32_t kernel_frame_count;
 	uint64_t ip, sp, fp;
 	const uint8_t *stack;

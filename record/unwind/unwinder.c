@@ -392,7 +392,7 @@ int unwind_stack(const struct unwind_input *in, const struct unwind_callbacks *c
 		int step;
 
 		if (pc == 0) {
-			/* Outermost frames of some runtimes end the chain with a zero return address. */
+			/* Some runtimes end the chain with a zero return address. */
 			*end = UNWIND_END_ENTRY;
 			break;
 		}
