@@ -26,7 +26,12 @@
  * (libaudit and pam_limits keep 9 KiB buffers on the stack), and a main
  * thread's copy stops at the top of its stack anyway.
  */
+#if defined(__x86_64__)
 #define CAPREC_DEFAULT_USER_STACK_BYTES 16384
+#else
+/* The unwinder knows x86-64's registers only: elsewhere the kernel's frame-pointer walk. */
+#define CAPREC_DEFAULT_USER_STACK_BYTES 0
+#endif
 
 enum attach_mode {
 	ATTACH_AUTO = 0,
