@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crf_clock.h"
 #include "crf_cap_names.h"
 #include "rotation.h"
 
@@ -29,14 +30,6 @@ struct output {
 	struct crf_writer_stats done; /* sums of the closed parts */
 };
 
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int write_error(struct output *o, int err, const char *what, char *errbuf, size_t errsize)
 {
 	const struct crf_error *e = o->writer ? crf_writer_error(o->writer) : NULL;
@@ -50,8 +43,9 @@ static int write_error(struct output *o, int err, const char *what, char *errbuf
 
 static int write_clock(struct output *o)
 {
-	o->last_clock_ns = clock_ns(CLOCK_MONOTONIC);
-	return crf_write_clock(o->writer, clock_ns(CLOCK_BOOTTIME), clock_ns(CLOCK_REALTIME));
+	o->last_clock_ns = crf_clock_ns(CLOCK_MONOTONIC);
+	return crf_write_clock(o->writer, crf_clock_ns(CLOCK_BOOTTIME),
+			       crf_clock_ns(CLOCK_REALTIME));
 }
 
 /* Opens the current part's file and writes its opening blocks. */
@@ -178,7 +172,7 @@ static int end_part(struct output *o, char *errbuf, size_t errsize)
 int output_tick(struct output *o, char *errbuf, size_t errsize)
 {
 	struct crf_writer_stats stats;
-	uint64_t now = clock_ns(CLOCK_MONOTONIC);
+	uint64_t now = crf_clock_ns(CLOCK_MONOTONIC);
 	int err;
 
 	err = crf_writer_tick(o->writer, now);

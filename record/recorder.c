@@ -262,10 +262,8 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 			.stack_bytes = sev->ustack_bytes < copied ? sev->ustack_bytes : copied,
 		};
 
-		struct timespec t0, t1;
-		uint64_t ns;
+		uint64_t started = crf_clock_ns(CLOCK_MONOTONIC), ns;
 
-		clock_gettime(CLOCK_MONOTONIC, &t0);
 		err = stacks_unwind_user(rec->usym, rec->build_ids, rec->unwind_bins, rec->placed,
 					 &walk, &rec->ustack_quality, &rec->ustack);
 		if (err == -ENOMEM)
@@ -274,8 +272,7 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 			stacks_symbolize_user(rec->usym, rec->build_ids, ev->hdr.pid,
 					      ev->start_time_ns, &exe, sev->ustack, kdepth,
 					      &rec->ustack_quality, &rec->ustack);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		ns = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+		ns = crf_clock_ns(CLOCK_MONOTONIC) - started;
 		rec->ustack_quality.unwind_ns += ns;
 		if (ns > rec->ustack_quality.unwind_ns_max)
 			rec->ustack_quality.unwind_ns_max = ns;

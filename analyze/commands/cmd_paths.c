@@ -66,7 +66,8 @@ static int write_row(struct output *o, sqlite3_stmt *stmt)
 		rc = output_text(o, (const char *)sqlite3_column_text(stmt, 6));
 	if (!rc)
 		rc = output_text(o, syscall_format((const char *)sqlite3_column_text(stmt, 10),
-						   sqlite3_column_int(stmt, 7), syscall, sizeof(syscall)));
+						   sqlite3_column_int(stmt, 7), syscall,
+						   sizeof(syscall)));
 	if (!rc)
 		rc = output_text(o, (const char *)sqlite3_column_text(stmt, 8));
 	if (!rc)

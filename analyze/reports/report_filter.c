@@ -44,6 +44,16 @@ int report_filter_option(struct report_filter *f, const char *cmd, int option, c
 	return -1;
 }
 
+/* A name binds as text (resolved per recording by syscall_is()), a number as an integer. */
+static int report_filter_bind_syscall(const struct report_filter *f, sqlite3_stmt *stmt)
+{
+	if (!f->has_syscall)
+		return sqlite3_bind_null(stmt, 4);
+	if (f->syscall.name)
+		return sqlite3_bind_text(stmt, 4, f->syscall.name, -1, SQLITE_STATIC);
+	return sqlite3_bind_int(stmt, 4, f->syscall.nr);
+}
+
 int report_filter_bind(const struct report_filter *f, sqlite3_stmt *stmt)
 {
 	int rc;
@@ -57,8 +67,6 @@ int report_filter_bind(const struct report_filter *f, sqlite3_stmt *stmt)
 		rc = f->verdict ? sqlite3_bind_text(stmt, 3, f->verdict, -1, SQLITE_STATIC)
 				: sqlite3_bind_null(stmt, 3);
 	if (!rc)
-		rc = !f->has_syscall	 ? sqlite3_bind_null(stmt, 4)
-		     : f->syscall.name ? sqlite3_bind_text(stmt, 4, f->syscall.name, -1, SQLITE_STATIC)
-				       : sqlite3_bind_int(stmt, 4, f->syscall.nr);
+		rc = report_filter_bind_syscall(f, stmt);
 	return rc;
 }

@@ -57,7 +57,8 @@ int syscall_parse(const char *text, struct syscall_filter *f)
 		int32_t nr = crf_syscall_number(machine, text);
 
 		if (nr >= 0) {
-			*f = (struct syscall_filter){ .name = crf_syscall_name(machine, nr), .nr = -1 };
+			f->name = crf_syscall_name(machine, nr);
+			f->nr = -1;
 			return 0;
 		}
 	}
@@ -95,8 +96,10 @@ static void sql_syscall_name(sqlite3_context *ctx, int argc, sqlite3_value **arg
 
 static void sql_is_exec_syscall(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	sqlite3_result_int(ctx, args_known(argc, argv) &&
-				crf_syscall_is_exec(machine_arg(argv[0]), sqlite3_value_int(argv[1])));
+	bool exec = args_known(argc, argv) &&
+		    crf_syscall_is_exec(machine_arg(argv[0]), sqlite3_value_int(argv[1]));
+
+	sqlite3_result_int(ctx, exec);
 }
 
 static void sql_syscall_is(sqlite3_context *ctx, int argc, sqlite3_value **argv)
