@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crf_buf.h"
+
 struct cell {
 	char *text;   /* rendered, owned */
 	bool numeric; /* right-aligned in a table */
@@ -94,11 +96,13 @@ void output_free(struct output *o)
 	free(o);
 }
 
-/* Growable string used while rendering one cell. */
+/*
+ * The string a cell or line is rendered into: the tree's growable buffer,
+ * kept NUL-terminated (the NUL not counted in buf.len) so a rendered cell is
+ * a C string the output can keep. A failed allocation is sticky.
+ */
 struct text {
-	char *data;
-	size_t len;
-	size_t cap;
+	struct crf_buf buf;
 	bool nomem;
 };
 
@@ -106,23 +110,17 @@ static void text_add(struct text *t, const char *s, size_t n)
 {
 	if (t->nomem)
 		return;
-	if (t->len + n + 1 > t->cap) {
-		size_t cap = t->cap ? t->cap : 32;
-		char *data;
-
-		while (cap < t->len + n + 1)
-			cap *= 2;
-		data = realloc(t->data, cap);
-		if (!data) {
-			t->nomem = true;
-			return;
-		}
-		t->data = data;
-		t->cap = cap;
+	if (crf_buf_reserve(&t->buf, n + 1) || crf_buf_append(&t->buf, s, n)) {
+		t->nomem = true;
+		return;
 	}
-	memcpy(t->data + t->len, s, n);
-	t->len += n;
-	t->data[t->len] = '\0';
+	t->buf.data[t->buf.len] = '\0';
+}
+
+/* The text written so far ("" before any). */
+static const char *text_str(const struct text *t)
+{
+	return t->buf.data ? (const char *)t->buf.data : "";
 }
 
 static void text_addc(struct text *t, char c)
@@ -272,10 +270,10 @@ int output_columns(struct output *o, int count, const char *const *names)
 			render_csv_string(&line, o->names[i]);
 		}
 		text_add(&line, "\r\n", 2);
-		err = line.nomem ? -ENOMEM : write_all(o, line.data, line.len);
+		err = line.nomem ? -ENOMEM : write_all(o, text_str(&line), line.buf.len);
 		break;
 	}
-	free(line.data);
+	crf_buf_release(&line.buf);
 	return err;
 }
 
@@ -334,8 +332,8 @@ static int add_cell(struct output *o, char *text, bool numeric)
 	}
 	text_add(&line, text, strlen(text));
 	free(text);
-	err = line.nomem ? -ENOMEM : write_all(o, line.data, line.len);
-	free(line.data);
+	err = line.nomem ? -ENOMEM : write_all(o, text_str(&line), line.buf.len);
+	crf_buf_release(&line.buf);
 	o->cell++;
 	return err;
 }
@@ -395,12 +393,12 @@ int output_text(struct output *o, const char *value)
 		break;
 	}
 	if (t.nomem) {
-		free(t.data);
+		crf_buf_release(&t.buf);
 		return -ENOMEM;
 	}
-	if (!t.data)
+	if (!t.buf.data)
 		return add_cell(o, strdup(""), false);
-	return add_cell(o, t.data, false);
+	return add_cell(o, (char *)t.buf.data, false); /* the cell owns the buffer's storage */
 }
 
 static int flush_table(struct output *o);
