@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * crf_syscall_names.h - syscall number -> name, per architecture, from a table
+ * crf_syscall_names.h - syscall number -> name, per architecture, from tables
  * generated from the kernel's uapi headers (gen_syscall_names.py) and checked
  * in, so the recorder and the analyser name a syscall identically.
  */

@@ -147,6 +147,28 @@ static void test_syscall_names(void **state)
 	assert_null(crf_syscall_name("x86_64", 100000));
 	assert_null(crf_syscall_name("riscv64", 1));
 	assert_null(crf_syscall_name(NULL, 1));
+	assert_string_equal(crf_syscall_name("arm64", 221), "execve");
+	assert_string_equal(crf_syscall_machine("arm64"), "aarch64");
+	assert_null(crf_syscall_machine("riscv64"));
+	assert_string_equal(crf_syscall_machine_at(0), "x86_64");
+	assert_string_equal(crf_syscall_machine_at(1), "aarch64");
+	assert_null(crf_syscall_machine_at(2));
+	assert_int_equal(crf_syscall_number("aarch64", "fchownat"), 54);
+	assert_int_equal(crf_syscall_number("aarch64", "chown"), -1);
+	assert_int_equal(crf_syscall_number("x86_64", "chown"), 92);
+	/* The exec numbers of each machine, and no other number of either. */
+	for (int32_t nr = -1; nr < 1024; nr++) {
+		const char *x86 = crf_syscall_name("x86_64", nr);
+		const char *arm = crf_syscall_name("aarch64", nr);
+
+		assert_int_equal(crf_syscall_is_exec("x86_64", nr),
+				 x86 && (!strcmp(x86, "execve") || !strcmp(x86, "execveat")));
+		assert_int_equal(crf_syscall_is_exec("aarch64", nr),
+				 arm && (!strcmp(arm, "execve") || !strcmp(arm, "execveat")));
+	}
+	assert_true(crf_syscall_is_exec("x86_64", 59) && crf_syscall_is_exec("x86_64", 322));
+	assert_true(crf_syscall_is_exec("aarch64", 221) && crf_syscall_is_exec("aarch64", 281));
+	assert_false(crf_syscall_is_exec("aarch64", 59) || crf_syscall_is_exec(NULL, 59));
 }
 
 int main(void)
