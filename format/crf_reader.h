@@ -50,28 +50,6 @@ struct crf_process {
 	uint64_t exit_time_ns;
 };
 
-struct crf_event {
-	uint64_t index;            /* 0-based position among the file's events */
-	uint64_t time_ns;          /* CLOCK_BOOTTIME ns */
-	uint32_t pid;              /* from the process record (0 if it was lost) */
-	uint32_t tid;
-	uint32_t uid;
-	int32_t cap;
-	uint32_t flags;            /* CRF_EV_* */
-	int32_t ret;
-	int32_t final_ret;
-	int32_t syscall_nr;
-	uint64_t cgroup_id;
-	uint32_t userns_inum;
-	uint32_t userns_level;
-	const char *comm;          /* NULL if none or lost */
-	const struct crf_process *process; /* NULL only if its definition was lost */
-	const struct crf_stack *kernel_stack; /* NULL = none recorded or lost */
-	const struct crf_stack *user_stack;
-	uint32_t kernel_stack_id;  /* as recorded, to tell "none" (0) from "lost" */
-	uint32_t user_stack_id;
-};
-
 /* A thread's credentials from event first_event on (CREDENTIALS record, since 1.2). */
 struct crf_credentials {
 	const struct crf_process *process; /* NULL if its definition was lost */

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * crf_types.h - what the writer and the reader of the caprec recording format
- * (CRF) share: status codes, flag bits, limits and the stack values. The
- * byte layout itself is specified in format/FORMAT.md; this header never
- * describes bytes.
+ * (CRF) share: status codes, flag bits, limits, and the event and stack
+ * values. The byte layout itself is specified in format/FORMAT.md; this
+ * header never describes bytes.
  *
  * Neither crf_writer.h nor crf_reader.h includes the other; both include this.
  */
@@ -87,6 +87,34 @@ struct crf_stack {
 	uint32_t depth;
 	const struct crf_frame *const *frames; /* frames[0] is innermost; an entry is
 						  NULL if its definition was lost */
+};
+
+struct crf_process; /* the reader's (crf_reader.h): an event only points to it */
+
+/*
+ * One capability check as values: what the reader hands out for an EVENT
+ * record and what the recorder prints live, so crf_text renders both alike.
+ */
+struct crf_event {
+	uint64_t index;            /* 0-based position among the file's events */
+	uint64_t time_ns;          /* CLOCK_BOOTTIME ns */
+	uint32_t pid;              /* from the process record (0 if it was lost) */
+	uint32_t tid;
+	uint32_t uid;
+	int32_t cap;
+	uint32_t flags;            /* CRF_EV_* */
+	int32_t ret;
+	int32_t final_ret;
+	int32_t syscall_nr;
+	uint64_t cgroup_id;
+	uint32_t userns_inum;
+	uint32_t userns_level;
+	const char *comm;          /* NULL if none or lost */
+	const struct crf_process *process; /* NULL only if its definition was lost */
+	const struct crf_stack *kernel_stack; /* NULL = none recorded or lost */
+	const struct crf_stack *user_stack;
+	uint32_t kernel_stack_id;  /* as recorded, to tell "none" (0) from "lost" */
+	uint32_t user_stack_id;
 };
 
 /*

@@ -30,7 +30,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "crf_reader.h"
+#include "crf_types.h"
 
 struct crf_text_options {
 	bool extended;          /* -x columns */
