@@ -107,7 +107,7 @@ static int stop_at_second_recording(struct crf_reader *r)
 		if (byte_input_fill(&r->in, 1, &sys_errno))
 			break; /* an error while skipping what is not read anyway */
 	} while (r->in.avail);
-	reader_note_damage(r, start, r->in.offset - start, CRF_ERR_CORRUPT,
+	damage_note_region(&r->rec, start, r->in.offset - start, CRF_ERR_CORRUPT,
 			   "another recording starts here (concatenated files: read them one by one)");
 	return 0;
 }
@@ -137,17 +137,17 @@ int scanner_next_block(struct crf_reader *r, uint32_t *total, struct crf_error *
 		if (ret)
 			return ret;
 		if (v == BLOCK_VALID) {
-			reader_note_damage(r, start, r->in.offset - start, CRF_ERR_CORRUPT, why);
+			damage_note_region(&r->rec, start, r->in.offset - start, CRF_ERR_CORRUPT,
+					   why);
 			return 1;
 		}
 		if (!r->in.avail)
 			break;
 	}
 	if (first == BLOCK_INCOMPLETE) {
-		r->rec.truncated = true;
-		r->rec.truncated_at = start;
+		damage_note_truncation(&r->rec, start);
 	} else {
-		reader_note_damage(r, start, r->in.offset - start, CRF_ERR_CORRUPT, why);
+		damage_note_region(&r->rec, start, r->in.offset - start, CRF_ERR_CORRUPT, why);
 	}
 	return 0;
 }

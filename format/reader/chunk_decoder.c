@@ -16,7 +16,8 @@
 
 static void chunk_damage(struct crf_reader *r, const char *why)
 {
-	reader_note_damage(r, r->chunk.block_offset, r->chunk.block_total, CRF_ERR_CORRUPT, why);
+	damage_note_region(&r->rec, r->chunk.block_offset, r->chunk.block_total, CRF_ERR_CORRUPT,
+			   why);
 	r->chunk.active = false;
 }
 

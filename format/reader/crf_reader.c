@@ -23,23 +23,6 @@ static int fail(struct crf_error *err, int code, uint64_t offset, const char *de
 	return code;
 }
 
-void reader_note_damage(struct crf_reader *r, uint64_t offset, uint64_t length, int code,
-			const char *detail)
-{
-	struct crf_recovery *rec = &r->rec;
-
-	rec->blocks_skipped++;
-	rec->bytes_skipped += length;
-	if (rec->damage_count < sizeof(rec->damage) / sizeof(rec->damage[0])) {
-		struct crf_damage *d = &rec->damage[rec->damage_count++];
-
-		d->offset = offset;
-		d->length = length;
-		d->code = code;
-		d->detail = detail;
-	}
-}
-
 /* Why the first bytes are not a recording: name the damage when it is recognisable. */
 static const char *classify_bad_magic(const uint8_t *p, size_t avail)
 {

@@ -166,7 +166,7 @@ int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, u
 	if (ret)
 		return ret;
 	if (body->bad) {
-		reader_note_damage(r, offset, total, CRF_ERR_CORRUPT, body->why);
+		damage_note_region(&r->rec, offset, total, CRF_ERR_CORRUPT, body->why);
 		return 0;
 	}
 	if (!kind)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * reader_internal.h - the reader's state, shared by its layers:
+ *   damage.c         damaged regions and truncation in the recovery report
  *   block_scanner.c  bytes -> one validated block (resync, truncation)
  *   fixed_blocks.c   METADATA, CAPNAMES, CLOCK, LOSS, END bodies
  *   chunk_decoder.c  CHUNK: zstd frame -> definitions and events
@@ -16,6 +17,7 @@
 #include "byte_input.h"
 #include "crf_reader.h"
 #include "cursor.h"
+#include "damage.h"
 #include "id_table.h"
 
 struct metadata_pair {
@@ -97,10 +99,6 @@ struct crf_reader {
 
 	struct crf_event event;     /* the last event handed out: reused by the next one */
 };
-
-/* Records a damaged region in the recovery report. */
-void reader_note_damage(struct crf_reader *r, uint64_t offset, uint64_t length, int code,
-			const char *detail);
 
 /*
  * Positions the input at the next valid block, skipping (and reporting)
