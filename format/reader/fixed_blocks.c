@@ -108,17 +108,16 @@ static int read_clock(struct crf_reader *r, struct cursor *c)
 	a.realtime_ns = cursor_le64(c, "clock block too short");
 	if (c->bad)
 		return CRF_OK;
-	if (r->clock_count == r->clock_cap) {
-		size_t cap = r->clock_cap ? r->clock_cap * 2 : 16;
-		struct clock_anchor *clocks = realloc(r->clocks, cap * sizeof(*clocks));
+	return clock_anchors_add(&r->clocks, a.boottime_ns, a.realtime_ns);
+}
 
-		if (!clocks)
-			return CRF_ERR_NOMEM;
-		r->clocks = clocks;
-		r->clock_cap = cap;
+/* Adds a LOSS count; a sum past 64 bits stays at the maximum and says so, never wraps. */
+static void add_lost(struct crf_recovery *rec, uint64_t lost)
+{
+	if (__builtin_add_overflow(rec->lost, lost, &rec->lost)) {
+		rec->lost = UINT64_MAX;
+		rec->lost_saturated = true;
 	}
-	r->clocks[r->clock_count++] = a;
-	return CRF_OK;
 }
 
 int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, uint64_t offset,
@@ -150,7 +149,7 @@ int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, u
 		loss->lost = cursor_le64(body, "loss block too short");
 		loss->events_before = cursor_le64(body, "loss block too short");
 		if (!body->bad)
-			r->rec.lost += loss->lost;
+			add_lost(&r->rec, loss->lost);
 		kind = CRF_ITEM_LOSS;
 		break;
 	case CRF_BLOCK_END:
