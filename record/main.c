@@ -370,8 +370,8 @@ int main(int argc, char **argv)
 		meta_in.start_realtime_ns = start_real;
 		err = metadata_collect(&meta, &meta_in);
 		if (!err)
-			err = output_open(&rec.output, opts.output_path, opts.max_size, &meta, errbuf,
-					  sizeof(errbuf));
+			err = output_open(&rec.output, opts.output_path, opts.max_size,
+					  opts.force ? OUTPUT_FORCE : 0, &meta, errbuf, sizeof(errbuf));
 		if (err) {
 			fprintf(stderr, "caprec: %s\n", errbuf[0] ? errbuf : strerror(-err));
 			goto cleanup;
