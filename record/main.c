@@ -364,6 +364,7 @@ int main(int argc, char **argv)
 		meta_in.opts = &opts;
 		meta_in.attach_mode = attach_mode_name(rec.bpf.mode);
 		meta_in.audit_inferred = rec.bpf.audit_inferred;
+		meta_in.audit_unknown = rec.bpf.audit_inferred && !settings.caller_range_count;
 		meta_in.final_verdict = rec.bpf.final_verdict;
 		meta_in.pids = traced;
 		meta_in.pid_count = traced_count;

@@ -30,6 +30,7 @@ struct metadata_input {
 	const struct caprec_options *opts;
 	const char *attach_mode;
 	bool audit_inferred;
+	bool audit_unknown;              /* inferred mode without the callers' addresses */
 	bool final_verdict;
 	const uint32_t *pids;            /* the pids traced at start (-p, or the command's) */
 	size_t pid_count;
