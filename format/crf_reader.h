@@ -97,8 +97,10 @@ struct crf_event {
 
 struct crf_loss {
 	uint64_t time_ns;
-	uint64_t lost;
+	uint64_t lost;             /* capability events dropped */
 	uint64_t events_before;    /* events recorded before the loss point */
+	uint64_t process_records;  /* fork/exec/exit records dropped (0 when not stated) */
+	uint64_t stacks;           /* stacks the kernel side could not take (0 when not stated) */
 };
 
 enum crf_item_kind {
@@ -143,7 +145,9 @@ struct crf_recovery {
 	uint64_t truncated_at;     /* offset of the incomplete block */
 	uint64_t events;           /* events delivered */
 	uint64_t lost;             /* sum of LOSS counts, UINT64_MAX when it overflowed */
-	bool lost_saturated;       /* the sum overflowed 64 bits: lost is a floor, not a count */
+	bool lost_saturated;       /* a sum overflowed 64 bits: it is a floor, not a count */
+	uint64_t lost_process_records; /* sum of LOSS process_records (saturating) */
+	uint64_t lost_stacks;      /* sum of LOSS stacks (saturating) */
 	uint64_t unresolved_refs;  /* references to definitions that were never read */
 	uint64_t end_events;       /* the END block's event count (valid if clean_end) */
 	uint64_t end_lost;         /* the END block's loss count (valid if clean_end) */

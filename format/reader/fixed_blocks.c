@@ -112,12 +112,30 @@ static int read_clock(struct crf_reader *r, struct cursor *c)
 }
 
 /* Adds a LOSS count; a sum past 64 bits stays at the maximum and says so, never wraps. */
-static void add_lost(struct crf_recovery *rec, uint64_t lost)
+static void add_lost(struct crf_recovery *rec, uint64_t *sum, uint64_t lost)
 {
-	if (__builtin_add_overflow(rec->lost, lost, &rec->lost)) {
-		rec->lost = UINT64_MAX;
+	if (__builtin_add_overflow(*sum, lost, sum)) {
+		*sum = UINT64_MAX;
 		rec->lost_saturated = true;
 	}
+}
+
+/* LOSS: the events lost, then the other kinds when the body holds them. */
+static void read_loss(struct crf_reader *r, struct cursor *body, struct crf_loss *loss)
+{
+	loss->time_ns = cursor_le64(body, "loss block too short");
+	loss->lost = cursor_le64(body, "loss block too short");
+	loss->events_before = cursor_le64(body, "loss block too short");
+	if (body->bad)
+		return;
+	/* The kind fields come as a pair, or not at all (a writer that lost only events). */
+	if (cursor_left(body) >= 16) {
+		loss->process_records = cursor_le64(body, "loss block too short");
+		loss->stacks = cursor_le64(body, "loss block too short");
+	}
+	add_lost(&r->rec, &r->rec.lost, loss->lost);
+	add_lost(&r->rec, &r->rec.lost_process_records, loss->process_records);
+	add_lost(&r->rec, &r->rec.lost_stacks, loss->stacks);
 }
 
 int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, uint64_t offset,
@@ -145,11 +163,7 @@ int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, u
 		loss = arena_alloc(&r->arena, sizeof(*loss));
 		if (!loss)
 			return CRF_ERR_NOMEM;
-		loss->time_ns = cursor_le64(body, "loss block too short");
-		loss->lost = cursor_le64(body, "loss block too short");
-		loss->events_before = cursor_le64(body, "loss block too short");
-		if (!body->bad)
-			add_lost(&r->rec, loss->lost);
+		read_loss(r, body, loss);
 		kind = CRF_ITEM_LOSS;
 		break;
 	case CRF_BLOCK_END:

@@ -180,6 +180,18 @@ static int write_cap_names(struct recoder *rc)
 	return crf_write_cap_names(rc->w, names, count);
 }
 
+/* A LOSS as read, every kind (an events-only loss keeps its 24-byte body). */
+static int write_loss(struct crf_writer *w, const struct crf_loss *loss)
+{
+	struct crf_loss_counts counts = { .events = loss->lost,
+					  .process_records = loss->process_records,
+					  .stacks = loss->stacks };
+
+	if (!counts.process_records && !counts.stacks)
+		return crf_write_loss(w, loss->time_ns, loss->lost);
+	return crf_write_losses(w, loss->time_ns, &counts);
+}
+
 static int write_item(struct recoder *rc, const struct crf_item *item,
 		      struct recode_totals *totals)
 {
@@ -204,7 +216,7 @@ static int write_item(struct recoder *rc, const struct crf_item *item,
 		return id ? crf_write_process_exit(rc->w, id, item->process->exit_time_ns,
 						   item->process->exit_status) : CRF_OK;
 	case CRF_ITEM_LOSS:
-		return crf_write_loss(rc->w, item->loss->time_ns, item->loss->lost);
+		return write_loss(rc->w, item->loss);
 	case CRF_ITEM_METADATA:
 		return write_metadata(rc);
 	case CRF_ITEM_CAPNAMES:

@@ -10,7 +10,7 @@
  *   event index= time= pid= tid= uid= cap= name= audit= audit_inferred= insetid=
  *         insetid_known= ret= final_known= final_ret= syscall= cgroup= userns= comm= exe=
  *         kstack=f1,f2,... ustack=f1,f2,...   (innermost first; "-" when none)
- *   loss lost= events_before=
+ *   loss lost= events_before= process_records= stacks=
  *   end events= lost= clean_end= truncated= truncated_at= blocks_skipped= bytes_skipped=
  *       end_events= end_lost= unresolved_refs= damage=offset:code,...
  * A kernel frame prints as symbol (or ?), a user frame as symbol or
@@ -156,8 +156,10 @@ int main(int argc, char **argv)
 			print_event(reader, item.event);
 			break;
 		case CRF_ITEM_LOSS:
-			printf("loss lost=%" PRIu64 " events_before=%" PRIu64 "\n", item.loss->lost,
-			       item.loss->events_before);
+			printf("loss lost=%" PRIu64 " events_before=%" PRIu64
+			       " process_records=%" PRIu64 " stacks=%" PRIu64 "\n", item.loss->lost,
+			       item.loss->events_before, item.loss->process_records,
+			       item.loss->stacks);
 			break;
 		case CRF_ITEM_PROCESS:
 			print_process(item.process);
