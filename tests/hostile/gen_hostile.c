@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: gen_hostile DIR\n");
 		return 2;
 	}
-	hostile_resync(&b, 64 << 10, 4096);
+	hostile_resync(&b, 32 << 10, 4096);
 	failed |= save(argv[1], "hostile-resync.caprec", &b);
 	hostile_huge_ids(&b);
 	failed |= save(argv[1], "hostile-huge-ids.caprec", &b);
