@@ -34,11 +34,20 @@ def test_hidden_kallsyms():
     finally:
         with open(KPTR_RESTRICT, "w") as f:
             f.write(saved + "\n")
+    try:
+        # The policy says its audit classes are unknown, in its output, not only on stderr.
+        policy = subprocess.run([tool("CAPANALYZE"), "policy", rec.path], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, timeout=120,
+                                env=dict(os.environ, XDG_CACHE_HOME=directory))
+    finally:
         shutil.rmtree(directory)
     check("addresses hidden" in result.stderr, "no warning about hidden kallsyms: %s"
           % result.stderr)
     source = rec.metadata.get("recorder.audit_source")
     check(source == "unknown", "recorder.audit_source is %r with kallsyms hidden" % source)
+    check(policy.returncode == 0, "capanalyze policy failed: %s" % policy.stderr)
+    check("audit source unknown" in policy.stdout, "the policy does not say the audit flags "
+          "are unknown:\n%s" % policy.stdout)
 
     # And with the addresses visible again, the same recording infers it.
     directory = temp_dir()
