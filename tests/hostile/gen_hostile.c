@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * gen_hostile - writes the hostile recordings into a folder, at sizes small
- * enough for a fuzzing corpus (the tests build their own, full-size ones):
- *   gen_hostile DIR
+ * gen_hostile - writes the hostile recordings into a folder:
+ *   gen_hostile DIR          sizes small enough for a fuzzing corpus
+ *   gen_hostile --full DIR   the sizes the attacks were measured at (2 MiB of
+ *                            resynchronisation trap, 10 inflated chunks,
+ *                            20000 CLOCK blocks before 200000 events)
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,21 +36,29 @@ static int save(const char *dir, const char *name, struct hbuf *b)
 int main(int argc, char **argv)
 {
 	struct hbuf b = { 0 };
+	bool full = argc == 3 && !strcmp(argv[1], "--full");
+	const char *dir = argv[argc - 1];
 	int failed = 0;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: gen_hostile DIR\n");
+	if (argc != 2 && !full) {
+		fprintf(stderr, "usage: gen_hostile [--full] DIR\n");
 		return 2;
 	}
-	hostile_resync(&b, 32 << 10, 4096);
-	failed |= save(argv[1], "hostile-resync.caprec", &b);
+	if (full)
+		hostile_resync(&b, 2u << 20, 1u << 20);
+	else
+		hostile_resync(&b, 32 << 10, 4096);
+	failed |= save(dir, "hostile-resync.caprec", &b);
 	hostile_huge_ids(&b);
-	failed |= save(argv[1], "hostile-huge-ids.caprec", &b);
-	hostile_inflation(&b, 2);
-	failed |= save(argv[1], "hostile-inflation.caprec", &b);
-	hostile_clock_storm(&b, 1000, 1000);
-	failed |= save(argv[1], "hostile-clock-storm.caprec", &b);
+	failed |= save(dir, "hostile-huge-ids.caprec", &b);
+	hostile_inflation(&b, full ? 10 : 2);
+	failed |= save(dir, "hostile-inflation.caprec", &b);
+	if (full)
+		hostile_clock_storm(&b, 20000, 200000);
+	else
+		hostile_clock_storm(&b, 1000, 1000);
+	failed |= save(dir, "hostile-clock-storm.caprec", &b);
 	hostile_loss_overflow(&b);
-	failed |= save(argv[1], "hostile-loss-overflow.caprec", &b);
+	failed |= save(dir, "hostile-loss-overflow.caprec", &b);
 	return failed;
 }
