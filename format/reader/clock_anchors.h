@@ -2,8 +2,8 @@
 /*
  * clock_anchors.h - the CLOCK anchors of a recording (FORMAT.md "CLOCK"):
  * kept in file order for iteration, and sorted by boot time so converting a
- * time costs a binary search, not a walk over every anchor (a file of many
- * CLOCK blocks made every event's conversion slow).
+ * time costs a binary search, not a walk over every anchor: a file may
+ * hold many CLOCK blocks, and a replay converts every event.
  */
 #ifndef CRF_CLOCK_ANCHORS_H
 #define CRF_CLOCK_ANCHORS_H

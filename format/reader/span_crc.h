@@ -5,7 +5,7 @@
  * After damage the scanner tries a block start every 4 bytes. Hostile or
  * unlucky bytes can pass every length check at each of them, and checking
  * each candidate's CRC over its whole length would make the scan quadratic
- * (a 2 MiB file took 42 s). Instead the CRC-32 of every prefix of the
+ * (minutes for a few MiB). Instead the CRC-32 of every prefix of the
  * scanned bytes is computed once, at 4-byte steps, and the CRC of any span
  * follows from two prefixes (CRC-32 is linear: zlib's crc32_combine_op):
  * each byte is hashed once, each candidate costs two multiplications.

@@ -48,16 +48,17 @@ def main():
         subprocess.run([gen_hostile, "--full", directory], check=True)
         f = lambda name: os.path.join(directory, "hostile-%s.caprec" % name)
 
-        # H1: resynchronisation over 2 MiB of plausible block starts (was 42 s and more).
+        # H1: resynchronisation over 2 MiB of plausible block starts (quadratic: tens of seconds).
         r = run(capanalyze, ["info", f("resync")], directory, 5)
         expect(r.returncode == 0 and "damaged" in r.stdout, "info on the resync trap: %d %s"
                % (r.returncode, r.stderr))
-        # H2: replay with 20000 CLOCK blocks before 200000 events (18 s before, 0.7 s now).
+        # H2: replay with 20000 CLOCK blocks before 200000 events (a walk over the anchors per
+        # event: tens of seconds).
         r = run(capanalyze, ["replay", "-v", f("clock-storm")], directory, 5)
         expect(r.returncode == 0 and r.stdout.count("\n") >= 200000,
                "replay of the clock storm: %d, %d lines: %s"
                % (r.returncode, r.stdout.count("\n"), r.stderr[-500:]))
-        # H3: ids of 2^24 in every table: refused by the budget, not allocated for (was 1.7 GB).
+        # H3: ids of 2^24 in every table: refused by the budget, never allocated for (gigabytes).
         for command in (["load", "-d", os.path.join(directory, "ids.db")], ["info"]):
             r = run(capanalyze, command + [f("huge-ids")], directory, 5)
             expect(r.returncode == 2 and "CRF_LIMIT_IDS_AHEAD" in r.stderr,
