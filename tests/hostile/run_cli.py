@@ -72,6 +72,9 @@ def main():
         r = run(capanalyze, ["info", f("loss-overflow")], directory, 5)
         expect(r.returncode == 0 and "at least 18446744073709551615" in r.stdout,
                "info on overflowing losses:\n%s" % r.stdout)
+        r = run(capanalyze, ["summary", "--recordings", f("loss-overflow")], directory, 5)
+        expect(r.returncode == 0 and "9223372036854775807" in r.stdout,
+               "summary of overflowing losses (the largest count, never -1):\n%s" % r.stdout)
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     for failure in failures:
