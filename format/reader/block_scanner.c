@@ -107,6 +107,11 @@ static int check_here(struct crf_reader *r, struct span_crc *span, enum verdict 
 			      r->in.offset + *total - CRF_BLOCK_TRAILER_SIZE);
 	if (ret)
 		return ret;
+	/* The window always holds what the prefixes need; should it not, check the long way. */
+	if (!span_crc_covers(span, r->in.offset, *total)) {
+		*v = check_whole(p, r->in.avail, *total, why);
+		return CRF_OK;
+	}
 	*v = span_crc_block(span, p, r->in.offset, *total) == crf_get_le32(p + CRF_BLK_OFF_CRC) ?
 	     BLOCK_VALID : BLOCK_INVALID;
 	return CRF_OK;

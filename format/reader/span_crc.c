@@ -52,6 +52,12 @@ static uint32_t prefix_at(const struct span_crc *s, uint64_t offset)
 	return s->prefix[(offset - s->base) / 4];
 }
 
+bool span_crc_covers(const struct span_crc *s, uint64_t offset, uint32_t total)
+{
+	return s->count && offset >= s->base &&
+	       (offset + total - CRF_BLOCK_TRAILER_SIZE - s->base) / 4 < s->count;
+}
+
 uint32_t span_crc_block(struct span_crc *s, const uint8_t *block, uint64_t offset, uint32_t total)
 {
 	uint32_t len = total - CRF_BLOCK_HEADER_SIZE - CRF_BLOCK_TRAILER_SIZE;

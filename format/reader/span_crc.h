@@ -13,6 +13,7 @@
 #ifndef CRF_SPAN_CRC_H
 #define CRF_SPAN_CRC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,9 @@ int span_crc_start(struct span_crc *s, uint64_t offset);
  */
 int span_crc_extend(struct span_crc *s, uint64_t window_offset, const uint8_t *data, size_t avail,
 		    uint64_t end);
+
+/* Whether the prefixes reach from offset to the end of a block of total bytes there. */
+bool span_crc_covers(const struct span_crc *s, uint64_t offset, uint32_t total);
 
 /*
  * The block checksum (FORMAT.md "Block structure": bytes 0-11, then the
