@@ -67,9 +67,8 @@ static void read_part(const char *path, struct part_summary *s)
 static void test_rotation(void **state)
 {
 	char dir[] = "/tmp/caprec-test-output.XXXXXX", base[256], path[300];
-	struct caprec_options opts = { .buffer_size = 65536 };
 	char *argv[] = { "caprec", "-o", "x", NULL };
-	struct metadata_input in = { .argc = 3, .argv = argv, .opts = &opts,
+	struct metadata_input in = { .argc = 3, .argv = argv, .options = "--buffer-size 65536",
 				     .attach_mode = "tracepoint", .audit_inferred = true };
 	struct recording_metadata meta;
 	struct crf_writer_stats totals;
@@ -139,9 +138,8 @@ static void test_rotation(void **state)
 /* Metadata for a recording that is opened and closed at once. */
 static void plain_meta(struct recording_metadata *meta)
 {
-	static struct caprec_options opts = { .buffer_size = 65536 };
 	static char *argv[] = { "caprec", NULL };
-	struct metadata_input in = { .argc = 1, .argv = argv, .opts = &opts,
+	struct metadata_input in = { .argc = 1, .argv = argv, .options = "--buffer-size 65536",
 				     .attach_mode = "tracepoint" };
 
 	assert_int_equal(metadata_collect(meta, &in), 0);
@@ -385,9 +383,8 @@ static void test_rotation_part_symlink_refused(void **state)
 
 static void test_unwritable_path(void **state)
 {
-	struct caprec_options opts = { .buffer_size = 65536 };
 	char *argv[] = { "caprec", NULL };
-	struct metadata_input in = { .argc = 1, .argv = argv, .opts = &opts,
+	struct metadata_input in = { .argc = 1, .argv = argv, .options = "--buffer-size 65536",
 				     .attach_mode = "tracepoint" };
 	struct recording_metadata meta;
 	struct output *out = NULL;
