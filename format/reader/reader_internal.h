@@ -97,6 +97,8 @@ struct crf_reader {
 	struct span_crc resync;     /* prefix CRCs of the bytes a resynchronisation scans */
 
 	struct crf_event event;     /* the last event handed out: reused by the next one */
+	struct crf_credentials credentials;         /* likewise, the last CREDENTIALS record */
+	struct crf_syscall_return syscall_return;   /* and SYSCALL_RETURN record */
 };
 
 /*
