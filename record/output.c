@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "crf_clock.h"
 #include "crf_cap_names.h"
+#include "crf_clock.h"
 #include "output_file.h"
 #include "rotation.h"
 
