@@ -28,6 +28,7 @@
 #include "metadata.h"
 #include "options.h"
 #include "probe.h"
+#include "prove/prove.h"
 #include "recorder.h"
 #include "runner.h"
 
@@ -264,6 +265,10 @@ int main(int argc, char **argv)
 	bool command_done = false;
 	char errbuf[512] = "";
 	int err, exit_code = 1;
+
+	/* `caprec prove ...` is its own command (record/prove/). */
+	if (argc > 1 && strcmp(argv[1], "prove") == 0)
+		return prove_main(argc - 1, argv + 1);
 
 	/* parse */
 	err = parse_options(argc, argv, &opts, errbuf, sizeof(errbuf));
