@@ -298,8 +298,17 @@ static int grow_set(struct prover *p, uint64_t *set, struct outcome *o)
 		int ret;
 
 		if (!add) {
+			uint64_t dropped = denied_set(&o->denials) & *set;
+
 			printf("no set found: the run differs and no capability outside the set "
 			       "was denied\n");
+			/* A denial of a capability it was given: the program shed it itself. */
+			if (dropped) {
+				capset_format(dropped, text, sizeof(text));
+				printf("  %s was in the set and still denied: the program dropped "
+				       "it itself (some keep capabilities only when another one is "
+				       "in their inheritable set)\n", text);
+			}
 			return PROVE_DIFFERS;
 		}
 		if (form_unreachable(add)) {

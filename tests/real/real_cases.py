@@ -240,9 +240,18 @@ class IpLinkBridge(Case):
 
 class IpNetns(Case):
     programs = ["/usr/bin/ip"]
+    prove = True
 
     def __init__(self):
         self.name = "caprec-real-%d" % os.getpid()
+
+    def setup(self, wd):
+        with open(wd + "/ip.batch", "w") as f:
+            f.write("netns add %s\nnetns del %s\n" % (self.name, self.name))
+
+    def prove_argv(self, wd):
+        # prove runs it many times: add and delete in one command.
+        return ["/usr/sbin/ip", "-batch", wd + "/ip.batch"]
 
     def reset(self, wd):
         subprocess.run(["ip", "netns", "del", self.name], capture_output=True)

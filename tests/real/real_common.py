@@ -147,7 +147,8 @@ def _children(pid):
 
 class Outcome:
     def __init__(self, exit_code, works, detail):
-        self.exit_code = exit_code
+        # Killed by signal N: 128 + N, as a shell (and caprec -- CMD) reports it.
+        self.exit_code = 128 - exit_code if exit_code < 0 else exit_code
         self.works = works
         self.detail = detail
 
