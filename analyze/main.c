@@ -1,39 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * main.c - capanalyze: the command table and dispatch, git style. Each
- * subcommand lives in its own cmd_<name>.c with its usage text and options;
- * its return value is the exit status.
+ * main.c - capanalyze: the command table and dispatch, git style. The flags
+ * column says what the dispatcher sets up before a command runs (the shared
+ * options, the inputs opened as one database), so each command in
+ * analyze/commands/ does only its own work; its return value is the exit
+ * status.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
 #include "commands.h"
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-};
+#define REPORT (NEEDS_DATABASE | TAKES_FORMAT)
 
 static const struct command commands[] = {
-	{ "load", cmd_load, "load recordings into a SQLite database" },
-	{ "info", cmd_info, "describe a recording: host, options, blocks, integrity" },
-	{ "summary", cmd_summary, "capabilities used and denied per executable" },
-#ifdef HAVE_REPORTS
-	{ "paths", cmd_paths, "call paths that demand each capability, ranked" },
-	{ "folded", cmd_folded, "folded stacks for flame graph tools" },
-	{ "flamegraph", cmd_flamegraph, "a self-contained SVG flame graph" },
-	{ "policy", cmd_policy, "the minimal capability set: setcap, systemd, docker, k8s" },
-	{ "diff", cmd_diff, "what changed between two recordings or databases" },
-	{ "check", cmd_check, "fail when a run used capabilities outside an allowed set" },
-#endif
-	{ "replay", cmd_replay, "print a recording like live caprec output" },
-	{ "sql", cmd_sql, "run SQL over a database or recordings" },
+	{ "load", &load_command, 0, "load recordings into a SQLite database" },
+	{ "info", &info_command, STREAMS_RECORDING | TAKES_FORMAT,
+	  "describe a recording: host, options, blocks, integrity" },
+	{ "summary", &summary_command, REPORT | TAKES_EXE,
+	  "capabilities used and denied per executable" },
+	{ "paths", &paths_command, REPORT | TAKES_EXE | TAKES_CAP,
+	  "call paths that demand each capability, ranked" },
+	{ "folded", &folded_command, REPORT | TAKES_EXE | TAKES_CAP,
+	  "folded stacks for flame graph tools" },
+	{ "flamegraph", &flamegraph_command, REPORT | TAKES_EXE | TAKES_CAP,
+	  "a self-contained SVG flame graph" },
+	{ "policy", &policy_command, REPORT | TAKES_EXE,
+	  "the minimal capability set: setcap, systemd, docker, k8s" },
+	{ "diff", &diff_command, TAKES_FORMAT, "what changed between two recordings or databases" },
+	{ "check", &check_command, REPORT | TAKES_EXE,
+	  "fail when a run used capabilities outside an allowed set" },
+	{ "replay", &replay_command, STREAMS_RECORDING | TAKES_CAP,
+	  "print a recording like live caprec output" },
+	{ "sql", &sql_command, REPORT | LAST_ARG_IS_QUERY, "run SQL over a database or recordings" },
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+/* Parses the shared options, opens what the flags ask for, runs the command. */
+static int run_command(const struct command *c, int argc, char **argv)
+{
+	struct analyze_session session;
+	void *state = calloc(1, c->ops->state_size ? c->ops->state_size : 1);
+	int status;
+
+	if (!state) {
+		fprintf(stderr, "capanalyze %s: out of memory\n", c->name);
+		return EXIT_INTERNAL;
+	}
+	status = session_parse(&session, c, state, argc, argv);
+	if (status == SESSION_CONTINUE && c->ops->prepare)
+		status = c->ops->prepare(&session, state);
+	if (status == SESSION_CONTINUE && (c->flags & NEEDS_DATABASE))
+		status = session_open(&session);
+	if (status == SESSION_CONTINUE)
+		status = c->ops->run(&session, state);
+	if (c->ops->release)
+		c->ops->release(state);
+	free(state);
+	session_close(&session);
+	return status;
+}
 
 static void usage(FILE *out)
 {
@@ -51,8 +81,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"\n"
 		"exit status: 0 success (diff: equal, check: within the allowed set);\n"
-		"1 diff found differences / check found violations; 2 usage error or an\n"
-		"input that cannot be read; 3 internal error (memory, SQLite, output).\n");
+		"1 diff found differences / check found violations; 2 usage error, an\n"
+		"input that cannot be read, or an --exe/--cap that matches nothing;\n"
+		"3 internal error (memory, SQLite, output).\n");
 }
 
 int main(int argc, char **argv)
@@ -83,7 +114,7 @@ int main(int argc, char **argv)
 
 		for (size_t i = 0; i < COMMAND_COUNT; i++)
 			if (!strcmp(commands[i].name, argv[2]))
-				return commands[i].run(2, help_argv);
+				return run_command(&commands[i], 2, help_argv);
 		fprintf(stderr, "capanalyze: '%s' is not a command\n\n", argv[2]);
 		usage(stderr);
 		return EXIT_USAGE;
@@ -94,7 +125,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < COMMAND_COUNT; i++)
 		if (!strcmp(commands[i].name, name))
-			return commands[i].run(argc - 1, argv + 1);
+			return run_command(&commands[i], argc - 1, argv + 1);
 	fprintf(stderr, "capanalyze: '%s' is not a command\n\n", name);
 	usage(stderr);
 	return EXIT_USAGE;

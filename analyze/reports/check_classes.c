@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 #include "syscall_names.h"
 
 #define STR(x) #x
@@ -162,5 +163,23 @@ int check_classes_read(sqlite3 *db, enum group_by by, const char *exe_glob,
 		class_rows_release(out);
 	sqlite3_finalize(stmt);
 	free(sql);
+	return rc;
+}
+
+int class_row_write_path(struct output *o, const struct class_row *row, bool with_exe)
+{
+	char syscall[32];
+	int rc = 0;
+
+	if (with_exe)
+		rc = output_text(o, row->exe);
+	if (!rc)
+		rc = output_text(o, syscall_format(row->syscall_nr, syscall, sizeof(syscall)));
+	if (!rc)
+		rc = output_text(o, row->user_stack);
+	if (!rc)
+		rc = output_text(o, row->kernel_stack);
+	if (!rc)
+		rc = output_end_row(o);
 	return rc;
 }

@@ -69,6 +69,15 @@ int check_classes_read(sqlite3 *db, enum group_by by, const char *exe_glob,
 
 void class_rows_release(struct class_rows *rows);
 
+struct output;
+
+/*
+ * Ends an output row with the example call path of row: its executable
+ * (when with_exe), syscall, user stack and kernel stack. Returns 0 or the
+ * output's negative errno.
+ */
+int class_row_write_path(struct output *o, const struct class_row *row, bool with_exe);
+
 /* "needed", "requested, denied" or "ignored". */
 const char *check_class_decision(enum check_class cls);
 

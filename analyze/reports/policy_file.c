@@ -202,7 +202,7 @@ cleanup:
 const struct policy_rule *policy_lookup(const struct policy *p, const char *exe_path)
 {
 	for (size_t i = 0; i < p->count; i++)
-		if (exe_match(p->rules[i].glob, exe_path))
+		if (exe_match(p->rules[i].glob, exe_path, NULL))
 			return &p->rules[i];
 	return p->has_default ? &p->default_rule : NULL;
 }

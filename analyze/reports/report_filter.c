@@ -7,28 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cap_set.h"
 #include "syscall_names.h"
-
-void report_filter_init(struct report_filter *f)
-{
-	*f = (struct report_filter){ .cap = -1 };
-}
 
 int report_filter_option(struct report_filter *f, const char *cmd, int option, const char *value)
 {
 	char *end;
 
 	switch (option) {
-	case FILTER_CAP:
-		if (cap_parse(value, &f->cap)) {
-			fprintf(stderr, "capanalyze %s: unknown capability '%s'\n", cmd, value);
-			return -1;
-		}
-		return 0;
-	case FILTER_EXE:
-		f->exe_glob = value;
-		return 0;
 	case FILTER_VERDICT:
 		if (!strcmp(value, "allow") || !strcmp(value, "granted")) {
 			f->verdict = "granted";
@@ -65,7 +50,8 @@ int report_filter_bind(const struct report_filter *f, sqlite3_stmt *stmt)
 {
 	int rc;
 
-	rc = f->cap >= 0 ? sqlite3_bind_int(stmt, 1, f->cap) : sqlite3_bind_null(stmt, 1);
+	rc = f->caps ? sqlite3_bind_int64(stmt, 1, (sqlite3_int64)f->caps)
+		     : sqlite3_bind_null(stmt, 1);
 	if (!rc)
 		rc = f->exe_glob ? sqlite3_bind_text(stmt, 2, f->exe_glob, -1, SQLITE_STATIC)
 				 : sqlite3_bind_null(stmt, 2);

@@ -136,10 +136,26 @@ def main():
         for cmd in ('paths', 'folded', 'flamegraph', 'policy', 'diff', 'check'):
             expect_run(s, [cmd, '--help'], 0, out_has=['usage: capanalyze ' + cmd, 'exit status'])
 
-        # Filters are bound parameters: SQL in a glob is just a glob that matches nothing.
-        out, _ = expect_run(s, ['paths', '--format', 'csv', '--exe', "x' OR 1=1 --",
-                                'a.caprec'], 0)
-        expect('injected --exe matches nothing', len(out.splitlines()) == 1, out)
+        # Filters are bound parameters: SQL in a glob is just a glob that matches nothing,
+        # and a filter that matches nothing is an error, never an empty "ok".
+        expect_run(s, ['paths', '--format', 'csv', '--exe', "x' OR 1=1 --", 'a.caprec'], 2,
+                   err_has=["--exe 'x' OR 1=1 --' matches no executable"], err_lines=1)
+        for cmd in (['summary'], ['paths'], ['folded'], ['flamegraph', '-o', s.path('x.svg')],
+                    ['policy'], ['check', '--allow', 'none']):
+            expect_run(s, cmd + ['--exe', '/usr/sbin/webd', 'a.caprec'], 2,
+                       err_has=["--exe '/usr/sbin/webd' matches no executable"], err_lines=1)
+            # One meaning everywhere: without '/', the base name.
+            expect_run(s, cmd + ['--exe', 'webd', '--format', 'csv', 'a.caprec'],
+                       1 if cmd[0] == 'check' else 0)
+        for cmd in (['paths'], ['folded'], ['flamegraph', '-o', s.path('x.svg')]):
+            expect_run(s, cmd + ['--cap', 'sys_module', 'a.caprec'], 2,
+                       err_has=['--cap CAP_SYS_MODULE matches no check'], err_lines=1)
+            expect_run(s, cmd + ['--cap', 'sys_resourse', 'a.caprec'], 2,
+                       err_has=["unknown capability 'sys_resourse'"], err_lines=1)
+        expect_run(s, ['replay', '--cap', 'sys_resourse', 'a.caprec'], 2,
+                   err_has=["unknown capability 'sys_resourse'"], err_lines=1)
+        expect_run(s, ['replay', '--cap', 'sys_module', 'a.caprec'], 2,
+                   err_has=['--cap CAP_SYS_MODULE matches no check'])
         out, _ = expect_run(s, ['paths', '--format', 'csv', '--exe', '/usr/bin/w*',
                                 'a.caprec'], 0)
         expect('--exe glob on full paths', 'webd' in out and 'worker' in out and

@@ -148,15 +148,22 @@ static void test_load(void **state)
 static void test_exe_match(void **state)
 {
 	(void)state;
-	assert_true(exe_match("nginx", "/usr/sbin/nginx"));
-	assert_true(exe_match("/usr/sbin/nginx", "/usr/sbin/nginx"));
-	assert_true(exe_match("/usr/*", "/usr/sbin/nginx"));
-	assert_true(exe_match("ngi?x", "/usr/sbin/nginx"));
-	assert_false(exe_match("sbin", "/usr/sbin/nginx"));
-	assert_false(exe_match("/nginx", "/usr/sbin/nginx"));
-	assert_true(exe_match("*", "[kworker]"));
-	assert_false(exe_match(NULL, "/x"));
-	assert_false(exe_match("x", NULL));
+	assert_true(exe_match("nginx", "/usr/sbin/nginx", NULL));
+	assert_true(exe_match("/usr/sbin/nginx", "/usr/sbin/nginx", NULL));
+	assert_true(exe_match("/usr/*", "/usr/sbin/nginx", NULL));
+	assert_true(exe_match("ngi?x", "/usr/sbin/nginx", NULL));
+	assert_false(exe_match("sbin", "/usr/sbin/nginx", NULL));
+	assert_false(exe_match("/nginx", "/usr/sbin/nginx", NULL));
+	assert_true(exe_match("*", "[kworker]", NULL));
+	assert_false(exe_match(NULL, "/x", NULL));
+	assert_false(exe_match("x", NULL, NULL));
+	/* Two paths: the file executed and the path given to execve; either one names it. */
+	assert_true(exe_match("/usr/sbin/ip", "/usr/bin/ip", "/usr/sbin/ip"));
+	assert_true(exe_match("/usr/bin/ip", "/usr/bin/ip", "/usr/sbin/ip"));
+	assert_true(exe_match("ip", "/usr/bin/ip", "/usr/sbin/ip"));
+	assert_false(exe_match("/usr/sbin/ip", "/usr/bin/ip", NULL));
+	assert_false(exe_match("/usr/local/*", "/usr/bin/ip", "/usr/sbin/ip"));
+	assert_true(exe_match("/*/sbin/*", "/usr/bin/ip", "/usr/sbin/ip"));
 }
 
 int main(void)

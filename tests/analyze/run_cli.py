@@ -83,12 +83,17 @@ CASES = [
     ("summary-from-recording", ["summary", "fixture.caprec"], None),
     ("summary-exe", ["summary", "--exe", "*/ping", "-f", "csv", "fixture.db"], None),
     ("summary-exe-hostile", ["summary", "--exe", HOSTILE, "-f", "csv", "fixture.db"], None),
+    # A glob without '/' names the base name, as for every other command.
+    ("summary-exe-basename", ["summary", "--exe", "ping", "-f", "csv", "fixture.db"], None),
+    ("summary-exe-no-match", ["summary", "--exe", "/usr/sbin/ping", "fixture.db"], None),
     ("summary-bad-format", ["summary", "--format", "xml", "fixture.db"], None),
     ("replay", ["replay", "fixture.caprec"], None),
     ("replay-all", ["replay", "-v", "-x", "-K", "-U", "fixture.caprec"], None),
     ("replay-filter", ["replay", "-p", "200", "--cap", "chown", "-K", "fixture.caprec"], None),
     ("replay-cap-number", ["replay", "-v", "--cap", "21", "fixture.caprec"], None),
     ("replay-no-match", ["replay", "-p", "999", "fixture.caprec"], None),
+    ("replay-cap-misspelt", ["replay", "--cap", "sys_resourse", "fixture.caprec"], None),
+    ("replay-cap-absent", ["replay", "--cap", "sys_resource", "fixture.caprec"], None),
     ("replay-pipe", ["replay", "-"], "fixture.caprec"),
     ("replay-truncated", ["replay", "-p", "300", "truncated.caprec"], None),
     ("replay-not-recording", ["replay", "notes.txt"], None),
@@ -184,13 +189,23 @@ def check_help(capanalyze):
     return failures
 
 
+def check_version(capanalyze):
+    """--version prints the program's name and version, and exits 0."""
+    proc = subprocess.run([capanalyze, "--version"], capture_output=True, text=True)
+    if proc.returncode != 0 or not re.fullmatch(r"capanalyze \d+\.\d+\.\d+\S*\n", proc.stdout) \
+            or proc.stderr:
+        print("--version: exit %d, %r %r" % (proc.returncode, proc.stdout, proc.stderr))
+        return 1
+    return 0
+
+
 def main():
     if len(sys.argv) not in (4, 5) or (len(sys.argv) == 5 and sys.argv[4] != "--update"):
         print(__doc__, file=sys.stderr)
         return 2
     capanalyze, gen, golden = (os.path.abspath(a) for a in sys.argv[1:4])
     update = len(sys.argv) == 5
-    failures = check_help(capanalyze)
+    failures = check_help(capanalyze) + check_version(capanalyze)
     work = tempfile.mkdtemp(prefix="capanalyze-cli-")
     try:
         make_inputs(gen, work)

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,76 +49,79 @@ static void print_result(const char *path, const struct load_result *res)
 		printf("no end block\n");
 }
 
-int cmd_load(int argc, char **argv)
+struct load_state {
+	const char *database;
+	bool quiet;
+};
+
+static int load_option(struct analyze_session *s, void *state, int opt, const char *arg)
 {
-	static const struct option options[] = {
-		{ "database", required_argument, NULL, 'd' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *database = "caprec.db";
+	struct load_state *st = state;
+
+	(void)s;
+	if (opt == 'd')
+		st->database = arg;
+	else
+		st->quiet = true;
+	return SESSION_CONTINUE;
+}
+
+static int load_prepare(struct analyze_session *s, void *state)
+{
+	struct load_state *st = state;
+
+	if (!st->database)
+		st->database = "caprec.db";
+	if (s->arg_count)
+		return SESSION_CONTINUE;
+	fprintf(stderr, "capanalyze load: no recording named\n");
+	fputs(load_usage, stderr);
+	return EXIT_USAGE;
+}
+
+static int load_run(struct analyze_session *s, void *state)
+{
+	struct load_state *st = state;
 	char err[1024];
 	struct loader *loader = NULL;
 	sqlite3 *db = NULL;
-	struct stat st;
-	bool quiet = false, existed, fresh;
-	int opt, ret = EXIT_USAGE;
+	struct stat sb;
+	bool existed, fresh;
+	int ret = EXIT_USAGE;
 
-	while ((opt = getopt_long(argc, argv, "d:qh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			database = optarg;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			fputs(load_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(load_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "capanalyze load: no recording named\n");
-		fputs(load_usage, stderr);
-		return EXIT_USAGE;
-	}
-	existed = stat(database, &st) == 0;
-	fresh = !existed || (S_ISREG(st.st_mode) && st.st_size == 0);
+	existed = stat(st->database, &sb) == 0;
+	fresh = !existed || (S_ISREG(sb.st_mode) && sb.st_size == 0);
 	/* One thread uses the connection: no mutex around every bind and step. */
-	if (sqlite3_open_v2(database, &db,
+	if (sqlite3_open_v2(st->database, &db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
-		fprintf(stderr, "capanalyze load: %s: %s\n", database,
+		fprintf(stderr, "capanalyze load: %s: %s\n", st->database,
 			db ? sqlite3_errmsg(db) : "out of memory");
 		goto cleanup;
 	}
 	/* Bulk PRAGMAs only for a new file: an existing database keeps its journal. */
 	if (loader_new(db, fresh, &loader, err, sizeof(err))) {
-		fprintf(stderr, "capanalyze load: %s: %s\n", database, err);
+		fprintf(stderr, "capanalyze load: %s: %s\n", st->database, err);
 		goto cleanup;
 	}
-	for (int i = optind; i < argc; i++) {
-		struct load_source src = { .path = argv[i] };
+	for (int i = 0; i < s->arg_count; i++) {
+		struct load_source src = { .path = s->args[i] };
 		struct load_result result;
 		struct progress *bar;
 		int rc;
 
-		src.fd = strcmp(argv[i], "-") ? open(argv[i], O_RDONLY | O_CLOEXEC) :
+		src.fd = strcmp(s->args[i], "-") ? open(s->args[i], O_RDONLY | O_CLOEXEC) :
 						 dup(STDIN_FILENO);
 		if (src.fd < 0) {
-			fprintf(stderr, "capanalyze load: %s: %s\n", argv[i], strerror(errno));
+			fprintf(stderr, "capanalyze load: %s: %s\n", s->args[i], strerror(errno));
 			goto cleanup;
 		}
-		if (fstat(src.fd, &st) == 0 && S_ISREG(st.st_mode)) {
-			src.file_size = (uint64_t)st.st_size;
-			src.file_mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
-					    st.st_mtim.tv_nsec;
+		if (fstat(src.fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			src.file_size = (uint64_t)sb.st_size;
+			src.file_mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
+					    sb.st_mtim.tv_nsec;
 		}
-		bar = progress_new(argv[i], src.file_size);
+		bar = progress_new(s->args[i], src.file_size);
 		src.progress = bar ? progress_update : NULL;
 		src.progress_ctx = bar;
 		rc = loader_add(loader, &src, &result, err, sizeof(err));
@@ -129,11 +131,11 @@ int cmd_load(int argc, char **argv)
 			fprintf(stderr, "capanalyze load: %s\n", err);
 			goto cleanup;
 		}
-		if (!quiet)
-			print_result(argv[i], &result);
+		if (!st->quiet)
+			print_result(s->args[i], &result);
 	}
 	if (loader_finish(loader, err, sizeof(err))) {
-		fprintf(stderr, "capanalyze load: %s: %s\n", database, err);
+		fprintf(stderr, "capanalyze load: %s: %s\n", st->database, err);
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
@@ -150,6 +152,22 @@ cleanup:
 	sqlite3_close(db);
 	/* A new database that received nothing is not left behind half made. */
 	if (ret != EXIT_OK && !existed)
-		unlink(database);
+		unlink(st->database);
 	return ret;
 }
+
+static const struct option load_options[] = {
+	{ "database", required_argument, NULL, 'd' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct command_ops load_command = {
+	.usage = load_usage,
+	.options = load_options,
+	.short_options = "d:q",
+	.state_size = sizeof(struct load_state),
+	.option = load_option,
+	.prepare = load_prepare,
+	.run = load_run,
+};

@@ -10,7 +10,6 @@
  * loaded apart compare.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +19,6 @@
 #include "commands.h"
 #include "input.h"
 #include "output.h"
-#include "report_args.h"
 #include "stack_frames.h"
 #include "strbuf.h"
 
@@ -166,7 +164,7 @@ static void side_merge(struct side *s)
 }
 
 /* Reads one input's paths. Prints its own errors; returns an exit status. */
-static int side_read(const char *path, struct side *s)
+static int side_read(struct analyze_session *session, const char *path, struct side *s)
 {
 	static const char sql[] =
 		"SELECT exe_path, cap, verdict, user_stack_id, kernel_stack_id, sum(count) "
@@ -178,7 +176,7 @@ static int side_read(const char *path, struct side *s)
 	sqlite3 *db = NULL;
 	int status, rc;
 
-	if (report_open("diff", inputs, 1, &db))
+	if (session_open_inputs(session, inputs, 1, &db))
 		return EXIT_USAGE;
 	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	if (!rc)
@@ -188,7 +186,7 @@ static int side_read(const char *path, struct side *s)
 	if (rc == SQLITE_DONE)
 		rc = 0;
 	if (rc > 0) {
-		status = report_sql_error("diff", db, path);
+		status = session_sql_error(session, db, path);
 	} else if (rc < 0) {
 		fprintf(stderr, "capanalyze diff: %s: %s\n", path, strerror(-rc));
 		status = EXIT_INTERNAL;
@@ -352,65 +350,77 @@ static int diff_sides(struct differ *d, const struct side *a, const struct side 
 	return rc;
 }
 
-int cmd_diff(int argc, char **argv)
+struct diff_state {
+	struct side a, b;
+	struct differ d;
+};
+
+static int diff_option(struct analyze_session *s, void *state, int opt, const char *arg)
 {
-	static const struct option options[] = {
-		{ "ignore-counts", no_argument, NULL, 'i' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	(void)s;
+	(void)opt;
+	(void)arg;
+	((struct diff_state *)state)->d.ignore_counts = true;
+	return SESSION_CONTINUE;
+}
+
+static int diff_prepare(struct analyze_session *s, void *state)
+{
+	(void)state;
+	if (s->arg_count == 2)
+		return SESSION_CONTINUE;
+	fprintf(stderr, "capanalyze diff: needs exactly two inputs, A and B\n");
+	fputs(diff_usage, stderr);
+	return EXIT_USAGE;
+}
+
+static int diff_run(struct analyze_session *s, void *state)
+{
 	static const char *const columns[] = { "change", "exe", "capability", "verdict_a",
 					       "verdict_b", "checks_a", "checks_b", "path" };
-	enum output_format format = OUTPUT_TABLE;
-	struct side a = { .entries = NULL }, b = { .entries = NULL };
-	struct differ d = { .o = NULL };
-	int status = EXIT_USAGE, opt, rc;
+	struct diff_state *st = state;
+	struct differ *d = &st->d;
+	int status, rc;
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'i':
-			d.ignore_counts = true;
-			break;
-		case 'f':
-			if (report_parse_format("diff", optarg, &format))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(diff_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(diff_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "capanalyze diff: needs exactly two inputs, A and B\n");
-		fputs(diff_usage, stderr);
-		return EXIT_USAGE;
-	}
-	status = side_read(argv[optind], &a);
+	status = side_read(s, s->args[0], &st->a);
 	if (status == EXIT_OK)
-		status = side_read(argv[optind + 1], &b);
+		status = side_read(s, s->args[1], &st->b);
 	if (status != EXIT_OK)
-		goto cleanup;
-	d.o = output_new(stdout, format);
-	rc = d.o ? output_columns(d.o, 8, columns) : -ENOMEM;
+		return status;
+	d->o = output_new(stdout, s->format);
+	rc = d->o ? output_columns(d->o, 8, columns) : -ENOMEM;
 	if (!rc)
-		rc = diff_sides(&d, &a, &b);
+		rc = diff_sides(d, &st->a, &st->b);
 	/* Equal inputs print nothing, as diff(1); json and csv still print their (empty) shape. */
-	if (!rc && (d.differences || format != OUTPUT_TABLE))
-		rc = output_finish(d.o);
+	if (!rc && (d->differences || s->format != OUTPUT_TABLE))
+		rc = output_finish(d->o);
 	if (rc) {
 		fprintf(stderr, "capanalyze diff: %s\n", strerror(-rc));
-		status = EXIT_INTERNAL;
-		goto cleanup;
+		return EXIT_INTERNAL;
 	}
-	status = d.differences ? EXIT_DIFFERS : EXIT_OK;
-cleanup:
-	output_free(d.o);
-	side_release(&a);
-	side_release(&b);
-	return status;
+	return d->differences ? EXIT_DIFFERS : EXIT_OK;
 }
+
+static void diff_release(void *state)
+{
+	struct diff_state *st = state;
+
+	output_free(st->d.o);
+	side_release(&st->a);
+	side_release(&st->b);
+}
+
+static const struct option diff_options[] = {
+	{ "ignore-counts", no_argument, NULL, 'i' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct command_ops diff_command = {
+	.usage = diff_usage,
+	.options = diff_options,
+	.state_size = sizeof(struct diff_state),
+	.option = diff_option,
+	.prepare = diff_prepare,
+	.run = diff_run,
+	.release = diff_release,
+};

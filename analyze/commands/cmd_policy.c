@@ -6,18 +6,14 @@
  * path that made it (check_classes.h says how checks are classified).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cap_set.h"
 #include "check_classes.h"
 #include "commands.h"
-#include "exe_match.h"
-#include "input.h"
 #include "output.h"
 #include "policy_render.h"
-#include "report_args.h"
 #include "strbuf.h"
 #include "syscall_names.h"
 #include "text_escape.h"
@@ -81,7 +77,7 @@ static size_t group_end(const struct class_rows *rows, size_t first)
 static int decision_cells(struct output *o, const struct class_row *row, cap_set_t set,
 			  bool with_group)
 {
-	char cap_name[32], syscall[32];
+	char cap_name[32];
 	int rc = 0;
 
 	if (with_group)
@@ -97,15 +93,7 @@ static int decision_cells(struct output *o, const struct class_row *row, cap_set
 	if (!rc)
 		rc = output_text(o, check_class_reason(row->cls));
 	if (!rc)
-		rc = output_text(o, row->exe);
-	if (!rc)
-		rc = output_text(o, syscall_format(row->syscall_nr, syscall, sizeof(syscall)));
-	if (!rc)
-		rc = output_text(o, row->user_stack);
-	if (!rc)
-		rc = output_text(o, row->kernel_stack);
-	if (!rc)
-		rc = output_end_row(o);
+		rc = class_row_write_path(o, row, true);
 	return rc;
 }
 
@@ -135,6 +123,35 @@ static int write_csv(const struct class_rows *rows)
 }
 
 /* Appends the snippets of one group for the text report, indented. */
+/* Writes sb to standard output and releases it. Returns 0, -ENOMEM or -EIO. */
+static int write_out(struct strbuf *sb)
+{
+	int rc = 0;
+
+	if (sb->failed)
+		rc = -ENOMEM;
+	else if (fputs(strbuf_str(sb), stdout) == EOF || fflush(stdout))
+		rc = -EIO;
+	strbuf_release(sb);
+	return rc;
+}
+
+/* Appends text's lines, each indented by two blanks. */
+static void add_indented(struct strbuf *sb, const char *text)
+{
+	for (const char *line = text, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl) {
+			strbuf_adds(sb, "  ");
+			strbuf_adds(sb, line);
+			strbuf_addc(sb, '\n');
+			break;
+		}
+		strbuf_adds(sb, "  ");
+		strbuf_add(sb, line, (size_t)(nl - line + 1));
+	}
+}
+
 static void add_snippets(struct strbuf *sb, cap_set_t set, const char *group, enum group_by by)
 {
 	struct strbuf text = STRBUF_INIT;
@@ -151,11 +168,7 @@ static void add_snippets(struct strbuf *sb, cap_set_t set, const char *group, en
 	}
 	render_systemd(&text, set);
 	strbuf_adds(sb, "systemd:\n");
-	for (const char *line = strbuf_str(&text), *nl; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		strbuf_adds(sb, "  ");
-		strbuf_add(sb, line, (size_t)(nl - line + 1));
-	}
+	add_indented(sb, strbuf_str(&text));
 	strbuf_reset(&text);
 	render_container_flags(&text, set);
 	strbuf_addf(sb, "docker:      docker run %s ...\n", strbuf_str(&text));
@@ -163,11 +176,7 @@ static void add_snippets(struct strbuf *sb, cap_set_t set, const char *group, en
 	strbuf_reset(&text);
 	render_k8s(&text, set);
 	strbuf_adds(sb, "kubernetes:\n");
-	for (const char *line = strbuf_str(&text), *nl; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		strbuf_adds(sb, "  ");
-		strbuf_add(sb, line, (size_t)(nl - line + 1));
-	}
+	add_indented(sb, strbuf_str(&text));
 	if (text.failed)
 		sb->failed = true;
 	strbuf_release(&text);
@@ -311,7 +320,6 @@ static void add_glob(struct strbuf *sb, const char *path)
 static int write_allow(const struct class_rows *rows)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int rc = 0;
 
 	strbuf_adds(&sb, "# capanalyze policy --format allow: what the recorded run used or "
 		    "attempted.\n# Executables not listed are allowed nothing.\n");
@@ -338,18 +346,12 @@ static int write_allow(const struct class_rows *rows)
 		strbuf_addc(&sb, '\n');
 	}
 	strbuf_adds(&sb, "* none\n");
-	if (sb.failed)
-		rc = -ENOMEM;
-	else if (fputs(strbuf_str(&sb), stdout) == EOF || fflush(stdout))
-		rc = -EIO;
-	strbuf_release(&sb);
-	return rc;
+	return write_out(&sb);
 }
 
 static int write_json(const struct class_rows *rows, enum group_by by)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int rc = 0;
 
 	strbuf_adds(&sb, "[");
 	for (size_t first = 0, end; first < rows->count; first = end) {
@@ -358,104 +360,91 @@ static int write_json(const struct class_rows *rows, enum group_by by)
 		json_group(&sb, rows, first, end, by);
 	}
 	strbuf_adds(&sb, rows->count ? "\n]\n" : "]\n");
-	if (sb.failed)
-		rc = -ENOMEM;
-	else if (fputs(strbuf_str(&sb), stdout) == EOF || fflush(stdout))
-		rc = -EIO;
-	strbuf_release(&sb);
-	return rc;
+	return write_out(&sb);
 }
 
-int cmd_policy(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "exe", required_argument, NULL, 'e' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "include-nonaudit", no_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum output_format format = OUTPUT_TABLE;
-	struct class_rows rows = { .rows = NULL };
-	enum group_by by = GROUP_EXE;
-	bool include_nonaudit = false, allow_format = false;
-	const char *exe_glob = NULL;
-	sqlite3 *db = NULL;
-	int status = EXIT_USAGE, opt, rc;
+struct policy_state {
+	enum group_by by;
+	bool include_nonaudit;
+	struct class_rows rows;
+};
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'e':
-			exe_glob = optarg;
-			break;
-		case 'b':
-			if (!strcmp(optarg, "exe")) {
-				by = GROUP_EXE;
-			} else if (!strcmp(optarg, "container")) {
-				by = GROUP_CONTAINER;
-			} else if (!strcmp(optarg, "cgroup")) {
-				by = GROUP_CGROUP;
-			} else {
-				fprintf(stderr, "capanalyze policy: --by must be exe, container or "
-					"cgroup, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'n':
-			include_nonaudit = true;
-			break;
-		case 'f':
-			allow_format = !strcmp(optarg, "allow");
-			if (!allow_format && report_parse_format("policy", optarg, &format))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(policy_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(policy_usage, stderr);
-			return EXIT_USAGE;
-		}
+static int policy_option(struct analyze_session *s, void *state, int opt, const char *arg)
+{
+	struct policy_state *st = state;
+
+	(void)s;
+	if (opt == 'n') {
+		st->include_nonaudit = true;
+	} else if (!strcmp(arg, "exe")) {
+		st->by = GROUP_EXE;
+	} else if (!strcmp(arg, "container")) {
+		st->by = GROUP_CONTAINER;
+	} else if (!strcmp(arg, "cgroup")) {
+		st->by = GROUP_CGROUP;
+	} else {
+		fprintf(stderr, "capanalyze policy: --by must be exe, container or cgroup, "
+			"not '%s'\n", arg);
+		return EXIT_USAGE;
 	}
-	if (allow_format && by != GROUP_EXE) {
+	return SESSION_CONTINUE;
+}
+
+static int policy_prepare(struct analyze_session *s, void *state)
+{
+	struct policy_state *st = state;
+
+	if (s->extra_format && st->by != GROUP_EXE) {
 		fprintf(stderr, "capanalyze policy: --format allow writes per-executable rules: "
 			"it needs --by exe\n");
 		return EXIT_USAGE;
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "capanalyze policy: name a database or recordings\n");
-		fputs(policy_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (report_open("policy", argv + optind, argc - optind, &db))
-		return EXIT_USAGE;
-	rc = exe_match_register(db);
-	if (!rc)
-		rc = check_classes_read(db, by, exe_glob, include_nonaudit, &rows);
-	if (rc > 0) {
-		status = report_sql_error("policy", db, "classifying checks");
-		goto cleanup;
-	}
+	return SESSION_CONTINUE;
+}
+
+static int policy_run(struct analyze_session *s, void *state)
+{
+	struct policy_state *st = state;
+	int rc;
+
+	rc = check_classes_read(s->db, st->by, s->exe_glob, st->include_nonaudit, &st->rows);
+	if (rc > 0)
+		return session_sql_error(s, s->db, "classifying checks");
 	if (!rc) {
-		if (allow_format)
-			rc = write_allow(&rows);
-		else if (format == OUTPUT_JSON)
-			rc = write_json(&rows, by);
-		else if (format == OUTPUT_CSV)
-			rc = write_csv(&rows);
+		if (s->extra_format)
+			rc = write_allow(&st->rows);
+		else if (s->format == OUTPUT_JSON)
+			rc = write_json(&st->rows, st->by);
+		else if (s->format == OUTPUT_CSV)
+			rc = write_csv(&st->rows);
 		else
-			rc = write_text(&rows, by);
+			rc = write_text(&st->rows, st->by);
 	}
 	if (rc) {
 		fprintf(stderr, "capanalyze policy: %s\n", strerror(-rc));
-		status = EXIT_INTERNAL;
-		goto cleanup;
+		return EXIT_INTERNAL;
 	}
-	status = EXIT_OK;
-cleanup:
-	class_rows_release(&rows);
-	input_close(db);
-	return status;
+	return EXIT_OK;
 }
+
+static void policy_release(void *state)
+{
+	class_rows_release(&((struct policy_state *)state)->rows);
+}
+
+static const struct option policy_options[] = {
+	{ "by", required_argument, NULL, 'b' },
+	{ "include-nonaudit", no_argument, NULL, 'n' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct command_ops policy_command = {
+	.usage = policy_usage,
+	.extra_format = "allow",
+	.options = policy_options,
+	.state_size = sizeof(struct policy_state),
+	.option = policy_option,
+	.prepare = policy_prepare,
+	.run = policy_run,
+	.release = policy_release,
+};

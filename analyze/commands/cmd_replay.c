@@ -7,15 +7,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
+#include "cap_set.h"
 #include "commands.h"
 #include "crf_reader.h"
 #include "crf_text.h"
@@ -37,17 +36,17 @@ static const char replay_usage[] =
 	"                     or number (repeatable)\n"
 	"  -h, --help         this text\n"
 	"\n"
-	"exit status: 0 success; 2 usage error, not a recording or unreadable;\n"
+	"exit status: 0 success; 2 usage error, not a recording or unreadable, or\n"
+	"a --cap that no check in the recording has;\n"
 	"3 internal error or a write error on the output.\n";
 
-#define MAX_FILTER 64
+#define MAX_PIDS 64
 
-struct filter {
+struct replay_state {
 	bool verbose;
-	uint32_t pids[MAX_FILTER];
+	struct crf_text_options render;
+	uint32_t pids[MAX_PIDS];
 	int pid_count;
-	const char *cap_names[MAX_FILTER]; /* resolved against the file's names */
-	int cap_count;
 };
 
 static bool parse_u32(const char *s, uint32_t *value)
@@ -63,43 +62,21 @@ static bool parse_u32(const char *s, uint32_t *value)
 	return true;
 }
 
-/* Does capability cap (named name in the file, maybe NULL) match what the user typed? */
-static bool cap_matches(const char *wanted, int32_t cap, const char *name)
-{
-	uint32_t number;
-
-	if (parse_u32(wanted, &number))
-		return (int64_t)number == cap;
-	if (!name)
-		return false;
-	if (!strcasecmp(wanted, name))
-		return true;
-	return !strncasecmp(name, "CAP_", 4) && !strcasecmp(wanted, name + 4);
-}
-
-static bool wanted(const struct filter *f, const struct crf_reader *r, const struct crf_event *e)
+static bool wanted(const struct analyze_session *s, const struct replay_state *st,
+		   const struct crf_event *e)
 {
 	bool match;
 
-	if (!f->verbose && !(e->flags & CRF_EV_AUDIT))
+	if (!st->verbose && !(e->flags & CRF_EV_AUDIT))
 		return false;
-	if (f->pid_count) {
+	if (st->pid_count) {
 		match = false;
-		for (int i = 0; i < f->pid_count && !match; i++)
-			match = f->pids[i] == e->pid;
+		for (int i = 0; i < st->pid_count && !match; i++)
+			match = st->pids[i] == e->pid;
 		if (!match)
 			return false;
 	}
-	if (f->cap_count) {
-		const char *name = crf_reader_cap_name(r, e->cap);
-
-		match = false;
-		for (int i = 0; i < f->cap_count && !match; i++)
-			match = cap_matches(f->cap_names[i], e->cap, name);
-		if (!match)
-			return false;
-	}
-	return true;
+	return session_wants_cap(s, (int)e->cap);
 }
 
 /*
@@ -213,71 +190,49 @@ static int print_stack(FILE *out, struct stack_cache *c, const struct crf_stack 
 	return fwrite(text, 1, len, out) == len ? 0 : -EIO;
 }
 
-int cmd_replay(int argc, char **argv)
+static int replay_option(struct analyze_session *s, void *state, int opt, const char *arg)
 {
-	static const struct option options[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "extra", no_argument, NULL, 'x' },
-		{ "kernel-stack", no_argument, NULL, 'K' },
-		{ "user-stack", no_argument, NULL, 'U' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "cap", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct crf_text_options render = { 0 }, line_only;
+	struct replay_state *st = state;
+
+	(void)s;
+	switch (opt) {
+	case 'v':
+		st->verbose = true;
+		break;
+	case 'x':
+		st->render.extended = true;
+		break;
+	case 'K':
+		st->render.kernel_stacks = true;
+		break;
+	case 'U':
+		st->render.user_stacks = true;
+		break;
+	case 'p':
+		if (st->pid_count == MAX_PIDS || !parse_u32(arg, &st->pids[st->pid_count])) {
+			fprintf(stderr, "capanalyze replay: bad process id '%s'\n", arg);
+			return EXIT_USAGE;
+		}
+		st->pid_count++;
+		break;
+	}
+	return SESSION_CONTINUE;
+}
+
+static int replay_run(struct analyze_session *s, void *state)
+{
+	struct replay_state *st = state;
+	struct crf_text_options line_only;
 	struct stack_cache stacks = { .slots = NULL };
-	struct filter filter = { 0 };
 	struct crf_reader *r = NULL;
 	struct crf_error cerr = { 0 };
 	struct crf_item item;
-	const char *path;
+	const char *path = s->args[0];
+	cap_set_t caps_seen = 0;
 	char err[512];
 	bool write_failed;
-	int opt, fd = -1, rc, ret = EXIT_USAGE;
+	int fd = -1, rc, ret = EXIT_USAGE;
 
-	while ((opt = getopt_long(argc, argv, "vxKUp:c:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'v':
-			filter.verbose = true;
-			break;
-		case 'x':
-			render.extended = true;
-			break;
-		case 'K':
-			render.kernel_stacks = true;
-			break;
-		case 'U':
-			render.user_stacks = true;
-			break;
-		case 'p':
-			if (filter.pid_count == MAX_FILTER ||
-			    !parse_u32(optarg, &filter.pids[filter.pid_count])) {
-				fprintf(stderr, "capanalyze replay: bad process id '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			filter.pid_count++;
-			break;
-		case 'c':
-			if (filter.cap_count == MAX_FILTER) {
-				fprintf(stderr, "capanalyze replay: too many --cap\n");
-				return EXIT_USAGE;
-			}
-			filter.cap_names[filter.cap_count++] = optarg;
-			break;
-		case 'h':
-			fputs(replay_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(replay_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		fputs(replay_usage, stderr);
-		return EXIT_USAGE;
-	}
-	path = argv[optind];
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
 	if (fd < 0) {
 		fprintf(stderr, "capanalyze replay: %s: %s\n", path, strerror(errno));
@@ -293,13 +248,13 @@ int cmd_replay(int argc, char **argv)
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
 	/* The header comes first, as caprec prints it before the first check. */
-	write_failed = crf_text_print_header(stdout, &render) != 0;
+	write_failed = crf_text_print_header(stdout, &st->render) != 0;
 	while (!write_failed && (rc = crf_reader_next(r, &item, &cerr)) == 1) {
 		uint64_t wall;
 
-		if (item.kind == CRF_ITEM_METADATA && !render.machine) {
+		if (item.kind == CRF_ITEM_METADATA && !st->render.machine) {
 			/* syscall names depend on the recording host's architecture */
-			render.machine = crf_reader_metadata(r, "host.machine");
+			st->render.machine = crf_reader_metadata(r, "host.machine");
 			continue;
 		}
 		if (item.kind == CRF_ITEM_LOSS) {
@@ -309,20 +264,23 @@ int cmd_replay(int argc, char **argv)
 				item.loss->lost);
 			continue;
 		}
-		if (item.kind != CRF_ITEM_EVENT || !wanted(&filter, r, item.event))
+		if (item.kind != CRF_ITEM_EVENT)
+			continue;
+		caps_seen = cap_set_add(caps_seen, (int)item.event->cap);
+		if (!wanted(s, st, item.event))
 			continue;
 		if (!crf_reader_boot_to_realtime(r, item.event->time_ns, &wall))
 			wall = item.event->time_ns; /* no clock anchor: boot time is all there is */
 		/* The line, then the stacks from the cache, in crf_text_print_event()'s order. */
-		line_only = render;
+		line_only = st->render;
 		line_only.kernel_stacks = false;
 		line_only.user_stacks = false;
 		write_failed = crf_text_print_event(stdout, item.event,
 						    crf_reader_cap_name(r, item.event->cap), wall,
 						    &line_only) != 0;
-		if (!write_failed && render.kernel_stacks)
+		if (!write_failed && st->render.kernel_stacks)
 			write_failed = print_stack(stdout, &stacks, item.event->kernel_stack) != 0;
-		if (!write_failed && render.user_stacks)
+		if (!write_failed && st->render.user_stacks)
 			write_failed = print_stack(stdout, &stacks, item.event->user_stack) != 0;
 	}
 	if (!write_failed && rc < 0) {
@@ -348,7 +306,9 @@ int cmd_replay(int argc, char **argv)
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
-	ret = EXIT_OK;
+	ret = session_check_caps_seen(s, caps_seen);
+	if (ret == SESSION_CONTINUE)
+		ret = EXIT_OK;
 cleanup:
 	stack_cache_release(&stacks);
 	crf_reader_free(r);
@@ -356,3 +316,21 @@ cleanup:
 		close(fd);
 	return ret;
 }
+
+static const struct option replay_options[] = {
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "extra", no_argument, NULL, 'x' },
+	{ "kernel-stack", no_argument, NULL, 'K' },
+	{ "user-stack", no_argument, NULL, 'U' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct command_ops replay_command = {
+	.usage = replay_usage,
+	.options = replay_options,
+	.short_options = "vxKUp:",
+	.state_size = sizeof(struct replay_state),
+	.option = replay_option,
+	.run = replay_run,
+};

@@ -5,16 +5,12 @@
  * stack, kernel stack) that checked a capability is one row, ranked within
  * its capability by check count, summed over every recording in the input.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cap_set.h"
 #include "commands.h"
-#include "exe_match.h"
-#include "input.h"
 #include "output.h"
-#include "report_args.h"
 #include "report_filter.h"
 #include "syscall_names.h"
 
@@ -79,94 +75,68 @@ static int write_row(struct output *o, sqlite3_stmt *stmt)
 	return rc;
 }
 
-int cmd_paths(int argc, char **argv)
+static int paths_option(struct analyze_session *s, void *state, int opt, const char *arg)
 {
-	static const struct option options[] = {
-		REPORT_FILTER_LONG_OPTIONS,
-		{ "limit", required_argument, NULL, FILTER_LIMIT },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	return report_filter_option(state, s->cmd, opt, arg) ? EXIT_USAGE : SESSION_CONTINUE;
+}
+
+static int paths_run(struct analyze_session *s, void *state)
+{
 	static const char *const columns[] = { "capability", "rank", "checks", "processes",
 					       "verdict", "audit", "exe", "syscall",
 					       "user_stack", "kernel_stack" };
-	enum output_format format = OUTPUT_TABLE;
-	struct report_filter filter;
+	struct report_filter *filter = state;
 	sqlite3_stmt *stmt = NULL;
 	struct output *o = NULL;
-	sqlite3 *db = NULL;
-	int status = EXIT_USAGE, opt, rc;
+	int status = EXIT_INTERNAL, rc;
 
-	report_filter_init(&filter);
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			if (report_parse_format("paths", optarg, &format))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(paths_usage, stdout);
-			return EXIT_OK;
-		case FILTER_CAP:
-		case FILTER_EXE:
-		case FILTER_VERDICT:
-		case FILTER_SYSCALL:
-		case FILTER_LIMIT:
-			if (report_filter_option(&filter, "paths", opt, optarg))
-				return EXIT_USAGE;
-			break;
-		default:
-			fputs(paths_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "capanalyze paths: name a database or recordings\n");
-		fputs(paths_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (report_open("paths", argv + optind, argc - optind, &db))
-		return EXIT_USAGE;
-	rc = exe_match_register(db);
+	filter->caps = s->caps;
+	filter->exe_glob = s->exe_glob;
+	rc = sqlite3_prepare_v2(s->db, paths_sql, -1, &stmt, NULL);
 	if (!rc)
-		rc = sqlite3_prepare_v2(db, paths_sql, -1, &stmt, NULL);
+		rc = report_filter_bind(filter, stmt);
 	if (!rc)
-		rc = report_filter_bind(&filter, stmt);
-	if (!rc)
-		rc = filter.limit ? sqlite3_bind_int64(stmt, 5, filter.limit)
-				  : sqlite3_bind_null(stmt, 5);
+		rc = filter->limit ? sqlite3_bind_int64(stmt, 5, filter->limit)
+				   : sqlite3_bind_null(stmt, 5);
 	if (rc) {
-		status = report_sql_error("paths", db, "preparing the query");
+		status = session_sql_error(s, s->db, "preparing the query");
 		goto cleanup;
 	}
-	o = output_new(stdout, format);
+	o = output_new(stdout, s->format);
 	if (!o || output_columns(o, 10, columns)) {
 		fprintf(stderr, "capanalyze paths: out of memory\n");
-		status = EXIT_INTERNAL;
 		goto cleanup;
 	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (write_row(o, stmt)) {
-			fprintf(stderr, "capanalyze paths: writing the output failed\n");
-			status = EXIT_INTERNAL;
-			goto cleanup;
-		}
+		if (write_row(o, stmt))
+			goto write_failed;
 	}
 	if (rc != SQLITE_DONE) {
-		status = report_sql_error("paths", db, "reading paths");
+		status = session_sql_error(s, s->db, "reading paths");
 		goto cleanup;
 	}
-	if (output_finish(o)) {
-		fprintf(stderr, "capanalyze paths: writing the output failed\n");
-		status = EXIT_INTERNAL;
-		goto cleanup;
-	}
+	if (output_finish(o))
+		goto write_failed;
 	status = EXIT_OK;
+	goto cleanup;
+write_failed:
+	fprintf(stderr, "capanalyze paths: writing the output failed\n");
 cleanup:
 	output_free(o);
 	sqlite3_finalize(stmt);
-	input_close(db);
 	return status;
 }
+
+static const struct option paths_options[] = {
+	REPORT_FILTER_LONG_OPTIONS,
+	{ "limit", required_argument, NULL, FILTER_LIMIT },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct command_ops paths_command = {
+	.usage = paths_usage,
+	.options = paths_options,
+	.state_size = sizeof(struct report_filter),
+	.option = paths_option,
+	.run = paths_run,
+};

@@ -8,7 +8,6 @@
  * cap_set.c's table or the number): nothing from a recording becomes a path.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +16,8 @@
 
 #include "cap_set.h"
 #include "commands.h"
-#include "exe_match.h"
 #include "flamegraph_svg.h"
-#include "input.h"
 #include "output.h"
-#include "report_args.h"
 #include "report_filter.h"
 #include "stack_rows.h"
 
@@ -104,115 +100,102 @@ static int write_graph(struct flamegraph *fg, const char *path, const char *titl
 	return rc;
 }
 
-int cmd_flamegraph(int argc, char **argv)
-{
-	static const struct option options[] = {
-		REPORT_FILTER_LONG_OPTIONS,
-		{ "output", required_argument, NULL, 'o' },
-		{ "per-cap", required_argument, NULL, 'p' },
-		{ "title", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char *const columns[] = { "file", "capability", "checks" };
-	enum output_format format = OUTPUT_TABLE;
-	const char *output_path = NULL, *dir = NULL, *title = NULL;
-	struct graphs graphs = { .per_cap = false };
+struct flamegraph_state {
 	struct report_filter filter;
-	struct output *o = NULL;
-	sqlite3 *db = NULL;
-	int status = EXIT_USAGE, opt, rc;
-	char path[4096];
+	const char *output_path, *dir, *title;
+	struct graphs graphs;
+};
 
-	report_filter_init(&filter);
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			output_path = optarg;
-			break;
-		case 'p':
-			dir = optarg;
-			break;
-		case 't':
-			title = optarg;
-			break;
-		case 'f':
-			if (report_parse_format("flamegraph", optarg, &format))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(flamegraph_usage, stdout);
-			return EXIT_OK;
-		case FILTER_CAP:
-		case FILTER_EXE:
-		case FILTER_VERDICT:
-		case FILTER_SYSCALL:
-			if (report_filter_option(&filter, "flamegraph", opt, optarg))
-				return EXIT_USAGE;
-			break;
-		default:
-			fputs(flamegraph_usage, stderr);
-			return EXIT_USAGE;
-		}
+static int flamegraph_option(struct analyze_session *s, void *state, int opt, const char *arg)
+{
+	struct flamegraph_state *st = state;
+
+	switch (opt) {
+	case 'o':
+		st->output_path = arg;
+		return SESSION_CONTINUE;
+	case 'p':
+		st->dir = arg;
+		return SESSION_CONTINUE;
+	case 't':
+		st->title = arg;
+		return SESSION_CONTINUE;
 	}
-	if (!output_path == !dir) {
+	return report_filter_option(&st->filter, s->cmd, opt, arg) ? EXIT_USAGE
+								    : SESSION_CONTINUE;
+}
+
+static int flamegraph_prepare(struct analyze_session *s, void *state)
+{
+	struct flamegraph_state *st = state;
+
+	(void)s;
+	if (!st->output_path == !st->dir) {
 		fprintf(stderr, "capanalyze flamegraph: give exactly one of -o FILE.svg and "
 			"--per-cap DIR\n");
 		return EXIT_USAGE;
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "capanalyze flamegraph: name a database or recordings\n");
-		return EXIT_USAGE;
-	}
-	graphs.per_cap = dir != NULL;
-	if (report_open("flamegraph", argv + optind, argc - optind, &db))
-		return EXIT_USAGE;
-	if (exe_match_register(db)) {
-		status = report_sql_error("flamegraph", db, "registering exe_match");
-		goto cleanup;
-	}
+	st->graphs.per_cap = st->dir != NULL;
+	return SESSION_CONTINUE;
+}
+
+/* The name a graph is filed and titled under. */
+static void graph_name(const struct flamegraph_state *st, const struct graph *g, char *name,
+		       size_t size)
+{
+	cap_set_t caps = st->filter.caps;
+
+	if (st->graphs.per_cap && g->cap == OTHER_CAPS)
+		snprintf(name, size, "CAP_other");
+	else if (st->graphs.per_cap)
+		cap_format(g->cap, name, size);
+	else if (caps && !(caps & (caps - 1)))
+		cap_format(__builtin_ctzll(caps), name, size);
+	else
+		snprintf(name, size, "all");
+}
+
+static int flamegraph_run(struct analyze_session *s, void *state)
+{
+	static const char *const columns[] = { "file", "capability", "checks" };
+	struct flamegraph_state *st = state;
+	struct graphs *graphs = &st->graphs;
+	struct output *o = NULL;
+	int status = EXIT_INTERNAL, rc;
+	char path[4096];
+
+	st->filter.caps = s->caps;
+	st->filter.exe_glob = s->exe_glob;
 	/* Without --per-cap, an empty graph still says so in the file. */
-	if (!graphs.per_cap && !graph_for(&graphs, -1)) {
+	if (!graphs->per_cap && !graph_for(graphs, -1)) {
 		rc = -ENOMEM;
 		goto failed;
 	}
-	rc = stack_rows_walk(db, &filter, add_stack, &graphs);
-	if (rc > 0) {
-		status = report_sql_error("flamegraph", db, "reading stacks");
-		goto cleanup;
-	}
+	rc = stack_rows_walk(s->db, &st->filter, add_stack, graphs);
+	if (rc > 0)
+		return session_sql_error(s, s->db, "reading stacks");
 	if (rc < 0)
 		goto failed;
-	if (dir && mkdir(dir, 0777) && errno != EEXIST) {
-		fprintf(stderr, "capanalyze flamegraph: %s: %s\n", dir, strerror(errno));
-		status = EXIT_USAGE;
-		goto cleanup;
+	if (st->dir && mkdir(st->dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "capanalyze flamegraph: %s: %s\n", st->dir, strerror(errno));
+		return EXIT_USAGE;
 	}
-	o = output_new(stdout, format);
+	o = output_new(stdout, s->format);
 	if (!o || output_columns(o, 3, columns)) {
 		rc = -ENOMEM;
 		goto failed;
 	}
-	for (size_t i = 0; i < graphs.count; i++) {
-		struct graph *g = &graphs.list[i];
+	for (size_t i = 0; i < graphs->count; i++) {
+		struct graph *g = &graphs->list[i];
 		char cap_name[32], default_title[128];
 
-		if (graphs.per_cap && g->cap == OTHER_CAPS)
-			snprintf(cap_name, sizeof(cap_name), "CAP_other");
-		else if (graphs.per_cap)
-			cap_format(g->cap, cap_name, sizeof(cap_name));
-		else if (filter.cap >= 0)
-			cap_format(filter.cap, cap_name, sizeof(cap_name));
+		graph_name(st, g, cap_name, sizeof(cap_name));
+		if (graphs->per_cap)
+			snprintf(path, sizeof(path), "%s/%s.svg", st->dir, cap_name);
 		else
-			snprintf(cap_name, sizeof(cap_name), "all");
-		if (graphs.per_cap)
-			snprintf(path, sizeof(path), "%s/%s.svg", dir, cap_name);
-		else
-			snprintf(path, sizeof(path), "%s", output_path);
+			snprintf(path, sizeof(path), "%s", st->output_path);
 		snprintf(default_title, sizeof(default_title), "Capability checks: %s", cap_name);
-		rc = write_graph(g->fg, path, title ? title : default_title);
+		rc = write_graph(g->fg, path, st->title ? st->title : default_title);
 		if (rc) {
 			fprintf(stderr, "capanalyze flamegraph: writing %s: %s\n", path,
 				strerror(-rc));
@@ -231,19 +214,42 @@ int cmd_flamegraph(int argc, char **argv)
 		if (rc)
 			goto failed;
 	}
-	rc = output_path && !strcmp(output_path, "-") ? 0 : output_finish(o);
+	rc = st->output_path && !strcmp(st->output_path, "-") ? 0 : output_finish(o);
 	if (rc)
 		goto failed;
 	status = EXIT_OK;
 	goto cleanup;
 failed:
 	fprintf(stderr, "capanalyze flamegraph: %s\n", strerror(-rc));
-	status = EXIT_INTERNAL;
 cleanup:
 	output_free(o);
-	for (size_t i = 0; i < graphs.count; i++)
-		flamegraph_free(graphs.list[i].fg);
-	free(graphs.list);
-	input_close(db);
 	return status;
 }
+
+static void flamegraph_release(void *state)
+{
+	struct flamegraph_state *st = state;
+
+	for (size_t i = 0; i < st->graphs.count; i++)
+		flamegraph_free(st->graphs.list[i].fg);
+	free(st->graphs.list);
+}
+
+static const struct option flamegraph_options[] = {
+	REPORT_FILTER_LONG_OPTIONS,
+	{ "output", required_argument, NULL, 'o' },
+	{ "per-cap", required_argument, NULL, 'p' },
+	{ "title", required_argument, NULL, 't' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct command_ops flamegraph_command = {
+	.usage = flamegraph_usage,
+	.options = flamegraph_options,
+	.short_options = "o:",
+	.state_size = sizeof(struct flamegraph_state),
+	.option = flamegraph_option,
+	.prepare = flamegraph_prepare,
+	.run = flamegraph_run,
+	.release = flamegraph_release,
+};

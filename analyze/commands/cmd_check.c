@@ -6,7 +6,6 @@
  * policy derived from a run always passes on that run.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,11 +13,8 @@
 #include "cap_set.h"
 #include "check_classes.h"
 #include "commands.h"
-#include "exe_match.h"
-#include "input.h"
 #include "output.h"
 #include "policy_file.h"
-#include "report_args.h"
 #include "syscall_names.h"
 
 static const char check_usage[] =
@@ -88,7 +84,7 @@ static int write_violations(const struct class_rows *rows, const struct allowed 
 	static const char *const columns[] = { "exe", "capability", "verdict", "checks",
 					       "syscall", "user_stack", "kernel_stack" };
 	struct output *o = quiet ? NULL : output_new(stdout, format);
-	char cap_name[32], syscall[32];
+	char cap_name[32];
 	int rc = 0;
 
 	*violations = 0;
@@ -113,14 +109,7 @@ static int write_violations(const struct class_rows *rows, const struct allowed 
 		if (!rc)
 			rc = output_int(o, (int64_t)row->checks);
 		if (!rc)
-			rc = output_text(o, syscall_format(row->syscall_nr, syscall,
-							   sizeof(syscall)));
-		if (!rc)
-			rc = output_text(o, row->user_stack);
-		if (!rc)
-			rc = output_text(o, row->kernel_stack);
-		if (!rc)
-			rc = output_end_row(o);
+			rc = class_row_write_path(o, row, false);
 	}
 	/* A table with no rows prints nothing: say so, in words, for a person. */
 	if (!rc && o && (format != OUTPUT_TABLE || *violations))
@@ -129,94 +118,94 @@ static int write_violations(const struct class_rows *rows, const struct allowed 
 	return rc;
 }
 
-int cmd_check(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "allow", required_argument, NULL, 'a' },
-		{ "exe", required_argument, NULL, 'e' },
-		{ "include-nonaudit", no_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum output_format format = OUTPUT_TABLE;
-	struct class_rows rows = { .rows = NULL };
-	struct allowed allowed = { .policy = NULL };
-	bool include_nonaudit = false, quiet = false, have_allow = false;
-	const char *exe_glob = NULL;
-	size_t violations = 0;
-	sqlite3 *db = NULL;
-	int status = EXIT_USAGE, opt, rc;
+struct check_state {
+	struct allowed allowed;
+	bool have_allow, include_nonaudit, quiet;
+	struct class_rows rows;
+};
 
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'a':
-			if (have_allow) {
-				fprintf(stderr, "capanalyze check: --allow given twice\n");
-				goto cleanup;
-			}
-			if (parse_allow(optarg, &allowed))
-				goto cleanup;
-			have_allow = true;
-			break;
-		case 'e':
-			exe_glob = optarg;
-			break;
-		case 'n':
-			include_nonaudit = true;
-			break;
-		case 'f':
-			if (report_parse_format("check", optarg, &format))
-				goto cleanup;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			fputs(check_usage, stdout);
-			status = EXIT_OK;
-			goto cleanup;
-		default:
-			fputs(check_usage, stderr);
-			goto cleanup;
+static int check_option(struct analyze_session *s, void *state, int opt, const char *arg)
+{
+	struct check_state *st = state;
+
+	(void)s;
+	switch (opt) {
+	case 'a':
+		if (st->have_allow) {
+			fprintf(stderr, "capanalyze check: --allow given twice\n");
+			return EXIT_USAGE;
 		}
+		if (parse_allow(arg, &st->allowed))
+			return EXIT_USAGE;
+		st->have_allow = true;
+		break;
+	case 'n':
+		st->include_nonaudit = true;
+		break;
+	case 'q':
+		st->quiet = true;
+		break;
 	}
-	if (!have_allow || optind >= argc) {
-		fprintf(stderr, "capanalyze check: %s\n", !have_allow ?
-			"--allow CAPS|FILE is required" : "name a database or recordings");
-		goto cleanup;
-	}
-	if (report_open("check", argv + optind, argc - optind, &db))
-		goto cleanup;
-	rc = exe_match_register(db);
+	return SESSION_CONTINUE;
+}
+
+static int check_prepare(struct analyze_session *s, void *state)
+{
+	(void)s;
+	if (((struct check_state *)state)->have_allow)
+		return SESSION_CONTINUE;
+	fprintf(stderr, "capanalyze check: --allow CAPS|FILE is required\n");
+	return EXIT_USAGE;
+}
+
+static int check_run(struct analyze_session *s, void *state)
+{
+	struct check_state *st = state;
+	size_t violations = 0;
+	int rc;
+
+	rc = check_classes_read(s->db, GROUP_EXE, s->exe_glob, st->include_nonaudit, &st->rows);
+	if (rc > 0)
+		return session_sql_error(s, s->db, "classifying checks");
 	if (!rc)
-		rc = check_classes_read(db, GROUP_EXE, exe_glob, include_nonaudit, &rows);
-	if (rc > 0) {
-		status = report_sql_error("check", db, "classifying checks");
-		goto cleanup;
-	}
-	if (!rc)
-		rc = write_violations(&rows, &allowed, format, quiet, &violations);
+		rc = write_violations(&st->rows, &st->allowed, s->format, st->quiet, &violations);
 	if (rc) {
 		fprintf(stderr, "capanalyze check: %s\n", strerror(-rc));
-		status = EXIT_INTERNAL;
-		goto cleanup;
+		return EXIT_INTERNAL;
 	}
 	if (violations) {
-		if (!quiet)
+		if (!st->quiet)
 			fprintf(stderr, "capanalyze check: %zu capabilit%s outside the allowed set\n",
 				violations, violations == 1 ? "y" : "ies");
-		status = EXIT_DIFFERS;
-	} else {
-		if (!quiet && format == OUTPUT_TABLE)
-			printf("ok: every audited check is inside the allowed set\n");
-		status = EXIT_OK;
+		return EXIT_DIFFERS;
 	}
-cleanup:
-	class_rows_release(&rows);
-	policy_free(allowed.policy);
-	input_close(db);
-	return status;
+	if (!st->quiet && s->format == OUTPUT_TABLE)
+		printf("ok: every audited check is inside the allowed set\n");
+	return EXIT_OK;
 }
+
+static void check_release(void *state)
+{
+	struct check_state *st = state;
+
+	class_rows_release(&st->rows);
+	policy_free(st->allowed.policy);
+}
+
+static const struct option check_options[] = {
+	{ "allow", required_argument, NULL, 'a' },
+	{ "include-nonaudit", no_argument, NULL, 'n' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct command_ops check_command = {
+	.usage = check_usage,
+	.options = check_options,
+	.short_options = "q",
+	.state_size = sizeof(struct check_state),
+	.option = check_option,
+	.prepare = check_prepare,
+	.run = check_run,
+	.release = check_release,
+};

@@ -4,14 +4,11 @@
  * recordings, printed as a table, JSON or CSV.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
-#include "input.h"
 #include "output.h"
-#include "report_args.h"
 
 static const char sql_usage[] =
 	"usage: capanalyze sql [--format table|json|csv] DB|REC... QUERY\n"
@@ -29,48 +26,21 @@ static const char sql_usage[] =
 	"exit status: 0 success; 2 usage error, unreadable input, or an error in\n"
 	"QUERY; 3 internal error.\n";
 
-int cmd_sql(int argc, char **argv)
+static int sql_run(struct analyze_session *s, void *state)
 {
-	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum output_format format = OUTPUT_TABLE;
+	const char *query = s->args[s->arg_count - 1], *tail;
 	sqlite3_stmt *stmt = NULL;
 	struct output *o = NULL;
-	const char *query, *tail;
-	sqlite3 *db = NULL;
-	int opt, ret = EXIT_USAGE;
+	int ret = EXIT_USAGE;
 
-	while ((opt = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			if (report_parse_format("sql", optarg, &format))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(sql_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(sql_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind < 2) {
-		fputs(sql_usage, stderr);
-		return EXIT_USAGE;
-	}
-	query = argv[argc - 1];
-	if (report_open("sql", argv + optind, argc - optind - 1, &db))
-		return EXIT_USAGE;
+	(void)state;
 	/* A cached database is writable by us; the user's query must not change it. */
-	sqlite3_exec(db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "PRAGMA query_only = 1", NULL, NULL, NULL);
 	for (tail = query; tail && *tail;) {
 		int err;
 
-		if (sqlite3_prepare_v2(db, tail, -1, &stmt, &tail) != SQLITE_OK) {
-			fprintf(stderr, "capanalyze sql: %s\n", sqlite3_errmsg(db));
+		if (sqlite3_prepare_v2(s->db, tail, -1, &stmt, &tail) != SQLITE_OK) {
+			fprintf(stderr, "capanalyze sql: %s\n", sqlite3_errmsg(s->db));
 			goto cleanup;
 		}
 		if (!stmt) /* only whitespace or a comment was left */
@@ -81,11 +51,11 @@ int cmd_sql(int argc, char **argv)
 			while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 				;
 			if (rc != SQLITE_DONE) {
-				fprintf(stderr, "capanalyze sql: %s\n", sqlite3_errmsg(db));
+				fprintf(stderr, "capanalyze sql: %s\n", sqlite3_errmsg(s->db));
 				goto cleanup;
 			}
 		} else {
-			o = output_new(stdout, format);
+			o = output_new(stdout, s->format);
 			if (!o) {
 				fprintf(stderr, "capanalyze sql: out of memory\n");
 				ret = EXIT_INTERNAL;
@@ -93,7 +63,7 @@ int cmd_sql(int argc, char **argv)
 			}
 			err = output_query(o, stmt);
 			if (err == -EPROTO) {
-				fprintf(stderr, "capanalyze sql: %s\n", sqlite3_errmsg(db));
+				fprintf(stderr, "capanalyze sql: %s\n", sqlite3_errmsg(s->db));
 				goto cleanup;
 			} else if (err) {
 				fprintf(stderr, "capanalyze sql: cannot write the output: %s\n",
@@ -111,6 +81,10 @@ int cmd_sql(int argc, char **argv)
 cleanup:
 	output_free(o);
 	sqlite3_finalize(stmt);
-	input_close(db);
 	return ret;
 }
+
+const struct command_ops sql_command = {
+	.usage = sql_usage,
+	.run = sql_run,
+};

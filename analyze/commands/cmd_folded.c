@@ -8,17 +8,13 @@
  * stable and any of those tools reads it as is.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
-#include "exe_match.h"
-#include "input.h"
 #include "output.h"
-#include "report_args.h"
 #include "report_filter.h"
 #include "stack_rows.h"
 #include "strbuf.h"
@@ -136,99 +132,82 @@ static int write_lines(const struct folded_lines *fl, FILE *out, int format, boo
 	return rc;
 }
 
-int cmd_folded(int argc, char **argv)
-{
-	static const struct option options[] = {
-		REPORT_FILTER_LONG_OPTIONS,
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct folded_lines fl = { .lines = NULL };
-	enum output_format format = OUTPUT_TABLE;
+struct folded_state {
 	struct report_filter filter;
-	const char *output_path = NULL;
-	bool folded = true;
-	sqlite3 *db = NULL;
-	FILE *out = stdout;
-	int status = EXIT_USAGE, opt, rc;
+	const char *output_path;
+	struct folded_lines lines;
+};
 
-	report_filter_init(&filter);
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'o':
-			output_path = optarg;
-			break;
-		case 'f':
-			if (!strcmp(optarg, "folded")) {
-				folded = true;
-			} else {
-				if (report_parse_format("folded", optarg, &format))
-					return EXIT_USAGE;
-				folded = false;
-			}
-			break;
-		case 'h':
-			fputs(folded_usage, stdout);
-			return EXIT_OK;
-		case FILTER_CAP:
-		case FILTER_EXE:
-		case FILTER_VERDICT:
-		case FILTER_SYSCALL:
-			if (report_filter_option(&filter, "folded", opt, optarg))
-				return EXIT_USAGE;
-			break;
-		default:
-			fputs(folded_usage, stderr);
+static int folded_option(struct analyze_session *s, void *state, int opt, const char *arg)
+{
+	struct folded_state *st = state;
+
+	if (opt == 'o') {
+		st->output_path = arg;
+		return SESSION_CONTINUE;
+	}
+	return report_filter_option(&st->filter, s->cmd, opt, arg) ? EXIT_USAGE
+								    : SESSION_CONTINUE;
+}
+
+static int folded_run(struct analyze_session *s, void *state)
+{
+	struct folded_state *st = state;
+	FILE *out = stdout;
+	int rc;
+
+	st->filter.caps = s->caps;
+	st->filter.exe_glob = s->exe_glob;
+	rc = stack_rows_walk(s->db, &st->filter, collect_line, &st->lines);
+	if (rc > 0)
+		return session_sql_error(s, s->db, "reading stacks");
+	if (rc < 0) {
+		fprintf(stderr, "capanalyze folded: %s\n", strerror(-rc));
+		return EXIT_INTERNAL;
+	}
+	merge_lines(&st->lines);
+	if (st->output_path) {
+		out = fopen(st->output_path, "w");
+		if (!out) {
+			fprintf(stderr, "capanalyze folded: %s: %s\n", st->output_path,
+				strerror(errno));
 			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "capanalyze folded: name a database or recordings\n");
-		fputs(folded_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (report_open("folded", argv + optind, argc - optind, &db))
-		return EXIT_USAGE;
-	if (exe_match_register(db)) {
-		status = report_sql_error("folded", db, "registering exe_match");
-		goto cleanup;
-	}
-	rc = stack_rows_walk(db, &filter, collect_line, &fl);
-	if (rc > 0) {
-		status = report_sql_error("folded", db, "reading stacks");
-		goto cleanup;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "capanalyze folded: %s\n", strerror(-rc));
-		status = EXIT_INTERNAL;
-		goto cleanup;
-	}
-	merge_lines(&fl);
-	if (output_path) {
-		out = fopen(output_path, "w");
-		if (!out) {
-			fprintf(stderr, "capanalyze folded: %s: %s\n", output_path, strerror(errno));
-			status = EXIT_USAGE;
-			goto cleanup;
-		}
-	}
-	rc = write_lines(&fl, out, format, folded);
-	if (output_path && fclose(out) && !rc)
+	rc = write_lines(&st->lines, out, s->format, s->extra_format);
+	if (st->output_path && fclose(out) && !rc)
 		rc = -EIO;
 	if (rc) {
 		fprintf(stderr, "capanalyze folded: writing %s: %s\n",
-			output_path ? output_path : "standard output", strerror(-rc));
-		status = EXIT_INTERNAL;
-		goto cleanup;
+			st->output_path ? st->output_path : "standard output", strerror(-rc));
+		return EXIT_INTERNAL;
 	}
-	status = EXIT_OK;
-cleanup:
-	for (size_t i = 0; i < fl.count; i++)
-		free(fl.lines[i].stack);
-	free(fl.lines);
-	input_close(db);
-	return status;
+	return EXIT_OK;
 }
+
+static void folded_release(void *state)
+{
+	struct folded_state *st = state;
+
+	for (size_t i = 0; i < st->lines.count; i++)
+		free(st->lines.lines[i].stack);
+	free(st->lines.lines);
+}
+
+static const struct option folded_options[] = {
+	REPORT_FILTER_LONG_OPTIONS,
+	{ "output", required_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct command_ops folded_command = {
+	.usage = folded_usage,
+	.extra_format = "folded",
+	.extra_format_default = true,
+	.options = folded_options,
+	.short_options = "o:",
+	.state_size = sizeof(struct folded_state),
+	.option = folded_option,
+	.run = folded_run,
+	.release = folded_release,
+};

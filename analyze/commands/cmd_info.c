@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -459,43 +458,14 @@ static int print_rows(const struct info *info, enum output_format format)
 	return err;
 }
 
-int cmd_info(int argc, char **argv)
+static int info_run(struct analyze_session *s, void *state)
 {
-	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum output_format format = OUTPUT_TABLE;
-	bool text = true;
+	const char *path = s->args[0];
 	struct info info = { 0 };
 	char err[1024];
-	const char *path;
-	int opt, fd = -1, ret;
+	int fd, ret;
 
-	while ((opt = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			text = !strcmp(optarg, "text");
-			if (!text && output_parse_format(optarg, &format)) {
-				fprintf(stderr, "capanalyze info: unknown format '%s' "
-						"(text, table, json or csv)\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			fputs(info_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(info_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		fputs(info_usage, stderr);
-		return EXIT_USAGE;
-	}
-	path = argv[optind];
+	(void)state;
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
 	if (fd < 0) {
 		fprintf(stderr, "capanalyze info: %s: %s\n", path, strerror(errno));
@@ -507,7 +477,7 @@ int cmd_info(int argc, char **argv)
 		fprintf(stderr, "capanalyze info: %s\n", err);
 		goto cleanup;
 	}
-	if ((text ? print_text(&info) : print_rows(&info, format)) != 0) {
+	if ((s->extra_format ? print_text(&info) : print_rows(&info, s->format)) != 0) {
 		fprintf(stderr, "capanalyze info: cannot write the output\n");
 		ret = EXIT_INTERNAL;
 	}
@@ -515,3 +485,10 @@ cleanup:
 	info_free(&info);
 	return ret;
 }
+
+const struct command_ops info_command = {
+	.usage = info_usage,
+	.extra_format = "text",
+	.extra_format_default = true,
+	.run = info_run,
+};

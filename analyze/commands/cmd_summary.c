@@ -5,15 +5,12 @@
  * last seen; and the recordings they came from.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
-#include "input.h"
 #include "output.h"
-#include "report_args.h"
 
 static const char summary_usage[] =
 	"usage: capanalyze summary [--format table|json|csv] [--exe GLOB] [--recordings]\n"
@@ -28,7 +25,8 @@ static const char summary_usage[] =
 	"(in any format).\n"
 	"\n"
 	"  -f, --format FMT   table (default), json or csv\n"
-	"  -e, --exe GLOB     only executables whose path matches GLOB (sqlite GLOB)\n"
+	"  -e, --exe GLOB     only executables matching GLOB (with a '/': the full\n"
+	"                     path, else the base name; fnmatch(3) syntax)\n"
 	"  -r, --recordings   the recordings instead of the executables\n"
 	"  -h, --help         this text\n"
 	"\n"
@@ -54,7 +52,8 @@ static const char recordings_sql[] =
 
 /*
  * Capabilities are listed by number (the kernel's order) within each list.
- * ?1 is the --exe GLOB ('*' when not given): a bound parameter, never text.
+ * ?1 is the --exe glob (exe_match.h; NULL when not given): a bound
+ * parameter, never text.
  */
 static const char executables_sql[] =
 	"WITH checks AS ("
@@ -62,7 +61,7 @@ static const char executables_sql[] =
 	"         a.count, a.first_ns + r.wall_offset_ns AS first_wall, "
 	"         a.last_ns + r.wall_offset_ns AS last_wall "
 	"  FROM check_aggregate a JOIN recordings r ON r.id = a.recording_id "
-	"  WHERE a.exe_path GLOB ?1), "
+	"  WHERE ?1 IS NULL OR exe_match(?1, a.exe_path)), "
 	"caps AS ("
 	"  SELECT host, exe_path, audit, verdict, cap FROM checks GROUP BY 1, 2, 3, 4, 5 "
 	"  ORDER BY 1, 2, 5, 3, 4), "
@@ -88,27 +87,26 @@ static const char executables_sql[] =
 	"FROM checks c GROUP BY c.host, c.exe_path ORDER BY c.host, c.exe_path";
 
 /* Runs one query to stdout. Returns an exit status. */
-static int print_query(sqlite3 *db, const char *sql, const char *exe_glob,
-		       enum output_format format)
+static int print_query(struct analyze_session *s, const char *sql)
 {
 	sqlite3_stmt *stmt = NULL;
 	struct output *o = NULL;
 	int err, ret = EXIT_INTERNAL;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		ret = report_sql_error("summary", db, "cannot prepare the report");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		ret = session_sql_error(s, s->db, "cannot prepare the report");
 		goto cleanup;
 	}
 	if (sqlite3_bind_parameter_count(stmt) >= 1)
-		sqlite3_bind_text(stmt, 1, exe_glob, -1, SQLITE_STATIC);
-	o = output_new(stdout, format);
+		sqlite3_bind_text(stmt, 1, s->exe_glob, -1, SQLITE_STATIC);
+	o = output_new(stdout, s->format);
 	if (!o) {
 		fprintf(stderr, "capanalyze summary: out of memory\n");
 		goto cleanup;
 	}
 	err = output_query(o, stmt);
 	if (err == -EPROTO) {
-		ret = report_sql_error("summary", db, "query failed");
+		ret = session_sql_error(s, s->db, "query failed");
 		goto cleanup;
 	} else if (err) {
 		fprintf(stderr, "capanalyze summary: cannot write the output: %s\n", strerror(-err));
@@ -121,58 +119,42 @@ cleanup:
 	return ret;
 }
 
-int cmd_summary(int argc, char **argv)
+static int summary_option(struct analyze_session *s, void *state, int opt, const char *arg)
 {
-	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "exe", required_argument, NULL, 'e' },
-		{ "recordings", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum output_format format = OUTPUT_TABLE;
-	const char *exe_glob = "*";
-	bool recordings_only = false;
-	sqlite3 *db = NULL;
-	int opt, ret;
+	(void)s;
+	(void)opt;
+	(void)arg;
+	*(bool *)state = true;
+	return SESSION_CONTINUE;
+}
 
-	while ((opt = getopt_long(argc, argv, "f:e:rh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			if (report_parse_format("summary", optarg, &format))
-				return EXIT_USAGE;
-			break;
-		case 'e':
-			exe_glob = optarg;
-			break;
-		case 'r':
-			recordings_only = true;
-			break;
-		case 'h':
-			fputs(summary_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(summary_usage, stderr);
-			return EXIT_USAGE;
-		}
+static int summary_run(struct analyze_session *s, void *state)
+{
+	bool recordings_only = *(bool *)state;
+	int ret;
+
+	if (recordings_only)
+		return print_query(s, recordings_sql);
+	if (s->format != OUTPUT_TABLE)
+		return print_query(s, executables_sql);
+	ret = print_query(s, recordings_sql);
+	if (!ret) {
+		putchar('\n');
+		ret = print_query(s, executables_sql);
 	}
-	if (optind >= argc) {
-		fputs(summary_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (report_open("summary", argv + optind, argc - optind, &db))
-		return EXIT_USAGE;
-	if (recordings_only) {
-		ret = print_query(db, recordings_sql, exe_glob, format);
-	} else if (format == OUTPUT_TABLE) {
-		ret = print_query(db, recordings_sql, exe_glob, format);
-		if (!ret) {
-			putchar('\n');
-			ret = print_query(db, executables_sql, exe_glob, format);
-		}
-	} else {
-		ret = print_query(db, executables_sql, exe_glob, format);
-	}
-	input_close(db);
 	return ret;
 }
+
+static const struct option summary_options[] = {
+	{ "recordings", no_argument, NULL, 'r' },
+	{ NULL, 0, NULL, 0 },
+};
+
+const struct command_ops summary_command = {
+	.usage = summary_usage,
+	.options = summary_options,
+	.short_options = "r",
+	.state_size = sizeof(bool),
+	.option = summary_option,
+	.run = summary_run,
+};

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* session.c - the set-up every capanalyze command shares (see session.h). */
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "exe_match.h"
+#include "input.h"
+
+/* Shared long options; the codes are their short letters. */
+static const struct option format_option = { "format", required_argument, NULL, 'f' };
+static const struct option exe_option = { "exe", required_argument, NULL, 'e' };
+static const struct option cap_option = { "cap", required_argument, NULL, 'c' };
+static const struct option help_option = { "help", no_argument, NULL, 'h' };
+
+#define MAX_OPTIONS 32
+
+/* The command's getopt tables: the shared options its flags allow, then its own. */
+static int build_options(const struct command *c, struct option *longs, char *shorts,
+			 size_t shorts_size)
+{
+	const struct command_ops *ops = c->ops;
+	size_t n = 0;
+
+	snprintf(shorts, shorts_size, "%s%s%sh%s", c->flags & TAKES_FORMAT ? "f:" : "",
+		 c->flags & TAKES_EXE ? "e:" : "", c->flags & TAKES_CAP ? "c:" : "",
+		 ops->short_options ? ops->short_options : "");
+	if (c->flags & TAKES_FORMAT)
+		longs[n++] = format_option;
+	if (c->flags & TAKES_EXE)
+		longs[n++] = exe_option;
+	if (c->flags & TAKES_CAP)
+		longs[n++] = cap_option;
+	longs[n++] = help_option;
+	for (const struct option *o = ops->options; o && o->name; o++) {
+		if (n + 1 >= MAX_OPTIONS)
+			return -1;
+		longs[n++] = *o;
+	}
+	longs[n] = (struct option){ NULL, 0, NULL, 0 };
+	return 0;
+}
+
+static int parse_format(struct analyze_session *s, const char *value)
+{
+	const char *extra = s->command->ops->extra_format;
+
+	if (output_parse_format(value, &s->format) == 0) {
+		s->extra_format = false;
+		return SESSION_CONTINUE;
+	}
+	if (extra && !strcmp(value, extra)) {
+		s->extra_format = true;
+		return SESSION_CONTINUE;
+	}
+	fprintf(stderr, "capanalyze %s: unknown format '%s' (%s%stable, json or csv)\n", s->cmd,
+		value, extra ? extra : "", extra ? ", " : "");
+	return EXIT_USAGE;
+}
+
+static int parse_cap(struct analyze_session *s, const char *value)
+{
+	int cap;
+
+	if (cap_parse(value, &cap)) {
+		fprintf(stderr, "capanalyze %s: unknown capability '%s'\n", s->cmd, value);
+		return EXIT_USAGE;
+	}
+	s->caps = cap_set_add(s->caps, cap);
+	return SESSION_CONTINUE;
+}
+
+/* The operand counts the flags imply; a command checks other shapes in prepare(). */
+static int check_operands(struct analyze_session *s)
+{
+	unsigned int flags = s->command->flags;
+
+	if ((flags & NEEDS_DATABASE) && s->arg_count < ((flags & LAST_ARG_IS_QUERY) ? 2 : 1)) {
+		fprintf(stderr, "capanalyze %s: name a database or recordings%s\n", s->cmd,
+			flags & LAST_ARG_IS_QUERY ? ", then a query" : "");
+		return EXIT_USAGE;
+	}
+	if ((flags & STREAMS_RECORDING) && s->arg_count != 1) {
+		fprintf(stderr, "capanalyze %s: name one recording (- for standard input)\n",
+			s->cmd);
+		return EXIT_USAGE;
+	}
+	return SESSION_CONTINUE;
+}
+
+int session_parse(struct analyze_session *s, const struct command *c, void *state, int argc,
+		  char **argv)
+{
+	struct option longs[MAX_OPTIONS];
+	char shorts[64];
+	int opt, rc = SESSION_CONTINUE;
+
+	*s = (struct analyze_session){ .cmd = c->name, .command = c, .format = OUTPUT_TABLE,
+				       .extra_format = c->ops->extra_format_default };
+	if (build_options(c, longs, shorts, sizeof(shorts))) {
+		fprintf(stderr, "capanalyze %s: too many options\n", c->name);
+		return EXIT_INTERNAL;
+	}
+	optind = 0;
+	while (rc == SESSION_CONTINUE && (opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			rc = parse_format(s, optarg);
+			break;
+		case 'e':
+			s->exe_glob = optarg;
+			break;
+		case 'c':
+			rc = parse_cap(s, optarg);
+			break;
+		case 'h':
+			fputs(c->ops->usage, stdout);
+			return EXIT_OK;
+		case '?':
+		case ':':
+			fputs(c->ops->usage, stderr);
+			return EXIT_USAGE;
+		default:
+			rc = c->ops->option ? c->ops->option(s, state, opt, optarg) : EXIT_USAGE;
+			break;
+		}
+	}
+	if (rc != SESSION_CONTINUE)
+		return rc;
+	s->args = argv + optind;
+	s->arg_count = argc - optind;
+	return check_operands(s);
+}
+
+int session_open_inputs(struct analyze_session *s, char *const *inputs, int count,
+			sqlite3 **db)
+{
+	char err[INPUT_ERROR_SIZE];
+
+	if (input_open(inputs, count, 1, db, err, sizeof(err))) {
+		fprintf(stderr, "capanalyze %s: %s\n", s->cmd, err);
+		return -1;
+	}
+	if (exe_match_register(*db) != SQLITE_OK) {
+		session_sql_error(s, *db, "registering exe_match");
+		input_close(*db);
+		*db = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int check_exe_matches(struct analyze_session *s)
+{
+	static const char sql[] =
+		"SELECT 1 FROM check_aggregate WHERE exe_match(?1, exe_path) LIMIT 1";
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(stmt, 1, s->exe_glob, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return SESSION_CONTINUE;
+	if (rc != SQLITE_DONE)
+		return session_sql_error(s, s->db, "matching --exe");
+	fprintf(stderr, "capanalyze %s: --exe '%s' matches no executable in the input\n", s->cmd,
+		s->exe_glob);
+	return EXIT_USAGE;
+}
+
+static int check_caps_match(struct analyze_session *s)
+{
+	static const char sql[] =
+		"SELECT DISTINCT cap FROM check_aggregate WHERE cap BETWEEN 0 AND 63";
+	sqlite3_stmt *stmt = NULL;
+	cap_set_t seen = 0;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			seen = cap_set_add(seen, sqlite3_column_int(stmt, 0));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return session_sql_error(s, s->db, "matching --cap");
+	return session_check_caps_seen(s, seen);
+}
+
+int session_open(struct analyze_session *s)
+{
+	int count = s->arg_count;
+	int rc = SESSION_CONTINUE;
+
+	if (s->command->flags & LAST_ARG_IS_QUERY)
+		count--;
+	if (session_open_inputs(s, s->args, count, &s->db))
+		return EXIT_USAGE;
+	if (s->exe_glob)
+		rc = check_exe_matches(s);
+	if (rc == SESSION_CONTINUE && s->caps)
+		rc = check_caps_match(s);
+	return rc;
+}
+
+int session_check_caps_seen(const struct analyze_session *s, cap_set_t seen)
+{
+	cap_set_t missing = s->caps & ~seen;
+	char name[32];
+	bool first = true;
+
+	if (!missing)
+		return SESSION_CONTINUE;
+	fprintf(stderr, "capanalyze %s: --cap ", s->cmd);
+	for (int cap = 0; cap < CAP_SET_BITS; cap++) {
+		if (!cap_set_has(missing, cap))
+			continue;
+		fprintf(stderr, "%s%s", first ? "" : ",", cap_format(cap, name, sizeof(name)));
+		first = false;
+	}
+	fprintf(stderr, " matches no check in the input\n");
+	return EXIT_USAGE;
+}
+
+int session_sql_error(const struct analyze_session *s, sqlite3 *db, const char *what)
+{
+	fprintf(stderr, "capanalyze %s: %s: %s\n", s->cmd, what, sqlite3_errmsg(db));
+	return EXIT_INTERNAL;
+}
+
+void session_close(struct analyze_session *s)
+{
+	input_close(s->db);
+	s->db = NULL;
+}
