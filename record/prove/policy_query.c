@@ -306,21 +306,24 @@ bool policy_row_denied(const struct policy_row *row)
 	return !row->in_set && strstr(row->decision, "denied") != NULL;
 }
 
+void policy_row_release(struct policy_row *r)
+{
+	free(r->group);
+	free(r->decision);
+	free(r->reason);
+	free(r->exe);
+	free(r->syscall);
+	free(r->user_stack);
+	free(r->kernel_stack);
+	memset(r, 0, sizeof(*r));
+}
+
 void policy_rows_free(struct policy_rows *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->count; i++) {
-		struct policy_row *r = &p->rows[i];
-
-		free(r->group);
-		free(r->decision);
-		free(r->reason);
-		free(r->exe);
-		free(r->syscall);
-		free(r->user_stack);
-		free(r->kernel_stack);
-	}
+	for (i = 0; i < p->count; i++)
+		policy_row_release(&p->rows[i]);
 	free(p->rows);
 	memset(p, 0, sizeof(*p));
 }

@@ -51,6 +51,9 @@ uint64_t policy_rows_set(const struct policy_rows *p);
 /* Whether a row is a denied check. */
 bool policy_row_denied(const struct policy_row *row);
 
+/* Frees one row's strings (the row stays, zeroed). */
+void policy_row_release(struct policy_row *r);
+
 void policy_rows_free(struct policy_rows *p);
 
 /* Parses CSV text (RFC 4180 quoting) with a header line into rows. Returns 0 or -EINVAL/-ENOMEM. */

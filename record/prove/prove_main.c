@@ -137,6 +137,25 @@ static uint64_t denied_set(const struct policy_rows *rows)
 	return set;
 }
 
+/*
+ * The rows of caprec's own apply step (the image that changes credentials and
+ * execs the command): its checks are the form being set up, not the program.
+ */
+static void drop_own_rows(const struct prover *p, struct policy_rows *rows)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < rows->count; i++) {
+		struct policy_row *r = &rows->rows[i];
+
+		if (strcmp(r->exe, p->self) == 0 || strcmp(r->group, p->self) == 0)
+			policy_row_release(r);
+		else
+			rows->rows[kept++] = *r;
+	}
+	rows->count = kept;
+}
+
 /* One recorded run with set; *o says how it compares. Returns 0, or PROVE_USAGE printed. */
 static int run_constrained(struct prover *p, uint64_t set, struct outcome *o)
 {
@@ -161,6 +180,11 @@ static int run_constrained(struct prover *p, uint64_t set, struct outcome *o)
 	ret = prove_run(&spec, &res);
 	if (ret) {
 		fprintf(stderr, "caprec prove: run %u: %s\n", p->runs, strerror(-ret));
+		return PROVE_USAGE;
+	}
+	if (prove_run_interrupted) {
+		fprintf(stderr, "caprec prove: interrupted during run %u\n", p->runs);
+		prove_run_result_free(&res);
 		return PROVE_USAGE;
 	}
 	if (res.recorder_failed) {
@@ -189,6 +213,7 @@ static int run_constrained(struct prover *p, uint64_t set, struct outcome *o)
 		fprintf(stderr, "caprec prove: run %u: %s\n", p->runs, errbuf);
 		return PROVE_USAGE;
 	}
+	drop_own_rows(p, &o->denials);
 	return 0;
 }
 
@@ -220,6 +245,10 @@ static int reference_run(struct prover *p)
 	ret = prove_run(&spec, &p->reference);
 	if (ret) {
 		fprintf(stderr, "caprec prove: reference run: %s\n", strerror(-ret));
+		return PROVE_USAGE;
+	}
+	if (prove_run_interrupted) {
+		fprintf(stderr, "caprec prove: interrupted during the reference run\n");
 		return PROVE_USAGE;
 	}
 	if (p->reference.recorder_failed) {
@@ -303,6 +332,9 @@ static int grow_set(struct prover *p, uint64_t *set, struct outcome *o)
 			printf("no set found: the run differs and no capability outside the set "
 			       "was denied\n");
 			/* A denial of a capability it was given: the program shed it itself. */
+			if (!denied_set(&o->denials) && p->opts->form == PROVE_FORM_NONROOT)
+				printf("  nothing was denied at all: the program may check its uid "
+				       "itself and refuse to run as non-root\n");
 			if (dropped) {
 				capset_format(dropped, text, sizeof(text));
 				printf("  %s was in the set and still denied: the program dropped "

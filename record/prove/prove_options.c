@@ -143,6 +143,11 @@ int prove_parse_options(int argc, char **argv, struct prove_options *opts, char 
 	}
 	if (optind < argc)
 		opts->command = &argv[optind];
+	if (argc - optind > PROVE_MAX_COMMAND_ARGS) {
+		snprintf(errbuf, errsize, "prove: the command has %d arguments, at most %d",
+			 argc - optind, PROVE_MAX_COMMAND_ARGS);
+		return -EINVAL;
+	}
 	if (opts->apply_spec) {
 		if (!opts->command) {
 			snprintf(errbuf, errsize, "--internal-apply: no command");

@@ -19,6 +19,7 @@
 
 #define PROVE_DEFAULT_MAX_RUNS 24
 #define PROVE_DEFAULT_TIMEOUT_S 60.0
+#define PROVE_MAX_COMMAND_ARGS 1024 /* the run's argv is built in a fixed array */
 
 struct prove_options {
 	const char *user;        /* --user: name or uid (nonroot form) */

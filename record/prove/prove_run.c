@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "prove_options.h"
 #include "subprocess.h"
 
 volatile int prove_run_interrupted;
@@ -125,7 +126,7 @@ static void check_recorder(const char *stderr_path, struct prove_run_result *res
 static void exec_recorder(const struct prove_run_spec *spec)
 {
 	char apply[128];
-	const char *argv[64 + 1024];
+	const char *argv[16 + PROVE_MAX_COMMAND_ARGS + 1];
 	int argc = 0, fd;
 	size_t i;
 
@@ -155,6 +156,7 @@ static void exec_recorder(const struct prove_run_spec *spec)
 		argv[argc++] = apply;
 		argv[argc++] = "--";
 	}
+	/* prove_parse_options() bounds the command's length to fit. */
 	for (i = 0; spec->command[i] && argc < (int)(sizeof(argv) / sizeof(argv[0])) - 1; i++)
 		argv[argc++] = spec->command[i];
 	argv[argc] = NULL;
