@@ -73,8 +73,10 @@ void capset_format(uint64_t set, char *buf, size_t size)
 		name = crf_cap_name(cap);
 		n = name ? snprintf(buf + used, size - used, "%s%s", used ? "," : "", name) :
 			   snprintf(buf + used, size - used, "%sCAP_%d", used ? "," : "", cap);
-		if (n < 0 || (size_t)n >= size - used)
+		if (n < 0 || (size_t)n >= size - used) {
+			buf[used] = '\0'; /* whole names only */
 			return;
+		}
 		used += (size_t)n;
 	}
 	if (!used)
