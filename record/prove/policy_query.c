@@ -164,9 +164,10 @@ static char *take(char **fields, int n, int index)
 	return v;
 }
 
-int policy_parse_csv(const char *text, struct policy_rows *out, char *errbuf, size_t errsize)
+int policy_parse_csv(const char *text, const char *form, struct policy_rows *out, char *errbuf,
+		     size_t errsize)
 {
-	char *fields[MAX_COLUMNS];
+	char *fields[MAX_COLUMNS], form_column[32];
 	int index[COL_COUNT], n, i, c;
 	const char *p = text;
 	size_t cap = 0;
@@ -182,10 +183,17 @@ int policy_parse_csv(const char *text, struct policy_rows *out, char *errbuf, si
 				index[c] = i;
 		}
 	}
+	/* With deployment forms the set of each form has its own column, in_FORM. */
+	snprintf(form_column, sizeof(form_column), "in_%s", form ? form : "");
+	for (i = 0; index[COL_IN_SET] < 0 && form && i < n; i++) {
+		if (strcmp(fields[i], form_column) == 0)
+			index[COL_IN_SET] = i;
+	}
 	free_fields(fields, n);
 	if (index[COL_CAP] < 0 || index[COL_DECISION] < 0 || index[COL_IN_SET] < 0) {
 		snprintf(errbuf, errsize, "capanalyze policy --format csv: no capability, decision "
-					  "or in_set column in its header");
+					  "or in_set (or %s) column in its header",
+			 form ? form_column : "in_FORM");
 		return -EINVAL;
 	}
 	while (*p) {
@@ -242,8 +250,8 @@ nomem:
 }
 
 int policy_query(const char *capanalyze, const char *recording, const char *form,
-		 const char *exe_glob, const char *cache_dir, struct policy_rows *out,
-		 char *errbuf, size_t errsize)
+		 const char *set_form, const char *exe_glob, const char *cache_dir,
+		 struct policy_rows *out, char *errbuf, size_t errsize)
 {
 	char env[4200] = "";
 	const char *argv[12];
@@ -283,7 +291,7 @@ int policy_query(const char *capanalyze, const char *recording, const char *form
 		err = -EINVAL;
 		goto cleanup;
 	}
-	err = policy_parse_csv(c.out, out, errbuf, errsize);
+	err = policy_parse_csv(c.out, form ? form : set_form, out, errbuf, errsize);
 cleanup:
 	captured_free(&c);
 	return err;
@@ -303,7 +311,9 @@ uint64_t policy_rows_set(const struct policy_rows *p)
 
 bool policy_row_denied(const struct policy_row *row)
 {
-	return !row->in_set && strstr(row->decision, "denied") != NULL;
+	/* "requested, denied", "denied then failed", "tolerated" (denied, and it went on). */
+	return !row->in_set && (strstr(row->decision, "denied") || strstr(row->decision,
+									  "tolerated"));
 }
 
 void policy_row_release(struct policy_row *r)

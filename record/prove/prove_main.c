@@ -207,8 +207,8 @@ static int run_constrained(struct prover *p, uint64_t set, struct outcome *o)
 			 res.out_len, ref->out_len);
 	o->same = o->difference[0] == '\0';
 	prove_run_result_free(&res);
-	ret = policy_query(p->capanalyze, rec, NULL, NULL, cache_dir(p), &o->denials, errbuf,
-			   sizeof(errbuf));
+	ret = policy_query(p->capanalyze, rec, NULL, prove_form_name(p->opts->form), NULL,
+			   cache_dir(p), &o->denials, errbuf, sizeof(errbuf));
 	if (ret) {
 		fprintf(stderr, "caprec prove: run %u: %s\n", p->runs, errbuf);
 		return PROVE_USAGE;
@@ -298,8 +298,8 @@ static int initial_set(struct prover *p, uint64_t *set)
 		run_paths(p, "reference", rec, out, err);
 		source = rec;
 	}
-	ret = policy_query(p->capanalyze, source, prove_form_name(opts->form), opts->exe_glob,
-			   cache_dir(p), &rows, errbuf, sizeof(errbuf));
+	ret = policy_query(p->capanalyze, source, prove_form_name(opts->form), NULL,
+			   opts->exe_glob, cache_dir(p), &rows, errbuf, sizeof(errbuf));
 	if (ret) {
 		fprintf(stderr, "caprec prove: %s\n", errbuf);
 		return PROVE_USAGE;

@@ -218,8 +218,10 @@ def policy_rows(csv_text):
     return list(csv.DictReader(io.StringIO(csv_text)))
 
 
-def policy_set(rows):
-    return {r["capability"] for r in rows if r.get("in_set") in ("1", "true")}
+def policy_set(rows, form=None):
+    """The set: the in_set column, or with deployment forms the form's in_FORM."""
+    column = "in_set" if not rows or "in_set" in rows[0] or not form else "in_" + form
+    return {r["capability"] for r in rows if r.get(column) in ("1", "true")}
 
 
 def formless_set(recording):

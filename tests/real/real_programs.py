@@ -61,7 +61,7 @@ def form_policy(rep, rec, form):
                  % (form, code, err.strip().splitlines()[0] if err.strip() else ""))
         return rc.formless_set(rec), [], False
     rows = rc.policy_rows(out)
-    return rc.policy_set(rows), rows, True
+    return rc.policy_set(rows, form), rows, True
 
 
 def check_refusal(rep, case, wd, ref, rec, form):

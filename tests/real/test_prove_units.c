@@ -63,7 +63,7 @@ static void test_policy_csv(void **state)
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(policy_parse_csv(policy_csv, &rows, err, sizeof(err)), 0);
+	assert_int_equal(policy_parse_csv(policy_csv, NULL, &rows, err, sizeof(err)), 0);
 	assert_int_equal(rows.count, 3);
 	assert_string_equal(rows.rows[0].decision, "requested, denied");
 	assert_true(policy_row_denied(&rows.rows[0]));
@@ -78,15 +78,31 @@ static void test_policy_csv(void **state)
 	assert_true(policy_rows_set(&rows) == 1ull << 13);
 	policy_rows_free(&rows);
 
-	assert_int_equal(policy_parse_csv("group,cap\nx,y\n", &rows, err, sizeof(err)), -EINVAL);
+	assert_int_equal(policy_parse_csv("group,cap\nx,y\n", NULL, &rows, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "in_set"));
 	/* Columns found by name, in any order; an empty output is no rows. */
-	assert_int_equal(policy_parse_csv("in_set,decision,capability\n1,needed,chown\n", &rows,
-					  err, sizeof(err)), 0);
+	assert_int_equal(policy_parse_csv("in_set,decision,capability\n1,needed,chown\n", NULL,
+					  &rows, err, sizeof(err)), 0);
 	assert_int_equal(rows.count, 1);
 	assert_true(policy_rows_set(&rows) == 1);
 	assert_string_equal(rows.rows[0].exe, "");
 	policy_rows_free(&rows);
+
+	/* Deployment forms: one set column per form, in_FORM. */
+	assert_int_equal(policy_parse_csv("capability,decision,in_root,in_nonroot\n"
+					  "setuid,leaving uid 0,1,0\nnet_raw,needed,1,1\n"
+					  "chown,tolerated,0,0\n", "nonroot", &rows, err,
+					  sizeof(err)), 0);
+	assert_true(policy_rows_set(&rows) == 1ull << 13);
+	assert_true(policy_row_denied(&rows.rows[2]));
+	policy_rows_free(&rows);
+	assert_int_equal(policy_parse_csv("capability,decision,in_root,in_nonroot\n"
+					  "setuid,leaving uid 0,1,0\n", "root", &rows, err,
+					  sizeof(err)), 0);
+	assert_true(policy_rows_set(&rows) == 1ull << 7);
+	policy_rows_free(&rows);
+	assert_int_equal(policy_parse_csv("capability,decision,in_root\nx,y,1\n", NULL, &rows,
+					  err, sizeof(err)), -EINVAL);
 }
 
 static int parse(struct prove_options *o, char *err, size_t size, ...)
