@@ -20,6 +20,8 @@ volatile int prove_run_interrupted;
 
 /* A command that ignores SIGTERM gets this long before SIGKILL. */
 #define TERM_GRACE_S 5.0
+/* The recorder's own start (BPF load, symbols) may take this long beyond the time limit. */
+#define RECORDER_START_S 60.0
 
 void prove_apply_spec(const struct form_target *target, char *buf, size_t size)
 {
@@ -168,6 +170,7 @@ static void exec_recorder(const struct prove_run_spec *spec)
 int prove_run(const struct prove_run_spec *spec, struct prove_run_result *res)
 {
 	double start, term_at = 0;
+	bool started = false;
 	int status = 0;
 	pid_t pid, got;
 
@@ -181,7 +184,7 @@ int prove_run(const struct prove_run_spec *spec, struct prove_run_result *res)
 	setpgid(pid, pid); /* both sides set it: no race with the kill below */
 	start = now_s();
 	for (;;) {
-		double now;
+		double now, limit = spec->timeout_s;
 
 		got = waitpid(pid, &status, WNOHANG);
 		if (got == pid)
@@ -189,8 +192,18 @@ int prove_run(const struct prove_run_spec *spec, struct prove_run_result *res)
 		if (got < 0 && errno != EINTR)
 			return -errno;
 		now = now_s();
-		if (!term_at && (prove_run_interrupted ||
-				 (spec->timeout_s > 0 && now - start >= spec->timeout_s))) {
+		/*
+		 * The command starts once the recorder has attached and created the
+		 * recording: the time limit counts from then, not from the recorder's
+		 * own start (slow under sanitizers or on a loaded host).
+		 */
+		if (!started && access(spec->recording, F_OK) == 0) {
+			started = true;
+			start = now;
+		}
+		if (!started && limit > 0)
+			limit += RECORDER_START_S;
+		if (!term_at && (prove_run_interrupted || (limit > 0 && now - start >= limit))) {
 			res->timed_out = !prove_run_interrupted;
 			kill(-pid, SIGTERM);
 			term_at = now;
