@@ -56,7 +56,7 @@ def fresh_dir(path, mode):
     os.chmod(path, mode)
 
 
-def http_probe(wd, popen, seconds=8):
+def http_probe(wd, popen, seconds=5):
     """GET / on 127.0.0.1:80 (this test's own network namespace)."""
     deadline = time.time() + seconds
     last = "no answer"
@@ -131,7 +131,7 @@ def dns_query(name):
     return header + qname + struct.pack(">HH", 1, 1)
 
 
-def dns_probe(wd, popen, seconds=8):
+def dns_probe(wd, popen, seconds=5):
     deadline = time.time() + seconds
     last = "no answer"
     while time.time() < deadline and popen.poll() is None:
