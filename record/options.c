@@ -15,7 +15,7 @@ const char caprec_usage[] =
 	"Usage: caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-]\n"
 	"              [--print] [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]\n"
 	"              [--attach auto|tracepoint|fentry|kprobe] [--trace-self] [-- CMD ARGS...]\n"
-	"       caprec --probe\n"
+	"       caprec --probe | --version\n"
 	"Record the capability checks of the kernel (cap_capable()), live or to a recording.\n"
 	"  -v                 include non-audit checks (default: audited checks only)\n"
 	"  -K, -U             kernel / user stacks\n"
@@ -29,6 +29,7 @@ const char caprec_usage[] =
 	"  --attach MODE      auto (default), tracepoint, fentry or kprobe\n"
 	"  --trace-self       also record caprec's own checks\n"
 	"  --probe            print what this kernel supports and which mode auto picks\n"
+	"  --version          print caprec's version\n"
 	"  -- CMD ARGS...     run CMD, trace it and its descendants, exit with its status\n";
 
 enum {
@@ -41,6 +42,7 @@ enum {
 	OPT_ATTACH,
 	OPT_TRACE_SELF,
 	OPT_PROBE,
+	OPT_VERSION,
 };
 
 static const struct option long_options[] = {
@@ -57,6 +59,7 @@ static const struct option long_options[] = {
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "trace-self", no_argument, NULL, OPT_TRACE_SELF },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -264,6 +267,13 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 		case OPT_PROBE:
 			opts->probe = true;
 			break;
+		case OPT_VERSION:
+			/*
+			 * Answered here, as getopt sees it: the version does not depend on the
+			 * rest of the command line, and main() then needs no case of its own.
+			 */
+			printf("caprec %s\n", CAPREC_VERSION);
+			exit(0);
 		case ':':
 			return fail(errbuf, errsize, "%s: missing argument", argv[optind - 1]);
 		default:

@@ -2,12 +2,14 @@
 /*
  * options.h - caprec's command line, parsed into plain values. No side
  * effects: parsing never opens, attaches or prints (the caller prints the
- * one-line error parse_options() leaves in errbuf).
+ * one-line error parse_options() leaves in errbuf). The one exception is
+ * --version, which prints "caprec VERSION" and exits 0.
  *
  *   caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-] [--print]
  *          [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]
  *          [--attach auto|tracepoint|fentry|kprobe] [--trace-self] [-- CMD ARGS...]
  *   caprec --probe
+ *   caprec --version
  */
 #ifndef CAPREC_OPTIONS_H
 #define CAPREC_OPTIONS_H
