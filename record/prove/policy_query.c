@@ -311,9 +311,11 @@ uint64_t policy_rows_set(const struct policy_rows *p)
 
 bool policy_row_denied(const struct policy_row *row)
 {
-	/* "requested, denied", "denied then failed", "tolerated" (denied, and it went on). */
-	return !row->in_set && (strstr(row->decision, "denied") || strstr(row->decision,
-									  "tolerated"));
+	/*
+	 * By the decision alone: "requested, denied", "denied, then failed" (which a
+	 * policy with deployment forms puts in the set), "tolerated" (denied, went on).
+	 */
+	return strstr(row->decision, "denied") || strstr(row->decision, "tolerated");
 }
 
 void policy_row_release(struct policy_row *r)

@@ -96,6 +96,13 @@ static void test_policy_csv(void **state)
 	assert_true(policy_rows_set(&rows) == 1ull << 13);
 	assert_true(policy_row_denied(&rows.rows[2]));
 	policy_rows_free(&rows);
+	/* A denial the policy puts in the set is still a denial of the run. */
+	assert_int_equal(policy_parse_csv("capability,decision,in_root,in_nonroot\n"
+					  "net_raw,\"denied, then failed\",0,1\n", "nonroot",
+					  &rows, err, sizeof(err)), 0);
+	assert_true(rows.rows[0].in_set);
+	assert_true(policy_row_denied(&rows.rows[0]));
+	policy_rows_free(&rows);
 	assert_int_equal(policy_parse_csv("capability,decision,in_root,in_nonroot\n"
 					  "setuid,leaving uid 0,1,0\n", "root", &rows, err,
 					  sizeof(err)), 0);
