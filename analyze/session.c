@@ -47,7 +47,9 @@ static int build_options(const struct command *c, struct option *longs, char *sh
 static int parse_format(struct analyze_session *s, const char *value)
 {
 	const char *extra = s->command->ops->extra_format;
+	const char *const *documents = s->command->ops->document_formats;
 
+	s->document = NULL;
 	if (output_parse_format(value, &s->format) == 0) {
 		s->extra_format = false;
 		return SESSION_CONTINUE;
@@ -56,8 +58,19 @@ static int parse_format(struct analyze_session *s, const char *value)
 		s->extra_format = true;
 		return SESSION_CONTINUE;
 	}
-	fprintf(stderr, "capanalyze %s: unknown format '%s' (%s%stable, json or csv)\n", s->cmd,
-		value, extra ? extra : "", extra ? ", " : "");
+	for (const char *const *d = documents; d && *d; d++) {
+		if (strcmp(value, *d))
+			continue;
+		s->extra_format = false;
+		s->format = OUTPUT_JSON;
+		s->document = *d;
+		return SESSION_CONTINUE;
+	}
+	fprintf(stderr, "capanalyze %s: unknown format '%s' (%s%s", s->cmd, value,
+		extra ? extra : "", extra ? ", " : "");
+	for (const char *const *d = documents; d && *d; d++)
+		fprintf(stderr, "%s, ", *d);
+	fprintf(stderr, "table, json or csv)\n");
 	return EXIT_USAGE;
 }
 

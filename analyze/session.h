@@ -26,6 +26,12 @@ struct analyze_session {
 	const struct command *command;
 	enum output_format format;   /* --format, when a tabular name */
 	bool extra_format;           /* --format is the command's own (command->extra_format) */
+	/*
+	 * --format named one of command->document_formats, else NULL. format is
+	 * then OUTPUT_JSON: the document is for a program, so notes meant for a
+	 * person go to stderr, as they do with json.
+	 */
+	const char *document;
 	const char *exe_glob;        /* --exe (exe_match.h), or NULL: every executable */
 	cap_set_t caps;              /* --cap, repeatable; 0: every capability */
 	char **args;                 /* the operands after the options */

@@ -12,6 +12,7 @@
 
 #include "cap_set.h"
 #include "check_classes.h"
+#include "ci_report.h"
 #include "commands.h"
 #include "output.h"
 #include "policy_file.h"
@@ -31,7 +32,9 @@ static const char check_usage[] =
 	"                     (docs/POLICY.md); an existing file wins over a list\n"
 	"  --exe GLOB         only executables matching GLOB\n"
 	"  --include-nonaudit non-audit checks count too\n"
-	"  --format F         table (default), json or csv: the violations\n"
+	"  --format F         table (default), json or csv: the violations;\n"
+	"                     sarif: a SARIF 2.1.0 log, one result per violation;\n"
+	"                     junit: JUnit XML, a testcase per executable x capability\n"
 	"  -q, --quiet        print nothing, only the exit status\n"
 	"  -h, --help         this text\n"
 	"\n"
@@ -39,9 +42,54 @@ static const char check_usage[] =
 	"2 usage error, bad policy file or unreadable input, 3 internal error.\n";
 
 struct allowed {
+	const char *source;    /* --allow's value */
 	struct policy *policy; /* from a file, or NULL */
 	cap_set_t caps;        /* from a list */
 };
+
+/* Which rule judged exe, for the CI documents: "FILE:LINE GLOB" or "--allow LIST". */
+static void describe_rule(const struct allowed *allowed, const char *exe, struct strbuf *sb)
+{
+	const struct policy_rule *rule;
+
+	strbuf_reset(sb);
+	if (!allowed->policy) {
+		strbuf_addf(sb, "--allow %s", allowed->source);
+		return;
+	}
+	rule = policy_lookup(allowed->policy, exe);
+	if (!rule)
+		strbuf_addf(sb, "%s: no rule (nothing allowed)", allowed->source);
+	else if (rule->line)
+		strbuf_addf(sb, "%s:%u %s", allowed->source, rule->line, rule->glob);
+	else
+		strbuf_addf(sb, "%s: default %s", allowed->source, rule->glob);
+}
+
+/* A row of the check as a CI report case: passing when allowed, else failing with its path. */
+static int report_row(struct ci_report *ci, const struct allowed *allowed,
+		      const struct class_row *row, bool inside)
+{
+	struct strbuf rule = STRBUF_INIT;
+	char syscall[32];
+	struct ci_change change = {
+		.what = "outside the allowed set",
+		.verdict = row->cls == CLASS_NEEDED ? "granted" : "denied",
+		.checks = row->checks,
+		.syscall = row->syscall_nr < 0 ? "" :
+			   syscall_format(row->syscall_nr, syscall, sizeof(syscall)),
+		.user_stack = row->user_stack,
+		.kernel_stack = row->kernel_stack,
+	};
+	int rc;
+
+	describe_rule(allowed, row->group, &rule);
+	rc = rule.failed ? -ENOMEM :
+	     inside ? ci_report_pass(ci, row->group, row->cap, strbuf_str(&rule)) :
+	     ci_report_fail(ci, row->group, row->cap, strbuf_str(&rule), &change);
+	strbuf_release(&rule);
+	return rc;
+}
 
 static cap_set_t allowed_for(const struct allowed *allowed, const char *exe)
 {
@@ -58,6 +106,7 @@ static int parse_allow(const char *value, struct allowed *allowed)
 	char err[512], bad[64];
 	struct stat st;
 
+	allowed->source = value;
 	if (!stat(value, &st)) {
 		if (policy_load(value, &allowed->policy, err, sizeof(err))) {
 			fprintf(stderr, "capanalyze check: %s\n", err);
@@ -79,24 +128,31 @@ static int parse_allow(const char *value, struct allowed *allowed)
 }
 
 static int write_violations(const struct class_rows *rows, const struct allowed *allowed,
-			    enum output_format format, bool quiet, size_t *violations)
+			    enum output_format format, bool quiet, struct ci_report *ci,
+			    size_t *violations)
 {
 	static const char *const columns[] = { "exe", "capability", "verdict", "checks",
 					       "syscall", "user_stack", "kernel_stack" };
-	struct output *o = quiet ? NULL : output_new(stdout, format);
+	struct output *o = quiet || ci ? NULL : output_new(stdout, format);
 	char cap_name[32];
 	int rc = 0;
 
 	*violations = 0;
-	if (!quiet && !o)
+	if (!quiet && !ci && !o)
 		return -ENOMEM;
 	if (o)
 		rc = output_columns(o, 7, columns);
 	for (size_t i = 0; i < rows->count && !rc; i++) {
 		const struct class_row *row = &rows->rows[i];
 
-		if (!check_class_counts(row->cls) ||
-		    cap_set_has(allowed_for(allowed, row->group), row->cap))
+		bool inside;
+
+		if (!check_class_counts(row->cls))
+			continue;
+		inside = cap_set_has(allowed_for(allowed, row->group), row->cap);
+		if (ci)
+			rc = report_row(ci, allowed, row, inside);
+		if (inside)
 			continue;
 		(*violations)++;
 		if (!o)
@@ -122,6 +178,15 @@ struct check_state {
 	struct allowed allowed;
 	bool have_allow, include_nonaudit, quiet;
 	struct class_rows rows;
+	struct ci_report ci;
+};
+
+static const struct ci_gate check_gate = {
+	.command = "check",
+	.rule_id = "capability-outside-policy",
+	.rule_name = "CapabilityOutsidePolicy",
+	.rule_summary = "An executable used or attempted a capability its policy does not allow.",
+	.level = "error",
 };
 
 static int check_option(struct analyze_session *s, void *state, int opt, const char *arg)
@@ -167,8 +232,15 @@ static int check_run(struct analyze_session *s, void *state)
 	rc = check_classes_read(s->db, GROUP_EXE, s->exe_glob, st->include_nonaudit, &st->rows);
 	if (rc > 0)
 		return session_sql_error(s, s->db, "classifying checks");
+	if (s->document)
+		ci_report_init(&st->ci, &check_gate, s->args, s->arg_count);
 	if (!rc)
-		rc = write_violations(&st->rows, &st->allowed, s->format, st->quiet, &violations);
+		rc = write_violations(&st->rows, &st->allowed, s->format, st->quiet,
+				      s->document && !st->quiet ? &st->ci : NULL, &violations);
+	if (!rc && s->document && !st->quiet) {
+		ci_report_sort(&st->ci);
+		rc = ci_report_write(&st->ci, s->document, stdout);
+	}
 	if (rc) {
 		fprintf(stderr, "capanalyze check: %s\n", strerror(-rc));
 		return EXIT_INTERNAL;
@@ -189,6 +261,7 @@ static void check_release(void *state)
 	struct check_state *st = state;
 
 	class_rows_release(&st->rows);
+	ci_report_release(&st->ci);
 	policy_free(st->allowed.policy);
 }
 
@@ -199,8 +272,11 @@ static const struct option check_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const char *const check_documents[] = { "sarif", "junit", NULL };
+
 const struct command_ops check_command = {
 	.usage = check_usage,
+	.document_formats = check_documents,
 	.options = check_options,
 	.short_options = "q",
 	.state_size = sizeof(struct check_state),

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cap_set.h"
+#include "ci_report.h"
 #include "commands.h"
 #include "input.h"
 #include "output.h"
@@ -37,7 +38,10 @@ static const char diff_usage[] =
 	"\n"
 	"options:\n"
 	"  --ignore-counts    report paths added or removed, not count changes\n"
-	"  --format F         table (default), json or csv\n"
+	"  --format F         table (default), json or csv; sarif: a SARIF 2.1.0\n"
+	"                     log, one result per executable x capability that\n"
+	"                     changed; junit: JUnit XML, a testcase per executable\n"
+	"                     x capability compared\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"exit status: 0 the inputs are equal, 1 they differ, 2 usage error or an\n"
@@ -242,9 +246,39 @@ static const char *verdicts_name(unsigned int verdicts)
 
 struct differ {
 	struct output *o;
+	struct ci_report *ci;  /* --format sarif|junit: the rows go here, not to o */
+	char *baseline;        /* "baseline A": the rule a change breaks, in the CI documents */
 	size_t differences;
 	bool ignore_counts;
 };
+
+/* A row of the diff as a failing CI case: its path split back into user and kernel stacks. */
+static int ci_row(struct differ *d, const char *change, const struct path_entry *e,
+		  unsigned int verdicts_a, unsigned int verdicts_b, uint64_t count_a,
+		  uint64_t count_b, const char *path)
+{
+	struct strbuf what = STRBUF_INIT, verdict = STRBUF_INIT, user = STRBUF_INIT;
+	const char *bar = strstr(path, " | ");
+	struct ci_change c = { .syscall = "", .checks = count_b ? count_b : count_a };
+	int rc;
+
+	strbuf_adds(&what, change);
+	if (count_a && count_b && count_a != count_b)
+		strbuf_addf(&what, " %" PRIu64 " -> %" PRIu64, count_a, count_b);
+	strbuf_addf(&verdict, "%s -> %s", verdicts_a ? verdicts_name(verdicts_a) : "none",
+		    verdicts_b ? verdicts_name(verdicts_b) : "none");
+	strbuf_add(&user, path, bar ? (size_t)(bar - path) : strlen(path));
+	c.what = strbuf_str(&what);
+	c.verdict = strbuf_str(&verdict);
+	c.user_stack = strbuf_str(&user);
+	c.kernel_stack = bar ? bar + 3 : "";
+	rc = what.failed || verdict.failed || user.failed ? -ENOMEM :
+	     ci_report_fail(d->ci, e->exe, e->cap, d->baseline, &c);
+	strbuf_release(&what);
+	strbuf_release(&verdict);
+	strbuf_release(&user);
+	return rc;
+}
 
 static int diff_row(struct differ *d, const char *change, const struct path_entry *e,
 		    unsigned int verdicts_a, unsigned int verdicts_b, uint64_t count_a,
@@ -254,6 +288,8 @@ static int diff_row(struct differ *d, const char *change, const struct path_entr
 	int rc;
 
 	d->differences++;
+	if (d->ci)
+		return ci_row(d, change, e, verdicts_a, verdicts_b, count_a, count_b, path);
 	rc = output_text(d->o, change);
 	if (!rc)
 		rc = output_text(d->o, e->exe);
@@ -338,11 +374,16 @@ static int diff_sides(struct differ *d, const struct side *a, const struct side 
 				      top_path(b, rb)->display);
 			j = rb.end;
 		} else {
+			size_t before = d->differences;
+
 			if (ra.verdicts != rb.verdicts)
 				rc = diff_row(d, "verdict changed", &a->entries[i], ra.verdicts,
 					      rb.verdicts, ra.count, rb.count, "");
 			if (!rc)
 				rc = diff_paths(d, a, ra, b, rb);
+			if (!rc && d->ci && d->differences == before)
+				rc = ci_report_pass(d->ci, a->entries[i].exe, a->entries[i].cap,
+						    d->baseline);
 			i = ra.end;
 			j = rb.end;
 		}
@@ -353,6 +394,15 @@ static int diff_sides(struct differ *d, const struct side *a, const struct side 
 struct diff_state {
 	struct side a, b;
 	struct differ d;
+	struct ci_report ci;
+};
+
+static const struct ci_gate diff_gate = {
+	.command = "diff",
+	.rule_id = "capability-changed",
+	.rule_name = "CapabilityChanged",
+	.rule_summary = "An executable's capabilities or their call paths changed from the baseline.",
+	.level = "warning",
 };
 
 static int diff_option(struct analyze_session *s, void *state, int opt, const char *arg)
@@ -387,6 +437,18 @@ static int diff_run(struct analyze_session *s, void *state)
 		status = side_read(s, s->args[1], &st->b);
 	if (status != EXIT_OK)
 		return status;
+	if (s->document) {
+		ci_report_init(&st->ci, &diff_gate, s->args, 2);
+		d->ci = &st->ci;
+		rc = asprintf(&d->baseline, "baseline %s", s->args[0]) < 0 ? -ENOMEM : 0;
+		if (!rc)
+			rc = diff_sides(d, &st->a, &st->b);
+		if (!rc) {
+			ci_report_sort(d->ci);
+			rc = ci_report_write(d->ci, s->document, stdout);
+		}
+		goto done;
+	}
 	d->o = output_new(stdout, s->format);
 	rc = d->o ? output_columns(d->o, 8, columns) : -ENOMEM;
 	if (!rc)
@@ -394,6 +456,7 @@ static int diff_run(struct analyze_session *s, void *state)
 	/* Equal inputs print nothing, as diff(1); json and csv still print their (empty) shape. */
 	if (!rc && (d->differences || s->format != OUTPUT_TABLE))
 		rc = output_finish(d->o);
+done:
 	if (rc) {
 		fprintf(stderr, "capanalyze diff: %s\n", strerror(-rc));
 		return EXIT_INTERNAL;
@@ -406,6 +469,8 @@ static void diff_release(void *state)
 	struct diff_state *st = state;
 
 	output_free(st->d.o);
+	ci_report_release(&st->ci);
+	free(st->d.baseline);
 	side_release(&st->a);
 	side_release(&st->b);
 }
@@ -415,8 +480,11 @@ static const struct option diff_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const char *const diff_documents[] = { "sarif", "junit", NULL };
+
 const struct command_ops diff_command = {
 	.usage = diff_usage,
+	.document_formats = diff_documents,
 	.options = diff_options,
 	.state_size = sizeof(struct diff_state),
 	.option = diff_option,
