@@ -19,6 +19,11 @@ packages=(
 	qemu-system-x86 busybox-static lz4
 	# flame graph render test: headless Chromium
 	chromium
+	# tests of the documents other tools read (suite integrate): SARIF's
+	# object model, protoc and pprof's profile.proto, YAML for k8s/compose,
+	# systemd-analyze for the drop-in
+	python3-sarif-python-om protobuf-compiler golang-github-google-pprof-dev python3-yaml
+	systemd
 )
 if [ "${1:-}" = "--bench" ]; then
 	# bpftrace is the "classic capable" baseline; perf profiles misses;

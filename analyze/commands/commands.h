@@ -68,6 +68,6 @@ struct command {
 
 extern const struct command_ops load_command, info_command, summary_command, replay_command,
 	sql_command, paths_command, folded_command, flamegraph_command, policy_command,
-	diff_command, check_command;
+	diff_command, check_command, pprof_command;
 
 #endif /* CAPANALYZE_COMMANDS_H */
