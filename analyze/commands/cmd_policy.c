@@ -12,8 +12,10 @@
 #include "cap_set.h"
 #include "check_classes.h"
 #include "commands.h"
+#include "deploy_settings.h"
 #include "output.h"
 #include "policy_render.h"
+#include "policy_settings.h"
 #include "strbuf.h"
 #include "syscall_names.h"
 #include "text_escape.h"
@@ -43,6 +45,13 @@ static const char policy_usage[] =
 	"                     object per group), csv (one row per decision), or\n"
 	"                     allow: a policy file for `capanalyze check --allow` that\n"
 	"                     this run passes (needed and denied capabilities; --by exe)\n"
+	"                     systemd, k8s, compose, setcap: a file for one program\n"
+	"                     (--exe, or --by container): a systemd drop-in, a\n"
+	"                     Kubernetes strategic-merge patch, a compose fragment,\n"
+	"                     a setcap script\n"
+	"  --user USER        with those: the non-root account it runs as (User=,\n"
+	"                     runAsUser, user:); without it they confine a root one\n"
+	"  --name NAME        the container (k8s) or service (compose) name\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"exit status: 0 success, 2 usage or unreadable input, 3 internal error.\n";
@@ -367,6 +376,7 @@ struct policy_state {
 	enum group_by by;
 	bool include_nonaudit;
 	struct class_rows rows;
+	struct settings_options settings;
 };
 
 static int policy_option(struct analyze_session *s, void *state, int opt, const char *arg)
@@ -374,7 +384,11 @@ static int policy_option(struct analyze_session *s, void *state, int opt, const 
 	struct policy_state *st = state;
 
 	(void)s;
-	if (opt == 'n') {
+	if (opt == 'u') {
+		st->settings.user = arg;
+	} else if (opt == 'N') {
+		st->settings.name = arg;
+	} else if (opt == 'n') {
 		st->include_nonaudit = true;
 	} else if (!strcmp(arg, "exe")) {
 		st->by = GROUP_EXE;
@@ -410,6 +424,8 @@ static int policy_run(struct analyze_session *s, void *state)
 	rc = check_classes_read(s->db, st->by, s->exe_glob, st->include_nonaudit, &st->rows);
 	if (rc > 0)
 		return session_sql_error(s, s->db, "classifying checks");
+	if (!rc && s->document)
+		return policy_settings_write(s, &st->rows, st->by, &st->settings);
 	if (!rc) {
 		if (s->extra_format)
 			rc = write_allow(&st->rows);
@@ -435,12 +451,15 @@ static void policy_release(void *state)
 static const struct option policy_options[] = {
 	{ "by", required_argument, NULL, 'b' },
 	{ "include-nonaudit", no_argument, NULL, 'n' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "name", required_argument, NULL, 'N' },
 	{ NULL, 0, NULL, 0 },
 };
 
 const struct command_ops policy_command = {
 	.usage = policy_usage,
 	.extra_format = "allow",
+	.document_formats = deploy_setting_formats,
 	.options = policy_options,
 	.state_size = sizeof(struct policy_state),
 	.option = policy_option,

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * policy_settings.c - the settings files of `capanalyze policy` (see
+ * policy_settings.h). A file configures one program or container, so the
+ * input must come down to one group (--exe, or --by container); the set is
+ * the group's minimal set, as policy's other outputs give it.
+ *
+ * The form: --user names the non-root account the program runs as, and
+ * selects the non-root form (User= and ambient capabilities); without it
+ * the settings confine a root service or container with a bounding set.
+ * setcap is always the non-root form: file capabilities are how a non-root
+ * program holds them.
+ */
+#include "policy_settings.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "deploy_settings.h"
+#include "strbuf.h"
+
+/* A container or service name from the group: its base name, as [a-z0-9-] (RFC 1123 label). */
+static void default_name(struct strbuf *sb, const char *group)
+{
+	const char *base = strrchr(group, '/');
+
+	base = base && base[1] ? base + 1 : group;
+	for (; *base && sb->len < 63; base++) {
+		char c = *base;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			c = '-';
+		strbuf_addc(sb, c);
+	}
+	if (!sb->len)
+		strbuf_adds(sb, "app");
+}
+
+int policy_settings_write(struct analyze_session *s, const struct class_rows *rows,
+			  enum group_by by, const struct settings_options *opt)
+{
+	struct strbuf name = STRBUF_INIT, out = STRBUF_INIT;
+	struct deploy_settings settings;
+	size_t groups = 0;
+	int rc, status = EXIT_OK;
+
+	for (size_t i = 0; i < rows->count; i++)
+		if (!i || strcmp(rows->rows[i].group, rows->rows[i - 1].group))
+			groups++;
+	if (groups != 1) {
+		fprintf(stderr, "capanalyze policy: --format %s configures one program: %zu %s "
+			"in the input; choose one with --exe%s\n", s->document, groups,
+			by == GROUP_EXE ? "executables" : "groups",
+			by == GROUP_EXE ? " (or --by container)" : "");
+		return EXIT_USAGE;
+	}
+	settings = (struct deploy_settings){
+		.group = rows->rows[0].group,
+		.exe = by == GROUP_EXE ? rows->rows[0].group : NULL,
+		.form = opt->user || !strcmp(s->document, "setcap") ? DEPLOY_NONROOT : DEPLOY_ROOT,
+		.user = opt->user,
+	};
+	for (size_t i = 0; i < rows->count; i++)
+		if (rows->rows[i].cls == CLASS_NEEDED)
+			settings.caps = cap_set_add(settings.caps, rows->rows[i].cap);
+	if (opt->name)
+		strbuf_adds(&name, opt->name);
+	else
+		default_name(&name, settings.group);
+	settings.name = strbuf_str(&name);
+	rc = settings_render(&out, s->document, &settings);
+	if (rc == -EINVAL) {
+		fprintf(stderr, "capanalyze policy: --format %s needs an executable's path (--by "
+			"exe)\n", s->document);
+		status = EXIT_USAGE;
+	} else if (rc || out.failed || name.failed) {
+		fprintf(stderr, "capanalyze policy: %s\n", strerror(ENOMEM));
+		status = EXIT_INTERNAL;
+	} else if (fwrite(strbuf_str(&out), 1, out.len, stdout) != out.len || fflush(stdout)) {
+		fprintf(stderr, "capanalyze policy: %s\n", strerror(EIO));
+		status = EXIT_INTERNAL;
+	}
+	strbuf_release(&name);
+	strbuf_release(&out);
+	return status;
+}
