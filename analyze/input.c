@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crf_hash.h"
 #include "crf_reader.h"
 #include "load.h"
 #include "progress.h"
@@ -125,18 +126,6 @@ fail:
 	return -1;
 }
 
-/* 64-bit FNV-1a over the bytes, continued from h. */
-static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 /*
  * The cache file for these recordings, or false when they cannot be cached
  * (stdin, a pipe) or there is no cache directory to write.
@@ -145,7 +134,7 @@ static bool cache_path(char *const *paths, int count, char *out, size_t out_size
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = CRF_HASH_SEED;
 	int version = schema_user_version();
 	char dir[PATH_MAX];
 	int n;
@@ -161,10 +150,10 @@ static bool cache_path(char *const *paths, int count, char *out, size_t out_size
 		fields[0] = st.st_size;
 		fields[1] = st.st_mtim.tv_sec;
 		fields[2] = st.st_mtim.tv_nsec;
-		h = hash_bytes(h, real, strlen(real) + 1);
-		h = hash_bytes(h, fields, sizeof(fields));
+		h = crf_hash(h, real, strlen(real) + 1);
+		h = crf_hash(h, fields, sizeof(fields));
 	}
-	h = hash_bytes(h, &version, sizeof(version));
+	h = crf_hash(h, &version, sizeof(version));
 	if (xdg && xdg[0] == '/')
 		n = snprintf(dir, sizeof(dir), "%s/caprec", xdg);
 	else if (home && home[0] == '/')

@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -214,6 +215,9 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 		case 'h':
 			opts->help = true;
 			return 0;
+		case OPT_VERSION:
+			opts->version = true;
+			return 0;
 		case 'p':
 			if (opts->pid_count == CAPREC_MAX_PIDS)
 				return fail(errbuf, errsize, "-p: at most %d processes",
@@ -267,13 +271,6 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 		case OPT_PROBE:
 			opts->probe = true;
 			break;
-		case OPT_VERSION:
-			/*
-			 * Answered here, as getopt sees it: the version does not depend on the
-			 * rest of the command line, and main() then needs no case of its own.
-			 */
-			printf("caprec %s\n", CAPREC_VERSION);
-			exit(0);
 		case ':':
 			return fail(errbuf, errsize, "%s: missing argument", argv[optind - 1]);
 		default:
@@ -290,4 +287,34 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 		opts->command = &argv[optind];
 	}
 	return check_consistency(opts, errbuf, errsize);
+}
+
+void options_describe(char *buf, size_t size, const struct caprec_options *o)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+#define ADD_OPT(cond, ...)                                                           \
+	do {                                                                         \
+		if ((cond) && used < size) {                                         \
+			int n_ = snprintf(buf + used, size - used, "%s", used ? " " : ""); \
+			used += (size_t)(n_ > 0 ? n_ : 0);                          \
+			if (used < size) {                                           \
+				n_ = snprintf(buf + used, size - used, __VA_ARGS__); \
+				used += (size_t)(n_ > 0 ? n_ : 0);                  \
+			}                                                            \
+		}                                                                    \
+	} while (0)
+	ADD_OPT(o->verbose, "-v");
+	ADD_OPT(o->kernel_stacks, "-K");
+	ADD_OPT(o->user_stacks, "-U");
+	ADD_OPT(o->extended, "-x");
+	ADD_OPT(o->follow, "--follow");
+	ADD_OPT(o->print, "--print");
+	ADD_OPT(o->trace_self, "--trace-self");
+	ADD_OPT(o->duration_s > 0, "--duration %g", o->duration_s);
+	ADD_OPT(o->max_size, "--max-size %" PRIu64, o->max_size);
+	ADD_OPT(1, "--buffer-size %" PRIu64, o->buffer_size);
+	ADD_OPT(1, "--attach %s", attach_mode_name(o->attach));
+#undef ADD_OPT
 }
