@@ -168,7 +168,7 @@ static int write_profile(struct pprof_state *st, const struct strbuf *encoded)
 
 	if (!out)
 		return -errno;
-	rc = gzip_write(out, strbuf_str(encoded), encoded->len);
+	rc = gzip_write(out, strbuf_str(encoded), strbuf_len(encoded));
 	if (!to_stdout && fclose(out) && !rc)
 		rc = -EIO;
 	return rc;

@@ -27,7 +27,7 @@ static void default_name(struct strbuf *sb, const char *group)
 	const char *base = strrchr(group, '/');
 
 	base = base && base[1] ? base + 1 : group;
-	for (; *base && sb->len < 63; base++) {
+	for (; *base && strbuf_len(sb) < 63; base++) {
 		char c = *base;
 
 		if (c >= 'A' && c <= 'Z')
@@ -36,7 +36,7 @@ static void default_name(struct strbuf *sb, const char *group)
 			c = '-';
 		strbuf_addc(sb, c);
 	}
-	if (!sb->len)
+	if (!strbuf_len(sb))
 		strbuf_adds(sb, "app");
 }
 
@@ -80,7 +80,7 @@ int policy_settings_write(struct analyze_session *s, const struct class_rows *ro
 	} else if (rc || out.failed || name.failed) {
 		fprintf(stderr, "capanalyze policy: %s\n", strerror(ENOMEM));
 		status = EXIT_INTERNAL;
-	} else if (fwrite(strbuf_str(&out), 1, out.len, stdout) != out.len || fflush(stdout)) {
+	} else if (fwrite(strbuf_str(&out), 1, strbuf_len(&out), stdout) != strbuf_len(&out) || fflush(stdout)) {
 		fprintf(stderr, "capanalyze policy: %s\n", strerror(EIO));
 		status = EXIT_INTERNAL;
 	}

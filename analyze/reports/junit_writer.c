@@ -131,7 +131,7 @@ int ci_report_write_junit(const struct ci_report *r, FILE *out)
 	strbuf_adds(&sb, "</testsuites>\n");
 	if (sb.failed)
 		rc = -ENOMEM;
-	else if (fwrite(strbuf_str(&sb), 1, sb.len, out) != sb.len || fflush(out))
+	else if (fwrite(strbuf_str(&sb), 1, strbuf_len(&sb), out) != strbuf_len(&sb) || fflush(out))
 		rc = -EIO;
 	strbuf_release(&sb);
 	return rc;

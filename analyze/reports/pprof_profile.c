@@ -122,7 +122,7 @@ static int function_id(struct pprof_profile *p, const char *name, const char *fi
 			pb_uint(&msg, FUNCTION_NAME, name_index);
 			pb_uint(&msg, FUNCTION_SYSTEM_NAME, name_index);
 			pb_uint(&msg, FUNCTION_FILENAME, file_index);
-			pb_bytes(&p->function_msgs, PROFILE_FUNCTION, strbuf_str(&msg), msg.len);
+			pb_bytes(&p->function_msgs, PROFILE_FUNCTION, strbuf_str(&msg), strbuf_len(&msg));
 			rc = msg.failed ? -ENOMEM : 0;
 		}
 	}
@@ -145,8 +145,8 @@ int pprof_add_location(struct pprof_profile *p, uint64_t id, const char *functio
 		return rc;
 	pb_uint(&line, LINE_FUNCTION_ID, fid);
 	pb_uint(&msg, LOCATION_ID, id);
-	pb_bytes(&msg, LOCATION_LINE, strbuf_str(&line), line.len);
-	pb_bytes(&p->locations, PROFILE_LOCATION, strbuf_str(&msg), msg.len);
+	pb_bytes(&msg, LOCATION_LINE, strbuf_str(&line), strbuf_len(&line));
+	pb_bytes(&p->locations, PROFILE_LOCATION, strbuf_str(&msg), strbuf_len(&msg));
 	rc = line.failed || msg.failed ? -ENOMEM : 0;
 	strbuf_release(&line);
 	strbuf_release(&msg);
@@ -172,9 +172,9 @@ int pprof_add_sample(struct pprof_profile *p, const uint64_t *locations, size_t 
 		strbuf_reset(&label);
 		pb_uint(&label, LABEL_KEY, key);
 		pb_uint(&label, LABEL_STR, str);
-		pb_bytes(&msg, SAMPLE_LABEL, strbuf_str(&label), label.len);
+		pb_bytes(&msg, SAMPLE_LABEL, strbuf_str(&label), strbuf_len(&label));
 	}
-	pb_bytes(&p->samples, PROFILE_SAMPLE, strbuf_str(&msg), msg.len);
+	pb_bytes(&p->samples, PROFILE_SAMPLE, strbuf_str(&msg), strbuf_len(&msg));
 	if (!rc && (msg.failed || label.failed))
 		rc = -ENOMEM;
 	strbuf_release(&msg);
@@ -200,16 +200,16 @@ static void add_value_type(struct strbuf *out, uint32_t field, uint64_t type, ui
 	pb_uint(&msg, VALUE_TYPE_UNIT, unit);
 	if (msg.failed)
 		out->failed = true;
-	pb_bytes(out, field, strbuf_str(&msg), msg.len);
+	pb_bytes(out, field, strbuf_str(&msg), strbuf_len(&msg));
 	strbuf_release(&msg);
 }
 
 int pprof_encode(struct pprof_profile *p, struct strbuf *out)
 {
 	add_value_type(out, PROFILE_SAMPLE_TYPE, p->type, p->unit);
-	strbuf_add(out, strbuf_str(&p->samples), p->samples.len);
-	strbuf_add(out, strbuf_str(&p->locations), p->locations.len);
-	strbuf_add(out, strbuf_str(&p->function_msgs), p->function_msgs.len);
+	strbuf_add(out, strbuf_str(&p->samples), strbuf_len(&p->samples));
+	strbuf_add(out, strbuf_str(&p->locations), strbuf_len(&p->locations));
+	strbuf_add(out, strbuf_str(&p->function_msgs), strbuf_len(&p->function_msgs));
 	for (size_t i = 0; i < string_intern_count(p->strings); i++) {
 		const char *s = string_intern_get(p->strings, i);
 
@@ -218,7 +218,7 @@ int pprof_encode(struct pprof_profile *p, struct strbuf *out)
 	/* Every sample is one event counted once: a period of 1 check. */
 	add_value_type(out, PROFILE_PERIOD_TYPE, p->type, p->unit);
 	pb_int(out, PROFILE_PERIOD, 1);
-	strbuf_add(out, strbuf_str(&p->comments), p->comments.len);
+	strbuf_add(out, strbuf_str(&p->comments), strbuf_len(&p->comments));
 	if (out->failed || p->samples.failed || p->locations.failed || p->function_msgs.failed ||
 	    p->comments.failed)
 		return -ENOMEM;

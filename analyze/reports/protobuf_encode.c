@@ -2,19 +2,14 @@
 /* protobuf_encode.c - protocol buffers wire format, writing side (see protobuf_encode.h). */
 #include "protobuf_encode.h"
 
+#include "crf_varint.h"
+
+/* Protocol buffers' varints are the recording format's: LEB128, unsigned. */
 void pb_varint(struct strbuf *sb, uint64_t value)
 {
-	char bytes[10];
-	size_t n = 0;
+	uint8_t bytes[CRF_VARINT_MAX_LEN];
 
-	do {
-		bytes[n] = (char)(value & 0x7f);
-		value >>= 7;
-		if (value)
-			bytes[n] = (char)(bytes[n] | 0x80);
-		n++;
-	} while (value);
-	strbuf_add(sb, bytes, n);
+	strbuf_add(sb, (const char *)bytes, crf_varint_put(bytes, value));
 }
 
 void pb_key(struct strbuf *sb, uint32_t field, enum pb_wire_type type)
@@ -48,6 +43,6 @@ void pb_packed(struct strbuf *sb, uint32_t field, const uint64_t *values, size_t
 		pb_varint(&run, values[i]);
 	if (run.failed)
 		sb->failed = true;
-	pb_bytes(sb, field, strbuf_str(&run), run.len);
+	pb_bytes(sb, field, strbuf_str(&run), strbuf_len(&run));
 	strbuf_release(&run);
 }

@@ -214,7 +214,7 @@ int ci_report_write_sarif(const struct ci_report *r, FILE *out)
 	strbuf_addf(&sb, ",\"judged\":%zu,\"failed\":%zu}}]}\n", r->count, ci_report_failures(r));
 	if (sb.failed)
 		rc = -ENOMEM;
-	else if (fwrite(strbuf_str(&sb), 1, sb.len, out) != sb.len || fflush(out))
+	else if (fwrite(strbuf_str(&sb), 1, strbuf_len(&sb), out) != strbuf_len(&sb) || fflush(out))
 		rc = -EIO;
 	strbuf_release(&sb);
 	return rc;

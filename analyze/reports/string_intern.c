@@ -2,13 +2,15 @@
 /*
  * string_intern.c - distinct strings numbered in order (see string_intern.h):
  * an array of the strings, and an open-addressing hash of their numbers
- * (FNV-1a, linear probing, kept at most half full).
+ * (crf_hash, linear probing, kept at most half full).
  */
 #include "string_intern.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "crf_hash.h"
 
 struct string_intern {
 	char **strings;
@@ -19,11 +21,7 @@ struct string_intern {
 
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 14695981039346656037ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return crf_hash(CRF_HASH_SEED, s, strlen(s));
 }
 
 struct string_intern *string_intern_new(void)

@@ -21,7 +21,7 @@
 static void expect_bytes(const struct strbuf *sb, const unsigned char *want, size_t len)
 {
 	assert_false(sb->failed);
-	assert_int_equal(sb->len, len);
+	assert_int_equal(strbuf_len(sb), len);
 	assert_memory_equal(strbuf_str(sb), want, len);
 }
 
