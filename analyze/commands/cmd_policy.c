@@ -7,12 +7,12 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cap_set.h"
 #include "check_classes.h"
 #include "commands.h"
-#include "deploy_settings.h"
 #include "output.h"
 #include "policy_render.h"
 #include "policy_settings.h"
@@ -408,12 +408,38 @@ static int policy_prepare(struct analyze_session *s, void *state)
 {
 	struct policy_state *st = state;
 
+	st->settings.form = -1; /* no --form on this command line */
 	if (s->extra_format && st->by != GROUP_EXE) {
 		fprintf(stderr, "capanalyze policy: --format allow writes per-executable rules: "
 			"it needs --by exe\n");
 		return EXIT_USAGE;
 	}
 	return SESSION_CONTINUE;
+}
+
+/* The groups as policy_settings.h takes them: one minimal set serves both forms. */
+static int write_settings(struct analyze_session *s, struct policy_state *st)
+{
+	struct settings_group *groups = calloc(st->rows.count ? st->rows.count : 1,
+					       sizeof(*groups));
+	size_t count = 0;
+	int status;
+
+	if (!groups) {
+		fprintf(stderr, "capanalyze policy: %s\n", strerror(ENOMEM));
+		return EXIT_INTERNAL;
+	}
+	for (size_t first = 0, end; first < st->rows.count; first = end) {
+		end = group_end(&st->rows, first);
+		groups[count].group = st->rows.rows[first].group;
+		groups[count].set[DEPLOY_ROOT] = needed_set(&st->rows, first, end);
+		groups[count].set[DEPLOY_NONROOT] = groups[count].set[DEPLOY_ROOT];
+		count++;
+	}
+	st->settings.by_exe = st->by == GROUP_EXE;
+	status = policy_settings_write(s, groups, count, &st->settings);
+	free(groups);
+	return status;
 }
 
 static int policy_run(struct analyze_session *s, void *state)
@@ -425,7 +451,7 @@ static int policy_run(struct analyze_session *s, void *state)
 	if (rc > 0)
 		return session_sql_error(s, s->db, "classifying checks");
 	if (!rc && s->document)
-		return policy_settings_write(s, &st->rows, st->by, &st->settings);
+		return write_settings(s, st);
 	if (!rc) {
 		if (s->extra_format)
 			rc = write_allow(&st->rows);

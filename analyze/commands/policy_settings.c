@@ -2,8 +2,7 @@
 /*
  * policy_settings.c - the settings files of `capanalyze policy` (see
  * policy_settings.h). A file configures one program or container, so the
- * input must come down to one group (--exe, or --by container); the set is
- * the group's minimal set, as policy's other outputs give it.
+ * input must come down to one group (--exe, or --by container).
  *
  * The form: --user names the non-root account the program runs as, and
  * selects the non-root form (User= and ambient capabilities); without it
@@ -18,7 +17,6 @@
 #include <string.h>
 
 #include "commands.h"
-#include "deploy_settings.h"
 #include "strbuf.h"
 
 /* A container or service name from the group: its base name, as [a-z0-9-] (RFC 1123 label). */
@@ -40,33 +38,40 @@ static void default_name(struct strbuf *sb, const char *group)
 		strbuf_adds(sb, "app");
 }
 
-int policy_settings_write(struct analyze_session *s, const struct class_rows *rows,
-			  enum group_by by, const struct settings_options *opt)
+/* The form the file is written for (policy_settings.h). */
+static enum deploy_form chosen_form(const struct analyze_session *s,
+				    const struct settings_options *opt)
+{
+	if (!strcmp(s->document, "setcap"))
+		return DEPLOY_NONROOT;
+	if (opt->form >= 0)
+		return (enum deploy_form)opt->form;
+	return opt->user ? DEPLOY_NONROOT : DEPLOY_ROOT;
+}
+
+int policy_settings_write(struct analyze_session *s, const struct settings_group *groups,
+			  size_t count, const struct settings_options *opt)
 {
 	struct strbuf name = STRBUF_INIT, out = STRBUF_INIT;
 	struct deploy_settings settings;
-	size_t groups = 0;
 	int rc, status = EXIT_OK;
 
-	for (size_t i = 0; i < rows->count; i++)
-		if (!i || strcmp(rows->rows[i].group, rows->rows[i - 1].group))
-			groups++;
-	if (groups != 1) {
+	if (count != 1) {
 		fprintf(stderr, "capanalyze policy: --format %s configures one program: %zu %s "
-			"in the input; choose one with --exe%s\n", s->document, groups,
-			by == GROUP_EXE ? "executables" : "groups",
-			by == GROUP_EXE ? " (or --by container)" : "");
+			"in the input; choose one with --exe%s\n", s->document, count,
+			opt->by_exe ? "executables" : "groups",
+			opt->by_exe ? " (or --by container)" : "");
 		return EXIT_USAGE;
 	}
 	settings = (struct deploy_settings){
-		.group = rows->rows[0].group,
-		.exe = by == GROUP_EXE ? rows->rows[0].group : NULL,
-		.form = opt->user || !strcmp(s->document, "setcap") ? DEPLOY_NONROOT : DEPLOY_ROOT,
+		.group = groups[0].group,
+		.exe = opt->by_exe ? groups[0].group : NULL,
+		.form = chosen_form(s, opt),
 		.user = opt->user,
+		.warnings = groups[0].warnings,
+		.warning_count = groups[0].warning_count,
 	};
-	for (size_t i = 0; i < rows->count; i++)
-		if (rows->rows[i].cls == CLASS_NEEDED)
-			settings.caps = cap_set_add(settings.caps, rows->rows[i].cap);
+	settings.caps = groups[0].set[settings.form];
 	if (opt->name)
 		strbuf_adds(&name, opt->name);
 	else
@@ -80,7 +85,8 @@ int policy_settings_write(struct analyze_session *s, const struct class_rows *ro
 	} else if (rc || out.failed || name.failed) {
 		fprintf(stderr, "capanalyze policy: %s\n", strerror(ENOMEM));
 		status = EXIT_INTERNAL;
-	} else if (fwrite(strbuf_str(&out), 1, strbuf_len(&out), stdout) != strbuf_len(&out) || fflush(stdout)) {
+	} else if (fwrite(strbuf_str(&out), 1, strbuf_len(&out), stdout) != strbuf_len(&out) ||
+		   fflush(stdout)) {
 		fprintf(stderr, "capanalyze policy: %s\n", strerror(EIO));
 		status = EXIT_INTERNAL;
 	}
