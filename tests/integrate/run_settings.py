@@ -14,7 +14,7 @@ tool that applies it, on caprec's recording of the sample workload:
 - compose: the fragment parsed as YAML and merged over a sample compose file;
 - setcap: the script run (sh) on a copy of a binary, read back with getcap;
   the empty set's script removes file capabilities.
-The expected set is policy's own --format json "capabilities".
+The expected sets are policy's own (--format json), per deployment form.
 
 usage: run_settings.py CAPANALYZE SAMPLES_DIR"""
 import json
@@ -47,14 +47,20 @@ class Runner:
         return p.returncode, p.stdout.decode('utf-8'), p.stderr.decode('utf-8', 'replace')
 
 
-def expected_set(run, rec, exe):
+def expected_sets(run, rec, exe):
+    """policy's own sets for exe: {'root': set, 'nonroot': set} (one set for both, when
+    policy gives no per-form sets)."""
     status, out, err = run('policy', '--format', 'json', '--exe', exe, rec)
     groups = json.loads(out) if status == 0 else []
     if len(groups) != 1:
         fail('policy --format json --exe %s: exit %d, %d groups %s' % (exe, status, len(groups),
                                                                       err))
         return None, None
-    return groups[0]['group'], set(groups[0]['capabilities'])
+    g = groups[0]
+    if 'forms' in g:
+        return g['group'], {form: set(g['forms'][form]['capabilities'])
+                            for form in ('root', 'nonroot')}
+    return g['group'], {'root': set(g['capabilities']), 'nonroot': set(g['capabilities'])}
 
 
 def settings(run, fmt, rec, exe, *extra):
@@ -66,12 +72,13 @@ def settings(run, fmt, rec, exe, *extra):
     return out
 
 
-def test_systemd(run, tmp, rec, exe, caps, all_caps):
+def test_systemd(run, tmp, rec, exe, sets, all_caps):
     if not shutil.which('systemd-analyze'):
         fail('systemd-analyze missing: run scripts/install-deps.sh')
         return
     for user in (None, 'www-data'):
         extra = ('--user', user) if user else ()
+        caps = sets['nonroot' if user else 'root']
         text = settings(run, 'systemd', rec, exe, *extra)
         if text is None:
             continue
@@ -162,9 +169,10 @@ def short(caps):
     return sorted(c[4:] for c in caps)
 
 
-def test_k8s(run, rec, exe, caps):
+def test_k8s(run, rec, exe, sets):
     for user in (None, '1000'):
         extra = ('--user', user) if user else ()
+        caps = sets['nonroot' if user else 'root']
         text = settings(run, 'k8s', rec, exe, '--name', 'app', *extra)
         if text is None:
             continue
@@ -187,10 +195,12 @@ def test_k8s(run, rec, exe, caps):
             fail('k8s (non-root): %r' % sc)
         if not user and 'runAsNonRoot' in sc:
             fail('k8s (root): runAsNonRoot set')
-    print('k8s patch: merged into a Deployment, container "app" add %s' % short(caps))
+    print('k8s patch: merged into a Deployment, container "app" add %s (root), %s (non-root)' % (
+        short(sets['root']), short(sets['nonroot'])))
 
 
-def test_compose(run, rec, exe, caps):
+def test_compose(run, rec, exe, sets):
+    caps = sets['nonroot']
     text = settings(run, 'compose', rec, exe, '--name', 'web', '--user', '33')
     if text is None:
         return
@@ -206,7 +216,8 @@ def test_compose(run, rec, exe, caps):
     print('compose fragment: service "web" cap_add %s' % short(caps))
 
 
-def test_setcap(run, tmp, rec, exe, caps):
+def test_setcap(run, tmp, rec, exe, sets):
+    caps = sets['nonroot']
     if os.geteuid() != 0 or not shutil.which('getcap'):
         print('setcap script: SKIPPED running it (needs root and getcap); syntax only')
     text = settings(run, 'setcap', rec, exe)
@@ -251,15 +262,15 @@ def main():
         status, out, err = run('sql', '--format', 'json', rec, 'SELECT name FROM cap_names')
         all_caps = {r['name'] for r in json.loads(out)} if status == 0 else set()
         exe = '*/sample_bind'
-        group, caps = expected_set(run, rec, exe)
-        if caps is None:
+        group, sets = expected_sets(run, rec, exe)
+        if sets is None:
             return 1
-        if not caps:
+        if not sets['root'] or not sets['nonroot']:
             fail('%s needs no capability in the recording: nothing to test' % group)
-        test_systemd(run, tmp, rec, exe, caps, all_caps)
-        test_k8s(run, rec, exe, caps)
-        test_compose(run, rec, exe, caps)
-        test_setcap(run, tmp, rec, exe, caps)
+        test_systemd(run, tmp, rec, exe, sets, all_caps)
+        test_k8s(run, rec, exe, sets)
+        test_compose(run, rec, exe, sets)
+        test_setcap(run, tmp, rec, exe, sets)
         status, _, err = run('policy', '--format', 'k8s', rec)
         if status != 2 or '--exe' not in err:
             fail('policy --format k8s over many executables: exit %d %r' % (status, err))
