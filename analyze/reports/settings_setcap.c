@@ -23,9 +23,10 @@ int settings_setcap(struct strbuf *sb, const struct deploy_settings *s)
 		return -EINVAL;
 	strbuf_adds(sb, "#!/bin/sh\n");
 	settings_comment_header(sb, s, "A setcap script", "sh THIS [EXECUTABLE]");
-	strbuf_adds(sb, "set -eu\nexe=${1:-");
+	/* A plain assignment, not ${1:-...}: a recorded path may hold a '}'. */
+	strbuf_adds(sb, "set -eu\nexe=");
 	escape_shell(sb, s->exe);
-	strbuf_adds(sb, "}\n");
+	strbuf_adds(sb, "\nif [ $# -gt 0 ]; then\n\texe=$1\nfi\n");
 	if (!s->caps) {
 		/* setcap -r fails on a file without capabilities: remove only what is there. */
 		strbuf_adds(sb, "if [ -n \"$(getcap \"$exe\")\" ]; then\n\tsetcap -r \"$exe\"\nfi\n");

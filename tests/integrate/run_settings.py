@@ -13,10 +13,12 @@ tool that applies it, on caprec's recording of the sample workload:
   recursively, other lists replaced): only the named container changes;
 - compose: the fragment parsed as YAML and merged over a sample compose file;
 - setcap: the script run (sh) on a copy of a binary, read back with getcap;
-  the empty set's script removes file capabilities.
+  the empty set's script removes file capabilities;
+- each again for the report tests' hostile recording, whose path is made to
+  break them.
 The expected sets are policy's own (--format json), per deployment form.
 
-usage: run_settings.py CAPANALYZE SAMPLES_DIR"""
+usage: run_settings.py CAPANALYZE MAKE_RECORDING SAMPLES_DIR"""
 import json
 import os
 import re
@@ -251,12 +253,58 @@ def test_setcap(run, tmp, rec, exe, sets):
     print('setcap script: getcap reads back %s' % sorted(names))
 
 
+def test_hostile(run, tmp, make_recording):
+    """A recorded path made to break files: markup, quotes, ';', blanks. Every file still
+    parses, and the setcap script names exactly that path."""
+    subprocess.run([make_recording, 'hostile', 'hostile.caprec'], cwd=tmp, check=True)
+    status, out, err = run('summary', '--format', 'json', 'hostile.caprec')
+    exes = [r['executable'] for r in json.loads(out)] if status == 0 else []
+    evil = [e for e in exes if e.endswith('name space')]
+    if len(evil) != 1:
+        fail('hostile recording: no executable ending in "name space": %r' % exes)
+        return
+    for fmt in ('systemd', 'k8s', 'compose', 'setcap'):
+        text = settings(run, fmt, 'hostile.caprec', '*space')
+        if text is None:
+            continue
+        if fmt in ('k8s', 'compose'):
+            try:
+                doc = yaml.safe_load(text)
+            except yaml.YAMLError as e:
+                fail('hostile %s: not YAML: %s' % (fmt, e))
+                continue
+            name = (doc['spec']['template']['spec']['containers'][0]['name'] if fmt == 'k8s'
+                    else next(iter(doc['services'])))
+            if not re.fullmatch(r'[a-z0-9-]+', name):
+                fail('hostile %s: name %r is not an RFC 1123 label' % (fmt, name))
+        elif fmt == 'systemd':
+            units = os.path.join(tmp, 'hostile-units')
+            os.makedirs(os.path.join(units, 'h.service.d'))
+            with open(os.path.join(units, 'h.service'), 'w') as f:
+                f.write('[Service]\nExecStart=/bin/true\n')
+            with open(os.path.join(units, 'h.service.d', 'caprec.conf'), 'w') as f:
+                f.write(text)
+            p = subprocess.run(['systemd-analyze', 'verify', '--man=no',
+                                os.path.join(units, 'h.service')],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            if p.returncode != 0 or 'caprec.conf' in p.stdout.decode():
+                fail('hostile systemd: %s' % p.stdout.decode())
+        else:
+            script = os.path.join(tmp, 'hostile.sh')
+            with open(script, 'w') as f:
+                f.write(text.replace('\nsetcap ', '\nprintf "%s\\n" "$exe" # '))
+            p = subprocess.run(['sh', script], stdout=subprocess.PIPE)
+            if p.stdout.decode().rstrip('\n') != evil[0]:
+                fail('hostile setcap: the script names %r, not %r' % (p.stdout, evil[0]))
+    print('hostile names: every settings file parses; the setcap script names the path')
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
-    capanalyze = os.path.abspath(sys.argv[1])
-    rec = os.path.join(os.path.abspath(sys.argv[2]), 'recordings', 'workload.caprec')
+    capanalyze, make_recording = map(os.path.abspath, sys.argv[1:3])
+    rec = os.path.join(os.path.abspath(sys.argv[3]), 'recordings', 'workload.caprec')
     with tempfile.TemporaryDirectory(prefix='caprec-settings-') as tmp:
         run = Runner(capanalyze, tmp)
         status, out, err = run('sql', '--format', 'json', rec, 'SELECT name FROM cap_names')
@@ -271,6 +319,7 @@ def main():
         test_k8s(run, rec, exe, sets)
         test_compose(run, rec, exe, sets)
         test_setcap(run, tmp, rec, exe, sets)
+        test_hostile(run, tmp, make_recording)
         status, _, err = run('policy', '--format', 'k8s', rec)
         if status != 2 or '--exe' not in err:
             fail('policy --format k8s over many executables: exit %d %r' % (status, err))
