@@ -84,9 +84,12 @@ static int report_row(struct ci_report *ci, const struct allowed *allowed,
 	int rc;
 
 	describe_rule(allowed, row->group, &rule);
-	rc = rule.failed ? -ENOMEM :
-	     inside ? ci_report_pass(ci, row->group, row->cap, strbuf_str(&rule)) :
-	     ci_report_fail(ci, row->group, row->cap, strbuf_str(&rule), &change);
+	if (rule.failed)
+		rc = -ENOMEM;
+	else if (inside)
+		rc = ci_report_pass(ci, row->group, row->cap, strbuf_str(&rule));
+	else
+		rc = ci_report_fail(ci, row->group, row->cap, strbuf_str(&rule), &change);
 	strbuf_release(&rule);
 	return rc;
 }

@@ -246,8 +246,8 @@ static const char *verdicts_name(unsigned int verdicts)
 
 struct differ {
 	struct output *o;
-	struct ci_report *ci;  /* --format sarif|junit: the rows go here, not to o */
-	char *baseline;        /* "baseline A": the rule a change breaks, in the CI documents */
+	struct ci_report *ci; /* --format sarif|junit: the rows go here, not to o */
+	char *baseline;       /* "baseline A": the rule a change breaks, in the CI documents */
 	size_t differences;
 	bool ignore_counts;
 };
@@ -272,8 +272,10 @@ static int ci_row(struct differ *d, const char *change, const struct path_entry 
 	c.verdict = strbuf_str(&verdict);
 	c.user_stack = strbuf_str(&user);
 	c.kernel_stack = bar ? bar + 3 : "";
-	rc = what.failed || verdict.failed || user.failed ? -ENOMEM :
-	     ci_report_fail(d->ci, e->exe, e->cap, d->baseline, &c);
+	if (what.failed || verdict.failed || user.failed)
+		rc = -ENOMEM;
+	else
+		rc = ci_report_fail(d->ci, e->exe, e->cap, d->baseline, &c);
 	strbuf_release(&what);
 	strbuf_release(&verdict);
 	strbuf_release(&user);
