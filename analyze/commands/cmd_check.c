@@ -47,15 +47,21 @@ struct allowed {
 	cap_set_t caps;        /* from a list */
 };
 
-/* Which rule judged exe, for the CI documents: "FILE:LINE GLOB" or "--allow LIST". */
-static void describe_rule(const struct allowed *allowed, const char *exe, struct strbuf *sb)
+/*
+ * Which rule judged exe, for the CI documents: "FILE:LINE GLOB" (and the
+ * file and line) or "--allow LIST". The text is in sb.
+ */
+static struct ci_rule describe_rule(const struct allowed *allowed, const char *exe,
+				    struct strbuf *sb)
 {
+	struct ci_rule ci = { .file = allowed->policy ? allowed->source : NULL };
 	const struct policy_rule *rule;
 
 	strbuf_reset(sb);
 	if (!allowed->policy) {
 		strbuf_addf(sb, "--allow %s", allowed->source);
-		return;
+		ci.text = strbuf_str(sb);
+		return ci;
 	}
 	rule = policy_lookup(allowed->policy, exe);
 	if (!rule)
@@ -64,6 +70,9 @@ static void describe_rule(const struct allowed *allowed, const char *exe, struct
 		strbuf_addf(sb, "%s:%u %s", allowed->source, rule->line, rule->glob);
 	else
 		strbuf_addf(sb, "%s: default %s", allowed->source, rule->glob);
+	ci.line = rule ? rule->line : 0;
+	ci.text = strbuf_str(sb);
+	return ci;
 }
 
 /* A row of the check as a CI report case: passing when allowed, else failing with its path. */
@@ -81,15 +90,15 @@ static int report_row(struct ci_report *ci, const struct allowed *allowed,
 		.user_stack = row->user_stack,
 		.kernel_stack = row->kernel_stack,
 	};
+	struct ci_rule judged = describe_rule(allowed, row->group, &rule);
 	int rc;
 
-	describe_rule(allowed, row->group, &rule);
 	if (rule.failed)
 		rc = -ENOMEM;
 	else if (inside)
-		rc = ci_report_pass(ci, row->group, row->cap, strbuf_str(&rule));
+		rc = ci_report_pass(ci, row->group, row->cap, &judged);
 	else
-		rc = ci_report_fail(ci, row->group, row->cap, strbuf_str(&rule), &change);
+		rc = ci_report_fail(ci, row->group, row->cap, &judged, &change);
 	strbuf_release(&rule);
 	return rc;
 }

@@ -275,7 +275,8 @@ static int ci_row(struct differ *d, const char *change, const struct path_entry 
 	if (what.failed || verdict.failed || user.failed)
 		rc = -ENOMEM;
 	else
-		rc = ci_report_fail(d->ci, e->exe, e->cap, d->baseline, &c);
+		rc = ci_report_fail(d->ci, e->exe, e->cap,
+				    &(struct ci_rule){ .text = d->baseline }, &c);
 	strbuf_release(&what);
 	strbuf_release(&verdict);
 	strbuf_release(&user);
@@ -385,7 +386,7 @@ static int diff_sides(struct differ *d, const struct side *a, const struct side 
 				rc = diff_paths(d, a, ra, b, rb);
 			if (!rc && d->ci && d->differences == before)
 				rc = ci_report_pass(d->ci, a->entries[i].exe, a->entries[i].cap,
-						    d->baseline);
+						    &(struct ci_rule){ .text = d->baseline });
 			i = ra.end;
 			j = rb.end;
 		}

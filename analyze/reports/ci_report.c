@@ -33,6 +33,7 @@ static void case_release(struct ci_case *c)
 	free(c->changes);
 	free(c->exe);
 	free(c->rule);
+	free(c->rule_file);
 }
 
 void ci_report_release(struct ci_report *r)
@@ -52,7 +53,8 @@ static char *dup_or_empty(const char *s)
 }
 
 /* The case of exe x cap: the last one when it is that pair, else a new one. */
-static struct ci_case *case_for(struct ci_report *r, const char *exe, int cap, const char *rule)
+static struct ci_case *case_for(struct ci_report *r, const char *exe, int cap,
+				const struct ci_rule *rule)
 {
 	struct ci_case *c;
 
@@ -69,8 +71,14 @@ static struct ci_case *case_for(struct ci_report *r, const char *exe, int cap, c
 		r->capacity = grown;
 	}
 	c = &r->cases[r->count];
-	*c = (struct ci_case){ .exe = strdup(exe), .cap = cap, .rule = dup_or_empty(rule) };
-	if (!c->exe || !c->rule) {
+	*c = (struct ci_case){
+		.exe = strdup(exe),
+		.cap = cap,
+		.rule = dup_or_empty(rule->text),
+		.rule_file = rule->file ? strdup(rule->file) : NULL,
+		.rule_line = rule->line,
+	};
+	if (!c->exe || !c->rule || (rule->file && !c->rule_file)) {
 		case_release(c);
 		return NULL;
 	}
@@ -78,12 +86,12 @@ static struct ci_case *case_for(struct ci_report *r, const char *exe, int cap, c
 	return c;
 }
 
-int ci_report_pass(struct ci_report *r, const char *exe, int cap, const char *rule)
+int ci_report_pass(struct ci_report *r, const char *exe, int cap, const struct ci_rule *rule)
 {
 	return case_for(r, exe, cap, rule) ? 0 : -ENOMEM;
 }
 
-int ci_report_fail(struct ci_report *r, const char *exe, int cap, const char *rule,
+int ci_report_fail(struct ci_report *r, const char *exe, int cap, const struct ci_rule *rule,
 		   const struct ci_change *change)
 {
 	struct ci_case *c = case_for(r, exe, cap, rule);

@@ -37,10 +37,19 @@ struct ci_change {
 	const char *kernel_stack;
 };
 
+/* The rule that judged a case: its text, and where it is written when in a file. */
+struct ci_rule {
+	const char *text;   /* "allow.txt:3 nginx", "--allow CAP_CHOWN", "baseline A" */
+	const char *file;   /* the policy file, or NULL */
+	unsigned int line;  /* its line there, 0: none matched (or no file) */
+};
+
 struct ci_case {
 	char *exe;
 	int cap;
-	char *rule;         /* the policy rule that judged it ("" none) */
+	char *rule;         /* the rule's text ("" none) */
+	char *rule_file;    /* NULL: not in a file */
+	unsigned int rule_line;
 	bool failed;
 	struct ci_change *changes;
 	size_t change_count;
@@ -71,14 +80,14 @@ void ci_report_init(struct ci_report *r, const struct ci_gate *gate, char *const
  * executable and capability (a capability judged by several rows).
  * Returns 0 or -ENOMEM.
  */
-int ci_report_pass(struct ci_report *r, const char *exe, int cap, const char *rule);
+int ci_report_pass(struct ci_report *r, const char *exe, int cap, const struct ci_rule *rule);
 
 /*
  * Adds change to the case of exe x cap, which fails: the last case when it
  * is the same pair, else a new one. The strings are copied. Returns 0 or
  * -ENOMEM.
  */
-int ci_report_fail(struct ci_report *r, const char *exe, int cap, const char *rule,
+int ci_report_fail(struct ci_report *r, const char *exe, int cap, const struct ci_rule *rule,
 		   const struct ci_change *change);
 
 size_t ci_report_failures(const struct ci_report *r);

@@ -9,8 +9,11 @@
  * process), its logical location the innermost user frame, and each change
  * a code flow whose thread-flow locations are the frames of its call path,
  * user frames outermost first, then the kernel's: viewers show it as the
- * steps that led to the check. The recordings are the run's analysis
- * targets and, with the policy rule, in each result's properties.
+ * steps that led to the check. A rule from a policy file is a related
+ * location, its line in that file: in a repository that commits its policy,
+ * a viewer links the finding to the line that would allow it. The
+ * recordings are the run's analysis targets and, with the rule, in each
+ * result's properties.
  */
 #include "ci_report.h"
 
@@ -167,6 +170,18 @@ static void add_result(struct strbuf *sb, const struct ci_report *r, const struc
 	strbuf_addf(&text, "%s:%s", c->exe, cap_format(c->cap, cap_name, sizeof(cap_name)));
 	escape_json(sb, strbuf_str(&text));
 	strbuf_addc(sb, '}');
+	if (c->rule_file) {
+		strbuf_adds(sb, ",\"relatedLocations\":[{\"id\":1,\"physicalLocation\":"
+			    "{\"artifactLocation\":{\"uri\":");
+		add_uri(sb, c->rule_file);
+		strbuf_adds(sb, "}");
+		if (c->rule_line)
+			strbuf_addf(sb, ",\"region\":{\"startLine\":%u}", c->rule_line);
+		strbuf_adds(sb, "},\"message\":{\"text\":");
+		escape_json(sb, c->rule_line ? "the policy rule for this executable" :
+			    "the policy file: no rule names this executable");
+		strbuf_adds(sb, "}}]");
+	}
 	add_code_flows(sb, c);
 	add_properties(sb, r, c);
 	strbuf_addc(sb, '}');

@@ -15,6 +15,7 @@ and on the report tests' hostile recording:
 
 usage: run_ci_formats.py CAPANALYZE MAKE_RECORDING SAMPLES_DIR"""
 import json
+import re
 import os
 import subprocess
 import sys
@@ -158,8 +159,16 @@ def test_check(run, rec, allow):
         if frames != expected:
             fail('check sarif: %r: code flow %r, expected %r' % (key, frames, expected))
         if os.path.exists(os.path.join(run.tmp, allow)):
-            if not r['properties']['rule'].startswith(allow + ':'):
-                fail('check sarif: %r: rule %r' % (key, r['properties']['rule']))
+            rule = r['properties']['rule']
+            if not rule.startswith(allow + ':'):
+                fail('check sarif: %r: rule %r' % (key, rule))
+            # The rule's line in the policy file, as a related location.
+            related = r.get('relatedLocations', [{}])[0].get('physicalLocation', {})
+            line = re.match(r'[^:]*:(\d+) ', rule)
+            if related.get('artifactLocation', {}).get('uri') != allow or \
+                    related.get('region', {}).get('startLine') != (int(line.group(1))
+                                                                   if line else None):
+                fail('check sarif: %r: related location %r for rule %r' % (key, related, rule))
         elif r['properties']['rule'] != '--allow ' + allow:
             fail('check sarif: %r: rule %r' % (key, r['properties']['rule']))
     status, out, err = run('check', '--allow', allow, '--format', 'junit', rec)

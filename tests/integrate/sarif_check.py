@@ -60,6 +60,9 @@ def _location(loc, where, errors):
                  '(3.29.2: artifactLocation or address)', errors)
         if isinstance(al, dict):
             _uri(al.get('uri'), where + '.physicalLocation.artifactLocation', errors)
+        region = pl.get('region', {})
+        _require(isinstance(region.get('startLine', 1), int) and region.get('startLine', 1) >= 1,
+                 where, 'region.startLine is a line number, from 1 (3.30.5)', errors)
     if 'logicalLocations' in loc:
         _logical_locations(loc['logicalLocations'], where, errors)
     if 'message' in loc:
@@ -136,6 +139,10 @@ def structure_errors(log):
             _require(isinstance(locs, list), w, 'locations must be an array', errors)
             for j, loc in enumerate(locs):
                 _location(loc, '%s.locations[%d]' % (w, j), errors)
+            for j, loc in enumerate(res.get('relatedLocations', [])):
+                _location(loc, '%s.relatedLocations[%d]' % (w, j), errors)
+                _require(isinstance(loc.get('id'), int) and loc['id'] >= 0, w,
+                         'a related location has a non-negative id (3.28.2)', errors)
             fps = res.get('partialFingerprints', {})
             _require(all(isinstance(v, str) for v in fps.values()), w,
                      'partialFingerprints values are strings (3.27.17)', errors)
@@ -164,10 +171,11 @@ _CHILDREN = {
     'ReportingDescriptor': {'shortDescription': 'MultiformatMessageString',
                             'defaultConfiguration': 'ReportingConfiguration'},
     'Artifact': {'location': 'ArtifactLocation'},
-    'Result': {'message': 'Message', 'locations': 'Location', 'codeFlows': 'CodeFlow'},
+    'Result': {'message': 'Message', 'locations': 'Location', 'codeFlows': 'CodeFlow',
+               'relatedLocations': 'Location'},
     'Location': {'physicalLocation': 'PhysicalLocation', 'logicalLocations': 'LogicalLocation',
                  'message': 'Message'},
-    'PhysicalLocation': {'artifactLocation': 'ArtifactLocation'},
+    'PhysicalLocation': {'artifactLocation': 'ArtifactLocation', 'region': 'Region'},
     'CodeFlow': {'message': 'Message', 'threadFlows': 'ThreadFlow'},
     'ThreadFlow': {'locations': 'ThreadFlowLocation'},
     'ThreadFlowLocation': {'location': 'Location'},
