@@ -404,7 +404,8 @@ static const struct ci_gate diff_gate = {
 	.command = "diff",
 	.rule_id = "capability-changed",
 	.rule_name = "CapabilityChanged",
-	.rule_summary = "An executable's capabilities or their call paths changed from the baseline.",
+	.rule_summary = "An executable's capabilities or their call paths changed from the "
+			"baseline.",
 	.level = "warning",
 };
 

@@ -72,9 +72,9 @@ int policy_settings_write(struct analyze_session *s, const struct settings_group
 		.warning_count = groups[0].warning_count,
 	};
 	if (settings.form == DEPLOY_NONROOT && groups[0].nonroot_refused) {
-		fprintf(stderr, "capanalyze policy: --format %s: the recording shows %s refusing to "
-			"run as non-root; no non-root settings work for it (write the root form: "
-			"no --user)\n", s->document, settings.group);
+		fprintf(stderr, "capanalyze policy: --format %s: the recording shows %s "
+			"refusing to run as non-root; no non-root settings work for it (write "
+			"the root form: no --user)\n", s->document, settings.group);
 		return EXIT_USAGE;
 	}
 	settings.caps = groups[0].set[settings.form];

@@ -65,8 +65,8 @@ static void add_failure(struct strbuf *sb, const struct ci_report *r, const stru
 		const struct ci_change *ch = &c->changes[i];
 
 		strbuf_addf(&text, "%s: %s, %" PRIu64 " check%s%s%s\n", ch->what, ch->verdict,
-			    ch->checks, ch->checks == 1 ? "" : "s", *ch->syscall ? ", syscall " : "",
-			    ch->syscall);
+			    ch->checks, ch->checks == 1 ? "" : "s",
+			    *ch->syscall ? ", syscall " : "", ch->syscall);
 		strbuf_addf(&text, "  user:   %s\n  kernel: %s\n", ch->user_stack,
 			    ch->kernel_stack);
 	}

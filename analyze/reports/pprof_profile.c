@@ -122,7 +122,8 @@ static int function_id(struct pprof_profile *p, const char *name, const char *fi
 			pb_uint(&msg, FUNCTION_NAME, name_index);
 			pb_uint(&msg, FUNCTION_SYSTEM_NAME, name_index);
 			pb_uint(&msg, FUNCTION_FILENAME, file_index);
-			pb_bytes(&p->function_msgs, PROFILE_FUNCTION, strbuf_str(&msg), strbuf_len(&msg));
+			pb_bytes(&p->function_msgs, PROFILE_FUNCTION, strbuf_str(&msg),
+				 strbuf_len(&msg));
 			rc = msg.failed ? -ENOMEM : 0;
 		}
 	}

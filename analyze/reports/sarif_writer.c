@@ -5,15 +5,15 @@
  * other code-scanning views import.
  *
  * One run, one rule (the gate), one result per failed case. A result's
- * location is the executable (a file URI: SARIF has no notion of a
- * process), its logical location the innermost user frame, and each change
- * a code flow whose thread-flow locations are the frames of its call path,
- * user frames outermost first, then the kernel's: viewers show it as the
- * steps that led to the check. A rule from a policy file is a related
- * location, its line in that file: in a repository that commits its policy,
- * a viewer links the finding to the line that would allow it. The
- * recordings are the run's analysis targets and, with the rule, in each
- * result's properties.
+ * location is the line of the policy file that judged it, when a file did
+ * (a repository that commits its policy gets each finding on the line that
+ * would allow it), with the executable as a related location; else the
+ * executable itself (a file URI: SARIF has no notion of a process). Its
+ * logical location is the innermost user frame, and each change a code flow
+ * whose thread-flow locations are the frames of its call path, user frames
+ * outermost first, then the kernel's: viewers show it as the steps that led
+ * to the check. The recordings are the run's analysis targets and, with the
+ * rule, in each result's properties.
  */
 #include "ci_report.h"
 
@@ -142,6 +142,17 @@ static void add_properties(struct strbuf *sb, const struct ci_report *r, const s
 	strbuf_adds(sb, "]}");
 }
 
+/* A physical location: the file, and the line when there is one. */
+static void add_physical(struct strbuf *sb, const char *path, unsigned int line)
+{
+	strbuf_adds(sb, "\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
+	add_uri(sb, path);
+	strbuf_addc(sb, '}');
+	if (line)
+		strbuf_addf(sb, ",\"region\":{\"startLine\":%u}", line);
+	strbuf_addc(sb, '}');
+}
+
 static void add_result(struct strbuf *sb, const struct ci_report *r, const struct ci_case *c)
 {
 	const char *user = c->change_count ? c->changes[0].user_stack : "";
@@ -151,12 +162,20 @@ static void add_result(struct strbuf *sb, const struct ci_report *r, const struc
 	ci_case_message(c, &text);
 	strbuf_adds(sb, "{\"ruleId\":");
 	escape_json(sb, r->gate->rule_id);
-	strbuf_addf(sb, ",\"ruleIndex\":0,\"kind\":\"fail\",\"level\":\"%s\",\"message\":{\"text\":",
-		    r->gate->level);
+	strbuf_addf(sb, ",\"ruleIndex\":0,\"kind\":\"fail\",\"level\":\"%s\","
+		    "\"message\":{\"text\":", r->gate->level);
 	escape_json(sb, strbuf_str(&text));
-	strbuf_adds(sb, "},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
-	add_uri(sb, c->exe);
-	strbuf_adds(sb, "}}");
+	/*
+	 * Where the finding is fixed: the policy file's line when a file judged
+	 * it (in the repository: code-scanning views show it in place), else the
+	 * executable. The executable, outside any repository, is then a related
+	 * location.
+	 */
+	strbuf_adds(sb, "},\"locations\":[{");
+	if (c->rule_file)
+		add_physical(sb, c->rule_file, c->rule_line);
+	else
+		add_physical(sb, c->exe, 0);
 	if (*user) {
 		strbuf_adds(sb, ",\"logicalLocations\":[{\"name\":");
 		escape_json(sb, innermost(user));
@@ -171,16 +190,9 @@ static void add_result(struct strbuf *sb, const struct ci_report *r, const struc
 	escape_json(sb, strbuf_str(&text));
 	strbuf_addc(sb, '}');
 	if (c->rule_file) {
-		strbuf_adds(sb, ",\"relatedLocations\":[{\"id\":1,\"physicalLocation\":"
-			    "{\"artifactLocation\":{\"uri\":");
-		add_uri(sb, c->rule_file);
-		strbuf_adds(sb, "}");
-		if (c->rule_line)
-			strbuf_addf(sb, ",\"region\":{\"startLine\":%u}", c->rule_line);
-		strbuf_adds(sb, "},\"message\":{\"text\":");
-		escape_json(sb, c->rule_line ? "the policy rule for this executable" :
-			    "the policy file: no rule names this executable");
-		strbuf_adds(sb, "}}]");
+		strbuf_adds(sb, ",\"relatedLocations\":[{\"id\":1,");
+		add_physical(sb, c->exe, 0);
+		strbuf_adds(sb, ",\"message\":{\"text\":\"the executable\"}}]");
 	}
 	add_code_flows(sb, c);
 	add_properties(sb, r, c);

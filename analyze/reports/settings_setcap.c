@@ -29,7 +29,8 @@ int settings_setcap(struct strbuf *sb, const struct deploy_settings *s)
 	strbuf_adds(sb, "\nif [ $# -gt 0 ]; then\n\texe=$1\nfi\n");
 	if (!s->caps) {
 		/* setcap -r fails on a file without capabilities: remove only what is there. */
-		strbuf_adds(sb, "if [ -n \"$(getcap \"$exe\")\" ]; then\n\tsetcap -r \"$exe\"\nfi\n");
+		strbuf_adds(sb, "if [ -n \"$(getcap \"$exe\")\" ]; then\n"
+			    "\tsetcap -r \"$exe\"\nfi\n");
 		return 0;
 	}
 	strbuf_adds(sb, "setcap ");

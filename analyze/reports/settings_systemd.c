@@ -42,7 +42,8 @@ void settings_systemd(struct strbuf *sb, const struct deploy_settings *s)
 		add_value(sb, s->user);
 		strbuf_addc(sb, '\n');
 	} else {
-		strbuf_adds(sb, "# User= the account the service runs as (capanalyze policy --user)\n");
+		strbuf_adds(sb, "# User= the account the service runs as "
+			    "(capanalyze policy --user)\n");
 	}
 	strbuf_adds(sb, "NoNewPrivileges=yes\n");
 }

@@ -72,10 +72,13 @@ def check_sarif(name, text, expected_pairs, rule_id, level, recordings):
         if props['recordings'] != recordings:
             fail('%s: %r: recordings %r, expected %r' % (name, key, props['recordings'],
                                                          recordings))
-        uri = r['locations'][0]['physicalLocation']['artifactLocation']['uri']
-        if key[0].startswith('/') and urllib.parse.unquote(uri, errors='replace') != \
-                'file://' + key[0]:
-            fail('%s: %r: location %r' % (name, key, uri))
+        # The executable: the location, or a related one when a policy file's line is it.
+        exe_locations = [loc for loc in r['locations'] + r.get('relatedLocations', [])
+                         if urllib.parse.unquote(loc['physicalLocation']['artifactLocation']
+                                                 ['uri'], errors='replace') == 'file://' + key[0]]
+        if key[0].startswith('/') and len(exe_locations) != 1:
+            fail('%s: %r: the executable is not a location: %r %r' % (
+                name, key, r['locations'], r.get('relatedLocations')))
         if key[0] not in r['message']['text'] or key[1] not in r['message']['text']:
             fail('%s: %r: message does not name the pair: %r' % (name, key,
                                                                  r['message']['text']))
@@ -162,13 +165,13 @@ def test_check(run, rec, allow):
             rule = r['properties']['rule']
             if not rule.startswith(allow + ':'):
                 fail('check sarif: %r: rule %r' % (key, rule))
-            # The rule's line in the policy file, as a related location.
-            related = r.get('relatedLocations', [{}])[0].get('physicalLocation', {})
+            # The rule's line in the policy file is the location.
+            where = r['locations'][0]['physicalLocation']
             line = re.match(r'[^:]*:(\d+) ', rule)
-            if related.get('artifactLocation', {}).get('uri') != allow or \
-                    related.get('region', {}).get('startLine') != (int(line.group(1))
-                                                                   if line else None):
-                fail('check sarif: %r: related location %r for rule %r' % (key, related, rule))
+            if where['artifactLocation']['uri'] != allow or \
+                    where.get('region', {}).get('startLine') != (int(line.group(1))
+                                                                 if line else None):
+                fail('check sarif: %r: location %r for rule %r' % (key, where, rule))
         elif r['properties']['rule'] != '--allow ' + allow:
             fail('check sarif: %r: rule %r' % (key, r['properties']['rule']))
     status, out, err = run('check', '--allow', allow, '--format', 'junit', rec)
