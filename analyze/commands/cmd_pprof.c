@@ -209,6 +209,8 @@ static int pprof_run(struct analyze_session *s, void *state)
 		return EXIT_INTERNAL;
 	}
 	rc = pprof_add_comment(st->profile, "capability checks recorded by caprec");
+	for (int i = 0; i < s->arg_count && !rc; i++)
+		rc = pprof_add_comment(st->profile, s->args[i]);
 	if (!rc)
 		rc = add_locations(s->db, &st->filter, st->profile);
 	if (!rc)

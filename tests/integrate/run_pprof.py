@@ -213,6 +213,9 @@ def main():
             profile = decode(proto, out)
             if profile is None:
                 continue
+            comments = [profile['string_table'][i] for i in profile['comment']]
+            if rec not in comments:
+                fail('%s: the profile\'s comments %r do not name the recording' % (rec, comments))
             got = samples_of(profile, rec)
             total = compare(rec, got, expected_samples(run, rec))
             print('%s: %d samples, %d checks' % (os.path.basename(rec), len(got), total))
