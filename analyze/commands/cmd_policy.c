@@ -643,11 +643,11 @@ static int policy_prepare(struct analyze_session *s, void *state)
 	return SESSION_CONTINUE;
 }
 
-/* The warnings of a group, one line each, for the comments of a settings file. */
+/* The warnings of a group per form, one line each, for the comments of a settings file. */
 struct settings_warnings {
-	struct strbuf lines[16];
-	const char *texts[16];
-	size_t count;
+	struct strbuf lines[2][16];
+	const char *texts[2][16];
+	size_t count[2];
 };
 
 static void settings_warning(void *ctx, enum policy_form form, int cap, const char *reason,
@@ -657,10 +657,9 @@ static void settings_warning(void *ctx, enum policy_form form, int cap, const ch
 	struct strbuf *sb;
 	char name[32];
 
-	if (w->count == sizeof(w->lines) / sizeof(w->lines[0]))
+	if (w->count[form] == sizeof(w->lines[form]) / sizeof(w->lines[form][0]))
 		return;
-	sb = &w->lines[w->count++];
-	strbuf_addf(sb, "(%s) ", form_name(form));
+	sb = &w->lines[form][w->count[form]++];
 	if (cap >= 0)
 		strbuf_addf(sb, "%s: ", cap_format(cap, name, sizeof(name)));
 	strbuf_addf(sb, "%s; %s", reason, instead);
@@ -671,7 +670,7 @@ static int write_settings(struct analyze_session *s, struct policy_state *st)
 {
 	const struct policy_decisions *d = &st->d;
 	struct settings_group group = { .group = NULL };
-	struct settings_warnings w = { .count = 0 };
+	struct settings_warnings w = { .count = { 0, 0 } };
 	int status;
 
 	_Static_assert((int)FORM_ROOT == (int)DEPLOY_ROOT &&
@@ -685,16 +684,19 @@ static int write_settings(struct analyze_session *s, struct policy_state *st)
 		group.set[DEPLOY_NONROOT] = g->set[FORM_NONROOT];
 		group.nonroot_refused = !nonroot_works(g);
 		group_warnings(g, st->shown, st->by, settings_warning, &w);
-		for (size_t i = 0; i < w.count; i++)
-			w.texts[i] = strbuf_str(&w.lines[i]);
-		group.warnings = w.texts;
-		group.warning_count = w.count;
+		for (int form = FORM_ROOT; form <= FORM_NONROOT; form++) {
+			for (size_t i = 0; i < w.count[form]; i++)
+				w.texts[form][i] = strbuf_str(&w.lines[form][i]);
+			group.warnings[form] = w.texts[form];
+			group.warning_count[form] = w.count[form];
+		}
 	}
 	st->settings.by_exe = st->by == GROUP_EXE;
 	st->settings.form = st->one_form ? (int)st->form : -1;
 	status = policy_settings_write(s, &group, d->group_count, &st->settings);
-	for (size_t i = 0; i < w.count; i++)
-		strbuf_release(&w.lines[i]);
+	for (int form = FORM_ROOT; form <= FORM_NONROOT; form++)
+		for (size_t i = 0; i < w.count[form]; i++)
+			strbuf_release(&w.lines[form][i]);
 	return status;
 }
 

@@ -68,8 +68,6 @@ int policy_settings_write(struct analyze_session *s, const struct settings_group
 		.exe = opt->by_exe ? groups[0].group : NULL,
 		.form = chosen_form(s, opt),
 		.user = opt->user,
-		.warnings = groups[0].warnings,
-		.warning_count = groups[0].warning_count,
 	};
 	if (settings.form == DEPLOY_NONROOT && groups[0].nonroot_refused) {
 		fprintf(stderr, "capanalyze policy: --format %s: the recording shows %s "
@@ -78,6 +76,8 @@ int policy_settings_write(struct analyze_session *s, const struct settings_group
 		return EXIT_USAGE;
 	}
 	settings.caps = groups[0].set[settings.form];
+	settings.warnings = groups[0].warnings[settings.form];
+	settings.warning_count = groups[0].warning_count[settings.form];
 	if (opt->name)
 		strbuf_adds(&name, opt->name);
 	else

@@ -21,8 +21,8 @@ struct settings_group {
 	const char *group;             /* executable path, container id or cgroup */
 	cap_set_t set[2];              /* by enum deploy_form */
 	bool nonroot_refused;          /* the run shows it cannot run as non-root at all */
-	const char *const *warnings;   /* for comments in the file */
-	size_t warning_count;
+	const char *const *warnings[2]; /* by enum deploy_form: for comments in the file */
+	size_t warning_count[2];
 };
 
 /* policy's options for the settings files. */

@@ -253,6 +253,32 @@ def test_setcap(run, tmp, rec, exe, sets):
     print('setcap script: getcap reads back %s' % sorted(names))
 
 
+def test_warnings(run, rec):
+    """policy's warnings for a form are comments in that form's files, and only there."""
+    status, out, err = run('policy', '--format', 'json', rec)
+    groups = [g for g in json.loads(out) if g.get('warnings')] if status == 0 else []
+    if not groups:
+        print('warnings: policy gives none for this recording: nothing to compare')
+        return
+    checked = 0
+    for g in groups:
+        glob = g['group'].replace('[', '[[]').replace('*', '[*]').replace('?', '[?]')
+        for fmt, extra, form in (('k8s', (), 'root'), ('setcap', (), 'nonroot'),
+                                 ('systemd', ('--user', 'www-data'), 'nonroot')):
+            status, text, err = run('policy', '--format', fmt, '--exe', glob, *extra, rec)
+            if status == 2 and 'non-root' in err:
+                continue  # a program that refuses non-root gets no non-root file
+            comments = [line for line in text.splitlines() if line.startswith('# warning: ')]
+            want = sorted(w['reason'] for w in g['warnings'] if w['form'] == form)
+            got = sorted(w['reason'] for w in g['warnings'] if w['form'] == form and any(
+                w['reason'] in c for c in comments))
+            if status != 0 or got != want or len(comments) != len(want):
+                fail('%s --format %s: warnings %r, policy says %r (exit %d %s)' % (
+                    g['group'], fmt, comments, want, status, err))
+            checked += 1
+    print('warnings: %d settings files carry their form\'s warnings, no other' % checked)
+
+
 def test_hostile(run, tmp, make_recording):
     """A recorded path made to break files: markup, quotes, ';', blanks. Every file still
     parses, and the setcap script names exactly that path."""
@@ -319,6 +345,7 @@ def main():
         test_k8s(run, rec, exe, sets)
         test_compose(run, rec, exe, sets)
         test_setcap(run, tmp, rec, exe, sets)
+        test_warnings(run, rec)
         test_hostile(run, tmp, make_recording)
         status, _, err = run('policy', '--format', 'k8s', rec)
         if status != 2 or '--exe' not in err:
