@@ -22,6 +22,10 @@ packages=(
 	qemu-system-x86 busybox-static lz4
 	# flame graph render test: headless Chromium
 	chromium
+	# real-program suite (tests/real): the programs recorded and run in each
+	# deployment form; setpriv (util-linux) and capsh apply the sets
+	nginx-light dnsmasq tcpdump openssh-server iputils-ping iproute2 util-linux mount
+	hostname coreutils busybox-static
 	# tests of the documents other tools read (suite integrate): SARIF's
 	# object model, protoc and pprof's profile.proto, YAML for k8s/compose,
 	# systemd-analyze for the drop-in
