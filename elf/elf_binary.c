@@ -28,6 +28,8 @@ struct elf_segment {
 	uint64_t filesz; /* p_filesz */
 	uint64_t vaddr;  /* p_vaddr */
 	bool exec;
+	uint64_t memsz;  /* p_memsz */
+	uint64_t align;  /* p_align */
 };
 
 struct elf_sym {
@@ -49,6 +51,7 @@ struct elf_binary {
 	size_t arena_len;
 	size_t arena_cap;
 	bool has_symtab; /* a .symtab was read (from the file or its debug file) */
+	bool layout_inferred; /* a debug file: segment offsets worked out, not read */
 };
 
 void elf_binary_free(struct elf_binary *bin)
@@ -82,9 +85,51 @@ static int read_segments(Elf *elf, struct elf_binary *bin)
 			.filesz = ph.p_filesz,
 			.vaddr = ph.p_vaddr,
 			.exec = ph.p_flags & PF_X,
+			.memsz = ph.p_memsz,
+			.align = ph.p_align,
 		};
 	}
 	return bin->segment_count ? 0 : -ENOEXEC;
+}
+
+/* A separate debug file keeps the program headers but not the bytes: its code has no file size. */
+static bool is_debug_only(const struct elf_binary *bin)
+{
+	size_t i;
+
+	for (i = 0; i < bin->segment_count; i++)
+		if (bin->segments[i].exec && !bin->segments[i].filesz && bin->segments[i].memsz)
+			return true;
+	return false;
+}
+
+/*
+ * `objcopy --only-keep-debug` (how every -dbg/-dbgsym/-debuginfo package and
+ * most builds make debug files) zeroes the PT_LOAD offsets and file sizes;
+ * only the addresses and memory sizes survive. The stripped binary's offsets
+ * follow from them the way linkers (ld.bfd, gold, lld) lay a file out: each
+ * segment at the first offset past the previous one that is congruent to its
+ * address modulo its alignment (the ELF rule for loadable segments), and
+ * every segment but the writable one holds all its memory. The frames that
+ * matter are in the executable segment, before any .bss.
+ */
+static void infer_layout(struct elf_binary *bin)
+{
+	uint64_t end = 0;
+	size_t i;
+
+	for (i = 0; i < bin->segment_count; i++) {
+		struct elf_segment *seg = &bin->segments[i];
+		uint64_t align = seg->align > 1 ? seg->align : 1, off;
+
+		off = end - end % align + seg->vaddr % align;
+		if (off < end)
+			off += align;
+		seg->offset = off;
+		seg->filesz = seg->memsz;
+		end = off + seg->memsz;
+	}
+	bin->layout_inferred = true;
 }
 
 /* Looks for the GNU build-id note in one block of notes. */
@@ -436,6 +481,8 @@ int elf_binary_open_fd_debug(struct elf_binary **out, int fd, const char *debug_
 	err = read_segments(elf, bin);
 	if (err)
 		goto cleanup;
+	if (is_debug_only(bin))
+		infer_layout(bin);
 	read_build_id(elf, bin);
 	err = read_symbols(elf, bin);
 	if (err)
@@ -534,16 +581,29 @@ int elf_binary_exec_start(const struct elf_binary *bin, uint64_t *vaddr)
 	return found ? 0 : -ENOENT;
 }
 
+bool elf_binary_layout_inferred(const struct elf_binary *bin)
+{
+	return bin->layout_inferred;
+}
+
 int elf_binary_resolve(const struct elf_binary *bin, uint64_t file_offset, const char **symbol,
 		       uint64_t *symbol_offset)
 {
-	size_t lo = 0, hi = bin->sym_count, first, i;
-	uint64_t vaddr, size = 0;
+	uint64_t vaddr;
 	int err;
 
 	err = elf_binary_offset_to_vaddr(bin, file_offset, &vaddr);
 	if (err)
 		return err;
+	return elf_binary_resolve_vaddr(bin, vaddr, symbol, symbol_offset);
+}
+
+int elf_binary_resolve_vaddr(const struct elf_binary *bin, uint64_t vaddr, const char **symbol,
+			     uint64_t *symbol_offset)
+{
+	size_t lo = 0, hi = bin->sym_count, first, i;
+	uint64_t size = 0;
+
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 

@@ -59,6 +59,19 @@ size_t elf_binary_symbol_count(const struct elf_binary *bin);
 int elf_binary_resolve(const struct elf_binary *bin, uint64_t file_offset, const char **symbol,
 		       uint64_t *symbol_offset);
 
+/* Same for a virtual address of the ELF file (before any load bias). */
+int elf_binary_resolve_vaddr(const struct elf_binary *bin, uint64_t vaddr, const char **symbol,
+			     uint64_t *symbol_offset);
+
+/*
+ * True when bin is a separate debug file (`objcopy --only-keep-debug`): its
+ * program headers lost the file offsets, which were worked out from the
+ * addresses as linkers lay files out. File offsets of the executable
+ * segment are then right for every common linker; the stripped binary
+ * itself, where available, is the exact answer.
+ */
+bool elf_binary_layout_inferred(const struct elf_binary *bin);
+
 /*
  * Converts file_offset to the virtual address the ELF file assigns it (before
  * any load bias). Returns 0 or -ENOENT. Exposed for tests and diagnostics.
