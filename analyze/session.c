@@ -15,8 +15,11 @@ static const struct option format_option = { "format", required_argument, NULL, 
 static const struct option exe_option = { "exe", required_argument, NULL, 'e' };
 static const struct option cap_option = { "cap", required_argument, NULL, 'c' };
 static const struct option help_option = { "help", no_argument, NULL, 'h' };
-/* Long only: a code no short option can have. */
-#define DEBUG_DIR_OPT 0x100
+/*
+ * Long only: a code no short option can have, above the commands' own long-only
+ * codes (report_filter.h's start at 0x100).
+ */
+#define DEBUG_DIR_OPT 0x1000
 static const struct option debug_dir_option = { "debug-dir", required_argument, NULL,
 						DEBUG_DIR_OPT };
 
