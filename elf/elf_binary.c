@@ -183,9 +183,22 @@ static void read_build_id(Elf *elf, struct elf_binary *bin)
 	}
 }
 
+/*
+ * A .symtab names versioned symbols "fgetpos@@GLIBC_2.2.5"; .dynsym keeps the
+ * version apart and names them "fgetpos". The version is dropped, so a frame
+ * gets the same name from a debug file alone (which has no .dynsym) as from
+ * the binary with it.
+ */
+static size_t unversioned_length(const char *name)
+{
+	const char *at = strchr(name, '@');
+
+	return at && at != name ? (size_t)(at - name) : strlen(name);
+}
+
 static int add_symbol(struct elf_binary *bin, const GElf_Sym *sym, const char *name)
 {
-	size_t len = strlen(name), underscores = strspn(name, "_");
+	size_t len = unversioned_length(name), underscores = strspn(name, "_");
 	unsigned int type = GELF_ST_TYPE(sym->st_info), bind = GELF_ST_BIND(sym->st_info);
 	struct elf_sym *s;
 	void *p;
@@ -212,7 +225,8 @@ static int add_symbol(struct elf_binary *bin, const GElf_Sym *sym, const char *n
 		bin->arena = p;
 		bin->arena_cap = cap;
 	}
-	memcpy(bin->arena + bin->arena_len, name, len + 1);
+	memcpy(bin->arena + bin->arena_len, name, len);
+	bin->arena[bin->arena_len + len] = '\0';
 	s = &bin->syms[bin->sym_count++];
 	s->addr = sym->st_value;
 	s->size = sym->st_size;
