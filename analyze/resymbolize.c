@@ -18,6 +18,8 @@ struct binary_row {
 	char *path;
 	uint8_t build_id[64];
 	size_t build_id_len;
+	struct elf_binary *symbols; /* its debug file, NULL when none was found */
+	struct elf_binary *layout;  /* the binary itself, when found too */
 };
 
 struct resym {
@@ -74,7 +76,8 @@ static int list_binaries(struct resym *r, struct binary_row **out, size_t *count
 {
 	static const char sql[] =
 		"SELECT b.id, b.path, b.build_id FROM binaries b WHERE b.build_id != '' AND "
-		"EXISTS (SELECT 1 FROM frames f WHERE f.binary_id = b.id AND f.kind = 'user')";
+		"EXISTS (SELECT 1 FROM frames f WHERE f.binary_id = b.id AND f.kind = 'user') "
+		"ORDER BY b.id";
 	struct binary_row *rows = NULL;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *stmt = NULL;
@@ -154,13 +157,35 @@ static bool name_frame(const struct elf_binary *symbols, const struct elf_binary
 	return true;
 }
 
-static int resymbolize_binary(struct resym *r, const struct binary_row *b,
-			      const struct elf_binary *symbols, const struct elf_binary *layout)
+/* The row of binary id among rows (sorted by id), or NULL. */
+static const struct binary_row *find_row(const struct binary_row *rows, size_t count, int64_t id)
+{
+	size_t lo = 0, hi = count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rows[mid].id == id)
+			return &rows[mid];
+		if (rows[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * One scan of the user frames (frames has no index by binary: one query per
+ * binary would read the table once per binary), naming those of the
+ * binaries whose debug file was found.
+ */
+static int name_frames(struct resym *r, const struct binary_row *rows, size_t count)
 {
 	static const char select_sql[] =
-		"SELECT f.id, f.file_offset, f.symbol, f.symbol_offset, "
+		"SELECT f.id, f.binary_id, f.file_offset, f.symbol, f.symbol_offset, "
 		"f.id IN (SELECT frame_id FROM resym_returns) "
-		"FROM frames f WHERE f.binary_id = ?1 AND f.kind = 'user' "
+		"FROM frames f WHERE f.kind = 'user' AND f.binary_id IS NOT NULL "
 		"AND f.file_offset IS NOT NULL";
 	static const char update_sql[] =
 		"UPDATE frames SET symbol = ?2, symbol_offset = ?3, name = ?2 WHERE id = ?1";
@@ -174,20 +199,23 @@ static int resymbolize_binary(struct resym *r, const struct binary_row *b,
 		sql_fail(r, "preparing the frame update");
 		goto cleanup;
 	}
-	sqlite3_bind_int64(sel, 1, b->id);
 	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(sel, 0);
-		uint64_t file_offset = (uint64_t)sqlite3_column_int64(sel, 1);
-		const char *old = (const char *)sqlite3_column_text(sel, 2);
-		uint64_t old_offset = (uint64_t)sqlite3_column_int64(sel, 3);
-		bool is_return = sqlite3_column_int(sel, 4);
+		const struct binary_row *b = find_row(rows, count, sqlite3_column_int64(sel, 1));
+		uint64_t file_offset = (uint64_t)sqlite3_column_int64(sel, 2);
+		const char *old = (const char *)sqlite3_column_text(sel, 3);
+		uint64_t old_offset = (uint64_t)sqlite3_column_int64(sel, 4);
+		bool is_return = sqlite3_column_int(sel, 5);
 		const char *symbol;
 		uint64_t symbol_offset;
 
-		/* A worked-out layout names the unnamed; it does not overrule the recording host. */
-		if (old && !layout && elf_binary_layout_inferred(symbols))
+		if (!b || !b->symbols)
 			continue;
-		if (!name_frame(symbols, layout, file_offset, is_return, &symbol, &symbol_offset))
+		/* A worked-out layout names the unnamed; it does not overrule the recording host. */
+		if (old && !b->layout && elf_binary_layout_inferred(b->symbols))
+			continue;
+		if (!name_frame(b->symbols, b->layout, file_offset, is_return, &symbol,
+				&symbol_offset))
 			continue;
 		if (old && !strcmp(old, symbol) && old_offset == symbol_offset)
 			continue;
@@ -311,23 +339,15 @@ cleanup:
 static int resymbolize_all(struct resym *r, struct binary_row *rows, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
-		struct elf_binary *symbols = NULL, *layout = NULL;
-		int err;
-
 		r->stats->binaries++;
-		err = debug_files_find(r->files, rows[i].build_id, rows[i].build_id_len,
-				       rows[i].path, &symbols, &layout);
-		if (err)
-			continue;
-		r->stats->binaries_found++;
-		err = prepare_returns(r);
-		if (!err)
-			err = resymbolize_binary(r, &rows[i], symbols, layout);
-		elf_binary_free(symbols);
-		elf_binary_free(layout);
-		if (err)
-			return -1;
+		if (!debug_files_find(r->files, rows[i].build_id, rows[i].build_id_len,
+				      rows[i].path, &rows[i].symbols, &rows[i].layout))
+			r->stats->binaries_found++;
 	}
+	if (!r->stats->binaries_found)
+		return 0;
+	if (prepare_returns(r) || name_frames(r, rows, count))
+		return -1;
 	return rebuild_stack_texts(r);
 }
 
@@ -356,8 +376,11 @@ int resymbolize(sqlite3 *db, char *const *dirs, int count, struct resymbolize_st
 	}
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 cleanup:
-	for (size_t i = 0; i < row_count; i++)
+	for (size_t i = 0; i < row_count; i++) {
 		free(rows[i].path);
+		elf_binary_free(rows[i].symbols);
+		elf_binary_free(rows[i].layout);
+	}
 	free(rows);
 	debug_files_free(r.files);
 	return ret;
