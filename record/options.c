@@ -21,6 +21,8 @@ const char caprec_usage[] =
 	"              [--trace-self] [--syscall-returns auto|on|off]\n"
 	"              [--user-stack-bytes SIZE] [-- CMD ARGS...]\n"
 	"       caprec --probe | --version\n"
+	"       caprec prove [--user USER] [--caps SET|--from REC] [--form root|nonroot] -- CMD\n"
+	"                    (a set proven by running CMD with it: caprec prove --help)\n"
 	"Record the capability checks of the kernel (cap_capable()), live or to a recording.\n"
 	"  -v                 include non-audit checks (default: audited checks only)\n"
 	"  -K, -U             kernel / user stacks\n"
