@@ -2,9 +2,11 @@
 /* session.c - the set-up every capanalyze command shares (see session.h). */
 #include "session.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "exe_match.h"
@@ -92,8 +94,19 @@ static int parse_cap(struct analyze_session *s, const char *value)
 /* Each --debug-dir in order; argv outlives the session, so its strings are kept. */
 static int add_debug_dir(struct analyze_session *s, char *dir, int argc)
 {
+	struct stat st;
+
 	if (!*dir) {
 		fprintf(stderr, "capanalyze %s: --debug-dir needs a directory\n", s->cmd);
+		return EXIT_USAGE;
+	}
+	/* A mistyped directory would name nothing and pass unnoticed. */
+	if (stat(dir, &st)) {
+		fprintf(stderr, "capanalyze %s: --debug-dir %s: %s\n", s->cmd, dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "capanalyze %s: --debug-dir %s: not a directory\n", s->cmd, dir);
 		return EXIT_USAGE;
 	}
 	if (!s->debug_dirs) {

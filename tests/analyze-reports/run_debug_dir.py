@@ -188,6 +188,13 @@ def main():
         status, out, err = run('paths', '--debug-dir', '', 'r.caprec')
         expect('an empty --debug-dir is a usage error', status == 2 and 'debug-dir' in err,
                (status, err))
+        status, out, err = run('paths', '--debug-dir', 'no-such-dir', 'r.caprec')
+        expect('a missing --debug-dir is a usage error, one line naming it',
+               status == 2 and 'no-such-dir' in err and len(err.splitlines()) == 1,
+               (status, err))
+        status, out, err = run('paths', '--debug-dir', 'r.caprec', 'r.caprec')
+        expect('a file as --debug-dir is a usage error',
+               status == 2 and 'not a directory' in err, (status, err))
 
         # libc's internal frames, named from libc6-dbg's files given as a --debug-dir.
         if libc_debug:
