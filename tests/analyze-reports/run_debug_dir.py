@@ -87,8 +87,9 @@ def main():
         env.pop('DEBUGINFOD_URLS', None)
 
         def run(*args, extra_env=None):
-            p = subprocess.run([capanalyze] + list(args), cwd=tmp, env=dict(env, **(extra_env or {})),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+            p = subprocess.run([capanalyze] + list(args), cwd=tmp,
+                               env=dict(env, **(extra_env or {})), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=120)
             return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode()
 
         def user_stacks(*args, **kw):
