@@ -29,6 +29,7 @@
 #include "load.h"
 #include "progress.h"
 #include "reader_error.h"
+#include "resymbolize.h"
 #include "schema.h"
 
 static const char sqlite_magic[16] = "SQLite format 3";
@@ -126,11 +127,86 @@ fail:
 	return -1;
 }
 
+/* Names the frames of db from the debug directories, if any. Returns 0 or -1 with err. */
+static int name_from_debug_dirs(sqlite3 *db, const struct input_debug_dirs *debug, char *err,
+				size_t err_size)
+{
+	struct resymbolize_stats stats;
+
+	if (!debug || !debug->count)
+		return 0;
+	return resymbolize(db, debug->dirs, debug->count, &stats, err, err_size);
+}
+
+/*
+ * A user's database is opened read-only and stays untouched: with debug
+ * directories, it is copied into memory and the copy is named. *db is
+ * replaced by the copy. Returns 0 or -1 with err (*db closed, NULL).
+ */
+static int name_database_copy(const char *path, sqlite3 **db,
+			      const struct input_debug_dirs *debug, char *err, size_t err_size)
+{
+	sqlite3_backup *backup;
+	sqlite3 *copy = NULL;
+	int rc;
+
+	if (sqlite3_open_v2(":memory:", &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		snprintf(err, err_size, "%s: cannot copy into memory", path);
+		goto fail;
+	}
+	backup = sqlite3_backup_init(copy, "main", *db, "main");
+	if (!backup) {
+		snprintf(err, err_size, "%s: copying into memory: %s", path, sqlite3_errmsg(copy));
+		goto fail;
+	}
+	rc = sqlite3_backup_step(backup, -1);
+	sqlite3_backup_finish(backup);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, err_size, "%s: copying into memory: %s", path, sqlite3_errstr(rc));
+		goto fail;
+	}
+	if (name_from_debug_dirs(copy, debug, err, err_size))
+		goto fail;
+	sqlite3_close(*db);
+	*db = copy;
+	return 0;
+fail:
+	sqlite3_close(copy);
+	sqlite3_close(*db);
+	*db = NULL;
+	return -1;
+}
+
+/*
+ * The debug directories are part of what a cached database holds: their real
+ * paths join the key, and with them DEBUGINFOD_URLS, which adds servers.
+ * Files added to a directory later are not seen by a database already cached.
+ */
+static uint64_t hash_debug_dirs(uint64_t h, const struct input_debug_dirs *debug)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS");
+
+	if (!debug || !debug->count)
+		return h;
+	for (int i = 0; i < debug->count; i++) {
+		char real[PATH_MAX];
+		const char *dir = realpath(debug->dirs[i], real) ? real : debug->dirs[i];
+
+		h = crf_hash(h, "debug-dir", sizeof("debug-dir"));
+		h = crf_hash(h, dir, strlen(dir) + 1);
+	}
+	if (urls)
+		h = crf_hash(h, urls, strlen(urls) + 1);
+	return h;
+}
+
 /*
  * The cache file for these recordings, or false when they cannot be cached
  * (stdin, a pipe) or there is no cache directory to write.
  */
-static bool cache_path(char *const *paths, int count, char *out, size_t out_size)
+static bool cache_path(char *const *paths, int count, const struct input_debug_dirs *debug,
+		       char *out, size_t out_size)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
@@ -154,6 +230,7 @@ static bool cache_path(char *const *paths, int count, char *out, size_t out_size
 		h = crf_hash(h, fields, sizeof(fields));
 	}
 	h = crf_hash(h, &version, sizeof(version));
+	h = hash_debug_dirs(h, debug);
 	if (xdg && xdg[0] == '/')
 		n = snprintf(dir, sizeof(dir), "%s/caprec", xdg);
 	else if (home && home[0] == '/')
@@ -218,8 +295,8 @@ static void prune_cache(const char *cache_file)
 }
 
 /* Loads the recordings into db (empty). Returns 0 or -1 with err. */
-static int load_all(sqlite3 *db, char *const *paths, int count, int progress, char *err,
-		    size_t err_size)
+static int load_all(sqlite3 *db, char *const *paths, int count, int progress,
+		    const struct input_debug_dirs *debug, char *err, size_t err_size)
 {
 	struct loader *loader = NULL;
 	int ret = -1;
@@ -255,6 +332,8 @@ static int load_all(sqlite3 *db, char *const *paths, int count, int progress, ch
 	}
 	if (loader_finish(loader, err, err_size))
 		goto cleanup;
+	if (name_from_debug_dirs(db, debug, err, err_size))
+		goto cleanup;
 	ret = 0;
 cleanup:
 	loader_free(loader);
@@ -262,7 +341,8 @@ cleanup:
 }
 
 /* A private database SQLite deletes on close (the "" file name). */
-static int load_temporary(char *const *paths, int count, int progress, sqlite3 **db, char *err,
+static int load_temporary(char *const *paths, int count, int progress,
+			  const struct input_debug_dirs *debug, sqlite3 **db, char *err,
 			  size_t err_size)
 {
 	if (sqlite3_open_v2("", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -270,7 +350,7 @@ static int load_temporary(char *const *paths, int count, int progress, sqlite3 *
 		snprintf(err, err_size, "cannot create a temporary database");
 		goto fail;
 	}
-	if (load_all(*db, paths, count, progress, err, err_size))
+	if (load_all(*db, paths, count, progress, debug, err, err_size))
 		goto fail;
 	return 0;
 fail:
@@ -280,7 +360,8 @@ fail:
 }
 
 static int load_cached(const char *cache, char *const *paths, int count, int progress,
-		       sqlite3 **db, char *err, size_t err_size)
+		       const struct input_debug_dirs *debug, sqlite3 **db, char *err,
+		       size_t err_size)
 {
 	char tmp[PATH_MAX + 32];
 	int version, fd;
@@ -305,7 +386,7 @@ static int load_cached(const char *cache, char *const *paths, int count, int pro
 	if (sqlite3_open_v2(tmp, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK)
 		goto fallback;
-	if (load_all(*db, paths, count, progress, err, err_size)) {
+	if (load_all(*db, paths, count, progress, debug, err, err_size)) {
 		sqlite3_close(*db);
 		*db = NULL;
 		unlink(tmp);
@@ -321,11 +402,11 @@ static int load_cached(const char *cache, char *const *paths, int count, int pro
 fallback:
 	sqlite3_close(*db);
 	*db = NULL;
-	return load_temporary(paths, count, progress, db, err, err_size);
+	return load_temporary(paths, count, progress, debug, db, err, err_size);
 }
 
-int input_open(char *const *paths, int count, int progress, sqlite3 **db, char *err,
-	       size_t err_size)
+int input_open(char *const *paths, int count, int progress, const struct input_debug_dirs *debug,
+	       sqlite3 **db, char *err, size_t err_size)
 {
 	char cache[PATH_MAX];
 	enum input_kind kind;
@@ -349,11 +430,15 @@ int input_open(char *const *paths, int count, int progress, sqlite3 **db, char *
 			return -1;
 		}
 	}
-	if (count == 1 && kind == INPUT_DATABASE)
-		return open_database(paths[0], db, err, err_size);
-	if (cache_path(paths, count, cache, sizeof(cache)))
-		return load_cached(cache, paths, count, progress, db, err, err_size);
-	return load_temporary(paths, count, progress, db, err, err_size);
+	if (count == 1 && kind == INPUT_DATABASE) {
+		if (open_database(paths[0], db, err, err_size))
+			return -1;
+		return debug && debug->count ? name_database_copy(paths[0], db, debug, err, err_size)
+					     : 0;
+	}
+	if (cache_path(paths, count, debug, cache, sizeof(cache)))
+		return load_cached(cache, paths, count, progress, debug, db, err, err_size);
+	return load_temporary(paths, count, progress, debug, db, err, err_size);
 }
 
 void input_close(sqlite3 *db)

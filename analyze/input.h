@@ -35,6 +35,15 @@ enum input_kind {
 int input_detect(const char *path, enum input_kind *kind, char *err, size_t err_size);
 
 /*
+ * Directories of debug files (--debug-dir) to name the frames the recording
+ * host could not (resymbolize.h). count 0: none, and no debuginfod either.
+ */
+struct input_debug_dirs {
+	char *const *dirs;
+	int count;
+};
+
+/*
  * Opens paths[0..count-1]: either exactly one database, or one or more
  * recordings (loaded or taken from the cache). A database must carry this
  * schema's PRAGMA user_version. On success returns 0 and *db, to close with
@@ -44,9 +53,14 @@ int input_detect(const char *path, enum input_kind *kind, char *err, size_t err_
  *
  * When progress is non-zero and stderr is a terminal, a load shows a
  * progress bar on stderr.
+ *
+ * With debug directories (debug may be NULL), recordings are named from them
+ * after loading, and the cache key includes the directories, so a database
+ * cached without them is not served; a database is copied into memory and
+ * named there (the user's file is never written).
  */
-int input_open(char *const *paths, int count, int progress, sqlite3 **db, char *err,
-	       size_t err_size);
+int input_open(char *const *paths, int count, int progress, const struct input_debug_dirs *debug,
+	       sqlite3 **db, char *err, size_t err_size);
 
 /* Closes a handle from input_open(). Accepts NULL. */
 void input_close(sqlite3 *db);

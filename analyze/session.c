@@ -2,9 +2,11 @@
 /* session.c - the set-up every capanalyze command shares (see session.h). */
 #include "session.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "exe_match.h"
@@ -15,6 +17,20 @@ static const struct option format_option = { "format", required_argument, NULL, 
 static const struct option exe_option = { "exe", required_argument, NULL, 'e' };
 static const struct option cap_option = { "cap", required_argument, NULL, 'c' };
 static const struct option help_option = { "help", no_argument, NULL, 'h' };
+/*
+ * Long only: a code no short option can have, above the commands' own long-only
+ * codes (report_filter.h's start at 0x100).
+ */
+#define DEBUG_DIR_OPT 0x1000
+static const struct option debug_dir_option = { "debug-dir", required_argument, NULL,
+						DEBUG_DIR_OPT };
+
+/* What every command taking --debug-dir adds to its usage text. */
+static const char debug_dir_usage[] =
+	"\n"
+	"shared option:\n"
+	"  --debug-dir DIR    name the frames of stripped binaries from the debug files\n"
+	"                     in DIR, by build-id (repeatable; see capanalyze(1))\n";
 
 #define MAX_OPTIONS 32
 
@@ -34,6 +50,8 @@ static int build_options(const struct command *c, struct option *longs, char *sh
 		longs[n++] = exe_option;
 	if (c->flags & TAKES_CAP)
 		longs[n++] = cap_option;
+	if (c->flags & TAKES_DEBUG_DIR)
+		longs[n++] = debug_dir_option;
 	longs[n++] = help_option;
 	for (const struct option *o = ops->options; o && o->name; o++) {
 		if (n + 1 >= MAX_OPTIONS)
@@ -86,6 +104,35 @@ static int parse_cap(struct analyze_session *s, const char *value)
 	return SESSION_CONTINUE;
 }
 
+/* Each --debug-dir in order; argv outlives the session, so its strings are kept. */
+static int add_debug_dir(struct analyze_session *s, char *dir, int argc)
+{
+	struct stat st;
+
+	if (!*dir) {
+		fprintf(stderr, "capanalyze %s: --debug-dir needs a directory\n", s->cmd);
+		return EXIT_USAGE;
+	}
+	/* A mistyped directory would name nothing and pass unnoticed. */
+	if (stat(dir, &st)) {
+		fprintf(stderr, "capanalyze %s: --debug-dir %s: %s\n", s->cmd, dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "capanalyze %s: --debug-dir %s: not a directory\n", s->cmd, dir);
+		return EXIT_USAGE;
+	}
+	if (!s->debug_dirs) {
+		s->debug_dirs = calloc((size_t)argc, sizeof(*s->debug_dirs));
+		if (!s->debug_dirs) {
+			fprintf(stderr, "capanalyze %s: out of memory\n", s->cmd);
+			return EXIT_INTERNAL;
+		}
+	}
+	s->debug_dirs[s->debug_dir_count++] = dir;
+	return SESSION_CONTINUE;
+}
+
 /* The operand counts the flags imply; a command checks other shapes in prepare(). */
 static int check_operands(struct analyze_session *s)
 {
@@ -129,8 +176,13 @@ int session_parse(struct analyze_session *s, const struct command *c, void *stat
 		case 'c':
 			rc = parse_cap(s, optarg);
 			break;
+		case DEBUG_DIR_OPT:
+			rc = add_debug_dir(s, optarg, argc);
+			break;
 		case 'h':
 			fputs(c->ops->usage, stdout);
+			if (c->flags & TAKES_DEBUG_DIR)
+				fputs(debug_dir_usage, stdout);
 			return EXIT_OK;
 		case '?':
 		case ':':
@@ -151,9 +203,10 @@ int session_parse(struct analyze_session *s, const struct command *c, void *stat
 int session_open_inputs(struct analyze_session *s, char *const *inputs, int count,
 			sqlite3 **db)
 {
+	struct input_debug_dirs debug = { s->debug_dirs, s->debug_dir_count };
 	char err[INPUT_ERROR_SIZE];
 
-	if (input_open(inputs, count, 1, db, err, sizeof(err))) {
+	if (input_open(inputs, count, 1, &debug, db, err, sizeof(err))) {
 		fprintf(stderr, "capanalyze %s: %s\n", s->cmd, err);
 		return -1;
 	}
@@ -254,4 +307,7 @@ void session_close(struct analyze_session *s)
 {
 	input_close(s->db);
 	s->db = NULL;
+	free(s->debug_dirs);
+	s->debug_dirs = NULL;
+	s->debug_dir_count = 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * session.h - what one capanalyze command run shares with every other: the
- * options --format, --exe, --cap and --help, the operands, and the inputs
+ * options --format, --exe, --cap, --debug-dir and --help, the operands, and the inputs
  * opened as one database with capanalyze's SQL functions on it.
  *
  * The dispatcher (main.c) fills a session from the command line according
@@ -37,6 +37,8 @@ struct analyze_session {
 	char **args;                 /* the operands after the options */
 	int arg_count;
 	sqlite3 *db;                 /* NEEDS_DATABASE: the inputs, opened */
+	char **debug_dirs;           /* --debug-dir, repeatable, in order (resymbolize.h) */
+	int debug_dir_count;
 };
 
 /* session_parse()'s "go on": any other return is the exit status to end with. */

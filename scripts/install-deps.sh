@@ -11,6 +11,8 @@ packages=(
 	# build
 	gcc clang llvm meson ninja-build pkg-config
 	libbpf-dev libelf-dev libdw-dev liblzma-dev zlib1g-dev libzstd-dev libsqlite3-dev
+	# capanalyze --debug-dir asks debuginfod servers too (optional at build time)
+	libdebuginfod-dev
 	bpftool
 	# tests: cmocka, the sanitizer/fuzzer runtimes of clang, capsh for the
 	# minimal-capability proof, sqlite3 to open databases by hand

@@ -12,9 +12,10 @@
 #include "commands.h"
 #include "load.h"
 #include "progress.h"
+#include "resymbolize.h"
 
 static const char load_usage[] =
-	"usage: capanalyze load [-d DB] [-q] REC...\n"
+	"usage: capanalyze load [-d DB] [-q] [--debug-dir DIR]... REC...\n"
 	"\n"
 	"Loads recordings (from one or several hosts and runs) into one SQLite\n"
 	"database, creating it or adding to it. REC may be - for standard input.\n"
@@ -87,6 +88,7 @@ static int load_run(struct analyze_session *s, void *state)
 	sqlite3 *db = NULL;
 	struct stat sb;
 	bool existed, fresh;
+	struct resymbolize_stats names;
 	int ret = EXIT_USAGE;
 
 	existed = stat(st->database, &sb) == 0;
@@ -139,6 +141,16 @@ static int load_run(struct analyze_session *s, void *state)
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
+	if (s->debug_dir_count &&
+	    resymbolize(db, s->debug_dirs, s->debug_dir_count, &names, err, sizeof(err))) {
+		fprintf(stderr, "capanalyze load: %s: %s\n", st->database, err);
+		ret = EXIT_INTERNAL;
+		goto cleanup;
+	}
+	if (s->debug_dir_count && !st->quiet)
+		printf("%s: %lld frames named from the debug files of %lld of %lld binaries\n",
+		       st->database, (long long)names.frames_named,
+		       (long long)names.binaries_found, (long long)names.binaries);
 	/* The database is complete; a lost report line is still an error to say. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "capanalyze load: cannot write to standard output\n");

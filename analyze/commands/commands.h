@@ -35,6 +35,7 @@ enum command_flags {
 	TAKES_EXE = 1 << 3,         /* --exe GLOB */
 	TAKES_CAP = 1 << 4,         /* --cap CAP, repeatable */
 	LAST_ARG_IS_QUERY = 1 << 5, /* with NEEDS_DATABASE: the last operand is not an input */
+	TAKES_DEBUG_DIR = 1 << 6,   /* --debug-dir DIR, repeatable: name frames from debug files */
 };
 
 struct command_ops {
