@@ -93,29 +93,15 @@ int input_detect(const char *path, enum input_kind *kind, char *err, size_t err_
 
 static int open_database(const char *path, sqlite3 **db, char *err, size_t err_size)
 {
-	int version;
+	char reason[INPUT_ERROR_SIZE / 2];
 
 	/* Every capanalyze command uses its connection from one thread: no mutex. */
 	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, err_size, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "out of memory");
 		goto fail;
 	}
-	if (schema_read_version(*db, &version, err, err_size)) {
-		char reason[INPUT_ERROR_SIZE / 2];
-
-		snprintf(reason, sizeof(reason), "%s", err);
+	if (schema_check(*db, reason, sizeof(reason)) != SCHEMA_OK) {
 		snprintf(err, err_size, "%s: %s", path, reason);
-		goto fail;
-	}
-	if (version == 0) {
-		snprintf(err, err_size, "%s: an unfinished capanalyze database (user_version 0: a "
-			 "load that did not complete); delete it and load again", path);
-		goto fail;
-	}
-	if (version != schema_user_version()) {
-		snprintf(err, err_size,
-			 "%s: not a capanalyze database of schema version %d (user_version is %d)",
-			 path, schema_user_version(), version);
 		goto fail;
 	}
 	return 0;

@@ -27,8 +27,12 @@ static const char load_usage[] =
 	"  -q, --quiet        no per-recording line on stdout\n"
 	"  -h, --help         this text\n"
 	"\n"
+	"DB is created 0600. An existing DB must be a regular file (not a symbolic\n"
+	"link); it is added to in place. A second load of the same DB waits for the\n"
+	"first to finish.\n"
+	"\n"
 	"exit status: 0 loaded; 2 usage error, or an input that is not a recording\n"
-	"(nothing is committed then); 3 internal error.\n";
+	"(nothing is committed then); 3 internal error (memory, SQLite, output).\n";
 
 /* One line per recording: what was loaded and how the file ended. */
 static void print_result(const char *path, const struct load_result *res)
@@ -79,36 +83,130 @@ static int load_prepare(struct analyze_session *s, void *state)
 	return EXIT_USAGE;
 }
 
+/*
+ * How long a load waits for another one writing the same database: a load
+ * holds its database for as long as it reads its recordings, minutes for
+ * big ones.
+ */
+#define LOAD_BUSY_TIMEOUT_MS (10 * 60 * 1000)
+
+/*
+ * The database file, made safe to write as root in a directory others can
+ * write (/tmp): an existing path must be a regular file, not a symbolic link
+ * nor a device or FIFO, and is written in place with its owner and mode
+ * untouched; a new one is created here, O_EXCL (never through a link someone
+ * planted after the check) and 0600 (recordings can hold secrets, as the
+ * cache does). *created says which; *identity is the file's device and inode,
+ * so that only the file this load created is ever removed.
+ */
+static int prepare_database_file(const char *path, bool *created, struct stat *identity)
+{
+	struct stat sb;
+	int fd;
+
+	*created = false;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (lstat(path, &sb) == 0) {
+			if (S_ISLNK(sb.st_mode)) {
+				fprintf(stderr, "capanalyze load: %s: is a symbolic link; refusing to "
+					"write through it (name the file it points to)\n", path);
+				return EXIT_USAGE;
+			}
+			if (!S_ISREG(sb.st_mode)) {
+				fprintf(stderr, "capanalyze load: %s: not a regular file; refusing to "
+					"write a database into it\n", path);
+				return EXIT_USAGE;
+			}
+			*identity = sb;
+			return SESSION_CONTINUE;
+		}
+		if (errno != ENOENT)
+			break;
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			int ok = fstat(fd, identity) == 0;
+
+			close(fd);
+			if (!ok)
+				break;
+			*created = true;
+			return SESSION_CONTINUE;
+		}
+		if (errno != EEXIST)
+			break;
+		/* Another process made it between lstat() and open(): judge it as existing. */
+	}
+	fprintf(stderr, "capanalyze load: %s: %s\n", path, strerror(errno));
+	return EXIT_USAGE;
+}
+
+/* The path still names the file this load opened (nobody removed or replaced it). */
+static bool same_file(const char *path, const struct stat *identity)
+{
+	struct stat sb;
+
+	return lstat(path, &sb) == 0 && sb.st_dev == identity->st_dev &&
+	       sb.st_ino == identity->st_ino;
+}
+
+/* Exit status of a failed sqlite3_open_v2(): out of memory is ours, the rest the path's. */
+static int open_failure_status(sqlite3 *db)
+{
+	return !db || sqlite3_errcode(db) == SQLITE_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
+}
+
+static int load_failure_status(int rc)
+{
+	return rc == LOAD_FAILED_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
+}
+
 static int load_run(struct analyze_session *s, void *state)
 {
 	struct load_state *st = state;
 	char err[1024];
 	struct loader *loader = NULL;
 	sqlite3 *db = NULL;
-	struct stat sb;
-	bool existed, fresh;
-	int ret = EXIT_USAGE;
+	struct stat sb, identity;
+	bool created = false;
+	int ret, rc;
 
-	existed = stat(st->database, &sb) == 0;
-	fresh = !existed || (S_ISREG(sb.st_mode) && sb.st_size == 0);
-	/* One thread uses the connection: no mutex around every bind and step. */
+	ret = prepare_database_file(st->database, &created, &identity);
+	if (ret != SESSION_CONTINUE)
+		return ret;
+	ret = EXIT_USAGE;
+	/*
+	 * NOFOLLOW: the checks above hold for what SQLite opens. One thread uses
+	 * the connection: no mutex around every bind and step.
+	 */
 	if (sqlite3_open_v2(st->database, &db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		fprintf(stderr, "capanalyze load: %s: %s\n", st->database,
 			db ? sqlite3_errmsg(db) : "out of memory");
+		ret = open_failure_status(db);
 		goto cleanup;
 	}
-	/* Bulk PRAGMAs only for a new file: an existing database keeps its journal. */
-	if (loader_new(db, fresh, &loader, err, sizeof(err))) {
-		fprintf(stderr, "capanalyze load: %s: %s\n", st->database, err);
+	sqlite3_busy_timeout(db, LOAD_BUSY_TIMEOUT_MS);
+	/*
+	 * Bulk PRAGMAs (no journal, an exclusive lock held to the end) only for
+	 * the file this load created: nobody else has anything in it. An existing
+	 * database keeps its journal, and a second load waits for the first.
+	 */
+	rc = loader_new(db, created, &loader, err, sizeof(err));
+	if (rc) {
+		if (sqlite3_errcode(db) == SQLITE_BUSY)
+			fprintf(stderr, "capanalyze load: %s: another process held the database "
+				"for %d s; try again when it has finished\n", st->database,
+				LOAD_BUSY_TIMEOUT_MS / 1000);
+		else
+			fprintf(stderr, "capanalyze load: %s: %s\n", st->database, err);
+		ret = load_failure_status(rc);
 		goto cleanup;
 	}
 	for (int i = 0; i < s->arg_count; i++) {
 		struct load_source src = { .path = s->args[i] };
 		struct load_result result;
 		struct progress *bar;
-		int rc;
 
 		src.fd = strcmp(s->args[i], "-") ? open(s->args[i], O_RDONLY | O_CLOEXEC) :
 						 dup(STDIN_FILENO);
@@ -129,6 +227,7 @@ static int load_run(struct analyze_session *s, void *state)
 		close(src.fd);
 		if (rc) {
 			fprintf(stderr, "capanalyze load: %s\n", err);
+			ret = load_failure_status(rc);
 			goto cleanup;
 		}
 		if (!st->quiet)
@@ -139,10 +238,18 @@ static int load_run(struct analyze_session *s, void *state)
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
+	if (!same_file(st->database, &identity)) {
+		fprintf(stderr, "capanalyze load: %s: removed or replaced by another process while "
+			"loading; nothing was saved\n", st->database);
+		created = false; /* what the path names now is not ours */
+		ret = EXIT_INTERNAL;
+		goto cleanup;
+	}
 	/* The database is complete; a lost report line is still an error to say. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "capanalyze load: cannot write to standard output\n");
-		existed = true; /* keep the database: it is whole */
+		fprintf(stderr, "capanalyze load: standard output: %s\n",
+			strerror(errno ? errno : EIO));
+		created = false; /* keep the database: it is whole */
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
@@ -150,8 +257,12 @@ static int load_run(struct analyze_session *s, void *state)
 cleanup:
 	loader_free(loader);
 	sqlite3_close(db);
-	/* A new database that received nothing is not left behind half made. */
-	if (ret != EXIT_OK && !existed)
+	/*
+	 * A database this load created and could not finish is not left behind
+	 * half made; but only while the path still names that very file (never
+	 * one another load or user put there since).
+	 */
+	if (ret != EXIT_OK && created && same_file(st->database, &identity))
 		unlink(st->database);
 	return ret;
 }
