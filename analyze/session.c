@@ -69,6 +69,11 @@ static int parse_cap(struct analyze_session *s, const char *value)
 		fprintf(stderr, "capanalyze %s: unknown capability '%s'\n", s->cmd, value);
 		return EXIT_USAGE;
 	}
+	if (cap < 0 || cap >= CAP_SET_BITS) {
+		fprintf(stderr, "capanalyze %s: --cap %s: only capabilities 0..%d can be selected\n",
+			s->cmd, value, CAP_SET_BITS - 1);
+		return EXIT_USAGE;
+	}
 	s->caps = cap_set_add(s->caps, cap);
 	return SESSION_CONTINUE;
 }

@@ -41,16 +41,15 @@ static const char check_usage[] =
 struct allowed {
 	struct policy *policy; /* from a file, or NULL */
 	cap_set_t caps;        /* from a list */
+	struct cap_extra extra; /* from a list: "cap_<n>" numbers outside 0..63 */
 };
 
-static cap_set_t allowed_for(const struct allowed *allowed, const char *exe)
+/* exe may use cap: its policy rule, or the list, names it (numbers outside 0..63 too). */
+static bool allowed_has(const struct allowed *allowed, const char *exe, int cap)
 {
-	const struct policy_rule *rule;
-
 	if (!allowed->policy)
-		return allowed->caps;
-	rule = policy_lookup(allowed->policy, exe);
-	return rule ? rule->caps : 0;
+		return cap_set_has(allowed->caps, cap) || cap_extra_has(&allowed->extra, cap);
+	return policy_rule_allows(policy_lookup(allowed->policy, exe), cap);
 }
 
 static int parse_allow(const char *value, struct allowed *allowed)
@@ -65,7 +64,7 @@ static int parse_allow(const char *value, struct allowed *allowed)
 		}
 		return 0;
 	}
-	if (cap_parse_list(value, &allowed->caps, bad, sizeof(bad))) {
+	if (cap_parse_list_extra(value, &allowed->caps, &allowed->extra, bad, sizeof(bad))) {
 		if (strchr(value, '/'))
 			fprintf(stderr, "capanalyze check: %s: %s\n", value, strerror(ENOENT));
 		else if (*bad)
@@ -96,7 +95,7 @@ static int write_violations(const struct class_rows *rows, const struct allowed 
 		const struct class_row *row = &rows->rows[i];
 
 		if (!check_class_counts(row->cls) ||
-		    cap_set_has(allowed_for(allowed, row->group), row->cap))
+		    allowed_has(allowed, row->group, row->cap))
 			continue;
 		(*violations)++;
 		if (!o)

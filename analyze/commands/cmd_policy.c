@@ -316,6 +316,39 @@ static void add_glob(struct strbuf *sb, const char *path)
 	}
 }
 
+/*
+ * Appends the numbers outside 0..63 (no set holds them) that rows
+ * [first, end) used or attempted, as "cap_<n>" (cap_set.h), so check passes
+ * on the run the policy came from. first_item: nothing written before them.
+ * Returns how many it wrote.
+ */
+static int add_extra_caps(struct strbuf *sb, const struct class_rows *rows, size_t first,
+			  size_t end, bool first_item)
+{
+	char name[32];
+	int written = 0;
+
+	for (size_t i = first; i < end; i++) {
+		const struct class_row *row = &rows->rows[i];
+		bool repeated = false;
+
+		if ((row->cls != CLASS_NEEDED && row->cls != CLASS_DENIED) ||
+		    (row->cap >= 0 && row->cap < CAP_SET_BITS))
+			continue;
+		for (size_t j = first; j < i && !repeated; j++)
+			repeated = rows->rows[j].cap == row->cap &&
+				   (rows->rows[j].cls == CLASS_NEEDED ||
+				    rows->rows[j].cls == CLASS_DENIED);
+		if (repeated)
+			continue;
+		if (!first_item || written)
+			strbuf_addc(sb, ',');
+		strbuf_adds(sb, cap_format(row->cap, name, sizeof(name)));
+		written++;
+	}
+	return written;
+}
+
 /* The policy-file form (docs/POLICY.md): what this run used or attempted, per executable. */
 static int write_allow(const struct class_rows *rows)
 {
@@ -337,7 +370,7 @@ static int write_allow(const struct class_rows *rows)
 		strbuf_addc(&sb, ' ');
 		if (set | denied)
 			render_cap_list(&sb, set | denied, ",");
-		else
+		if (add_extra_caps(&sb, rows, first, end, !(set | denied)) == 0 && !(set | denied))
 			strbuf_adds(&sb, "none");
 		if (denied & ~set) {
 			strbuf_adds(&sb, "  # requested, denied: ");
