@@ -144,16 +144,17 @@ int session_open_inputs(struct analyze_session *s, char *const *inputs, int coun
 			sqlite3 **db)
 {
 	char err[INPUT_ERROR_SIZE];
+	int rc = input_open(inputs, count, 1, db, err, sizeof(err));
 
-	if (input_open(inputs, count, 1, db, err, sizeof(err))) {
+	if (rc) {
 		fprintf(stderr, "capanalyze %s: %s\n", s->cmd, err);
-		return -1;
+		return rc == INPUT_FAILED_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
 	}
 	if (exe_match_register(*db) != SQLITE_OK) {
 		session_sql_error(s, *db, "registering exe_match");
 		input_close(*db);
 		*db = NULL;
-		return -1;
+		return EXIT_INTERNAL;
 	}
 	return 0;
 }
@@ -205,8 +206,10 @@ int session_open(struct analyze_session *s)
 
 	if (s->command->flags & LAST_ARG_IS_QUERY)
 		count--;
-	if (session_open_inputs(s, s->args, count, &s->db))
-		return EXIT_USAGE;
+	rc = session_open_inputs(s, s->args, count, &s->db);
+	if (rc)
+		return rc;
+	rc = SESSION_CONTINUE;
 	if (s->exe_glob)
 		rc = check_exe_matches(s);
 	if (rc == SESSION_CONTINUE && s->caps)
@@ -235,7 +238,13 @@ int session_check_caps_seen(const struct analyze_session *s, cap_set_t seen)
 
 int session_sql_error(const struct analyze_session *s, sqlite3 *db, const char *what)
 {
-	fprintf(stderr, "capanalyze %s: %s: %s\n", s->cmd, what, sqlite3_errmsg(db));
+	char damaged[INPUT_ERROR_SIZE];
+
+	/* A damaged database is named (a cache is removed, to be rebuilt). */
+	if (input_cache_damaged(db, damaged, sizeof(damaged)))
+		fprintf(stderr, "capanalyze %s: %s: %s\n", s->cmd, what, damaged);
+	else
+		fprintf(stderr, "capanalyze %s: %s: %s\n", s->cmd, what, sqlite3_errmsg(db));
 	return EXIT_INTERNAL;
 }
 
