@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crf_hash.h"
 #include "crf_reader.h"
 #include "load.h"
 #include "progress.h"
@@ -111,64 +112,36 @@ fail:
 	return -1;
 }
 
-/* 64-bit FNV-1a over the bytes, continued from h. */
-static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
-
 /*
- * A 64-bit hash of the whole content of fd, to key the cache by what a
- * recording holds rather than by its mtime (which anyone can set back).
- * Eight bytes a step, each step (h ^ word) * odd constant then a rotation: a
- * bijection of h, so one changed word always changes the result. Not
- * cryptographic: it tells a changed file from the one cached, which is all
- * a per-user cache needs (someone able to make two recordings collide could
- * as well hand over the first). It reads the file once per report, at
- * memory speed (about 1 s per 4 GB here), far less than loading it again.
+ * A hash of the whole content of fd (crf_hash.h, chained over 1 MiB reads),
+ * to key the cache by what a recording holds rather than by its mtime, which
+ * anyone can set back. Not cryptographic: it tells a changed file from the
+ * one cached, which is all a per-user cache needs (whoever can make two
+ * recordings collide could as well hand over the first). It reads the file
+ * once per report, at memory speed, far less than loading it again.
  * Returns 0, or -1 with errno.
  */
 static int hash_content(int fd, uint64_t *out)
 {
-	static const uint64_t k = 0x9e3779b97f4a7c15ull;
 	enum { CHUNK = 1 << 20 };
-	uint64_t h = 0x243f6a8885a308d3ull, total = 0;
+	uint64_t h = CRF_HASH_SEED, total = 0;
 	unsigned char *buf = malloc(CHUNK);
 	ssize_t n;
 
 	if (!buf)
 		return -1;
 	while ((n = pread(fd, buf, CHUNK, (off_t)total)) != 0) {
-		size_t got, words;
-
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			free(buf);
 			return -1;
 		}
-		/* a read that ends off a multiple of 8 (the file's tail) is zero-padded */
-		got = (size_t)n;
-		while (n % 8)
-			buf[n++] = 0;
-		words = (size_t)n / 8;
-		for (size_t i = 0; i < words; i++) {
-			uint64_t w;
-
-			memcpy(&w, buf + 8 * i, 8);
-			h = (h ^ w) * k;
-			h = (h << 31) | (h >> 33);
-		}
-		total += got;
+		h = crf_hash(h, buf, (size_t)n);
+		total += (uint64_t)n;
 	}
 	free(buf);
-	*out = h ^ total;
+	*out = h;
 	return 0;
 }
 
@@ -182,7 +155,7 @@ static bool cache_path(char *const *paths, int count, char *out, size_t out_size
 {
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = CRF_HASH_SEED;
 	int version = schema_user_version();
 	char dir[PATH_MAX];
 	int n;
@@ -204,10 +177,10 @@ static bool cache_path(char *const *paths, int count, char *out, size_t out_size
 		}
 		close(fd);
 		fields[0] = (uint64_t)st.st_size;
-		h = hash_bytes(h, real, strlen(real) + 1);
-		h = hash_bytes(h, fields, sizeof(fields));
+		h = crf_hash(h, real, strlen(real) + 1);
+		h = crf_hash(h, fields, sizeof(fields));
 	}
-	h = hash_bytes(h, &version, sizeof(version));
+	h = crf_hash(h, &version, sizeof(version));
 	if (xdg && xdg[0] == '/')
 		n = snprintf(dir, sizeof(dir), "%s/caprec", xdg);
 	else if (home && home[0] == '/')

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crf_hash.h"
+
 /*
  * A slot holds its key when the key is short enough, so that a lookup
  * touches one cache line instead of a slot and then a random place in the
@@ -55,27 +57,12 @@ static unsigned char *key_in_slot(struct slot *s)
 	return (unsigned char *)s + SLOT_HEAD;
 }
 
-/*
- * Eight bytes per multiply (a byte-wise hash costs the loader a multiply per
- * key byte per event), then a final mix so short keys spread over the low bits.
- */
+/* 0 marks an empty slot: a key whose hash is 0 takes 1. */
 static uint32_t hash_key(const void *key, size_t len)
 {
-	const unsigned char *p = key;
-	uint64_t h = 0xcbf29ce484222325ull ^ len;
-	uint64_t word;
+	uint32_t h = (uint32_t)crf_hash(CRF_HASH_SEED, key, len);
 
-	for (; len >= sizeof(word); len -= sizeof(word), p += sizeof(word)) {
-		memcpy(&word, p, sizeof(word));
-		h = (h ^ word) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	for (; len; len--, p++)
-		h = (h ^ *p) * 0x100000001b3ull;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	h ^= h >> 33;
-	return (uint32_t)h ? (uint32_t)h : 1;
+	return h ? h : 1;
 }
 
 /*

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crf_clock.h"
 #include "reader_error.h"
 #include "schema.h"
 
@@ -238,14 +239,6 @@ int loader_finish(struct loader *l, char *err, size_t err_size)
 	/* Let the planner know the tables' shapes; sampling keeps this cheap on big loads. */
 	exec(l, "PRAGMA analysis_limit = 1000; ANALYZE");
 	return 0;
-}
-
-static int64_t now_wall_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static int step_insert(sqlite3_stmt *stmt)
@@ -722,7 +715,7 @@ static int begin_recording(struct loader *l, const struct load_source *src,
 		sqlite3_bind_null(stmt, 3);
 	sqlite3_bind_int(stmt, 4, major);
 	sqlite3_bind_int(stmt, 5, minor);
-	sqlite3_bind_int64(stmt, 6, now_wall_ns());
+	sqlite3_bind_int64(stmt, 6, (int64_t)crf_clock_ns(CLOCK_REALTIME));
 	rc = step_insert(stmt);
 	sqlite3_clear_bindings(stmt);
 	if (!rc)

@@ -11,19 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crf_clock.h"
+
 struct progress {
 	char label[48];
 	uint64_t total;
 	uint64_t last_draw_ns;
 };
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 struct progress *progress_new(const char *label, uint64_t total)
 {
@@ -51,7 +45,7 @@ void progress_update(void *ctx, uint64_t done)
 
 	if (!p)
 		return;
-	now = monotonic_ns();
+	now = crf_clock_ns(CLOCK_MONOTONIC);
 	if (now - p->last_draw_ns < 100000000u && done < p->total)
 		return;
 	p->last_draw_ns = now;

@@ -37,6 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crf_clock.h"
+
 enum storm_mode { MODE_DENIED, MODE_GRANTED, MODE_NOAUDIT };
 
 static const char *const mode_names[] = {
@@ -73,8 +75,6 @@ struct storm_thread {
 	int first_errno;
 };
 
-static uint64_t now_ns(void);
-
 /* The start gate: threads wait until main() opens it (or aborts the run). */
 static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gate_open = PTHREAD_COND_INITIALIZER;
@@ -100,25 +100,9 @@ static void open_gate(bool abort_run)
 	gate_is_open = true;
 	run_aborted = abort_run;
 	if (!abort_run)
-		start_ns = now_ns();
+		start_ns = crf_clock_ns(CLOCK_MONOTONIC);
 	pthread_cond_broadcast(&gate_open);
 	pthread_mutex_unlock(&gate_lock);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void sleep_until(uint64_t when_ns)
@@ -176,7 +160,7 @@ static void storm_loop(struct storm_thread *t)
 			}
 			t->done++;
 		}
-		if (!c->iterations && now_ns() >= deadline)
+		if (!c->iterations && crf_clock_ns(CLOCK_MONOTONIC) >= deadline)
 			return;
 		if (per_thread_rate > 0)
 			sleep_until(start_ns + (uint64_t)(t->done * 1e9 / per_thread_rate));
@@ -195,9 +179,9 @@ static void *storm_thread_main(void *arg)
 	 * shared machine preempts us: a tracer's cost runs in our syscall, so it
 	 * is in here either way.
 	 */
-	cpu_start = thread_cpu_ns();
+	cpu_start = crf_clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	storm_loop(t);
-	t->cpu_ns = thread_cpu_ns() - cpu_start;
+	t->cpu_ns = crf_clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu_start;
 	return NULL;
 }
 
@@ -412,7 +396,7 @@ int main(int argc, char **argv)
 	open_gate(false);
 	for (unsigned int i = 0; i < started; i++)
 		pthread_join(threads[i].thread, NULL);
-	elapsed_ns = now_ns() - start_ns;
+	elapsed_ns = crf_clock_ns(CLOCK_MONOTONIC) - start_ns;
 	started = 0;
 
 	for (unsigned int i = 0; i < config.threads; i++) {

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crf_clock.h"
 #include "crf_writer.h"
 
 #define EXECUTABLES 40
@@ -340,12 +341,8 @@ static int write_events(struct gen *g, uint64_t count, uint64_t loss_every)
 		}
 		if (!err && loss_every && (i + 1) % loss_every == 0)
 			err = crf_write_loss(g->w, g->time_ns, 1 + rng_below(&g->rng, 100));
-		if (!err && (i & 0xffff) == 0) {
-			struct timespec ts;
-
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			err = crf_writer_tick(g->w, (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec);
-		}
+		if (!err && (i & 0xffff) == 0)
+			err = crf_writer_tick(g->w, crf_clock_ns(CLOCK_MONOTONIC));
 	}
 	return err;
 }
@@ -370,14 +367,6 @@ static int write_header_blocks(struct gen *g)
 	if (!err)
 		err = crf_write_clock(g->w, g->time_ns, 1764380000ull * 1000000000ull);
 	return err;
-}
-
-static double monotonic_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv)
@@ -421,7 +410,7 @@ int main(int argc, char **argv)
 	}
 	g.next_pid = 1000;
 	g.time_ns = 5000000000ull;
-	started = monotonic_s();
+	started = (double)crf_clock_ns(CLOCK_MONOTONIC) / 1e9;
 	err = crf_writer_open(&g.w, fd, NULL);
 	if (!err)
 		err = write_header_blocks(&g);
@@ -443,7 +432,7 @@ int main(int argc, char **argv)
 		"write_events_per_s=%.0f\n", (unsigned long long)stats.events,
 		(unsigned long long)stats.lost, (unsigned long long)stats.bytes_written,
 		(double)stats.bytes_written / (stats.events ? stats.events : 1),
-		monotonic_s() - started, stats.events / (monotonic_s() - started));
+		(double)crf_clock_ns(CLOCK_MONOTONIC) / 1e9 - started, stats.events / ((double)crf_clock_ns(CLOCK_MONOTONIC) / 1e9 - started));
 	ret = 0;
 cleanup:
 	crf_writer_free(g.w);

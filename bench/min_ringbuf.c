@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "baseline.h"
+#include "crf_clock.h"
 #include "min_ringbuf.skel.h"
 
 _Static_assert(sizeof(struct baseline_event) == 32, "baseline_event layout");
@@ -60,14 +61,6 @@ static int on_event(void *ctx, void *data, size_t size)
 	}
 	c->events++;
 	return 0;
-}
-
-static double monotonic_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv)
@@ -148,8 +141,8 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "min_ringbuf: attached\n");
 
-	deadline = seconds > 0 ? monotonic_s() + seconds : 0;
-	while (!stop && (!deadline || monotonic_s() < deadline)) {
+	deadline = seconds > 0 ? (double)crf_clock_ns(CLOCK_MONOTONIC) / 1e9 + seconds : 0;
+	while (!stop && (!deadline || (double)crf_clock_ns(CLOCK_MONOTONIC) / 1e9 < deadline)) {
 		err = ring_buffer__poll(ring, poll_ms);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "min_ringbuf: polling: %s\n", strerror(-err));

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crf_clock.h"
 #include "crf_reader.h"
 
 /* Gaps between consecutive event times, by bit length (0 = equal times). */
@@ -59,14 +60,6 @@ static double gap_bits(const struct gap_histogram *h)
 			bits += p * (-log2(p) + (b > 1 ? b - 1 : 0));
 	}
 	return bits;
-}
-
-static double monotonic_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv)
@@ -106,7 +99,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "recording_count: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	started = monotonic_s();
+	started = (double)crf_clock_ns(CLOCK_MONOTONIC) / 1e9;
 	n = crf_reader_open(&reader, fd, &error);
 	while (n == CRF_OK || n == 1) {
 		n = crf_reader_next(reader, &item, &error);
@@ -141,7 +134,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)rec->end_lost, rec->truncated,
 	       (unsigned long long)rec->blocks_skipped, (unsigned long long)rec->file_bytes,
 	       events ? (double)rec->file_bytes / events : 0.0,
-	       events / (monotonic_s() - started), gap_bits(&gaps));
+	       events / ((double)crf_clock_ns(CLOCK_MONOTONIC) / 1e9 - started), gap_bits(&gaps));
 	ret = 0;
 cleanup:
 	crf_reader_free(reader);

@@ -14,10 +14,9 @@
  * Ownership: every pointer the reader hands out (items, strings, resolved
  * records) stays valid until crf_reader_free(), except struct crf_item itself,
  * which is overwritten by the next crf_reader_next().
- * Clarification (format library 1.0): item->event is the one exception among
- * the pointed-to records: the event storage is reused by the next call
- * (keeping every event would make memory grow with the file); copy what you
- * need. Processes, stacks, frames, binaries, strings and losses stay valid.
+ * item->event is the one exception among the pointed-to records: the event
+ * storage is reused by the next call (keeping every event would make memory
+ * grow with the file); copy what you need. Processes, stacks, frames, binaries, strings and losses stay valid.
  */
 #ifndef CRF_READER_H
 #define CRF_READER_H

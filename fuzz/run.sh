@@ -1,11 +1,11 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Builds the libFuzzer targets, writes the seed corpus and fuzzes each target
 # for a bounded time. Exits non-zero if a target crashed, leaked, timed out
 # or could not be built; the reproducer is left in build-fuzz/fuzz/artifacts/.
 #
 # Targets: fuzz_reader (whole files), fuzz_block_bodies (one block body in
-# valid framing), and analyze/fuzz/fuzz_load (capanalyze's loader) when the
-# analyser provides it; fuzz_load starts from the whole-file seeds.
+# valid framing) and fuzz_load (capanalyze's loader, from the whole-file seeds).
 #
 # Usage: fuzz/run.sh [SECONDS]    (default 60, per target)
 # Environment: FUZZ_BUILD_DIR (default build-fuzz), FUZZ_JOBS (default 1).
@@ -19,17 +19,15 @@ case $seconds in
 esac
 
 # name:ninja target:seed set
-targets=(reader:fuzz/fuzz_reader:reader block_bodies:fuzz/fuzz_block_bodies:block_bodies)
-if [ -f "$top/analyze/fuzz/meson.build" ]; then
-	targets+=(load:analyze/fuzz/fuzz_load:reader)
-fi
+targets=(reader:fuzz/fuzz_reader:reader block_bodies:fuzz/fuzz_block_bodies:block_bodies
+	load:fuzz/fuzz_load:reader)
 ninja_targets=(fuzz/make_corpus)
 for t in "${targets[@]}"; do
 	ninja_targets+=("$(cut -d: -f2 <<<"$t")")
 done
 mkdir -p "$build"
 if [ ! -d "$build/meson-private" ] &&
-	! CC=clang meson setup "$build" "$top" -Dfuzz=true -Drecorder=false >"$build/setup.log" 2>&1; then
+	! CC=clang meson setup "$build" "$top" -Dfuzz=true -Drecorder=disabled >"$build/setup.log" 2>&1; then
 	echo "fuzz/run.sh: meson setup failed:" >&2
 	tail -n 20 "$build/setup.log" >&2
 	exit 1

@@ -39,20 +39,19 @@ static void select_programs(struct caprec_bpf *skel, enum attach_mode mode, bool
 static void configure(struct caprec_bpf *skel, const struct bpf_settings *s, enum attach_mode mode,
 		      bool final_verdict)
 {
-	const struct caprec_options *o = s->opts;
 	size_t i;
 
 	skel->rodata->self_tgid = s->self_tgid;
-	skel->rodata->trace_self = o->trace_self;
+	skel->rodata->trace_self = s->trace_self;
 	skel->rodata->filter_pids = s->filter_pids;
-	skel->rodata->follow_forks = o->follow;
-	skel->rodata->filter_cgroup = o->cgroup_path != NULL;
-	skel->rodata->include_noaudit = o->verbose;
-	skel->rodata->want_kstack = o->kernel_stacks;
-	skel->rodata->want_ustack = o->user_stacks;
+	skel->rodata->follow_forks = s->follow_forks;
+	skel->rodata->filter_cgroup = s->filter_cgroup;
+	skel->rodata->include_noaudit = s->include_noaudit;
+	skel->rodata->want_kstack = s->kernel_stacks;
+	skel->rodata->want_ustack = s->user_stacks;
 	skel->rodata->want_final = final_verdict;
 	skel->rodata->use_task_pt_regs = s->features->task_pt_regs;
-	skel->rodata->wakeup_bytes = o->buffer_size / WAKEUP_FRACTION;
+	skel->rodata->wakeup_bytes = s->buffer_size / WAKEUP_FRACTION;
 	if (mode == ATTACH_TRACEPOINT)
 		skel->rodata->audit_source = CAPREC_AUDIT_INFERRED;
 	else if (s->features->cap_arg == CAP_ARG_AUDIT)
@@ -102,12 +101,12 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 
 	if (!skel)
 		return -errno ? -errno : -ENOMEM;
-	select_programs(skel, mode, final_verdict, s->opts->kernel_stacks, vm_hook);
+	select_programs(skel, mode, final_verdict, s->kernel_stacks, vm_hook);
 	configure(skel, s, mode, final_verdict);
-	err = bpf_map__set_max_entries(skel->maps.events, (uint32_t)s->opts->buffer_size);
+	err = bpf_map__set_max_entries(skel->maps.events, (uint32_t)s->buffer_size);
 	if (err)
 		goto fail;
-	err = shrink_unused_maps(skel, mode, final_verdict, s->opts->kernel_stacks, vm_hook);
+	err = shrink_unused_maps(skel, mode, final_verdict, s->kernel_stacks, vm_hook);
 	if (err)
 		goto fail;
 	err = caprec_bpf__load(skel);
@@ -146,7 +145,7 @@ int bpf_setup_load(struct bpf_session *session, const struct bpf_settings *setti
 		vm_hook = f->vm_enough_memory_sym;
 	}
 	/* cap_vm_enough_memory()'s check is never audited: only -v wants it. */
-	vm_hook = vm_hook && settings->opts->verbose;
+	vm_hook = vm_hook && settings->include_noaudit;
 	err = try_load(session, settings, mode, final_verdict, vm_hook);
 	if (err && (final_verdict || vm_hook)) {
 		/* Some kernels refuse these extra hooks: run with cap_capable()'s alone. */

@@ -12,16 +12,23 @@
 #include <stdint.h>
 
 #include "caprec_event.h"
-#include "options.h"
+#include "options.h" /* enum attach_mode */
 #include "probe.h"
 
 struct caprec_bpf;
 
+/* What the BPF side is told at load time (its read-only data and map sizes). */
 struct bpf_settings {
-	const struct caprec_options *opts;
 	const struct kernel_features *features;
 	uint32_t self_tgid;
+	bool trace_self;                  /* --trace-self */
 	bool filter_pids;                 /* -p or -- CMD */
+	bool follow_forks;                /* --follow */
+	bool filter_cgroup;               /* --cgroup */
+	bool include_noaudit;             /* -v */
+	bool kernel_stacks;               /* -K */
+	bool user_stacks;                 /* -U */
+	uint64_t buffer_size;             /* ring buffer bytes */
 	const struct caprec_caller_range *caller_ranges;
 	size_t caller_range_count;
 };

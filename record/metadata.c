@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,54 +65,47 @@ static void os_pretty_name(char *buf, size_t size)
 	fclose(f);
 }
 
-/* Joins words with spaces into a new string. */
+/*
+ * Joins words with spaces into a new string of at most CRF_MAX_STRING_LEN
+ * bytes: a longer one keeps its start (cut on a UTF-8 character boundary) and
+ * ends with METADATA_CUT_MARKER and its full length.
+ */
 static char *join(char *const *words, int count)
 {
-	size_t len = 1;
+	size_t len = 0, used = 0, keep, n;
+	char tail[64];
 	char *s;
 	int i;
 
 	for (i = 0; i < count && words[i]; i++)
-		len += strlen(words[i]) + 1;
-	s = calloc(1, len);
+		len += strlen(words[i]) + (i ? 1 : 0);
+	keep = len;
+	tail[0] = '\0';
+	if (len > CRF_MAX_STRING_LEN) {
+		snprintf(tail, sizeof(tail), "%s%zu]", METADATA_CUT_MARKER, len);
+		keep = CRF_MAX_STRING_LEN - strlen(tail);
+	}
+	s = malloc(keep + strlen(tail) + 1);
 	if (!s)
 		return NULL;
-	for (i = 0; i < count && words[i]; i++) {
+	for (i = 0; i < count && words[i] && used < keep; i++) {
 		if (i)
-			strcat(s, " ");
-		strcat(s, words[i]);
+			s[used++] = ' ';
+		n = strlen(words[i]);
+		if (n > keep - used)
+			n = keep - used;
+		memcpy(s + used, words[i], n);
+		used += n;
 	}
+	if (tail[0]) {
+		/* Never leave half a character before the marker. */
+		while (used && ((unsigned char)s[used - 1] & 0xc0) == 0x80)
+			used--;
+		if (used && (unsigned char)s[used - 1] >= 0xc0)
+			used--;
+	}
+	memcpy(s + used, tail, strlen(tail) + 1);
 	return s;
-}
-
-void metadata_format_options(char *buf, size_t size, const struct caprec_options *o)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-#define ADD_OPT(cond, ...)                                                           \
-	do {                                                                         \
-		if ((cond) && used < size) {                                         \
-			int n_ = snprintf(buf + used, size - used, "%s", used ? " " : ""); \
-			used += (size_t)(n_ > 0 ? n_ : 0);                          \
-			if (used < size) {                                           \
-				n_ = snprintf(buf + used, size - used, __VA_ARGS__); \
-				used += (size_t)(n_ > 0 ? n_ : 0);                  \
-			}                                                            \
-		}                                                                    \
-	} while (0)
-	ADD_OPT(o->verbose, "-v");
-	ADD_OPT(o->kernel_stacks, "-K");
-	ADD_OPT(o->user_stacks, "-U");
-	ADD_OPT(o->extended, "-x");
-	ADD_OPT(o->follow, "--follow");
-	ADD_OPT(o->print, "--print");
-	ADD_OPT(o->trace_self, "--trace-self");
-	ADD_OPT(o->duration_s > 0, "--duration %g", o->duration_s);
-	ADD_OPT(o->max_size, "--max-size %" PRIu64, o->max_size);
-	ADD_OPT(1, "--buffer-size %" PRIu64, o->buffer_size);
-	ADD_OPT(1, "--attach %s", attach_mode_name(o->attach));
-#undef ADD_OPT
 }
 
 int metadata_collect(struct recording_metadata *m, const struct metadata_input *in)
@@ -138,8 +132,7 @@ int metadata_collect(struct recording_metadata *m, const struct metadata_input *
 	err |= add(m, "recorder.attach_mode", in->attach_mode);
 	err |= add(m, "recorder.audit_source", in->audit_inferred ? "inferred" : "exact");
 	err |= add(m, "recorder.final_verdict", in->final_verdict ? "yes" : "no");
-	metadata_format_options(buf, sizeof(buf), in->opts);
-	err |= add(m, "recorder.options", buf);
+	err |= add(m, "recorder.options", in->options);
 	buf[0] = '\0';
 	for (i = 0, used = 0; i < in->pid_count && used < sizeof(buf); i++) {
 		int n = snprintf(buf + used, sizeof(buf) - used, "%s%" PRIu32, i ? "," : "",
@@ -150,8 +143,8 @@ int metadata_collect(struct recording_metadata *m, const struct metadata_input *
 		used += (size_t)n;
 	}
 	err |= add(m, "recorder.filter.pids", buf);
-	err |= add(m, "recorder.filter.cgroup", in->opts->cgroup_path ? in->opts->cgroup_path : "");
-	s = in->opts->command ? join(in->opts->command, 1 << 20) : NULL;
+	err |= add(m, "recorder.filter.cgroup", in->cgroup_path);
+	s = in->command ? join(in->command, INT_MAX) : NULL;
 	err |= add(m, "recorder.target_command", s ? s : "");
 	free(s);
 	snprintf(buf, sizeof(buf), "%" PRIu64, in->start_realtime_ns);

@@ -12,7 +12,6 @@
 #include <stdint.h>
 
 #include "crf_writer.h"
-#include "options.h"
 
 #define METADATA_MAX_KEYS 20
 
@@ -25,9 +24,11 @@ struct recording_metadata {
 };
 
 struct metadata_input {
-	int argc;
+	int argc;                        /* caprec's own command line */
 	char **argv;
-	const struct caprec_options *opts;
+	const char *options;             /* the options asked, as options_describe() puts them */
+	const char *cgroup_path;         /* --cgroup, or NULL */
+	char *const *command;            /* -- CMD ARGS... (NULL-terminated), or NULL */
 	const char *attach_mode;
 	bool audit_inferred;
 	bool final_verdict;
@@ -35,6 +36,13 @@ struct metadata_input {
 	size_t pid_count;
 	uint64_t start_realtime_ns;
 };
+
+/*
+ * A command line longer than a metadata value may be (CRF_MAX_STRING_LEN) is
+ * cut to fit and ends with this marker followed by the full length in bytes:
+ * the command still runs and the recording says what it lost.
+ */
+#define METADATA_CUT_MARKER " [... cut, bytes in all: "
 
 /* Collects everything. Returns 0 or -ENOMEM. */
 int metadata_collect(struct recording_metadata *m, const struct metadata_input *in);
@@ -44,8 +52,5 @@ void metadata_set_part(struct recording_metadata *m, uint32_t part);
 
 /* Frees the values. Accepts NULL. */
 void metadata_release(struct recording_metadata *m);
-
-/* "-v -K ..." from the options: what was asked, in a stable order (buf gets it). */
-void metadata_format_options(char *buf, size_t size, const struct caprec_options *opts);
 
 #endif /* CAPREC_METADATA_H */

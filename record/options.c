@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -15,7 +16,7 @@ const char caprec_usage[] =
 	"Usage: caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-]\n"
 	"              [--print] [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]\n"
 	"              [--attach auto|tracepoint|fentry|kprobe] [--trace-self] [-- CMD ARGS...]\n"
-	"       caprec --probe\n"
+	"       caprec --probe | --version\n"
 	"Record the capability checks of the kernel (cap_capable()), live or to a recording.\n"
 	"  -v                 include non-audit checks (default: audited checks only)\n"
 	"  -K, -U             kernel / user stacks\n"
@@ -29,6 +30,7 @@ const char caprec_usage[] =
 	"  --attach MODE      auto (default), tracepoint, fentry or kprobe\n"
 	"  --trace-self       also record caprec's own checks\n"
 	"  --probe            print what this kernel supports and which mode auto picks\n"
+	"  --version          print caprec's version\n"
 	"  -- CMD ARGS...     run CMD, trace it and its descendants, exit with its status\n";
 
 enum {
@@ -41,6 +43,7 @@ enum {
 	OPT_ATTACH,
 	OPT_TRACE_SELF,
 	OPT_PROBE,
+	OPT_VERSION,
 };
 
 static const struct option long_options[] = {
@@ -57,6 +60,7 @@ static const struct option long_options[] = {
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "trace-self", no_argument, NULL, OPT_TRACE_SELF },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -211,6 +215,9 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 		case 'h':
 			opts->help = true;
 			return 0;
+		case OPT_VERSION:
+			opts->version = true;
+			return 0;
 		case 'p':
 			if (opts->pid_count == CAPREC_MAX_PIDS)
 				return fail(errbuf, errsize, "-p: at most %d processes",
@@ -280,4 +287,34 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 		opts->command = &argv[optind];
 	}
 	return check_consistency(opts, errbuf, errsize);
+}
+
+void options_describe(char *buf, size_t size, const struct caprec_options *o)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+#define ADD_OPT(cond, ...)                                                           \
+	do {                                                                         \
+		if ((cond) && used < size) {                                         \
+			int n_ = snprintf(buf + used, size - used, "%s", used ? " " : ""); \
+			used += (size_t)(n_ > 0 ? n_ : 0);                          \
+			if (used < size) {                                           \
+				n_ = snprintf(buf + used, size - used, __VA_ARGS__); \
+				used += (size_t)(n_ > 0 ? n_ : 0);                  \
+			}                                                            \
+		}                                                                    \
+	} while (0)
+	ADD_OPT(o->verbose, "-v");
+	ADD_OPT(o->kernel_stacks, "-K");
+	ADD_OPT(o->user_stacks, "-U");
+	ADD_OPT(o->extended, "-x");
+	ADD_OPT(o->follow, "--follow");
+	ADD_OPT(o->print, "--print");
+	ADD_OPT(o->trace_self, "--trace-self");
+	ADD_OPT(o->duration_s > 0, "--duration %g", o->duration_s);
+	ADD_OPT(o->max_size, "--max-size %" PRIu64, o->max_size);
+	ADD_OPT(1, "--buffer-size %" PRIu64, o->buffer_size);
+	ADD_OPT(1, "--attach %s", attach_mode_name(o->attach));
+#undef ADD_OPT
 }

@@ -2,12 +2,14 @@
 /*
  * options.h - caprec's command line, parsed into plain values. No side
  * effects: parsing never opens, attaches or prints (the caller prints the
- * one-line error parse_options() leaves in errbuf).
+ * one-line error parse_options() leaves in errbuf; main() answers --help and
+ * --version).
  *
  *   caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-] [--print]
  *          [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]
  *          [--attach auto|tracepoint|fentry|kprobe] [--trace-self] [-- CMD ARGS...]
  *   caprec --probe
+ *   caprec --version
  */
 #ifndef CAPREC_OPTIONS_H
 #define CAPREC_OPTIONS_H
@@ -36,6 +38,7 @@ struct caprec_options {
 	bool trace_self;         /* --trace-self */
 	bool probe;              /* --probe */
 	bool help;               /* -h/--help */
+	bool version;            /* --version */
 	uint32_t pids[CAPREC_MAX_PIDS]; /* -p, process ids */
 	size_t pid_count;
 	const char *cgroup_path; /* --cgroup */
@@ -56,6 +59,12 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 
 /* Parses "4096", "64k", "4M", "1G" (binary multiples). Returns 0 or -EINVAL. */
 int parse_size(const char *text, uint64_t *bytes);
+
+/*
+ * "-v -K ... --attach auto": the options that shape what is recorded, in a
+ * stable order, for the recording's metadata. Always NUL-terminated.
+ */
+void options_describe(char *buf, size_t size, const struct caprec_options *opts);
 
 /* "auto", "tracepoint", ... */
 const char *attach_mode_name(enum attach_mode mode);

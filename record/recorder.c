@@ -15,6 +15,7 @@
 
 #include "caprec_event.h"
 #include "build_id_cache.h"
+#include "crf_clock.h"
 #include "crf_cap_names.h"
 
 /* How many ancestors are defined with a process, so its parent chain is in the file. */
@@ -41,12 +42,9 @@ static int fail(struct recorder *rec, int err, const char *what)
 
 void recorder_sync_clock(struct recorder *rec)
 {
-	struct timespec boot, real;
+	uint64_t boot = crf_clock_ns(CLOCK_BOOTTIME), real = crf_clock_ns(CLOCK_REALTIME);
 
-	clock_gettime(CLOCK_BOOTTIME, &boot);
-	clock_gettime(CLOCK_REALTIME, &real);
-	rec->realtime_offset_ns = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000ll +
-				  (real.tv_nsec - boot.tv_nsec);
+	rec->realtime_offset_ns = (int64_t)(real - boot);
 }
 
 /* Defines e (and its known ancestors) in the current file when not yet done. */
@@ -197,7 +195,7 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 		proc->uid = ev->uid;
 	if (!proc->cgroup_id)
 		proc->cgroup_id = ev->cgroup_id;
-	if (with_stacks && rec->opts->kernel_stacks) {
+	if (with_stacks && rec->kernel_stacks) {
 		stacks_symbolize_kernel(rec->ksyms, sev->kstack,
 					ev->kstack_depth > CAPREC_KSTACK_MAX ? CAPREC_KSTACK_MAX :
 					ev->kstack_depth,
@@ -205,7 +203,7 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 					&rec->kstack);
 		kstack = true;
 	}
-	if (with_stacks && rec->opts->user_stacks) {
+	if (with_stacks && rec->user_stacks) {
 		struct exe_image exe = { .path = proc->exe_path, .code_start = sev->code_start,
 					 .code_end = sev->code_end };
 
@@ -402,7 +400,6 @@ int recorder_handle_record(void *ctx, void *data, size_t size)
 
 int recorder_account_losses(struct recorder *rec, uint64_t lost_now, uint64_t proc_lost_now)
 {
-	struct timespec now;
 	uint64_t delta;
 	int err;
 
@@ -412,11 +409,8 @@ int recorder_account_losses(struct recorder *rec, uint64_t lost_now, uint64_t pr
 		return 0;
 	delta = lost_now - rec->lost;
 	rec->lost = lost_now;
-	clock_gettime(CLOCK_BOOTTIME, &now);
 	if (rec->output) {
-		err = crf_write_loss(output_writer(rec->output),
-				     (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec,
-				     delta);
+		err = crf_write_loss(output_writer(rec->output), crf_clock_ns(CLOCK_BOOTTIME), delta);
 		if (err)
 			return fail(rec, err, "writing the recording");
 	}

@@ -13,14 +13,14 @@
 #include "bpf_setup.h"
 #include "crf_text.h"
 #include "kallsyms.h"
-#include "options.h"
 #include "output.h"
 #include "proc_table.h"
 #include "stacks.h"
 #include "user_symbolizer.h"
 
 struct recorder {
-	const struct caprec_options *opts;
+	bool kernel_stacks;              /* -K: symbolize and keep kernel stacks */
+	bool user_stacks;                /* -U */
 	struct bpf_session bpf;
 	struct kallsyms *ksyms;          /* NULL when /proc/kallsyms is unreadable */
 	struct user_symbolizer *usym;    /* with -U */

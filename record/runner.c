@@ -86,6 +86,17 @@ bool runner_poll(struct runner *r)
 	return r->exited;
 }
 
+bool runner_wait(struct runner *r)
+{
+	if (!r->pid || r->exited)
+		return true;
+	if (waitpid(r->pid, &r->status, 0) == r->pid) {
+		r->exited = true;
+		return true;
+	}
+	return errno != EINTR;
+}
+
 void runner_stop(struct runner *r, int sig)
 {
 	if (!r || !r->pid)

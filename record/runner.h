@@ -32,6 +32,12 @@ int runner_release(struct runner *r);
 bool runner_poll(struct runner *r);
 
 /*
+ * Blocks until the child exits. False when a signal interrupted the wait (the
+ * caller decides whether to wait on); true once it exited or cannot be waited for.
+ */
+bool runner_wait(struct runner *r);
+
+/*
  * Cancels a child that was never released (closing the pipe makes it exit
  * 127 without running anything) or kills a running one with signal sig
  * (0 = leave it running), then waits for it. Accepts a zeroed runner.

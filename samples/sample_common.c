@@ -16,25 +16,13 @@
 #include <strings.h>
 #include <unistd.h>
 
-static const char *const cap_names[] = {
-	"cap_chown", "cap_dac_override", "cap_dac_read_search", "cap_fowner", "cap_fsetid",
-	"cap_kill", "cap_setgid", "cap_setuid", "cap_setpcap", "cap_linux_immutable",
-	"cap_net_bind_service", "cap_net_broadcast", "cap_net_admin", "cap_net_raw",
-	"cap_ipc_lock", "cap_ipc_owner", "cap_sys_module", "cap_sys_rawio", "cap_sys_chroot",
-	"cap_sys_ptrace", "cap_sys_pacct", "cap_sys_admin", "cap_sys_boot", "cap_sys_nice",
-	"cap_sys_resource", "cap_sys_time", "cap_sys_tty_config", "cap_mknod", "cap_lease",
-	"cap_audit_write", "cap_audit_control", "cap_setfcap", "cap_mac_override",
-	"cap_mac_admin", "cap_syslog", "cap_wake_alarm", "cap_block_suspend", "cap_audit_read",
-	"cap_perfmon", "cap_bpf", "cap_checkpoint_restore",
-};
-
-#define CAP_NAME_COUNT ((int)(sizeof(cap_names) / sizeof(cap_names[0])))
+#include "crf_cap_names.h"
 
 const char *sample_cap_name(int cap)
 {
-	if (cap < 0 || cap >= CAP_NAME_COUNT)
-		return "cap_unknown";
-	return cap_names[cap];
+	const char *name = crf_cap_name(cap);
+
+	return name ? name : "CAP_UNKNOWN";
 }
 
 int sample_cap_from_name(const char *name)
@@ -42,13 +30,13 @@ int sample_cap_from_name(const char *name)
 	char *end;
 	long number;
 
-	for (int cap = 0; cap < CAP_NAME_COUNT; cap++) {
-		if (!strcasecmp(name, cap_names[cap]))
+	for (int cap = 0; cap < CRF_CAP_COUNT; cap++) {
+		if (!strcasecmp(name, crf_cap_name(cap)))
 			return cap;
 	}
 	errno = 0;
 	number = strtol(name, &end, 10);
-	if (errno || end == name || *end || number < 0 || number >= CAP_NAME_COUNT)
+	if (errno || end == name || *end || number < 0 || number >= CRF_CAP_COUNT)
 		return -1;
 	return (int)number;
 }

@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	denied = sample_storm_raise_rlimit(&original, count);
-	printf("sample_storm_raise_rlimit: pid=%d tid=%d uid=%d cap=cap_sys_resource(24) "
+	printf("sample_storm_raise_rlimit: pid=%d tid=%d uid=%d cap=CAP_SYS_RESOURCE(24) "
 	       "syscall=prlimit64(%d) checks=%ld denied=%ld\n",
 	       (int)getpid(), sample_gettid(), (int)geteuid(), SYS_prlimit64, count, denied);
 	return denied == count ? 0 : 1;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The README's first command: installs what is missing, builds caprec and
 # capanalyze, records a real demo workload (samples/workload.sh: every sample
 # once as root and once as an unprivileged uid, a small storm, a process tree,

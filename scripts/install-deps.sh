@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Installs, with apt, every Debian 12 package caprec needs to build, test,
 # demo and benchmark. Idempotent: installs only what is missing and runs
 # `apt-get update` only when something is.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Installs what is missing, builds, and runs caprec's whole test suite:
 #   1. the normal build: every suite (format, record, live, analyze, vm);
 #   2. an ASan + UBSan build of the same tests (the kernel matrix excepted:

@@ -109,7 +109,7 @@ static int add_entry(struct side *s, sqlite3_stmt *stmt, struct stack_frames *sf
 		goto cleanup;
 	join_names(&display, names, depth);
 	strbuf_adds(&key, "\n|\n");
-	strbuf_add(&key, strbuf_str(&kernel_key), kernel_key.len);
+	strbuf_add(&key, strbuf_str(&kernel_key), strbuf_len(&kernel_key));
 	e = &s->entries[s->count];
 	*e = (struct path_entry){
 		.exe = strdup(exe ? exe : ""),

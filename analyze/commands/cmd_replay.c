@@ -155,7 +155,7 @@ static char *format_stack(const struct crf_stack *stack, size_t *len)
 		escape_terminal(&sb, line);
 		strbuf_addc(&sb, '\n');
 	}
-	*len = sb.len;
+	*len = strbuf_len(&sb);
 	return strbuf_detach(&sb);
 }
 

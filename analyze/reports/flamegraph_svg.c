@@ -289,7 +289,7 @@ int flamegraph_write_svg(struct flamegraph *fg, FILE *out, const char *title,
 		rc = -ENOMEM;
 		goto cleanup;
 	}
-	if (fwrite(strbuf_str(&sb), 1, sb.len, out) != sb.len || fflush(out))
+	if (fwrite(strbuf_str(&sb), 1, strbuf_len(&sb), out) != strbuf_len(&sb) || fflush(out))
 		rc = -EIO;
 cleanup:
 	strbuf_release(&sb);

@@ -64,7 +64,7 @@ static void add_key(struct strbuf *key, sqlite3_stmt *stmt)
 	bool kernel = !strcmp(column_text(stmt, 1), "kernel");
 	bool has_symbol = sqlite3_column_type(stmt, 3) != SQLITE_NULL;
 
-	if (key->len)
+	if (strbuf_len(key))
 		strbuf_addc(key, '\n');
 	if (kernel) {
 		strbuf_addf(key, "k:%s:%s+%lld", column_text(stmt, 2), column_text(stmt, 3),

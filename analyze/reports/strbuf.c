@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* strbuf.c - growable strings (see strbuf.h). */
+/* strbuf.c - growable strings (see strbuf.h), kept in a crf_buf. */
 #include "strbuf.h"
 
 #include <stdarg.h>
@@ -7,30 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for extra bytes and the NUL after them; false (sticky) when there is none. */
 static bool strbuf_grow(struct strbuf *sb, size_t extra)
 {
-	size_t cap;
-	char *data;
-
 	if (sb->failed)
 		return false;
-	if (sb->len + extra + 1 <= sb->cap)
-		return true;
-	cap = sb->cap ? sb->cap : 64;
-	while (cap < sb->len + extra + 1) {
-		if (cap > ((size_t)-1) / 2) {
-			sb->failed = true;
-			return false;
-		}
-		cap *= 2;
-	}
-	data = realloc(sb->data, cap);
-	if (!data) {
+	if (extra == (size_t)-1 || crf_buf_reserve(&sb->buf, extra + 1)) {
 		sb->failed = true;
 		return false;
 	}
-	sb->data = data;
-	sb->cap = cap;
 	return true;
 }
 
@@ -38,9 +23,9 @@ void strbuf_add(struct strbuf *sb, const char *data, size_t len)
 {
 	if (!strbuf_grow(sb, len))
 		return;
-	memcpy(sb->data + sb->len, data, len);
-	sb->len += len;
-	sb->data[sb->len] = '\0';
+	memcpy(sb->buf.data + sb->buf.len, data, len);
+	sb->buf.len += len;
+	sb->buf.data[sb->buf.len] = '\0';
 }
 
 void strbuf_adds(struct strbuf *sb, const char *s)
@@ -68,33 +53,33 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	if (!strbuf_grow(sb, (size_t)n))
 		return;
 	va_start(ap, fmt);
-	vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+	vsnprintf((char *)sb->buf.data + sb->buf.len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
-	sb->len += (size_t)n;
+	sb->buf.len += (size_t)n;
 }
 
 void strbuf_reset(struct strbuf *sb)
 {
-	sb->len = 0;
-	if (sb->data)
-		sb->data[0] = '\0';
+	sb->buf.len = 0;
+	if (sb->buf.data)
+		sb->buf.data[0] = '\0';
 }
 
 const char *strbuf_str(const struct strbuf *sb)
 {
-	return sb->data && !sb->failed ? sb->data : "";
+	return sb->buf.data && !sb->failed ? (const char *)sb->buf.data : "";
 }
 
 char *strbuf_detach(struct strbuf *sb)
 {
-	char *data = sb->failed ? NULL : sb->data;
+	char *data = sb->failed ? NULL : (char *)sb->buf.data;
 
 	if (!data && !sb->failed)
 		data = calloc(1, 1);
 	if (sb->failed)
-		free(sb->data);
-	sb->data = NULL;
-	sb->len = sb->cap = 0;
+		crf_buf_release(&sb->buf);
+	sb->buf.data = NULL;
+	sb->buf.len = sb->buf.cap = 0;
 	sb->failed = false;
 	return data;
 }
@@ -103,8 +88,6 @@ void strbuf_release(struct strbuf *sb)
 {
 	if (!sb)
 		return;
-	free(sb->data);
-	sb->data = NULL;
-	sb->len = sb->cap = 0;
+	crf_buf_release(&sb->buf);
 	sb->failed = false;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* crf_buf.c - growable byte buffer (see crf_buf.h). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +19,11 @@ int crf_buf_reserve(struct crf_buf *b, size_t extra)
 		return CRF_ERR_NOMEM;
 	if (need <= b->cap)
 		return CRF_OK;
-	while (cap < need)
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			return CRF_ERR_NOMEM;
 		cap *= 2;
+	}
 	data = realloc(b->data, cap);
 	if (!data)
 		return CRF_ERR_NOMEM;

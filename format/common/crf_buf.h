@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * crf_buf.h - a growable byte buffer with little-endian and varint appends.
- * Used to assemble blocks and chunk records before they are written.
+ * crf_buf.h - the tree's growable byte buffer, with little-endian and varint
+ * appends. The writer assembles blocks and chunk records in it; capanalyze's
+ * text building (analyze/reports/strbuf.h) is a string layer over it.
  */
 #ifndef CRF_BUF_H
 #define CRF_BUF_H

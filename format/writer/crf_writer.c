@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "crf_bytes.h"
+#include "crf_clock.h"
 #include "crf_layout.h"
 #include "writer_internal.h"
 
@@ -33,14 +34,6 @@ enum chunk_close {
 	CHUNK_QUIET,
 	CHUNK_FOR_BLOCK,
 };
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int set_error(struct crf_writer *w, int code, int sys_errno, const char *detail)
 {
@@ -258,7 +251,7 @@ static int close_chunk(struct crf_writer *w, enum chunk_close why)
 int writer_record_added(struct crf_writer *w)
 {
 	if (!w->chunk_records)
-		w->chunk_opened_ns = monotonic_ns();
+		w->chunk_opened_ns = crf_clock_ns(CLOCK_MONOTONIC);
 	w->chunk_records++;
 	if (w->chunk.len + w->time_low.len + w->time_high.len >= w->opts.chunk_max_bytes)
 		return close_chunk(w, CHUNK_FULL);

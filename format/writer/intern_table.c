@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crf_hash.h"
 #include "crf_types.h"
 #include "intern_table.h"
 
@@ -12,19 +13,6 @@ struct intern_entry {
 	size_t key_len;
 	uint32_t id;
 };
-
-/* FNV-1a, 64 bit: short keys, no adversary (the writer hashes its own input). */
-static uint64_t hash_bytes(const uint8_t *key, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= key[i];
-		h *= 0x100000001b3ull;
-	}
-	return h;
-}
 
 static struct intern_entry *find_slot(struct intern_entry *slots, size_t slot_count,
 				      uint64_t hash, const uint8_t *key, size_t key_len)
@@ -66,7 +54,7 @@ static int grow(struct intern_table *t)
 int intern_table_get(struct intern_table *t, const uint8_t *key, size_t key_len, uint32_t *id,
 		     bool *inserted)
 {
-	uint64_t hash = hash_bytes(key, key_len);
+	uint64_t hash = crf_hash(CRF_HASH_SEED, key, key_len);
 	struct intern_entry *e;
 	int ret;
 

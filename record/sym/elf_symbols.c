@@ -5,6 +5,7 @@
  * binary holds no descriptor and no mapping.
  */
 #include "elf_symbols.h"
+#include "crf_clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -531,14 +532,6 @@ struct cache_slot {
 	uint64_t last_used;
 };
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * A failure to open is remembered so that each frame does not retry it, but
  * not forever: another process may map the same file from a path we can
@@ -547,7 +540,7 @@ static uint64_t monotonic_ns(void)
 static bool retry_due(const struct cache_slot *slot)
 {
 	return !slot->bin && slot->err != -ENOEXEC &&
-	       monotonic_ns() - slot->failed_at_ns >= ELF_SYMBOLS_RETRY_NS;
+	       crf_clock_ns(CLOCK_MONOTONIC) - slot->failed_at_ns >= ELF_SYMBOLS_RETRY_NS;
 }
 
 struct elf_symbols_cache {
@@ -738,7 +731,7 @@ int elf_symbols_cache_get(struct elf_symbols_cache *cache, uint32_t pid, uint64_
 	slot->inode = inode;
 	slot->bin = opened;
 	slot->err = err;
-	slot->failed_at_ns = err ? monotonic_ns() : 0;
+	slot->failed_at_ns = err ? crf_clock_ns(CLOCK_MONOTONIC) : 0;
 	slot->last_used = ++cache->clock;
 	*bin = opened;
 	return err;

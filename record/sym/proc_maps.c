@@ -4,6 +4,7 @@
  * process, and caches one snapshot per process image.
  */
 #include "proc_maps.h"
+#include "crf_clock.h"
 #include "proc_info.h"
 
 #include <errno.h>
@@ -316,14 +317,6 @@ static struct cache_entry *insert(struct proc_maps_cache *c, uint32_t pid, uint6
 	return e;
 }
 
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Re-reads the maps of e's process, if /proc/PID is still that process. */
 static int reread(struct cache_entry *e)
 {
@@ -331,7 +324,7 @@ static int reread(struct cache_entry *e)
 	uint64_t ticks;
 	int err;
 
-	e->read_at_ns = monotonic_ns();
+	e->read_at_ns = crf_clock_ns(CLOCK_MONOTONIC);
 	if (e->start_time_ns) {
 		err = proc_info_start_ticks(e->pid, &ticks);
 		if (err == -ENOENT)
@@ -383,7 +376,7 @@ int proc_maps_cache_find(struct proc_maps_cache *cache, uint32_t pid, uint64_t s
 		m = proc_maps_find(e->maps, addr);
 		if (m)
 			goto found;
-		if (monotonic_ns() - e->read_at_ns < PROC_MAPS_REREAD_INTERVAL_NS)
+		if (crf_clock_ns(CLOCK_MONOTONIC) - e->read_at_ns < PROC_MAPS_REREAD_INTERVAL_NS)
 			return -ENOENT;
 	}
 	err = proc_maps_cache_refresh(cache, pid, start_time_ns);

@@ -112,7 +112,7 @@ static void test_strbuf(void **state)
 	assert_string_equal(strbuf_str(&sb), "");
 	for (int i = 0; i < 1000; i++)
 		strbuf_addf(&sb, "%d,", i);
-	assert_int_equal(sb.len, strlen(strbuf_str(&sb)));
+	assert_int_equal(strbuf_len(&sb), strlen(strbuf_str(&sb)));
 	assert_int_equal(strncmp(strbuf_str(&sb), "0,1,2,", 6), 0);
 	strbuf_reset(&sb);
 	strbuf_adds(&sb, "x");

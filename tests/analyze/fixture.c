@@ -7,22 +7,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "crf_cap_names.h"
 #include "crf_writer.h"
 
 #define BOOT_BASE_NS 1000000000ull
 #define WALL_BASE_NS 1764374400000000000ull /* 2025-11-29 00:00:00 UTC */
-
-static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-};
 
 uint64_t fixture_events(uint64_t rounds)
 {
@@ -195,7 +184,7 @@ int fixture_write(int fd, uint64_t rounds, bool clean_end)
 
 	rc = crf_writer_open(&w, fd, &opts);
 	rc = rc ?: crf_write_metadata(w, metadata, sizeof(metadata) / sizeof(metadata[0]));
-	rc = rc ?: crf_write_cap_names(w, cap_names, sizeof(cap_names) / sizeof(cap_names[0]));
+	rc = rc ?: crf_write_cap_names(w, crf_cap_names(), CRF_CAP_COUNT);
 	rc = rc ?: crf_write_clock(w, BOOT_BASE_NS, WALL_BASE_NS);
 	rc = rc ?: define(w, &ids);
 	for (uint64_t round = 0; !rc && round < rounds; round++) {

@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 """Live tests of caprec's counts and robustness: a storm counted exactly, losses counted
-exactly under a tiny ring buffer, a recorder killed with SIGKILL, a full file system.
+exactly under a tiny ring buffer, a recorder killed with SIGKILL, a full file system and a
+recording reader that goes away under `-- CMD`, a command line too long for the metadata, a
+live output whose reader goes away.
 
 Usage: live_robust.py CASE (meson runs one test per case; see meson.build)."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import time
 
-from live_common import (CAP_SYS_RESOURCE, Recording, check, main, one_report, record,
-                         run_caprec, sample, temp_dir, tool)
+from live_common import (CAP_SYS_RESOURCE, Failure, Recording, check, main, one_report, record,
+                         run_caprec, sample, sample_reports, temp_dir, tool)
 
 STORM = 20000
 
@@ -152,7 +155,9 @@ def kill9_case():
 
 
 def full_fs_case():
-    """A 1 MiB tmpfs that fills up: caprec says so, exits non-zero, the file stays valid."""
+    """A 1 MiB tmpfs that fills up under `-- CMD`: caprec says so once, with the byte offset
+    where writing stopped, still waits for the command and exits with its status; the file
+    keeps its valid prefix."""
     directory = temp_dir()
     mount_point = os.path.join(directory, "small")
     os.mkdir(mount_point)
@@ -165,17 +170,29 @@ def full_fs_case():
             # Room for a few chunks (the first must fit), far less than the storm needs.
             filler.write(b"\0" * max(0, free - 128 * 1024))
         output = os.path.join(mount_point, "full.caprec")
-        result = run_caprec(["-o", output, "-K", "-U"], [sample("sample_storm"), "300000"],
+        script = '"$1" 300000; "$1" 1000; exit 7'
+        result = run_caprec(["-o", output, "-K", "-U"],
+                            ["/bin/sh", "-c", script, "storms", sample("sample_storm")],
                             timeout=300)
-        check(result.returncode != 0, "caprec exited 0 on a full file system; stderr: %s"
-              % result.stderr)
+        check(result.returncode == 7, "caprec exited %d, not the command's 7; stderr: %s"
+              % (result.returncode, result.stderr))
+        reports = [r for r in sample_reports(result.stdout)
+                   if r["function"] == "sample_storm_raise_rlimit"]
+        check([r["checks"] for r in reports] == [300000, 1000],
+              "the command did not run to its end after the disk filled up: %s"
+              % result.stdout)
         message = result.stderr.lower()
-        check("no space left" in message or "space" in message,
-              "caprec's error does not say the disk is full: %r" % result.stderr)
+        check("no space left" in message, "caprec's error does not say the disk is full: %r"
+              % result.stderr)
         check("full.caprec" in result.stderr, "caprec's error does not name the file: %r"
               % result.stderr)
-        check(len([line for line in result.stderr.splitlines() if "space" in line.lower()]) <= 2,
-              "the error is repeated:\n" + result.stderr)
+        offset = re.search(r"stopped at byte (\d+)", result.stderr)
+        check(offset is not None, "caprec's error gives no byte offset: %r" % result.stderr)
+        check(len([line for line in result.stderr.splitlines() if "space" in line.lower()]) == 1,
+              "the error is not said exactly once:\n" + result.stderr)
+        check(int(offset.group(1)) <= os.path.getsize(output),
+              "offset %s past the end of the file (%d bytes)" % (offset.group(1),
+                                                             os.path.getsize(output)))
         rec = Recording(output)
         rec.require_readable()
         check(rec.end["blocks_skipped"] <= 1, "damage inside the file: %s" % rec.end["damage"])
@@ -187,8 +204,118 @@ def full_fs_case():
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def pipe_closed_case():
+    """`caprec -o - -- CMD | head -c 100`: the reader goes away, caprec stops recording, says
+    so once, and still waits for the command (which runs to its end) and exits with its
+    status."""
+    script = '"$1" 2000; sleep 2; "$1" 1000; exit 5'
+    caprec = subprocess.Popen([tool("CAPREC"), "-o", "-", "-K", "--", "/bin/sh", "-c", script,
+                               "storms", sample("sample_storm")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    head = subprocess.Popen(["head", "-c", "100"], stdin=caprec.stdout,
+                            stdout=subprocess.DEVNULL)
+    caprec.stdout.close()  # head is now the only reader
+    try:
+        _, stderr = caprec.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        caprec.kill()
+        caprec.communicate()
+        raise Failure("caprec still runs 120 s after its reader went away")
+    finally:
+        head.wait(timeout=30)
+    check(caprec.returncode == 5, "caprec exited %d, not the command's 5; stderr: %s"
+          % (caprec.returncode, stderr))
+    # With -o -, the command's standard output goes to standard error.
+    reports = [r for r in sample_reports(stderr) if r["function"] == "sample_storm_raise_rlimit"]
+    check([r["checks"] for r in reports] == [2000, 1000],
+          "the command did not run to its end: %s" % stderr)
+    failures = [line for line in stderr.splitlines() if "broken pipe" in line.lower()]
+    check(len(failures) == 1, "the write failure is not said exactly once:\n" + stderr)
+    check("stopped at byte" in failures[0] or "nothing recorded" in failures[0],
+          "the message does not say where the recording stopped: %r" % failures[0])
+    print("closed pipe: " + failures[0])
+
+
+def long_argv_case():
+    """`-- CMD` with 70 KB of arguments (more than a metadata value may hold): the command
+    runs and its status comes back; the recording stores the command line cut, with a
+    marker giving its full length."""
+    directory = temp_dir()
+    try:
+        argument = "x" * 70000
+        path = os.path.join(directory, "long.caprec")
+        result = run_caprec(["-o", path], ["/bin/sh", "-c", 'exit 4', "long", argument])
+        check(result.returncode == 4, "caprec exited %d, not the command's 4; stderr: %s"
+              % (result.returncode, result.stderr))
+        rec = Recording(path)
+        rec.require_readable()
+        check(rec.end["clean_end"] == 1, "no clean end")
+        full = len(" ".join(["/bin/sh", "-c", "exit 4", "long", argument]))
+        for key in ("recorder.target_command", "recorder.command_line"):
+            value = rec.metadata.get(key, "")
+            check(len(value.encode()) <= 65535, "%s is %d bytes" % (key, len(value.encode())))
+            check(re.search(r"cut, bytes in all: \d+\]$", value) is not None,
+                  "%s does not end with the cut marker: ...%r" % (key, value[-80:]))
+        check(rec.metadata["recorder.target_command"].endswith("bytes in all: %d]" % full),
+              "the marker does not give the full length %d: ...%r"
+              % (full, rec.metadata["recorder.target_command"][-60:]))
+        check(rec.metadata["recorder.target_command"].startswith("/bin/sh -c exit 4 long xxx"),
+              "the command line does not keep its start")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def read_lines_then_close(process, count):
+    lines = [process.stdout.readline() for _ in range(count)]
+    process.stdout.close()
+    return lines
+
+
+def wait_exit_while_checking(process, timeout=30):
+    """Makes capability checks (so caprec has lines to write) until process exits."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        subprocess.run([sample("sample_chown")], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        time.sleep(0.1)
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+        raise Failure("caprec still runs %d s after its standard output was closed" % timeout)
+    return process.communicate()
+
+
+def live_head_case():
+    """`caprec -v | head -2` ends: a closed standard output ends the live output and caprec,
+    quietly and with status 0; with -o FILE --print the recording is closed properly."""
+    caprec = subprocess.Popen([tool("CAPREC"), "-v"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    lines = read_lines_then_close(caprec, 2)
+    check(lines[0].startswith("TIME"), "no header line: %r" % lines)
+    _, stderr = wait_exit_while_checking(caprec)
+    check(caprec.returncode == 0, "caprec -v | head -2 exited %d: %s"
+          % (caprec.returncode, stderr))
+    check("broken pipe" not in stderr.lower(), "a closed pipe reported as an error: " + stderr)
+    directory = temp_dir()
+    try:
+        path = os.path.join(directory, "printed.caprec")
+        caprec = subprocess.Popen([tool("CAPREC"), "-v", "-o", path, "--print"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        read_lines_then_close(caprec, 2)
+        _, stderr = wait_exit_while_checking(caprec)
+        check(caprec.returncode == 0, "caprec -o FILE --print | head -2 exited %d: %s"
+              % (caprec.returncode, stderr))
+        rec = Recording(path)
+        rec.require_readable()
+        check(rec.end["clean_end"] == 1, "the recording was not closed properly")
+        check(len(rec.events) > 0, "nothing recorded")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 CASES = {"storm-count": storm_count_case, "tiny-buffer": tiny_buffer_case,
-         "kill9": kill9_case, "full-fs": full_fs_case}
+         "kill9": kill9_case, "full-fs": full_fs_case, "pipe-closed": pipe_closed_case,
+         "long-argv": long_argv_case, "live-head": live_head_case}
 
 if __name__ == "__main__":
     main(CASES)

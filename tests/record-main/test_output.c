@@ -63,9 +63,8 @@ static void read_part(const char *path, struct part_summary *s)
 static void test_rotation(void **state)
 {
 	char dir[] = "/tmp/caprec-test-output.XXXXXX", base[256], path[300];
-	struct caprec_options opts = { .buffer_size = 65536 };
 	char *argv[] = { "caprec", "-o", "x", NULL };
-	struct metadata_input in = { .argc = 3, .argv = argv, .opts = &opts,
+	struct metadata_input in = { .argc = 3, .argv = argv, .options = "--buffer-size 65536",
 				     .attach_mode = "tracepoint", .audit_inferred = true };
 	struct recording_metadata meta;
 	struct crf_writer_stats totals;
@@ -135,9 +134,8 @@ static void test_rotation(void **state)
 static void test_existing_file_gets_0600(void **state)
 {
 	char path[] = "/tmp/caprec-test-mode.XXXXXX";
-	struct caprec_options opts = { .buffer_size = 65536 };
 	char *argv[] = { "caprec", NULL };
-	struct metadata_input in = { .argc = 1, .argv = argv, .opts = &opts,
+	struct metadata_input in = { .argc = 1, .argv = argv, .options = "--buffer-size 65536",
 				     .attach_mode = "tracepoint" };
 	struct recording_metadata meta;
 	struct crf_writer_stats totals;
@@ -162,9 +160,8 @@ static void test_existing_file_gets_0600(void **state)
 
 static void test_unwritable_path(void **state)
 {
-	struct caprec_options opts = { .buffer_size = 65536 };
 	char *argv[] = { "caprec", NULL };
-	struct metadata_input in = { .argc = 1, .argv = argv, .opts = &opts,
+	struct metadata_input in = { .argc = 1, .argv = argv, .options = "--buffer-size 65536",
 				     .attach_mode = "tracepoint" };
 	struct recording_metadata meta;
 	struct output *out = NULL;

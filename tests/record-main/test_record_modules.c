@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,9 @@
 
 #include "caller_ranges.h"
 #include "crf_cap_names.h"
+#include "crf_writer.h"
 #include "metadata.h"
+#include "options.h"
 #include "proc_table.h"
 #include "rotation.h"
 #include "stacks.h"
@@ -270,7 +273,7 @@ static void test_proc_snapshot_adopted(void **state)
 	proc_table_free(t);
 }
 
-static void test_metadata_options(void **state)
+static void test_options_describe(void **state)
 {
 	struct caprec_options o = { 0 };
 	char buf[256];
@@ -281,10 +284,81 @@ static void test_metadata_options(void **state)
 	o.buffer_size = 65536;
 	o.attach = ATTACH_TRACEPOINT;
 	o.max_size = 4096;
-	metadata_format_options(buf, sizeof(buf), &o);
+	options_describe(buf, sizeof(buf), &o);
 	assert_string_equal(buf, "-v -U --max-size 4096 --buffer-size 65536 --attach tracepoint");
-	metadata_format_options(buf, 8, &o);
+	options_describe(buf, 8, &o);
 	assert_true(strlen(buf) < 8);
+}
+
+/* A value of the metadata, by key (NULL when absent). */
+static const char *metadata_value(const struct recording_metadata *m, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < m->count; i++)
+		if (strcmp(m->kvs[i].key, key) == 0)
+			return m->kvs[i].value;
+	return NULL;
+}
+
+/*
+ * A command line longer than a metadata value may be is cut with a marker
+ * that gives its full length, so the METADATA block stays within the format's
+ * limits and the command it describes can run.
+ */
+static void test_metadata_long_command(void **state)
+{
+	enum { ARGS = 5, ARG_LEN = 30000 };
+	char *argv[ARGS + 5] = { "caprec", "-o", "x", "--" }; /* NULL-terminated */
+	char *command_line, expect_tail[64], *args[ARGS];
+	const char *value;
+	struct metadata_input in = { .argc = ARGS + 4, .argv = argv, .options = "",
+				     .command = &argv[4], .attach_mode = "tracepoint" };
+	struct recording_metadata meta;
+	struct crf_writer *w = NULL;
+	size_t full = 0, i;
+	int fd;
+
+	(void)state;
+	for (i = 0; i < ARGS; i++) {
+		argv[4 + i] = args[i] = malloc(ARG_LEN + 1);
+		assert_non_null(args[i]);
+		memset(argv[4 + i], 'a' + (int)i, ARG_LEN);
+		argv[4 + i][ARG_LEN] = '\0';
+		full += ARG_LEN + (i ? 1 : 0);
+	}
+	/* An accented character across the cut point must not be split. */
+	memcpy(args[2] + 5530, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 8);
+	assert_int_equal(metadata_collect(&meta, &in), 0);
+	value = metadata_value(&meta, "recorder.target_command");
+	assert_non_null(value);
+	assert_true(strlen(value) <= CRF_MAX_STRING_LEN);
+	snprintf(expect_tail, sizeof(expect_tail), "%s%zu]", METADATA_CUT_MARKER, full);
+	assert_non_null(strstr(value, expect_tail));
+	assert_int_equal(strcmp(value + strlen(value) - strlen(expect_tail), expect_tail), 0);
+	assert_int_equal(strncmp(value, argv[4], 100), 0);
+	/* No half character before the marker. */
+	assert_int_not_equal((unsigned char)value[strlen(value) - strlen(expect_tail) - 1] & 0xc0,
+			     0xc0);
+	command_line = (char *)metadata_value(&meta, "recorder.command_line");
+	assert_true(strlen(command_line) <= CRF_MAX_STRING_LEN);
+	assert_non_null(strstr(command_line, METADATA_CUT_MARKER));
+	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(crf_writer_open(&w, fd, NULL), 0);
+	assert_int_equal(crf_write_metadata(w, meta.kvs, meta.count), 0);
+	crf_writer_free(w);
+	close(fd);
+	metadata_release(&meta);
+	/* A short command stays whole. */
+	in.argc = 6;
+	argv[4] = "true";
+	argv[5] = NULL;
+	assert_int_equal(metadata_collect(&meta, &in), 0);
+	assert_string_equal(metadata_value(&meta, "recorder.target_command"), "true");
+	metadata_release(&meta);
+	for (i = 0; i < ARGS; i++)
+		free(args[i]);
 }
 
 int main(void)
@@ -297,7 +371,8 @@ int main(void)
 		cmocka_unit_test(test_proc_table),
 		cmocka_unit_test(test_proc_entry_reads_self),
 		cmocka_unit_test(test_proc_snapshot_adopted),
-		cmocka_unit_test(test_metadata_options),
+		cmocka_unit_test(test_options_describe),
+		cmocka_unit_test(test_metadata_long_command),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

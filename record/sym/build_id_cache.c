@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "build_id_cache.h"
+#include "crf_hash.h"
 
 #include "proc_maps.h"
 
@@ -32,13 +33,9 @@ struct build_id_cache {
 	size_t tried_count;
 };
 
-static size_t hash_bytes(const uint8_t *p, size_t len)
+static size_t bucket_of(const void *key, size_t len)
 {
-	size_t h = 5381, i;
-
-	for (i = 0; i < len; i++)
-		h = h * 33 + p[i];
-	return h % BUCKETS;
+	return (size_t)(crf_hash(CRF_HASH_SEED, key, len) % BUCKETS);
 }
 
 int build_id_cache_new(struct build_id_cache **out)
@@ -76,7 +73,7 @@ static struct entry *lookup(struct build_id_cache *c, const uint8_t *build_id, s
 {
 	struct entry *e;
 
-	for (e = c->buckets[hash_bytes(build_id, len)]; e; e = e->next) {
+	for (e = c->buckets[bucket_of(build_id, len)]; e; e = e->next) {
 		if (e->len == len && memcmp(e->build_id, build_id, len) == 0)
 			return e;
 	}
@@ -103,7 +100,7 @@ int build_id_cache_learn(struct build_id_cache *c, const uint8_t *build_id, size
 	}
 	memcpy(e->build_id, build_id, len);
 	e->len = len;
-	bucket = hash_bytes(build_id, len);
+	bucket = bucket_of(build_id, len);
 	e->next = c->buckets[bucket];
 	c->buckets[bucket] = e;
 	c->entries++;
@@ -112,7 +109,7 @@ int build_id_cache_learn(struct build_id_cache *c, const uint8_t *build_id, size
 
 int build_id_cache_learn_file(struct build_id_cache *c, const char *path)
 {
-	size_t bucket = hash_bytes((const uint8_t *)path, strlen(path)), len;
+	size_t bucket = bucket_of(path, strlen(path)), len;
 	struct elf_binary *bin = NULL;
 	const uint8_t *build_id;
 	struct tried_path *t;
