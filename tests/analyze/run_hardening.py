@@ -138,7 +138,10 @@ def run_pair(e, args_a, args_b):
     results = [None, None]
 
     def one(i, args):
-        results[i] = e.run(args, timeout=120)
+        try:
+            results[i] = e.run(args, timeout=240)
+        except subprocess.TimeoutExpired as exc:
+            results[i] = (None, "", "timed out: %s" % exc)
 
     threads = [threading.Thread(target=one, args=(0, args_a)),
                threading.Thread(target=one, args=(1, args_b))]
@@ -182,6 +185,8 @@ def concurrent_cache(e):
         for rc, out, err in results:
             e.expect("run %d: exit 0" % attempt, rc == 0, (rc, err))
         e.expect("run %d: same output" % attempt, results[0][1] == results[1][1])
+        if e.problems:
+            return
     rc, out, err = e.run(["summary", big])
     e.expect("cache hit after the race", rc == 0 and out == results[0][1], err)
     leftovers = [f for f in os.listdir(os.path.join(e.cache, "caprec")) if f.endswith(".tmp")]
