@@ -148,7 +148,7 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 		describe(l, SQLITE_ERROR, "cannot set up the database", err, err_size);
 		goto fail;
 	}
-	/* IMMEDIATE: a second load of the same file waits here, before it reads the schema. */
+	/* IMMEDIATE: the write lock before the schema is read (another writer is waited for). */
 	if (exec(l, "BEGIN IMMEDIATE")) {
 		describe(l, SQLITE_ERROR, "cannot start a transaction", err, err_size);
 		goto fail;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,8 +29,8 @@ static const char load_usage[] =
 	"  -h, --help         this text\n"
 	"\n"
 	"DB is created 0600. An existing DB must be a regular file (not a symbolic\n"
-	"link); it is added to in place. A second load of the same DB waits for the\n"
-	"first to finish.\n"
+	"link); it is added to in place. A second load of the same DB waits (up to\n"
+	"10 minutes) for the first to finish.\n"
 	"\n"
 	"exit status: 0 loaded; 2 usage error, or an input that is not a recording\n"
 	"(nothing is committed then); 3 internal error (memory, SQLite, output).\n";
@@ -88,7 +89,7 @@ static int load_prepare(struct analyze_session *s, void *state)
  * holds its database for as long as it reads its recordings, minutes for
  * big ones.
  */
-#define LOAD_BUSY_TIMEOUT_MS (10 * 60 * 1000)
+#define LOAD_WAIT_MS (10 * 60 * 1000)
 
 /*
  * The database file, made safe to write as root in a directory others can
@@ -96,10 +97,11 @@ static int load_prepare(struct analyze_session *s, void *state)
  * nor a device or FIFO, and is written in place with its owner and mode
  * untouched; a new one is created here, O_EXCL (never through a link someone
  * planted after the check) and 0600 (recordings can hold secrets, as the
- * cache does). *created says which; *identity is the file's device and inode,
- * so that only the file this load created is ever removed.
+ * cache does). Returns an open descriptor of the file (for the lock below)
+ * with *identity its device and inode and *created saying which case it
+ * was, or a negative exit status after a one-line message.
  */
-static int prepare_database_file(const char *path, bool *created, struct stat *identity)
+static int open_database_file(const char *path, bool *created, struct stat *identity)
 {
 	struct stat sb;
 	int fd;
@@ -110,34 +112,42 @@ static int prepare_database_file(const char *path, bool *created, struct stat *i
 			if (S_ISLNK(sb.st_mode)) {
 				fprintf(stderr, "capanalyze load: %s: is a symbolic link; refusing to "
 					"write through it (name the file it points to)\n", path);
-				return EXIT_USAGE;
+				return -EXIT_USAGE;
 			}
 			if (!S_ISREG(sb.st_mode)) {
 				fprintf(stderr, "capanalyze load: %s: not a regular file; refusing to "
 					"write a database into it\n", path);
-				return EXIT_USAGE;
+				return -EXIT_USAGE;
 			}
-			*identity = sb;
-			return SESSION_CONTINUE;
+			/* NONBLOCK, NOFOLLOW: swapped for a FIFO or a link since, it fails here */
+			fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+			if (fd < 0 || fstat(fd, identity) || identity->st_ino != sb.st_ino ||
+			    identity->st_dev != sb.st_dev) {
+				if (fd >= 0)
+					close(fd);
+				fprintf(stderr, "capanalyze load: %s: changed while being opened\n",
+					path);
+				return -EXIT_USAGE;
+			}
+			return fd;
 		}
 		if (errno != ENOENT)
 			break;
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0) {
-			int ok = fstat(fd, identity) == 0;
-
-			close(fd);
-			if (!ok)
+			if (fstat(fd, identity)) {
+				close(fd);
 				break;
+			}
 			*created = true;
-			return SESSION_CONTINUE;
+			return fd;
 		}
 		if (errno != EEXIST)
 			break;
 		/* Another process made it between lstat() and open(): judge it as existing. */
 	}
 	fprintf(stderr, "capanalyze load: %s: %s\n", path, strerror(errno));
-	return EXIT_USAGE;
+	return -EXIT_USAGE;
 }
 
 /* The path still names the file this load opened (nobody removed or replaced it). */
@@ -147,6 +157,69 @@ static bool same_file(const char *path, const struct stat *identity)
 
 	return lstat(path, &sb) == 0 && sb.st_dev == identity->st_dev &&
 	       sb.st_ino == identity->st_ino;
+}
+
+/*
+ * One load at a time per database: an flock on the file, held until the
+ * load has closed it. SQLite's own locks cannot order two loads safely: the
+ * first one's bulk mode (no journal, exclusive locking) keeps a read lock it
+ * took while setting up, and a second load holding the write lock then waits
+ * on it while it waits on the write lock, until the busy timeout. Returns 0,
+ * or -1 after a message when the other load did not finish in time.
+ */
+static int lock_database(const char *path, int fd)
+{
+	bool said = false;
+
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB); waited += 100) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			fprintf(stderr, "capanalyze load: %s: cannot lock: %s\n", path,
+				strerror(errno));
+			return -1;
+		}
+		if (waited >= LOAD_WAIT_MS) {
+			fprintf(stderr, "capanalyze load: %s: another load held it for %d s; try "
+				"again when it has finished\n", path, LOAD_WAIT_MS / 1000);
+			return -1;
+		}
+		if (!said && isatty(STDERR_FILENO))
+			fprintf(stderr, "capanalyze load: %s: waiting for another load of it to "
+				"finish\n", path);
+		said = true;
+		usleep(100 * 1000);
+	}
+	return 0;
+}
+
+/*
+ * Opens and locks the database file. A load that failed and removed the
+ * file it created while this one waited leaves a lock on a file no longer
+ * at the path: start again. *fresh: this load created the file and is the
+ * first in it, so it may use the bulk mode and remove the file on failure.
+ * Returns the locked descriptor, or a negative exit status.
+ */
+static int take_database_file(const char *path, bool *fresh, struct stat *identity)
+{
+	for (int attempt = 0; attempt < 3; attempt++) {
+		bool created;
+		int fd = open_database_file(path, &created, identity);
+		struct stat now;
+
+		if (fd < 0)
+			return fd;
+		if (lock_database(path, fd)) {
+			close(fd);
+			return -EXIT_USAGE;
+		}
+		if (same_file(path, identity) && fstat(fd, &now) == 0) {
+			*fresh = created && now.st_size == 0;
+			return fd;
+		}
+		close(fd);
+	}
+	fprintf(stderr, "capanalyze load: %s: removed and made again by other processes while "
+		"waiting; giving up\n", path);
+	return -EXIT_USAGE;
 }
 
 /* Exit status of a failed sqlite3_open_v2(): out of memory is ours, the rest the path's. */
@@ -167,12 +240,12 @@ static int load_run(struct analyze_session *s, void *state)
 	struct loader *loader = NULL;
 	sqlite3 *db = NULL;
 	struct stat sb, identity;
-	bool created = false;
-	int ret, rc;
+	bool fresh = false;
+	int ret, rc, lock_fd;
 
-	ret = prepare_database_file(st->database, &created, &identity);
-	if (ret != SESSION_CONTINUE)
-		return ret;
+	lock_fd = take_database_file(st->database, &fresh, &identity);
+	if (lock_fd < 0)
+		return -lock_fd;
 	ret = EXIT_USAGE;
 	/*
 	 * NOFOLLOW: the checks above hold for what SQLite opens. One thread uses
@@ -186,20 +259,16 @@ static int load_run(struct analyze_session *s, void *state)
 		ret = open_failure_status(db);
 		goto cleanup;
 	}
-	sqlite3_busy_timeout(db, LOAD_BUSY_TIMEOUT_MS);
+	/* Other writers than capanalyze load (the sqlite3 shell): SQLite's locks. */
+	sqlite3_busy_timeout(db, LOAD_WAIT_MS);
 	/*
 	 * Bulk PRAGMAs (no journal, an exclusive lock held to the end) only for
-	 * the file this load created: nobody else has anything in it. An existing
-	 * database keeps its journal, and a second load waits for the first.
+	 * the file this load created and is the first in: nobody else has
+	 * anything in it. An existing database keeps its journal.
 	 */
-	rc = loader_new(db, created, &loader, err, sizeof(err));
+	rc = loader_new(db, fresh, &loader, err, sizeof(err));
 	if (rc) {
-		if (sqlite3_errcode(db) == SQLITE_BUSY)
-			fprintf(stderr, "capanalyze load: %s: another process held the database "
-				"for %d s; try again when it has finished\n", st->database,
-				LOAD_BUSY_TIMEOUT_MS / 1000);
-		else
-			fprintf(stderr, "capanalyze load: %s: %s\n", st->database, err);
+		fprintf(stderr, "capanalyze load: %s: %s\n", st->database, err);
 		ret = load_failure_status(rc);
 		goto cleanup;
 	}
@@ -241,7 +310,7 @@ static int load_run(struct analyze_session *s, void *state)
 	if (!same_file(st->database, &identity)) {
 		fprintf(stderr, "capanalyze load: %s: removed or replaced by another process while "
 			"loading; nothing was saved\n", st->database);
-		created = false; /* what the path names now is not ours */
+		fresh = false; /* what the path names now is not ours */
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
@@ -249,7 +318,7 @@ static int load_run(struct analyze_session *s, void *state)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "capanalyze load: standard output: %s\n",
 			strerror(errno ? errno : EIO));
-		created = false; /* keep the database: it is whole */
+		fresh = false; /* keep the database: it is whole */
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
@@ -259,11 +328,12 @@ cleanup:
 	sqlite3_close(db);
 	/*
 	 * A database this load created and could not finish is not left behind
-	 * half made; but only while the path still names that very file (never
-	 * one another load or user put there since).
+	 * half made; but only while the path still names that very file, and
+	 * before the lock goes (no other load has been in it).
 	 */
-	if (ret != EXIT_OK && created && same_file(st->database, &identity))
+	if (ret != EXIT_OK && fresh && same_file(st->database, &identity))
 		unlink(st->database);
+	close(lock_fd);
 	return ret;
 }
 
