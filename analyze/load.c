@@ -32,14 +32,15 @@ static const char *const statement_sql[STMT_COUNT] = {
 	[STMT_BINARY] = "INSERT INTO binaries (path, build_id) VALUES (?1, ?2)",
 	[STMT_PROCESS] = "INSERT INTO processes (recording_id, pid, start_ns, ppid, parent_id, "
 			 "binary_id, exe_path, cmdline, comm, uid, cgroup_id, cgroup_path, "
-			 "container_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+			 "container_id, exe_path_used) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[STMT_PROCESS_EXIT] = "UPDATE processes SET exited = 1, exit_status = ?2, exit_ns = ?3 "
 			      "WHERE id = ?1",
 	[STMT_PROCESS_PARENT] = "UPDATE processes SET parent_id = ?2 WHERE id = ?1",
 	[STMT_PROCESS_EVENTS] = "UPDATE processes SET events = ?2 WHERE id = ?1",
 	[STMT_CONTEXT] = "INSERT INTO event_contexts (recording_id, process_id, uid, cgroup_id, "
-			 "userns_inum, userns_level, audit_inferred, comm) "
-			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			 "userns_inum, userns_level, audit_inferred, comm, euid, fsuid, "
+			 "cap_effective) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[STMT_FRAME] = "INSERT INTO frames (kind, module, binary_id, symbol, symbol_offset, "
 		       "file_offset, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STMT_FRAME_NAME] = "SELECT name FROM frames WHERE id = ?1",
@@ -66,6 +67,13 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"INSERT INTO check_aggregate (recording_id, binary_id, exe_path, cap, audit, verdict, "
 		"syscall_nr, kernel_stack_id, user_stack_id, count, processes, first_ns, last_ns) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[STMT_CREDENTIALS] =
+		"INSERT INTO credentials (recording_id, process_id, tid, first_idx, uid, euid, "
+		"suid, fsuid, gid, egid, fsgid, cap_effective, cap_permitted) VALUES (?1, ?2, ?3, "
+		"?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	[STMT_SYSCALL_RETURN] =
+		"INSERT INTO syscall_returns (recording_id, process_id, tid, first_idx, last_idx, "
+		"syscall_nr, ret, time_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
 /* The aggregate thread (below, with the event batches it counts). */
@@ -131,9 +139,11 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 	l->callsites = intern_map_new();
 	l->stacks = intern_map_new();
 	l->contexts = intern_map_new();
+	l->creds_by_tid = intern_map_new();
+	l->creds_last = -1;
 	l->aggregate = aggregate_new();
 	if (!l->binaries || !l->frames || !l->callsites || !l->stacks || !l->contexts ||
-	    !l->aggregate) {
+	    !l->creds_by_tid || !l->aggregate) {
 		snprintf(err, err_size, "out of memory");
 		goto fail;
 	}
@@ -211,6 +221,8 @@ void loader_free(struct loader *l)
 	intern_map_free(l->callsites);
 	intern_map_free(l->stacks);
 	intern_map_free(l->contexts);
+	intern_map_free(l->creds_by_tid);
+	free(l->creds);
 	aggregate_free(l->aggregate);
 	free(l->orphans);
 	free(l->scratch);
@@ -552,6 +564,31 @@ static int load_exit(struct loader *l, const struct crf_process *p)
 	return step_insert(stmt);
 }
 
+static int load_syscall_return(struct loader *l, const struct crf_syscall_return *sr)
+{
+	sqlite3_stmt *stmt = l->stmt[STMT_SYSCALL_RETURN];
+	int64_t process_id = 0;
+	int rc;
+
+	if (sr->process) {
+		rc = loader_process(l, sr->process, &process_id);
+		if (rc)
+			return rc;
+	}
+	sqlite3_bind_int64(stmt, 1, l->recording_id);
+	if (process_id)
+		sqlite3_bind_int64(stmt, 2, process_id);
+	else
+		sqlite3_bind_null(stmt, 2);
+	sqlite3_bind_int64(stmt, 3, sr->tid);
+	sqlite3_bind_int64(stmt, 4, (int64_t)sr->first_event);
+	sqlite3_bind_int64(stmt, 5, (int64_t)sr->last_event);
+	sqlite3_bind_int64(stmt, 6, sr->syscall_nr);
+	sqlite3_bind_int64(stmt, 7, sr->ret);
+	sqlite3_bind_int64(stmt, 8, (int64_t)sr->time_ns);
+	return step_insert(stmt);
+}
+
 static int load_loss(struct loader *l, const struct crf_loss *loss, uint64_t offset)
 {
 	sqlite3_stmt *stmt = l->stmt[STMT_LOSS];
@@ -766,6 +803,16 @@ static int stream(struct loader *l, struct crf_reader *r, const struct load_sour
 			break;
 		case CRF_ITEM_PROCESS_EXIT:
 			rc = load_exit(l, item.process);
+			if (rc)
+				return rc;
+			break;
+		case CRF_ITEM_CREDENTIALS:
+			rc = loader_credentials(l, item.credentials);
+			if (rc)
+				return rc;
+			break;
+		case CRF_ITEM_SYSCALL_RETURN:
+			rc = load_syscall_return(l, item.syscall_return);
 			if (rc)
 				return rc;
 			break;

@@ -63,6 +63,9 @@ void loader_reset_ids(struct loader *l)
 	id_map_free(&l->process_events);
 	intern_map_clear(l->contexts);
 	l->last_context_id = 0;
+	intern_map_clear(l->creds_by_tid);
+	l->creds_count = 0;
+	l->creds_last = -1;
 	l->orphan_count = 0;
 }
 
@@ -136,6 +139,19 @@ static int insert(struct loader *l, sqlite3_stmt *stmt, int64_t *rowid)
 	return 0;
 }
 
+/* The thread's last CREDENTIALS, or NULL. Checks come in runs of one thread: one entry cached. */
+static const struct thread_creds *thread_creds_of(struct loader *l, uint32_t tid)
+{
+	int64_t index;
+
+	if (l->creds_last >= 0 && l->creds[l->creds_last].tid == tid)
+		return &l->creds[l->creds_last];
+	if (!intern_map_get(l->creds_by_tid, &tid, sizeof(tid), &index))
+		return NULL;
+	l->creds_last = index;
+	return &l->creds[index];
+}
+
 int loader_context(struct loader *l, const struct crf_event *e, int64_t process_id, int64_t *id)
 {
 	sqlite3_stmt *stmt = l->stmt[STMT_CONTEXT];
@@ -148,8 +164,15 @@ int loader_context(struct loader *l, const struct crf_event *e, int64_t process_
 		.userns_level = e->userns_level,
 		.audit_inferred = !!(e->flags & CRF_EV_AUDIT_INFERRED),
 	};
+	const struct thread_creds *tc = thread_creds_of(l, e->tid);
 	int rc;
 
+	if (tc && tc->first_event <= e->index) {
+		key.has_creds = 1;
+		key.euid = tc->euid;
+		key.fsuid = tc->fsuid;
+		key.cap_effective = tc->cap_effective;
+	}
 	*id = 0;
 	if (l->last_context_id && !memcmp(&key, &l->last_context, sizeof(key))) {
 		*id = l->last_context_id;
@@ -164,6 +187,15 @@ int loader_context(struct loader *l, const struct crf_event *e, int64_t process_
 		sqlite3_bind_int64(stmt, 6, e->userns_level);
 		sqlite3_bind_int(stmt, 7, (int)key.audit_inferred);
 		bind_text_or_null(stmt, 8, e->comm);
+		if (key.has_creds) {
+			sqlite3_bind_int64(stmt, 9, key.euid);
+			sqlite3_bind_int64(stmt, 10, key.fsuid);
+			sqlite3_bind_int64(stmt, 11, (int64_t)key.cap_effective);
+		} else {
+			sqlite3_bind_null(stmt, 9);
+			sqlite3_bind_null(stmt, 10);
+			sqlite3_bind_null(stmt, 11);
+		}
 		rc = insert(l, stmt, id);
 		if (rc)
 			return rc;
@@ -173,6 +205,51 @@ int loader_context(struct loader *l, const struct crf_event *e, int64_t process_
 	l->last_context = key;
 	l->last_context_id = *id;
 	return 0;
+}
+
+int loader_credentials(struct loader *l, const struct crf_credentials *c)
+{
+	sqlite3_stmt *stmt = l->stmt[STMT_CREDENTIALS];
+	int64_t process_id = 0, unused, index;
+	int rc;
+
+	if (c->process) {
+		rc = loader_process(l, c->process, &process_id);
+		if (rc)
+			return rc;
+	}
+	if (!intern_map_get(l->creds_by_tid, &c->tid, sizeof(c->tid), &index)) {
+		if (l->creds_count == l->creds_cap) {
+			size_t cap = l->creds_cap ? 2 * l->creds_cap : 64;
+			struct thread_creds *grown = realloc(l->creds, cap * sizeof(*grown));
+
+			if (!grown)
+				return -ENOMEM;
+			l->creds = grown;
+			l->creds_cap = cap;
+		}
+		index = (int64_t)l->creds_count++;
+		if (intern_map_put(l->creds_by_tid, &c->tid, sizeof(c->tid), index))
+			return -ENOMEM;
+	}
+	l->creds[index] = (struct thread_creds){
+		.tid = c->tid, .first_event = c->first_event, .euid = c->euid,
+		.fsuid = c->fsuid, .cap_effective = c->cap_effective,
+	};
+	sqlite3_bind_int64(stmt, 1, l->recording_id);
+	bind_id_or_null(stmt, 2, process_id);
+	sqlite3_bind_int64(stmt, 3, c->tid);
+	sqlite3_bind_int64(stmt, 4, (int64_t)c->first_event);
+	sqlite3_bind_int64(stmt, 5, c->uid);
+	sqlite3_bind_int64(stmt, 6, c->euid);
+	sqlite3_bind_int64(stmt, 7, c->suid);
+	sqlite3_bind_int64(stmt, 8, c->fsuid);
+	sqlite3_bind_int64(stmt, 9, c->gid);
+	sqlite3_bind_int64(stmt, 10, c->egid);
+	sqlite3_bind_int64(stmt, 11, c->fsgid);
+	sqlite3_bind_int64(stmt, 12, (int64_t)c->cap_effective);
+	sqlite3_bind_int64(stmt, 13, (int64_t)c->cap_permitted);
+	return insert(l, stmt, &unused);
 }
 
 static void build_id_hex(const struct crf_binary *b, char *hex)
@@ -328,6 +405,7 @@ int loader_process(struct loader *l, const struct crf_process *p, int64_t *id)
 	sqlite3_bind_int64(stmt, 11, (int64_t)p->cgroup_id);
 	bind_text_or_null(stmt, 12, p->cgroup_path);
 	bind_text_or_null(stmt, 13, p->container_id);
+	bind_text_or_null(stmt, 14, p->exe_path_used);
 	rc = insert(l, stmt, id);
 	if (!rc)
 		rc = process_exe(l, p, exe_path, binary_id);

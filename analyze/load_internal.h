@@ -41,6 +41,8 @@ enum loader_stmt {
 	STMT_IMPORT_BLOCK,
 	STMT_IMPORT_DAMAGE,
 	STMT_AGGREGATE,
+	STMT_CREDENTIALS,
+	STMT_SYSCALL_RETURN,
 	STMT_COUNT
 };
 
@@ -89,6 +91,23 @@ struct context_key {
 	uint32_t userns_inum;
 	uint32_t userns_level;
 	uint32_t audit_inferred;
+	uint32_t has_creds;      /* a CREDENTIALS record told the thread's credentials */
+	uint32_t euid;
+	uint32_t fsuid;
+	uint32_t pad;            /* zero: keys are compared as bytes */
+	uint64_t cap_effective;
+};
+
+/*
+ * The credentials a thread has from an event on (the last CREDENTIALS record
+ * of that tid), for the event_contexts of its checks.
+ */
+struct thread_creds {
+	uint32_t tid;
+	uint64_t first_event;
+	uint32_t euid;
+	uint32_t fsuid;
+	uint64_t cap_effective;
 };
 
 /*
@@ -161,6 +180,11 @@ struct loader {
 	struct context_key last_context; /* events come in runs of one context */
 	int64_t last_context_id;      /* 0: none yet in this recording */
 	struct aggregate *aggregate;
+	struct intern_map *creds_by_tid;   /* tid -> index in creds */
+	struct thread_creds *creds;
+	size_t creds_count;
+	size_t creds_cap;
+	int64_t creds_last;                /* index of the last thread looked up, -1 = none */
 
 	/*
 	 * Events: batches[filling] gets the next rows (event_count so far); the
@@ -207,6 +231,9 @@ int loader_stack(struct loader *l, enum crf_frame_kind kind, const struct crf_st
  * negative errno code.
  */
 int loader_context(struct loader *l, const struct crf_event *e, int64_t process_id, int64_t *id);
+
+/* Records a thread's credentials (a CREDENTIALS item). Returns 0 or a SQLite code. */
+int loader_credentials(struct loader *l, const struct crf_credentials *c);
 
 /* The aggregate's executable index for an event (its process's, or "[comm]"). */
 int loader_event_exe(struct loader *l, const struct crf_event *e, uint32_t *exe_index);

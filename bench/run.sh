@@ -164,6 +164,8 @@ start_tracer() {
 	caprec_live) "$caprec" >/dev/null 2>>"$log" & ;;
 	caprec_record) "$caprec" -o "$file" >/dev/null 2>>"$log" & ;;
 	caprec_record_KU) "$caprec" -K -U -o "$file" >/dev/null 2>>"$log" & ;;
+	caprec_record_sysret)
+		"$caprec" --syscall-returns on -o "$file" >/dev/null 2>>"$log" & ;;
 	caprec_filtered) "$caprec" -p "$sleeper" -o "$file" >/dev/null 2>>"$log" & ;;
 	bpftrace)
 		"$bpftrace" -e 'tracepoint:capability:cap_capable {
@@ -218,7 +220,8 @@ if want overhead; then
 	have "$bin/count_floor" && configs+=(count_floor)
 	have "$bin/min_ringbuf" && configs+=(min_ringbuf min_ringbuf_caller min_ringbuf_stacks)
 	if have "$caprec"; then
-		configs+=(caprec_live caprec_record caprec_record_KU caprec_filtered)
+		configs+=(caprec_live caprec_record caprec_record_sysret caprec_record_KU
+			caprec_filtered)
 	else
 		skip overhead-caprec "caprec not built ($caprec missing)"
 	fi
@@ -249,7 +252,7 @@ if want overhead; then
 			extra=
 			case $config in
 			count_floor | min_ringbuf*) extra=$(tr '\n' ' ' <"$out/tool.out") ;;
-			caprec_record | caprec_record_KU | caprec_filtered)
+			caprec_record | caprec_record_sysret | caprec_record_KU | caprec_filtered)
 				extra="file_bytes=$(stat -c %s "$file" 2>/dev/null || echo 0)" ;;
 			esac
 			record overhead "$config" "$round" "$cpu_ns" "$(field checks "$result")" \

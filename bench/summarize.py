@@ -18,6 +18,7 @@ LABELS = {
     "min_ringbuf_stacks": "minimal event + kernel & user stack",
     "caprec_live": "caprec live (to /dev/null)",
     "caprec_record": "caprec -o FILE",
+    "caprec_record_sysret": "caprec --syscall-returns on -o FILE",
     "caprec_record_KU": "caprec -K -U -o FILE",
     "caprec_filtered": "caprec -p OTHER -o FILE (storm filtered out)",
     "bpftrace": "bpftrace printing each check",
@@ -127,6 +128,12 @@ def main(path):
             p("Rounds during which someone else's BPF program was attached to cap_capable "
               "(their cost adds to ours): " +
               ", ".join(f"{c} {n}/{len(per[c])}" for c, n in foreign_rounds.items()) + ".")
+            p("")
+        sysret, plain = added.get("caprec_record_sysret"), added.get("caprec_record")
+        if sysret is not None and plain:
+            p(f"Syscall returns (every check of the storm is one syscall, so one more "
+              f"record each): {fmt(sysret - plain)} ns added per check, "
+              f"{fmt(ratio(sysret, plain), 2)} × caprec -o.")
             p("")
         noise = max(per["none"]) - min(per["none"]) if "none" in per else None
         p(f"Noise: the unattached storm varied by {fmt(noise)} ns per call across rounds; "

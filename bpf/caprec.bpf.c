@@ -48,6 +48,7 @@ const volatile __u32 caller_range_count = 0;
 const volatile struct caprec_caller_range caller_ranges[CAPREC_CALLER_RANGES] = {};
 const volatile __u64 caller_text_start = 0;  /* lowest start of caller_ranges (sorted) */
 const volatile __u64 caller_text_end = 0;    /* highest end */
+const volatile bool want_sysret = false;     /* sys_exit sends the return of syscalls that checked */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -139,6 +140,44 @@ struct {
 	__type(value, __u32);
 } vm_enough SEC(".maps");
 
+/*
+ * With want_sysret: threads that made a check during the syscall they are
+ * in, so that sys_exit sends its return for them alone. Key: tid. LRU: a
+ * thread killed inside its syscall never reaches sys_exit.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} checked_syscall SEC(".maps");
+
+/* Where walk_exe_path() builds the names (see there why not in the record). */
+struct exe_walk {
+	__u32 off;
+	__u32 pad;
+	char names[CAPREC_EXE_NAMES_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct exe_walk);
+} exe_walk_scratch SEC(".maps");
+
+/* The credentials a check was made with (see cred_direct()). */
+struct check_cred {
+	__u32 euid;
+	__u32 suid;
+	__u32 fsuid;
+	__u32 gid;
+	__u32 egid;
+	__u32 fsgid;
+	__u64 cap_effective;
+	__u64 cap_permitted;
+};
+
 /* What one check needs, wherever it was seen. */
 struct check {
 	__s32 cap;
@@ -147,6 +186,7 @@ struct check {
 	__s32 final_ret;
 	__u32 userns_inum;
 	__u32 userns_level;
+	struct check_cred cred;  /* the credentials checked */
 };
 
 /*
@@ -315,6 +355,63 @@ static __always_inline __u64 submit_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
+/*
+ * The credentials the check was made with: which uid the process ran as
+ * (root before a drop, the service user after) and whether the capability
+ * was in the effective set (granted by capabilities or refused for want of
+ * one), taken when the check is made, not later from /proc.
+ *
+ * Where cred is a typed argument (tracepoint, fexit) the ids are direct
+ * loads: probe reads cost as much again as the rest of a check's record.
+ * The sets are read by offset alone, one read for both where they are
+ * neighbours: kernel_cap_t is { u64 val } since 6.3, { u32 cap[2] } before.
+ */
+static __always_inline void cred_sets(struct check_cred *o, const struct cred *cred)
+{
+	__u32 permitted = bpf_core_field_offset(struct cred, cap_permitted);
+	__u32 effective = bpf_core_field_offset(struct cred, cap_effective);
+	__u64 sets[2] = {};
+
+	if (effective == permitted + 8) {
+		bpf_probe_read_kernel(sets, sizeof(sets), (const void *)cred + permitted);
+	} else {
+		bpf_probe_read_kernel(&sets[0], 8, (const void *)cred + permitted);
+		bpf_probe_read_kernel(&sets[1], 8, (const void *)cred + effective);
+	}
+	o->cap_permitted = sets[0];
+	o->cap_effective = sets[1];
+}
+
+static __always_inline void cred_direct(struct check_cred *o, const struct cred *cred)
+{
+	o->euid = cred->euid.val;
+	o->suid = cred->suid.val;
+	o->fsuid = cred->fsuid.val;
+	o->gid = cred->gid.val;
+	o->egid = cred->egid.val;
+	o->fsgid = cred->fsgid.val;
+	cred_sets(o, cred);
+}
+
+/* Likewise from an untyped pointer (kprobe arguments, the task's credentials). */
+static __always_inline void cred_probe(struct check_cred *o, const struct cred *cred)
+{
+	o->euid = BPF_CORE_READ(cred, euid.val);
+	o->suid = BPF_CORE_READ(cred, suid.val);
+	o->fsuid = BPF_CORE_READ(cred, fsuid.val);
+	o->gid = BPF_CORE_READ(cred, gid.val);
+	o->egid = BPF_CORE_READ(cred, egid.val);
+	o->fsgid = BPF_CORE_READ(cred, fsgid.val);
+	cred_sets(o, cred);
+}
+
+static __always_inline void mark_checked_syscall(__u32 tid)
+{
+	__u8 one = 1;
+
+	bpf_map_update_elem(&checked_syscall, &tid, &one, BPF_ANY);
+}
+
 static __always_inline void fill_cap_event(struct caprec_cap_event *e, const struct check *c)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -337,6 +434,16 @@ static __always_inline void fill_cap_event(struct caprec_cap_event *e, const str
 	e->kstack_depth = 0;
 	e->ustack_depth = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->euid = c->cred.euid;
+	e->suid = c->cred.suid;
+	e->fsuid = c->cred.fsuid;
+	e->gid = c->cred.gid;
+	e->egid = c->cred.egid;
+	e->fsgid = c->cred.fsgid;
+	e->cap_effective = c->cred.cap_effective;
+	e->cap_permitted = c->cred.cap_permitted;
+	if (want_sysret && e->syscall_nr >= 0)
+		mark_checked_syscall(e->tid);
 }
 
 /* Takes the kernel stack now, for the record that cap_capable()'s return will send. */
@@ -458,6 +565,7 @@ int BPF_PROG(tp_cap_capable, const struct cred *cred, struct user_namespace *tar
 	/* A typed argument here: direct loads, cheaper than probe reads. */
 	c.userns_inum = target_ns->ns.inum;
 	c.userns_level = target_ns->level;
+	cred_direct(&c.cred, cred);
 	emit_check(ctx, &c);
 	return 0;
 }
@@ -581,6 +689,7 @@ static __always_inline void vm_enough_memory_returned(void *ctx, int ret)
 	c.cap = CAP_SYS_ADMIN;
 	c.flags = CAPREC_F_INSETID_KNOWN; /* CAP_OPT_NOAUDIT, never INSETID */
 	c.ret = vm_enough_memory_verdict(ret);
+	cred_probe(&c.cred, BPF_CORE_READ(bpf_get_current_task_btf(), cred));
 	c.userns_inum = PROC_USER_INIT_INO;
 	c.userns_level = 0;
 	emit_check(ctx, &c);
@@ -597,6 +706,8 @@ int BPF_PROG(fexit_cap_capable, const struct cred *cred, struct user_namespace *
 	c.cap = cap;
 	c.flags = flags_from_arg(opts);
 	c.ret = ret;
+	if (include_noaudit || (c.flags & CAPREC_F_AUDIT))
+		cred_direct(&c.cred, cred); /* else dropped: not worth reading */
 	fill_userns(&c, ns);
 	cap_capable_returned(ctx, &c);
 	return 0;
@@ -641,6 +752,8 @@ int BPF_KPROBE(kprobe_cap_capable, const struct cred *cred, struct user_namespac
 		return 0;
 	c.cap = cap;
 	c.flags = flags_from_arg(opts);
+	if (include_noaudit || (c.flags & CAPREC_F_AUDIT))
+		cred_probe(&c.cred, cred);
 	fill_userns(&c, ns);
 	if (bpf_map_update_elem(&entry_args, &tid, &c, BPF_ANY)) {
 		count(CAPREC_CNT_PENDING_FULL);
@@ -730,6 +843,10 @@ static __always_inline struct caprec_proc_event *reserve_proc(__u32 kind, struct
 	e->exec_path[0] = '\0';
 	e->args_len = 0;
 	e->pad = 0;
+	e->uid = 0;
+	e->euid = 0;
+	e->exe_names_len = 0;
+	e->exe_flags = 0;
 	return e;
 }
 
@@ -763,6 +880,66 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/*
+ * The file the kernel executed, symlinks resolved (/bin/chown is
+ * /usr/bin/chown, /usr/sbin/ip is /usr/bin/ip): its names from the dentry up
+ * to the root of its mount, then on from the mount point, up to the root of
+ * the process's mount namespace. Taken at the exec, in the same ordered
+ * stream as the checks: never from /proc later, when the process may run
+ * another image.
+ */
+static __always_inline void walk_exe_path(struct caprec_proc_event *e,
+					  const struct linux_binprm *bprm)
+{
+	const __u32 half = CAPREC_EXE_NAMES_LEN / 2;
+	struct dentry *dentry = BPF_CORE_READ(bprm, file, f_path.dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(bprm, file, f_path.mnt);
+	struct mount *mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+	struct exe_walk *w;
+	__u32 zero = 0, i;
+
+	w = bpf_map_lookup_elem(&exe_walk_scratch, &zero);
+	if (!w)
+		return;
+	w->off = 0;
+	for (i = 0; i < CAPREC_EXE_DEPTH; i++) {
+		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+		struct dentry *root = BPF_CORE_READ(mnt, mnt.mnt_root);
+		/*
+		 * Read back from the map: an offset the verifier cannot follow
+		 * lets it treat every iteration alike instead of exploring each
+		 * combination of name lengths.
+		 */
+		__u32 off = w->off;
+		long n;
+
+		if (dentry == root || dentry == parent) {
+			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+			if (dentry != root || up == mnt) {
+				/* The root of the namespace, or of a detached tree: done. */
+				e->exe_flags |= CAPREC_EXE_COMPLETE;
+				break;
+			}
+			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = up;
+			continue;
+		}
+		if (off >= half)
+			break; /* too long: incomplete */
+		n = bpf_probe_read_kernel_str(w->names + (off & (half - 1)), half,
+					      BPF_CORE_READ(dentry, d_name.name));
+		if (n <= 0)
+			break;
+		w->off = off + n;
+		dentry = parent;
+	}
+	e->exe_names_len = w->off;
+	if (e->exe_names_len > CAPREC_EXE_NAMES_LEN)
+		e->exe_names_len = CAPREC_EXE_NAMES_LEN;
+	bpf_probe_read_kernel(e->exe_names, sizeof(e->exe_names), w->names);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *task, int old_pid, struct linux_binprm *bprm)
 {
@@ -774,6 +951,9 @@ int BPF_PROG(handle_exec, struct task_struct *task, int old_pid, struct linux_bi
 	if (!e)
 		return 0;
 	bpf_probe_read_kernel_str(e->exec_path, sizeof(e->exec_path), BPF_CORE_READ(bprm, filename));
+	walk_exe_path(e, bprm);
+	e->uid = BPF_CORE_READ(task, cred, uid.val);
+	e->euid = BPF_CORE_READ(task, cred, euid.val);
 	/*
 	 * The new argv, already on the new stack: a process that exits before
 	 * caprec reads /proc/PID/cmdline keeps its command line.
@@ -800,6 +980,12 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct caprec_proc_event *e;
 
+	if (want_sysret) {
+		__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+		/* exit() never returns: a reused tid must not inherit the entry. */
+		bpf_map_delete_elem(&checked_syscall, &tid);
+	}
 	/* do_exit() decrements signal->live before this tracepoint: 0 = last thread. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
@@ -813,5 +999,42 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	/* A pid is reused: it must not stay in the set once its process is gone. */
 	if (filter_pids)
 		bpf_map_delete_elem(&traced_pids, &tgid);
+	return 0;
+}
+
+/*
+ * ---- syscall returns (want_sysret) ----
+ * Every syscall of the host passes here; only a thread that made a check
+ * during this syscall has an entry, so the rest cost one hash lookup. The
+ * record follows the checks in the ring buffer, so user space knows which
+ * checks it closes.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct caprec_sysret_event *e;
+
+	if (!bpf_map_lookup_elem(&checked_syscall, &tid))
+		return 0;
+	bpf_map_delete_elem(&checked_syscall, &tid);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(CAPREC_CNT_LOST_PROC);
+		return 0;
+	}
+	e->hdr.kind = CAPREC_REC_SYSRET;
+	e->hdr.pid = pid_tgid >> 32;
+	e->hdr.time_ns = bpf_ktime_get_boot_ns();
+	e->start_time_ns = bpf_get_current_task_btf()->group_leader->start_boottime;
+	e->tid = tid;
+#if defined(__TARGET_ARCH_x86)
+	e->syscall_nr = (__s32)BPF_CORE_READ(regs, orig_ax);
+#else
+	e->syscall_nr = BPF_CORE_READ(regs, syscallno);
+#endif
+	e->ret = ret;
+	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
 }

@@ -34,12 +34,20 @@
 #define CAPREC_CALLER_RANGES 32
 #define CAPREC_EXEC_PATH_LEN 256
 #define CAPREC_EXEC_ARGS_LEN 256
+/*
+ * The executed file's path as the kernel resolved it: its names, leaf first,
+ * each NUL-terminated, walked from bprm->file up to the root. A name may start
+ * anywhere in the first half, so the last one always fits.
+ */
+#define CAPREC_EXE_NAMES_LEN 512
+#define CAPREC_EXE_DEPTH 40
 
 enum caprec_record_kind {
 	CAPREC_REC_CAP = 1,  /* struct caprec_cap_event: one capability check */
 	CAPREC_REC_FORK = 2, /* struct caprec_proc_event: a new process (not a thread) */
 	CAPREC_REC_EXEC = 3, /* struct caprec_proc_event: a process image was replaced */
 	CAPREC_REC_EXIT = 4, /* struct caprec_proc_event: a process (its last thread) exited */
+	CAPREC_REC_SYSRET = 5, /* struct caprec_sysret_event: a syscall that made checks returned */
 };
 
 /* caprec_cap_event.flags: same bit values as CRF_EV_* (format/crf_types.h). */
@@ -96,6 +104,15 @@ struct caprec_cap_event {
 	__u16 kstack_depth;        /* frames in kstack[] (stack records only) */
 	__u16 ustack_depth;        /* frames in ustack[] (stack records only) */
 	char comm[CAPREC_COMM_LEN]; /* comm of the checking thread */
+	/* The credentials checked (cap_capable()'s cred: the task's, or overridden ones). */
+	__u32 euid;
+	__u32 suid;
+	__u32 fsuid;
+	__u32 gid;
+	__u32 egid;
+	__u32 fsgid;
+	__u64 cap_effective;       /* bit n = capability n */
+	__u64 cap_permitted;
 };
 
 /* caprec_user_frame.status: the kernel's BPF_STACK_BUILD_ID_* values. */
@@ -144,12 +161,33 @@ struct caprec_proc_event {
 	__u32 args_len;            /* EXEC: bytes in args[] */
 	__u32 pad;                 /* zero */
 	char args[CAPREC_EXEC_ARGS_LEN]; /* EXEC: start of the new argv, NUL-separated */
+	__u32 uid;                 /* EXEC: real uid of the new image */
+	__u32 euid;                /* EXEC: effective uid (setuid files change it) */
+	__u32 exe_names_len;       /* EXEC: bytes used in exe_names[] */
+	__u32 exe_flags;           /* EXEC: CAPREC_EXE_* */
+	char exe_names[CAPREC_EXE_NAMES_LEN]; /* EXEC: bprm->file's names, leaf first */
+};
+
+/* caprec_proc_event.exe_flags */
+#define CAPREC_EXE_COMPLETE (1u << 0) /* the walk reached the root: exe_names is the whole path */
+
+/*
+ * The return of a syscall during which the thread made at least one check
+ * (only when syscall returns are traced): the checks of tid since its
+ * previous record of this kind were made during this syscall.
+ */
+struct caprec_sysret_event {
+	struct caprec_header hdr;  /* kind = CAPREC_REC_SYSRET, pid = tgid */
+	__u64 start_time_ns;       /* group leader's start_boottime */
+	__u32 tid;
+	__s32 syscall_nr;
+	__s64 ret;                 /* the syscall's return value (-errno on failure) */
 };
 
 /* Per-CPU counters (array map "counters", index = enum caprec_counter). */
 enum caprec_counter {
 	CAPREC_CNT_LOST_CAP = 0,  /* capability events dropped: ring buffer full */
-	CAPREC_CNT_LOST_PROC = 1, /* fork/exec/exit records dropped */
+	CAPREC_CNT_LOST_PROC = 1, /* fork/exec/exit/syscall-return records dropped */
 	CAPREC_CNT_SEEN = 2,      /* checks that passed the filters (sent or lost) */
 	CAPREC_CNT_STACK_ERR = 3, /* bpf_get_stack failures (event sent without that stack) */
 	CAPREC_CNT_PENDING_FULL = 4, /* fentry/kprobe: per-thread stash full */

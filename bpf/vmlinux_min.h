@@ -29,6 +29,10 @@ typedef struct {
 	unsigned int val;
 } kuid_t;
 
+typedef struct {
+	unsigned int val;
+} kgid_t;
+
 /*
  * kernel_cap_t: { __u32 cap[2] } before 6.3, { u64 val } since; 8 bytes,
  * bit n = capability n on little-endian either way. Only its offset is used.
@@ -41,7 +45,13 @@ struct user_namespace;
 
 struct cred {
 	kuid_t uid;
+	kgid_t gid;
+	kuid_t suid;
 	kuid_t euid;
+	kgid_t egid;
+	kuid_t fsuid;
+	kgid_t fsgid;
+	struct caprec_kernel_cap cap_permitted;
 	struct caprec_kernel_cap cap_effective;
 	struct user_namespace *user_ns;
 };
@@ -81,7 +91,38 @@ struct task_struct {
 	char comm[16];
 };
 
+/* The executed file's path, walked name by name (bpf_d_path() is not allowed here). */
+struct qstr {
+	const unsigned char *name;
+};
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;
+};
+
+/* fs/mount.h: a vfsmount is embedded in its struct mount. */
+struct mount {
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
+struct file {
+	struct path f_path;
+};
+
 struct linux_binprm {
+	struct file *file;
 	const char *filename;
 };
 

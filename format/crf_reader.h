@@ -62,7 +62,9 @@ struct crf_process {
 	const struct crf_binary *exe_binary; /* NULL if unknown */
 	uint32_t uid;
 	uint64_t cgroup_id;
-	const char *exe_path;      /* NULL if unknown (same for the strings below) */
+	const char *exe_path;      /* the file executed, symlinks resolved by the kernel since
+				      1.2; NULL if unknown (same for the strings below) */
+	const char *exe_path_used; /* the path execve() was given (since 1.2) */
 	const char *cmdline;
 	const char *comm;
 	const char *cgroup_path;
@@ -94,6 +96,28 @@ struct crf_event {
 	uint32_t user_stack_id;
 };
 
+/* A thread's credentials from event first_event on (CREDENTIALS record, since 1.2). */
+struct crf_credentials {
+	const struct crf_process *process; /* NULL if its definition was lost */
+	uint32_t tid;
+	uint64_t first_event;
+	uint32_t uid, euid, suid, fsuid;
+	uint32_t gid, egid, fsgid;
+	uint64_t cap_effective;
+	uint64_t cap_permitted;
+};
+
+/* The return of the syscall that made events first_event..last_event of tid (since 1.2). */
+struct crf_syscall_return {
+	const struct crf_process *process; /* NULL if its definition was lost */
+	uint32_t tid;
+	uint64_t first_event;
+	uint64_t last_event;
+	int32_t syscall_nr;
+	int64_t ret;
+	uint64_t time_ns;
+};
+
 struct crf_loss {
 	uint64_t time_ns;
 	uint64_t lost;
@@ -108,6 +132,8 @@ enum crf_item_kind {
 	CRF_ITEM_METADATA = 5,     /* a METADATA block was read; see crf_reader_metadata() */
 	CRF_ITEM_CLOCK = 6,
 	CRF_ITEM_CAPNAMES = 7,
+	CRF_ITEM_CREDENTIALS = 8,    /* item.credentials (since 1.2) */
+	CRF_ITEM_SYSCALL_RETURN = 9, /* item.syscall_return (since 1.2) */
 };
 
 struct crf_item {
@@ -116,6 +142,8 @@ struct crf_item {
 	const struct crf_event *event;
 	const struct crf_loss *loss;
 	const struct crf_process *process;
+	const struct crf_credentials *credentials;
+	const struct crf_syscall_return *syscall_return;
 };
 
 /* One damaged or skipped region. */

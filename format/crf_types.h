@@ -13,7 +13,7 @@
 
 /* Format version written by this library (FORMAT.md "Versioning"). */
 #define CRF_VERSION_MAJOR 1
-#define CRF_VERSION_MINOR 1
+#define CRF_VERSION_MINOR 2
 
 /*
  * Status codes. Every library function returns CRF_OK (0) or one of these

@@ -68,7 +68,8 @@ struct crf_process_def {
 	uint32_t exe_binary_id;   /* id from crf_intern_binary(), 0 if unknown */
 	uint32_t uid;             /* real uid when first seen */
 	uint64_t cgroup_id;       /* cgroup v2 id */
-	const char *exe_path;     /* may be NULL */
+	const char *exe_path;     /* the file executed, symlinks resolved; may be NULL */
+	const char *exe_path_used; /* the path execve() was given (since 1.2); may be NULL */
 	const char *cmdline;      /* arguments joined by single spaces, may be NULL */
 	const char *comm;         /* task comm of the thread group leader, may be NULL */
 	const char *cgroup_path;  /* cgroup v2 path, may be NULL */
@@ -105,6 +106,35 @@ struct crf_event_rec {
 	uint32_t userns_level;    /* nesting level of the target user namespace (0 = initial) */
 	uint32_t kernel_stack_id; /* stack id, 0 = none */
 	uint32_t user_stack_id;   /* stack id, 0 = none */
+};
+
+/*
+ * The credentials of a thread from event first_event on (since 1.2): written
+ * before the first event that has them, whenever they differ from the last
+ * ones written for that thread.
+ */
+struct crf_credentials_rec {
+	uint32_t process_id;      /* process record id (required) */
+	uint32_t tid;
+	uint64_t first_event;     /* index in the file of the first event they apply to */
+	uint32_t uid, euid, suid, fsuid;
+	uint32_t gid, egid, fsgid;
+	uint64_t cap_effective;   /* bit n = capability n */
+	uint64_t cap_permitted;
+};
+
+/*
+ * The return of the syscall during which thread tid made the events
+ * first_event..last_event (since 1.2).
+ */
+struct crf_syscall_return_rec {
+	uint32_t process_id;      /* process record id of the first of those events */
+	uint32_t tid;
+	uint64_t first_event;
+	uint64_t last_event;      /* >= first_event, below the events written so far */
+	int32_t syscall_nr;
+	int64_t ret;              /* -errno on failure */
+	uint64_t time_ns;         /* CLOCK_BOOTTIME of the return */
 };
 
 struct crf_writer_stats {
@@ -148,6 +178,9 @@ int crf_intern_frame(struct crf_writer *w, const struct crf_frame_def *f, uint32
 /* frames[0] is the innermost frame (the one that made the check). */
 int crf_intern_stack(struct crf_writer *w, const uint32_t *frame_ids, uint32_t depth,
 		     uint32_t *id);
+
+int crf_write_credentials(struct crf_writer *w, const struct crf_credentials_rec *c);
+int crf_write_syscall_return(struct crf_writer *w, const struct crf_syscall_return_rec *r);
 
 /* Records that process_id exited at time_ns with the given wait status. */
 int crf_write_process_exit(struct crf_writer *w, uint32_t process_id, uint64_t time_ns,

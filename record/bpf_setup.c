@@ -16,7 +16,7 @@
 #define WAKEUP_FRACTION 4
 
 static void select_programs(struct caprec_bpf *skel, enum attach_mode mode, bool final_verdict,
-			    bool kstack, bool vm_hook)
+			    bool kstack, bool vm_hook, bool sysret)
 {
 	bool tp = mode == ATTACH_TRACEPOINT, fentry = mode == ATTACH_FENTRY;
 	bool kprobe = mode == ATTACH_KPROBE;
@@ -34,6 +34,7 @@ static void select_programs(struct caprec_bpf *skel, enum attach_mode mode, bool
 	bpf_program__set_autoload(skel->progs.kretprobe_cap_capable, kprobe);
 	bpf_program__set_autoload(skel->progs.kprobe_security_capable, kprobe && final_verdict);
 	bpf_program__set_autoload(skel->progs.kretprobe_security_capable, kprobe && final_verdict);
+	bpf_program__set_autoload(skel->progs.handle_sys_exit, sysret);
 }
 
 static void configure(struct caprec_bpf *skel, const struct bpf_settings *s, enum attach_mode mode,
@@ -52,6 +53,7 @@ static void configure(struct caprec_bpf *skel, const struct bpf_settings *s, enu
 	skel->rodata->want_final = final_verdict;
 	skel->rodata->use_task_pt_regs = s->features->task_pt_regs;
 	skel->rodata->wakeup_bytes = s->buffer_size / WAKEUP_FRACTION;
+	skel->rodata->want_sysret = s->syscall_returns;
 	if (mode == ATTACH_TRACEPOINT)
 		skel->rodata->audit_source = CAPREC_AUDIT_INFERRED;
 	else if (s->features->cap_arg == CAP_ARG_AUDIT)
@@ -77,7 +79,7 @@ static void configure(struct caprec_bpf *skel, const struct bpf_settings *s, enu
  * alone is 2 MiB): one entry each where nothing uses them.
  */
 static int shrink_unused_maps(struct caprec_bpf *skel, enum attach_mode mode, bool final_verdict,
-			      bool kernel_stacks, bool vm_hook)
+			      bool kernel_stacks, bool vm_hook, bool sysret)
 {
 	bool entry_hooks = mode != ATTACH_TRACEPOINT;
 	int err = 0;
@@ -90,6 +92,8 @@ static int shrink_unused_maps(struct caprec_bpf *skel, enum attach_mode mode, bo
 		err = err ? err : bpf_map__set_max_entries(skel->maps.pending_final, 1);
 	if (!vm_hook)
 		err = err ? err : bpf_map__set_max_entries(skel->maps.vm_enough, 1);
+	if (!sysret)
+		err = err ? err : bpf_map__set_max_entries(skel->maps.checked_syscall, 1);
 	return err;
 }
 
@@ -101,12 +105,13 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 
 	if (!skel)
 		return -errno ? -errno : -ENOMEM;
-	select_programs(skel, mode, final_verdict, s->kernel_stacks, vm_hook);
+	select_programs(skel, mode, final_verdict, s->kernel_stacks, vm_hook, s->syscall_returns);
 	configure(skel, s, mode, final_verdict);
 	err = bpf_map__set_max_entries(skel->maps.events, (uint32_t)s->buffer_size);
 	if (err)
 		goto fail;
-	err = shrink_unused_maps(skel, mode, final_verdict, s->kernel_stacks, vm_hook);
+	err = shrink_unused_maps(skel, mode, final_verdict, s->kernel_stacks, vm_hook,
+				 s->syscall_returns);
 	if (err)
 		goto fail;
 	err = caprec_bpf__load(skel);
@@ -116,6 +121,7 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 	session->mode = mode;
 	session->final_verdict = final_verdict;
 	session->audit_inferred = mode == ATTACH_TRACEPOINT;
+	session->syscall_returns = s->syscall_returns;
 	return 0;
 fail:
 	caprec_bpf__destroy(skel);

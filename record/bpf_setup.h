@@ -29,6 +29,7 @@ struct bpf_settings {
 	bool kernel_stacks;               /* -K */
 	bool user_stacks;                 /* -U */
 	uint64_t buffer_size;             /* ring buffer bytes */
+	bool syscall_returns;             /* sys_exit sends the return of syscalls that checked */
 	const struct caprec_caller_range *caller_ranges;
 	size_t caller_range_count;
 };
@@ -38,6 +39,7 @@ struct bpf_session {
 	enum attach_mode mode;
 	bool final_verdict;     /* security_capable() is hooked */
 	bool audit_inferred;    /* tracepoint mode */
+	bool syscall_returns;   /* sys_exit sends the return of syscalls that made checks */
 	int cgroup_fd;          /* --cgroup directory, -1 if none */
 };
 

@@ -132,6 +132,7 @@ int metadata_collect(struct recording_metadata *m, const struct metadata_input *
 	err |= add(m, "recorder.attach_mode", in->attach_mode);
 	err |= add(m, "recorder.audit_source", in->audit_inferred ? "inferred" : "exact");
 	err |= add(m, "recorder.final_verdict", in->final_verdict ? "yes" : "no");
+	err |= add(m, "recorder.syscall_returns", in->syscall_returns ? "yes" : "no");
 	err |= add(m, "recorder.options", in->options);
 	buf[0] = '\0';
 	for (i = 0, used = 0; i < in->pid_count && used < sizeof(buf); i++) {

@@ -32,6 +32,7 @@ struct metadata_input {
 	const char *attach_mode;
 	bool audit_inferred;
 	bool final_verdict;
+	bool syscall_returns;   /* syscall returns are recorded */
 	const uint32_t *pids;            /* the pids traced at start (-p, or the command's) */
 	size_t pid_count;
 	uint64_t start_realtime_ns;

@@ -15,7 +15,8 @@
 const char caprec_usage[] =
 	"Usage: caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-]\n"
 	"              [--print] [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]\n"
-	"              [--attach auto|tracepoint|fentry|kprobe] [--trace-self] [-- CMD ARGS...]\n"
+	"              [--attach auto|tracepoint|fentry|kprobe] [--trace-self]\n"
+	"              [--syscall-returns auto|on|off] [-- CMD ARGS...]\n"
 	"       caprec --probe | --version\n"
 	"Record the capability checks of the kernel (cap_capable()), live or to a recording.\n"
 	"  -v                 include non-audit checks (default: audited checks only)\n"
@@ -29,6 +30,8 @@ const char caprec_usage[] =
 	"  --buffer-size SIZE ring buffer bytes (power of two, at least a page; default 4M)\n"
 	"  --attach MODE      auto (default), tracepoint, fentry or kprobe\n"
 	"  --trace-self       also record caprec's own checks\n"
+	"  --syscall-returns  record the return of each syscall that made a check: auto (default)\n"
+	"                     = with -p or -- CMD, on = also host-wide, off = never\n"
 	"  --probe            print what this kernel supports and which mode auto picks\n"
 	"  --version          print caprec's version\n"
 	"  -- CMD ARGS...     run CMD, trace it and its descendants, exit with its status\n";
@@ -43,6 +46,7 @@ enum {
 	OPT_ATTACH,
 	OPT_TRACE_SELF,
 	OPT_PROBE,
+	OPT_SYSCALL_RETURNS,
 	OPT_VERSION,
 };
 
@@ -60,6 +64,7 @@ static const struct option long_options[] = {
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "trace-self", no_argument, NULL, OPT_TRACE_SELF },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "syscall-returns", required_argument, NULL, OPT_SYSCALL_RETURNS },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
@@ -268,6 +273,17 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 		case OPT_TRACE_SELF:
 			opts->trace_self = true;
 			break;
+		case OPT_SYSCALL_RETURNS:
+			if (!strcmp(optarg, "auto"))
+				opts->syscall_returns = SYSCALL_RETURNS_AUTO;
+			else if (!strcmp(optarg, "on"))
+				opts->syscall_returns = SYSCALL_RETURNS_ON;
+			else if (!strcmp(optarg, "off"))
+				opts->syscall_returns = SYSCALL_RETURNS_OFF;
+			else
+				return fail(errbuf, errsize,
+					    "--syscall-returns: '%s' is not auto, on or off", optarg);
+			break;
 		case OPT_PROBE:
 			opts->probe = true;
 			break;
@@ -312,6 +328,8 @@ void options_describe(char *buf, size_t size, const struct caprec_options *o)
 	ADD_OPT(o->follow, "--follow");
 	ADD_OPT(o->print, "--print");
 	ADD_OPT(o->trace_self, "--trace-self");
+	ADD_OPT(o->syscall_returns == SYSCALL_RETURNS_ON, "--syscall-returns on");
+	ADD_OPT(o->syscall_returns == SYSCALL_RETURNS_OFF, "--syscall-returns off");
 	ADD_OPT(o->duration_s > 0, "--duration %g", o->duration_s);
 	ADD_OPT(o->max_size, "--max-size %" PRIu64, o->max_size);
 	ADD_OPT(1, "--buffer-size %" PRIu64, o->buffer_size);

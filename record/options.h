@@ -7,7 +7,8 @@
  *
  *   caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-] [--print]
  *          [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]
- *          [--attach auto|tracepoint|fentry|kprobe] [--trace-self] [-- CMD ARGS...]
+ *          [--attach auto|tracepoint|fentry|kprobe] [--trace-self]
+ *          [--syscall-returns auto|on|off] [-- CMD ARGS...]
  *   caprec --probe
  *   caprec --version
  */
@@ -26,6 +27,13 @@ enum attach_mode {
 	ATTACH_TRACEPOINT,
 	ATTACH_FENTRY,
 	ATTACH_KPROBE,
+};
+
+/* --syscall-returns: auto = when -p or -- CMD chose the processes. */
+enum syscall_returns {
+	SYSCALL_RETURNS_AUTO = 0,
+	SYSCALL_RETURNS_ON,
+	SYSCALL_RETURNS_OFF,
 };
 
 struct caprec_options {
@@ -47,6 +55,7 @@ struct caprec_options {
 	uint64_t max_size;       /* --max-size bytes, 0 = no rotation */
 	uint64_t buffer_size;    /* --buffer-size bytes (power of two >= page size) */
 	enum attach_mode attach; /* --attach */
+	enum syscall_returns syscall_returns; /* --syscall-returns */
 	char *const *command;    /* -- CMD ARGS... (NULL-terminated, points into argv), or NULL */
 };
 

@@ -23,6 +23,7 @@ int proc_table_new(struct proc_table **out)
 static void entry_free(struct proc_entry *e)
 {
 	free(e->exe_path);
+	free(e->exe_path_used);
 	free(e->cmdline);
 	free(e->cgroup_path);
 	free(e->container_id);
@@ -111,7 +112,7 @@ int proc_entry_set(char **field, const char *value)
 	return 0;
 }
 
-int proc_entry_read_proc(struct proc_entry *e)
+static int read_proc(struct proc_entry *e, bool image_too)
 {
 	struct proc_info info;
 	int err;
@@ -125,20 +126,33 @@ int proc_entry_read_proc(struct proc_entry *e)
 	}
 	if (!e->ppid)
 		e->ppid = info.ppid;
-	if (info.uid != PROC_INFO_UID_UNKNOWN)
-		e->uid = info.uid;
 	if (!e->cgroup_id)
 		e->cgroup_id = info.cgroup_id;
+	if ((info.cgroup_path && proc_entry_set(&e->cgroup_path, info.cgroup_path)) ||
+	    (info.container_id && proc_entry_set(&e->container_id, info.container_id)))
+		err = -ENOMEM;
+	if (!image_too)
+		goto out;
+	if (info.uid != PROC_INFO_UID_UNKNOWN)
+		e->uid = info.uid;
 	if (info.comm[0])
 		snprintf(e->comm, sizeof(e->comm), "%s", info.comm);
 	if ((info.exe_path && proc_entry_set(&e->exe_path, info.exe_path)) ||
-	    (info.cmdline && proc_entry_set(&e->cmdline, info.cmdline)) ||
-	    (info.cgroup_path && proc_entry_set(&e->cgroup_path, info.cgroup_path)) ||
-	    (info.container_id && proc_entry_set(&e->container_id, info.container_id)))
+	    (info.cmdline && proc_entry_set(&e->cmdline, info.cmdline)))
 		err = -ENOMEM;
 out:
 	proc_info_release(&info);
 	return err;
+}
+
+int proc_entry_read_proc(struct proc_entry *e)
+{
+	return read_proc(e, true);
+}
+
+int proc_entry_read_context(struct proc_entry *e)
+{
+	return read_proc(e, false);
 }
 
 struct proc_entry *proc_table_snapshot(struct proc_table *t, uint32_t pid, int *err)

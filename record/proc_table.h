@@ -23,7 +23,8 @@ struct proc_entry {
 	uint32_t uid;
 	uint64_t cgroup_id;
 	char comm[64];           /* escaped as /proc shows it */
-	char *exe_path;          /* owned, NULL if unknown */
+	char *exe_path;          /* owned, NULL if unknown: the file executed, symlinks resolved */
+	char *exe_path_used;     /* the path execve() was given, when an exec record told */
 	char *cmdline;
 	char *cgroup_path;
 	char *container_id;
@@ -67,6 +68,15 @@ void proc_table_remove(struct proc_table *t, struct proc_entry *e);
  * Fields already known are replaced only by values /proc could read.
  */
 int proc_entry_read_proc(struct proc_entry *e);
+
+/*
+ * Like proc_entry_read_proc(), but takes from /proc only what does not
+ * depend on the image the process runs now (parent, cgroup, container):
+ * the image (exe, command line, comm, uid) of a process met through a fork
+ * or exec record comes from the records, in stream order, because by the
+ * time /proc is read the process may already run another image.
+ */
+int proc_entry_read_context(struct proc_entry *e);
 
 /* Replaces an owned string of e (NULL allowed). Returns 0 or -ENOMEM. */
 int proc_entry_set(char **field, const char *value);

@@ -89,6 +89,7 @@ static int define_process(struct recorder *rec, struct proc_entry *e, int depth)
 	def.uid = e->uid;
 	def.cgroup_id = e->cgroup_id;
 	def.exe_path = e->exe_path;
+	def.exe_path_used = e->exe_path_used;
 	def.cmdline = e->cmdline;
 	def.comm = e->comm[0] ? e->comm : NULL;
 	def.cgroup_path = e->cgroup_path;
@@ -144,11 +145,40 @@ static void print_live(struct recorder *rec, const struct caprec_cap_event *ev, 
 			     &rec->text);
 }
 
+/* A CREDENTIALS record before the event when the thread's credentials changed. */
+static int write_creds(struct crf_writer *w, const struct caprec_cap_event *ev,
+		       struct thread_state *ts, uint32_t process_id, uint64_t index)
+{
+	struct thread_creds now = {
+		.uid = ev->uid, .euid = ev->euid, .suid = ev->suid, .fsuid = ev->fsuid,
+		.gid = ev->gid, .egid = ev->egid, .fsgid = ev->fsgid,
+		.cap_effective = ev->cap_effective, .cap_permitted = ev->cap_permitted,
+	};
+	struct crf_credentials_rec out = {
+		.process_id = process_id, .tid = ev->tid, .first_event = index,
+		.uid = now.uid, .euid = now.euid, .suid = now.suid, .fsuid = now.fsuid,
+		.gid = now.gid, .egid = now.egid, .fsgid = now.fsgid,
+		.cap_effective = now.cap_effective, .cap_permitted = now.cap_permitted,
+	};
+	int err;
+
+	if (ts->creds_written && !memcmp(&ts->creds, &now, sizeof(now)))
+		return 0;
+	err = crf_write_credentials(w, &out);
+	if (err)
+		return err;
+	ts->creds = now;
+	ts->creds_written = true;
+	return 0;
+}
+
 static int write_event(struct recorder *rec, const struct caprec_cap_event *ev,
 		       struct proc_entry *proc, bool kstack, bool ustack)
 {
 	struct crf_writer *w = output_writer(rec->output);
 	struct crf_event_rec out = { 0 };
+	struct crf_writer_stats stats;
+	struct thread_state *ts;
 	char comm[CAPREC_COMM_LEN + 1];
 	int err;
 
@@ -163,6 +193,11 @@ static int write_event(struct recorder *rec, const struct caprec_cap_event *ev,
 		err = stacks_intern(w, &rec->ustack, &out.user_stack_id);
 	if (err)
 		return err;
+	crf_writer_stats(w, &stats); /* stats.events: the index this event gets */
+	ts = thread_table_get(&rec->threads, ev->tid, output_part(rec->output));
+	err = write_creds(w, ev, ts, proc->record_id, stats.events);
+	if (err)
+		return err;
 	out.time_ns = ev->hdr.time_ns;
 	out.process_id = proc->record_id;
 	out.tid = ev->tid;
@@ -175,7 +210,19 @@ static int write_event(struct recorder *rec, const struct caprec_cap_event *ev,
 	out.cgroup_id = ev->cgroup_id;
 	out.userns_inum = ev->userns_inum;
 	out.userns_level = ev->userns_level;
-	return crf_write_event(w, &out);
+	err = crf_write_event(w, &out);
+	if (err)
+		return err;
+	/* The BPF side sends the return of this syscall: the checks it closes. */
+	if (rec->bpf.syscall_returns && ev->syscall_nr >= 0) {
+		if (!ts->in_syscall) {
+			ts->in_syscall = true;
+			ts->process_id = proc->record_id;
+			ts->first_event = stats.events;
+		}
+		ts->last_event = stats.events;
+	}
+	return 0;
 }
 
 static int handle_cap(struct recorder *rec, const void *data, size_t size)
@@ -190,8 +237,11 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 	proc = lookup_process(rec, ev->hdr.pid, ev->start_time_ns, ev->comm, &created);
 	if (!proc)
 		return fail(rec, -ENOMEM, "process table");
-	/* Whatever /proc could not tell (a process gone, or made by a fork record). */
-	if (proc->uid == UINT32_MAX)
+	/*
+	 * The uid the check itself carries beats /proc's, read later (after a
+	 * setuid() perhaps), and whatever /proc could not tell.
+	 */
+	if (created || proc->uid == UINT32_MAX)
 		proc->uid = ev->uid;
 	if (!proc->cgroup_id)
 		proc->cgroup_id = ev->cgroup_id;
@@ -268,6 +318,36 @@ static void set_exec_path(struct recorder *rec, struct proc_entry *e, const char
 	proc_entry_set(&e->exe_path, path);
 }
 
+/*
+ * The executed file's path from the names the BPF side walked (leaf first,
+ * each NUL-terminated) when the walk reached the root. Returns false when it
+ * did not (a path too long or too deep): the path used stands in.
+ */
+static bool set_exe_from_names(struct proc_entry *e, const struct caprec_proc_event *pe)
+{
+	uint32_t len = pe->exe_names_len > CAPREC_EXE_NAMES_LEN ? CAPREC_EXE_NAMES_LEN :
+		       pe->exe_names_len;
+	char path[CAPREC_EXE_NAMES_LEN + 2];
+	size_t used = 0;
+	uint32_t end = len;
+
+	if (!(pe->exe_flags & CAPREC_EXE_COMPLETE) || !len || pe->exe_names[len - 1] != '\0')
+		return false;
+	/* Names from the root down: the last name of the buffer first. */
+	while (end > 0) {
+		uint32_t start = end - 1;
+
+		while (start > 0 && pe->exe_names[start - 1] != '\0')
+			start--;
+		path[used++] = '/';
+		memcpy(path + used, pe->exe_names + start, end - 1 - start);
+		used += end - 1 - start;
+		end = start;
+	}
+	path[used] = '\0';
+	return proc_entry_set(&e->exe_path, path) == 0;
+}
+
 /* The command line from the exec record: arguments NUL-separated, joined by spaces. */
 static void set_exec_args(struct proc_entry *e, const struct caprec_proc_event *pe)
 {
@@ -303,24 +383,28 @@ static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 		e->parent_start_time_ns = pe->parent_start_time_ns;
 		if (created) {
 			struct proc_entry *parent;
+			bool parent_created;
 
 			snprintf(e->comm, sizeof(e->comm), "%.*s", CAPREC_COMM_LEN, pe->comm);
-			proc_entry_read_proc(e);
+			proc_entry_read_context(e);
 			/*
-			 * A child that is gone before /proc could be read still runs its
-			 * parent's image until it execs: inherit what the parent showed.
+			 * The child runs its parent's image until it execs (its exec
+			 * record comes later in the stream): inherit it, never read
+			 * it from /proc, which may already show the next image.
 			 */
-			parent = proc_table_find(rec->procs, pe->ppid, pe->parent_start_time_ns);
-			if (parent && !e->exe_path && proc_entry_set(&e->exe_path, parent->exe_path))
+			parent = lookup_process(rec, pe->ppid, pe->parent_start_time_ns, pe->comm,
+						&parent_created);
+			if (!parent)
 				return fail(rec, -ENOMEM, "process table");
-			if (parent && !e->cmdline && proc_entry_set(&e->cmdline, parent->cmdline))
+			if (proc_entry_set(&e->exe_path, parent->exe_path) ||
+			    proc_entry_set(&e->exe_path_used, parent->exe_path_used) ||
+			    proc_entry_set(&e->cmdline, parent->cmdline))
 				return fail(rec, -ENOMEM, "process table");
 			/* A forked child has its parent's credentials and cgroup until it changes them. */
-			if (parent && e->uid == UINT32_MAX)
-				e->uid = parent->uid;
-			if (parent && !e->cgroup_id)
+			e->uid = parent->uid;
+			if (!e->cgroup_id)
 				e->cgroup_id = parent->cgroup_id;
-			if (parent && !e->cgroup_path) {
+			if (!e->cgroup_path) {
 				if (proc_entry_set(&e->cgroup_path, parent->cgroup_path) ||
 				    proc_entry_set(&e->container_id, parent->container_id))
 					return fail(rec, -ENOMEM, "process table");
@@ -338,15 +422,27 @@ static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 		if (!e->ppid)
 			e->ppid = pe->ppid;
 		snprintf(e->comm, sizeof(e->comm), "%.*s", CAPREC_COMM_LEN, pe->comm);
+		/*
+		 * Everything about the new image comes from the record, made at the
+		 * exec: reading /proc now could show an image exec'd since.
+		 */
 		proc_entry_set(&e->cmdline, NULL);
+		proc_entry_set(&e->exe_path_used, NULL);
 		if (pe->exec_path[0]) {
 			char path[CAPREC_EXEC_PATH_LEN + 1];
 
 			snprintf(path, sizeof(path), "%.*s", CAPREC_EXEC_PATH_LEN, pe->exec_path);
-			set_exec_path(rec, e, path);
+			if (proc_entry_set(&e->exe_path_used, path))
+				return fail(rec, -ENOMEM, "process table");
+			if (!set_exe_from_names(e, pe))
+				set_exec_path(rec, e, path);
+		} else {
+			set_exe_from_names(e, pe);
 		}
-		if (proc_entry_read_proc(e) || !e->cmdline)
-			set_exec_args(e, pe);
+		set_exec_args(e, pe);
+		e->uid = pe->uid;
+		if (created)
+			proc_entry_read_context(e);
 		if (rec->usym) {
 			user_symbolizer_forget(rec->usym, e->pid, e->start_time_ns);
 			user_symbolizer_track(rec->usym, e->pid, e->start_time_ns);
@@ -368,6 +464,28 @@ static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 		return 0;
 	}
 	return 0;
+}
+
+/* A syscall that made checks returned: its return value closes them. */
+static int handle_sysret(struct recorder *rec, const struct caprec_sysret_event *sr)
+{
+	struct thread_state *ts;
+	struct crf_syscall_return_rec out;
+	int err;
+
+	if (!rec->output)
+		return 0;
+	ts = thread_table_find(&rec->threads, sr->tid, output_part(rec->output));
+	if (!ts || !ts->in_syscall)
+		return 0; /* its checks went to an earlier file, or the slot was taken */
+	ts->in_syscall = false;
+	out = (struct crf_syscall_return_rec){
+		.process_id = ts->process_id, .tid = sr->tid, .first_event = ts->first_event,
+		.last_event = ts->last_event, .syscall_nr = sr->syscall_nr, .ret = sr->ret,
+		.time_ns = sr->hdr.time_ns,
+	};
+	err = crf_write_syscall_return(output_writer(rec->output), &out);
+	return err ? fail(rec, err, "writing the recording") : 0;
 }
 
 int recorder_handle_record(void *ctx, void *data, size_t size)
@@ -393,6 +511,10 @@ int recorder_handle_record(void *ctx, void *data, size_t size)
 		if (size != sizeof(struct caprec_proc_event))
 			break;
 		return handle_proc(rec, data);
+	case CAPREC_REC_SYSRET:
+		if (size != sizeof(struct caprec_sysret_event))
+			break;
+		return handle_sysret(rec, data);
 	}
 	rec->bad_records++;
 	return 0;

@@ -16,6 +16,7 @@
 #include "output.h"
 #include "proc_table.h"
 #include "stacks.h"
+#include "thread_table.h"
 #include "user_symbolizer.h"
 
 struct recorder {
@@ -31,11 +32,12 @@ struct recorder {
 	struct crf_text_options text;
 	struct sym_stack kstack;         /* scratch, reused per event */
 	struct sym_stack ustack;
+	struct thread_table threads;     /* credentials written, checks awaiting a syscall return */
 	uint32_t command_pid;            /* -- CMD's process id (0 = none): runs in caprec's cwd */
 	int64_t realtime_offset_ns;      /* CLOCK_REALTIME - CLOCK_BOOTTIME, for live times */
 	uint64_t events;                 /* capability events handled */
 	uint64_t lost;                   /* capability events the kernel side dropped */
-	uint64_t proc_lost;              /* fork/exec/exit records dropped */
+	uint64_t proc_lost;              /* fork/exec/exit/syscall-return records dropped */
 	uint64_t bad_records;            /* ring-buffer records of an unexpected size */
 	int error;                       /* first fatal error; errbuf says what */
 	char errbuf[512];

@@ -156,6 +156,12 @@ static int start_command(struct record_session *s, char *errbuf, size_t errsize)
 	}
 	s->traced[s->traced_count++] = (uint32_t)s->runner.pid;
 	s->rec.command_pid = (uint32_t)s->runner.pid;
+	/*
+	 * The child waits for the go byte, still running caprec's image: who it
+	 * is before its exec, read now rather than at its first check, when it
+	 * may already run CMD.
+	 */
+	proc_table_snapshot(s->rec.procs, s->rec.command_pid, &err);
 	return 0;
 }
 
@@ -205,6 +211,9 @@ static int attach_bpf(struct record_session *s, char *errbuf, size_t errsize)
 		.kernel_stacks = o->kernel_stacks,
 		.user_stacks = o->user_stacks,
 		.buffer_size = o->buffer_size,
+		/* Every syscall of the host pays a lookup: by default only for chosen processes. */
+		.syscall_returns = o->syscall_returns == SYSCALL_RETURNS_ON ||
+				   (o->syscall_returns == SYSCALL_RETURNS_AUTO && s->traced_count > 0),
 		.caller_ranges = s->ranges,
 	};
 	struct attach_request req = {
@@ -244,6 +253,7 @@ static int open_recording(struct record_session *s, char *errbuf, size_t errsize
 		.attach_mode = attach_mode_name(s->rec.bpf.mode),
 		.audit_inferred = s->rec.bpf.audit_inferred,
 		.final_verdict = s->rec.bpf.final_verdict,
+		.syscall_returns = s->rec.bpf.syscall_returns,
 		.pids = s->traced,
 		.pid_count = s->traced_count,
 		.start_realtime_ns = crf_clock_ns(CLOCK_REALTIME),

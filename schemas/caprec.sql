@@ -5,7 +5,7 @@
 -- (CLOCK_REALTIME ns since the Unix epoch). Booleans are 0/1.
 -- Indexes are in caprec_indexes.sql: created after a bulk load, not before.
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 -- "capr": tells a capanalyze database from any other SQLite file (capanalyze(1)).
 PRAGMA application_id = 1667330162;
 
@@ -77,6 +77,7 @@ CREATE TABLE processes (
 	cgroup_id INTEGER,
 	cgroup_path TEXT,
 	container_id TEXT,
+	exe_path_used TEXT,
 	exited INTEGER NOT NULL DEFAULT 0,
 	exit_status INTEGER,
 	exit_ns INTEGER,
@@ -128,7 +129,39 @@ CREATE TABLE event_contexts (
 	userns_inum INTEGER NOT NULL,
 	userns_level INTEGER NOT NULL,
 	audit_inferred INTEGER NOT NULL,
-	comm TEXT
+	comm TEXT,
+	euid INTEGER,
+	fsuid INTEGER,
+	cap_effective INTEGER
+);
+
+-- A thread's credentials from one of its checks on (a credential epoch).
+CREATE TABLE credentials (
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	process_id INTEGER REFERENCES processes(id),
+	tid INTEGER NOT NULL,
+	first_idx INTEGER NOT NULL,
+	uid INTEGER NOT NULL,
+	euid INTEGER NOT NULL,
+	suid INTEGER NOT NULL,
+	fsuid INTEGER NOT NULL,
+	gid INTEGER NOT NULL,
+	egid INTEGER NOT NULL,
+	fsgid INTEGER NOT NULL,
+	cap_effective INTEGER NOT NULL,
+	cap_permitted INTEGER NOT NULL
+);
+
+-- The return of a syscall during which a thread made checks first_idx..last_idx.
+CREATE TABLE syscall_returns (
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	process_id INTEGER REFERENCES processes(id),
+	tid INTEGER NOT NULL,
+	first_idx INTEGER NOT NULL,
+	last_idx INTEGER NOT NULL,
+	syscall_nr INTEGER NOT NULL,
+	ret INTEGER NOT NULL,
+	time_ns INTEGER NOT NULL
 );
 
 -- The one table with a row per check, kept narrow: every column costs the
@@ -253,7 +286,12 @@ SELECT e.id, c.recording_id, r.hostname, e.idx, e.time_ns,
        CASE WHEN coalesce(e.final_ret, e.ret) = 0 THEN 'granted' ELSE 'denied' END AS verdict,
        e.ret, e.final_ret, e.syscall_nr, c.cgroup_id, p.cgroup_path, p.container_id,
        c.userns_inum, c.userns_level, c.process_id,
-       e.kernel_stack_id, ks.text AS kernel_stack, e.user_stack_id, us.text AS user_stack
+       e.kernel_stack_id, ks.text AS kernel_stack, e.user_stack_id, us.text AS user_stack,
+       p.exe_path_used, c.euid, c.fsuid, c.cap_effective,
+       (c.cap_effective >> e.cap) & 1 AS cap_in_effective,
+       (SELECT s.ret FROM syscall_returns s
+        WHERE s.recording_id = c.recording_id AND s.tid = e.tid
+          AND e.idx BETWEEN s.first_idx AND s.last_idx) AS syscall_ret
 FROM events e
 JOIN event_contexts c ON c.id = e.context_id
 JOIN recordings r ON r.id = c.recording_id

@@ -12,3 +12,5 @@ CREATE INDEX IF NOT EXISTS callsites_by_parent ON callsites (parent_id, frame_id
 CREATE INDEX IF NOT EXISTS stacks_by_leaf ON stacks (leaf_callsite_id);
 CREATE INDEX IF NOT EXISTS check_aggregate_by_exe ON check_aggregate (exe_path, cap);
 CREATE INDEX IF NOT EXISTS check_aggregate_by_recording ON check_aggregate (recording_id);
+CREATE INDEX IF NOT EXISTS syscall_returns_by_tid ON syscall_returns (recording_id, tid, first_idx);
+CREATE INDEX IF NOT EXISTS credentials_by_tid ON credentials (recording_id, tid, first_idx);

@@ -91,6 +91,8 @@ enum crf_record_type {
 	CRF_REC_STACK = 6,
 	CRF_REC_EVENT = 7,
 	CRF_REC_COLUMN_EVENT = 8, /* an EVENT whose time delta is in the time column (codec 2) */
+	CRF_REC_CREDENTIALS = 9,  /* a thread's credentials from an event on (1.2) */
+	CRF_REC_SYSCALL_RETURN = 10, /* the return of the syscall that made events (1.2) */
 };
 
 /*

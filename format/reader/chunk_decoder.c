@@ -323,7 +323,7 @@ static int read_binary(struct crf_reader *r, struct cursor *c)
 static int read_process(struct crf_reader *r, struct cursor *c, struct crf_item *item)
 {
 	struct crf_process *p = arena_alloc(&r->arena, sizeof(*p));
-	uint32_t exe_binary, exe_path, cmdline, comm, cgroup_path, container_id;
+	uint32_t exe_binary, exe_path, cmdline, comm, cgroup_path, container_id, exe_path_used;
 	int ret;
 
 	if (!p)
@@ -341,6 +341,8 @@ static int read_process(struct crf_reader *r, struct cursor *c, struct crf_item 
 	comm = cursor_varint32(c, "bad process record");
 	cgroup_path = cursor_varint32(c, "bad process record");
 	container_id = cursor_varint32(c, "bad process record");
+	/* Appended in 1.2: absent in older records (and when the writer had none). */
+	exe_path_used = cursor_left(c) ? cursor_varint32(c, "bad process record") : 0;
 	if (c->bad)
 		return 0;
 	p->exe_binary = resolve(r, &r->binaries, exe_binary);
@@ -349,6 +351,7 @@ static int read_process(struct crf_reader *r, struct cursor *c, struct crf_item 
 	p->comm = resolve_string(r, comm);
 	p->cgroup_path = resolve_string(r, cgroup_path);
 	p->container_id = resolve_string(r, container_id);
+	p->exe_path_used = resolve_string(r, exe_path_used);
 	ret = define(&r->processes, p->id, p, c);
 	if (ret || c->bad)
 		return ret;
@@ -374,6 +377,55 @@ static int read_process_exit(struct crf_reader *r, struct cursor *c, struct crf_
 	p->exit_time_ns = time_ns;
 	item->kind = CRF_ITEM_PROCESS_EXIT;
 	item->process = p;
+	return 1;
+}
+
+static int read_credentials(struct crf_reader *r, struct cursor *c, struct crf_item *item)
+{
+	struct crf_credentials *cr = &r->credentials;
+	uint32_t id = cursor_varint32(c, "bad credentials record");
+
+	memset(cr, 0, sizeof(*cr));
+	cr->tid = cursor_varint32(c, "bad credentials record");
+	cr->first_event = cursor_varint(c, "bad credentials record");
+	cr->uid = cursor_varint32(c, "bad credentials record");
+	cr->euid = cursor_varint32(c, "bad credentials record");
+	cr->suid = cursor_varint32(c, "bad credentials record");
+	cr->fsuid = cursor_varint32(c, "bad credentials record");
+	cr->gid = cursor_varint32(c, "bad credentials record");
+	cr->egid = cursor_varint32(c, "bad credentials record");
+	cr->fsgid = cursor_varint32(c, "bad credentials record");
+	cr->cap_effective = cursor_varint(c, "bad credentials record");
+	cr->cap_permitted = cursor_varint(c, "bad credentials record");
+	if (c->bad)
+		return 0;
+	cr->process = resolve(r, &r->processes, id); /* NULL: counted, record kept */
+	item->kind = CRF_ITEM_CREDENTIALS;
+	item->credentials = cr;
+	return 1;
+}
+
+static int read_syscall_return(struct crf_reader *r, struct cursor *c, struct crf_item *item)
+{
+	struct crf_syscall_return *sr = &r->syscall_return;
+	uint32_t id = cursor_varint32(c, "bad syscall-return record");
+	uint64_t span;
+
+	memset(sr, 0, sizeof(*sr));
+	sr->tid = cursor_varint32(c, "bad syscall-return record");
+	sr->first_event = cursor_varint(c, "bad syscall-return record");
+	span = cursor_varint(c, "bad syscall-return record");
+	sr->syscall_nr = cursor_zigzag32(c, "bad syscall-return record");
+	sr->ret = crf_zigzag_decode(cursor_varint(c, "bad syscall-return record"));
+	sr->time_ns = cursor_varint(c, "bad syscall-return record");
+	if (!c->bad && span > UINT64_MAX - sr->first_event)
+		cursor_fail(c, "syscall-return event range past 2^64");
+	if (c->bad)
+		return 0;
+	sr->last_event = sr->first_event + span;
+	sr->process = resolve(r, &r->processes, id);
+	item->kind = CRF_ITEM_SYSCALL_RETURN;
+	item->syscall_return = sr;
 	return 1;
 }
 
@@ -563,6 +615,12 @@ static int read_sized_record(struct crf_reader *r, uint8_t type, struct crf_item
 		break;
 	case CRF_REC_STACK:
 		ret = read_stack(r, &c);
+		break;
+	case CRF_REC_CREDENTIALS:
+		ret = read_credentials(r, &c, item);
+		break;
+	case CRF_REC_SYSCALL_RETURN:
+		ret = read_syscall_return(r, &c, item);
 		break;
 	default:
 		return 0; /* an unknown record type: skipped by its length */

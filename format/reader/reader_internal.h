@@ -96,6 +96,8 @@ struct crf_reader {
 	struct chunk_state chunk;
 
 	struct crf_event event;     /* the last event handed out: reused by the next one */
+	struct crf_credentials credentials;         /* likewise, the last CREDENTIALS record */
+	struct crf_syscall_return syscall_return;   /* and SYSCALL_RETURN record */
 };
 
 /* Records a damaged region in the recovery report. */

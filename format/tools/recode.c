@@ -95,6 +95,7 @@ static int write_process(struct recoder *rc, const struct crf_process *p)
 		.pid = p->pid, .ppid = p->ppid, .start_time_ns = p->start_time_ns,
 		.parent_id = map_get(rc->process_ids, rc->process_cap, p->parent_id),
 		.uid = p->uid, .cgroup_id = p->cgroup_id, .exe_path = p->exe_path,
+		.exe_path_used = p->exe_path_used,
 		.cmdline = p->cmdline, .comm = p->comm, .cgroup_path = p->cgroup_path,
 		.container_id = p->container_id,
 	};
@@ -180,6 +181,31 @@ static int write_cap_names(struct recoder *rc)
 	return crf_write_cap_names(rc->w, names, count);
 }
 
+/* Event numbers carry over: every event read is written, in order. */
+static int write_credentials(struct recoder *rc, const struct crf_credentials *c)
+{
+	struct crf_credentials_rec out = {
+		.tid = c->tid, .first_event = c->first_event, .uid = c->uid, .euid = c->euid,
+		.suid = c->suid, .fsuid = c->fsuid, .gid = c->gid, .egid = c->egid,
+		.fsgid = c->fsgid, .cap_effective = c->cap_effective,
+		.cap_permitted = c->cap_permitted,
+	};
+
+	out.process_id = c->process ? map_get(rc->process_ids, rc->process_cap, c->process->id) : 0;
+	return out.process_id ? crf_write_credentials(rc->w, &out) : CRF_OK;
+}
+
+static int write_syscall_return(struct recoder *rc, const struct crf_syscall_return *s)
+{
+	struct crf_syscall_return_rec out = {
+		.tid = s->tid, .first_event = s->first_event, .last_event = s->last_event,
+		.syscall_nr = s->syscall_nr, .ret = s->ret, .time_ns = s->time_ns,
+	};
+
+	out.process_id = s->process ? map_get(rc->process_ids, rc->process_cap, s->process->id) : 0;
+	return out.process_id ? crf_write_syscall_return(rc->w, &out) : CRF_OK;
+}
+
 static int write_item(struct recoder *rc, const struct crf_item *item,
 		      struct recode_totals *totals)
 {
@@ -203,6 +229,10 @@ static int write_item(struct recoder *rc, const struct crf_item *item,
 		id = map_get(rc->process_ids, rc->process_cap, item->process->id);
 		return id ? crf_write_process_exit(rc->w, id, item->process->exit_time_ns,
 						   item->process->exit_status) : CRF_OK;
+	case CRF_ITEM_CREDENTIALS:
+		return write_credentials(rc, item->credentials);
+	case CRF_ITEM_SYSCALL_RETURN:
+		return write_syscall_return(rc, item->syscall_return);
 	case CRF_ITEM_LOSS:
 		return crf_write_loss(rc->w, item->loss->time_ns, item->loss->lost);
 	case CRF_ITEM_METADATA:

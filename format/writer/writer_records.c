@@ -125,7 +125,7 @@ int crf_intern_binary(struct crf_writer *w, const char *path, const uint8_t *bui
 
 int crf_define_process(struct crf_writer *w, const struct crf_process_def *p, uint32_t *id)
 {
-	uint32_t exe_path, cmdline, comm, cgroup_path, container_id;
+	uint32_t exe_path, cmdline, comm, cgroup_path, container_id, exe_path_used;
 	int ret = writer_check_usable(w);
 
 	if (ret)
@@ -145,6 +145,8 @@ int crf_define_process(struct crf_writer *w, const struct crf_process_def *p, ui
 		ret = intern_optional(w, p->cgroup_path, &cgroup_path);
 	if (!ret)
 		ret = intern_optional(w, p->container_id, &container_id);
+	if (!ret)
+		ret = intern_optional(w, p->exe_path_used, &exe_path_used);
 	if (ret)
 		return ret;
 	w->record.len = 0;
@@ -157,6 +159,9 @@ int crf_define_process(struct crf_writer *w, const struct crf_process_def *p, ui
 	    crf_buf_put_varint(&w->record, exe_path) || crf_buf_put_varint(&w->record, cmdline) ||
 	    crf_buf_put_varint(&w->record, comm) || crf_buf_put_varint(&w->record, cgroup_path) ||
 	    crf_buf_put_varint(&w->record, container_id))
+		return nomem(w);
+	/* Appended in 1.2; left out when 0, which is what a reader takes for a missing field. */
+	if (exe_path_used && crf_buf_put_varint(&w->record, exe_path_used))
 		return nomem(w);
 	*id = ++w->process_count;
 	return append_definition(w, CRF_REC_PROCESS);
@@ -232,6 +237,57 @@ int crf_write_process_exit(struct crf_writer *w, uint32_t process_id, uint64_t t
 	    crf_buf_append(&w->chunk, w->record.data, w->record.len))
 		return nomem(w);
 	return writer_record_added(w);
+}
+
+/* Appends w->record as a record of this type that is not a definition: type, length, body. */
+static int append_plain(struct crf_writer *w, uint8_t type)
+{
+	if (crf_buf_put_u8(&w->chunk, type) || crf_buf_put_varint(&w->chunk, w->record.len) ||
+	    crf_buf_append(&w->chunk, w->record.data, w->record.len))
+		return nomem(w);
+	return writer_record_added(w);
+}
+
+int crf_write_credentials(struct crf_writer *w, const struct crf_credentials_rec *c)
+{
+	struct crf_buf *b = &w->record;
+	int ret = writer_check_usable(w);
+
+	if (ret)
+		return ret;
+	if (!c || !c->process_id || c->process_id > w->process_count)
+		return CRF_ERR_INVALID_ARG;
+	b->len = 0;
+	if (crf_buf_put_varint(b, c->process_id) || crf_buf_put_varint(b, c->tid) ||
+	    crf_buf_put_varint(b, c->first_event) || crf_buf_put_varint(b, c->uid) ||
+	    crf_buf_put_varint(b, c->euid) || crf_buf_put_varint(b, c->suid) ||
+	    crf_buf_put_varint(b, c->fsuid) || crf_buf_put_varint(b, c->gid) ||
+	    crf_buf_put_varint(b, c->egid) || crf_buf_put_varint(b, c->fsgid) ||
+	    crf_buf_put_varint(b, c->cap_effective) || crf_buf_put_varint(b, c->cap_permitted))
+		return nomem(w);
+	return append_plain(w, CRF_REC_CREDENTIALS);
+}
+
+int crf_write_syscall_return(struct crf_writer *w, const struct crf_syscall_return_rec *r)
+{
+	struct crf_buf *b = &w->record;
+	int ret = writer_check_usable(w);
+
+	if (ret)
+		return ret;
+	if (!r || !r->process_id || r->process_id > w->process_count ||
+	    r->last_event < r->first_event || r->last_event >= w->stats.events)
+		return CRF_ERR_INVALID_ARG;
+	b->len = 0;
+	/* The last event as a distance back from the first: one byte, not four. */
+	if (crf_buf_put_varint(b, r->process_id) || crf_buf_put_varint(b, r->tid) ||
+	    crf_buf_put_varint(b, r->first_event) ||
+	    crf_buf_put_varint(b, r->last_event - r->first_event) ||
+	    crf_buf_put_varint(b, crf_zigzag_encode(r->syscall_nr)) ||
+	    crf_buf_put_varint(b, crf_zigzag_encode(r->ret)) ||
+	    crf_buf_put_varint(b, r->time_ns))
+		return nomem(w);
+	return append_plain(w, CRF_REC_SYSCALL_RETURN);
 }
 
 /* Sets bit in *mask and appends v when the field differs from the previous event. */

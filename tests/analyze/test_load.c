@@ -328,6 +328,99 @@ static void test_fork_inherits_exe(void **state)
 	free(b.data);
 }
 
+/*
+ * Format 1.2's facts: chown exec'd as /bin/chown, a check at uid 0, the drop
+ * to nobody, a denied check whose syscall failed, a thread with no
+ * credentials recorded, and a check after the syscall's return.
+ */
+static struct bytes exec_facts_bytes(void)
+{
+	int fd = memfd_create("exec-facts", 0);
+	struct crf_writer *w = NULL;
+	struct crf_process_def p = { .pid = 50, .ppid = 1, .start_time_ns = 1,
+				     .exe_path = "/usr/bin/chown", .exe_path_used = "/bin/chown",
+				     .comm = "chown" };
+	struct crf_credentials_rec root = { .tid = 50, .first_event = 0,
+					    .cap_effective = 1ull << 7 | 1ull << 0 };
+	struct crf_credentials_rec nobody = { .tid = 50, .first_event = 1, .uid = 65534,
+					      .euid = 65534, .suid = 65534, .fsuid = 65534,
+					      .gid = 65534, .egid = 65534, .fsgid = 65534 };
+	struct crf_syscall_return_rec sr = { .tid = 50, .first_event = 1, .last_event = 1,
+					     .syscall_nr = 260, .ret = -1, .time_ns = 25 };
+	static const struct { uint32_t tid; int32_t cap; int32_t ret; } checks[] = {
+		{ 50, 7, 0 }, { 50, 0, -1 }, { 51, 0, -1 }, { 50, 0, -1 },
+	};
+	struct bytes b = { 0 };
+	uint32_t id;
+	int rc;
+
+	assert_true(fd >= 0);
+	rc = crf_writer_open(&w, fd, NULL);
+	rc = rc ?: crf_define_process(w, &p, &id);
+	root.process_id = nobody.process_id = sr.process_id = id;
+	rc = rc ?: crf_write_credentials(w, &root);
+	for (int i = 0; !rc && i < 4; i++) {
+		struct crf_event_rec e = { .time_ns = 10 + 10 * (uint64_t)i, .process_id = id,
+					   .tid = checks[i].tid, .cap = checks[i].cap,
+					   .ret = checks[i].ret, .flags = CRF_EV_AUDIT,
+					   .syscall_nr = 260 };
+
+		if (i == 1)
+			rc = crf_write_credentials(w, &nobody);
+		rc = rc ?: crf_write_event(w, &e);
+		if (i == 2)
+			rc = rc ?: crf_write_syscall_return(w, &sr);
+	}
+	rc = rc ?: crf_writer_close(w);
+	crf_writer_free(w);
+	assert_int_equal(rc, 0);
+	b.len = (size_t)lseek(fd, 0, SEEK_END);
+	b.data = malloc(b.len);
+	assert_non_null(b.data);
+	assert_int_equal(pread(fd, b.data, b.len, 0), (ssize_t)b.len);
+	close(fd);
+	return b;
+}
+
+static void test_exec_facts(void **state)
+{
+	struct bytes b = exec_facts_bytes(), old = fixture_bytes(2, true);
+	struct load_result res;
+	char err[256];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(load(db, &b, 1, &res, err, sizeof(err)), 0);
+	assert_text(db, "SELECT exe_path || ' ' || exe_path_used FROM processes",
+		    "/usr/bin/chown /bin/chown");
+	assert_text(db, "SELECT group_concat(idx || ':' || coalesce(euid, '-') || ':' || "
+			"coalesce(fsuid, '-') || ':' || coalesce(cap_in_effective, '-') || ':' || "
+			"coalesce(syscall_ret, '-') || ':' || exe_path_used, ' ') "
+			"FROM (SELECT * FROM v_events ORDER BY idx)",
+		    "0:0:0:1:-:/bin/chown 1:65534:65534:0:-1:/bin/chown 2:-:-:-:-:/bin/chown "
+		    "3:65534:65534:0:-:/bin/chown");
+	assert_text(db, "SELECT group_concat(tid || '@' || first_idx || ' ' || uid || '/' || euid "
+			"|| '/' || suid || '/' || fsuid || ' ' || gid || '/' || egid || '/' || fsgid "
+			"|| ' ' || cap_effective || '/' || cap_permitted, ', ') "
+			"FROM (SELECT * FROM credentials ORDER BY first_idx)",
+		    "50@0 0/0/0/0 0/0/0 129/0, 50@1 65534/65534/65534/65534 65534/65534/65534 0/0");
+	assert_text(db, "SELECT tid || ' ' || first_idx || '-' || last_idx || ' ' || syscall_nr || "
+			"' ' || ret || ' ' || time_ns || ' ' || (process_id IS NOT NULL) "
+			"FROM syscall_returns", "50 1-1 260 -1 25 1");
+	sqlite3_close(db);
+
+	/* A recording without them: NULL, never made up. */
+	db = new_db();
+	assert_int_equal(load(db, &old, 1, &res, err, sizeof(err)), 0);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM v_events WHERE euid IS NOT NULL OR "
+				       "fsuid IS NOT NULL OR syscall_ret IS NOT NULL OR "
+				       "exe_path_used IS NOT NULL"), 0);
+	assert_true(query_int(db, "SELECT count(*) FROM v_events") > 0);
+	sqlite3_close(db);
+	free(b.data);
+	free(old.data);
+}
+
 static void test_truncated(void **state)
 {
 	struct bytes b = fixture_bytes(2000, true);
@@ -478,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_other_schema_version),
 		cmocka_unit_test(test_unfinished_load_refused),
 		cmocka_unit_test(test_fork_inherits_exe),
+		cmocka_unit_test(test_exec_facts),
 		cmocka_unit_test(test_every_prefix),
 	};
 

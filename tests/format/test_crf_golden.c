@@ -114,7 +114,7 @@ static void appendix_a_by_hand(struct asm_buf *file)
 {
 	struct asm_buf body;
 
-	file_header(file, 1, 1);
+	file_header(file, 1, 2);
 	body.len = 0; /* METADATA */
 	le(&body, 1, 4);
 	le(&body, 13, 2);
@@ -281,6 +281,7 @@ static void test_chunk_by_hand(void **state)
 	varint(&r, 1);      /* comm */
 	varint(&r, 0);      /* cgroup_path */
 	varint(&r, 0);      /* container_id */
+	varint(&r, 0);      /* exe_path_used (1.2): none */
 	varint(&r, 99);     /* a field appended by a later minor version: ignored */
 	record(&chunk, 3, &r);
 	r.len = 0; /* FRAME 1: kernel vmlinux ns_capable+0x15 */
@@ -551,7 +552,7 @@ static void test_linked_chunks_by_hand(void **state)
 	zigzag(&c1, 21);
 	varint(&c1, 1);
 
-	file_header(&file, 1, 1);
+	file_header(&file, 1, 2);
 	linked_chunk(&file, 4, 2, &c0, 1000, 1300, 0, 0, NULL, 0);
 	chunk1_offset = file.len;
 	/* Closed by a flush, not full: linked, with a prefix of twice its size. */
@@ -607,7 +608,7 @@ static void test_linked_chunk_without_content(void **state)
 	struct read_summary s;
 
 	(void)state;
-	file_header(&file, 1, 1);
+	file_header(&file, 1, 2);
 	linked_chunk(&file, 0, 0, &empty, 0, 0, 0, 0, NULL, 0);
 	s = util_read_all(file.data, file.len);
 	assert_int_equal(s.open_status, CRF_OK);

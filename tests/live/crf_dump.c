@@ -5,11 +5,14 @@
  * Lines (fields are key=value; values are escaped so they never contain
  * whitespace: '%', whitespace and control bytes become %XX):
  *   metadata key=K value=V
- *   process pid= ppid= uid= exe= comm= cmdline=
+ *   process pid= ppid= uid= exe= comm= cmdline= cgroup_path= exe_used=
  *   exit pid= status=
  *   event index= time= pid= tid= uid= cap= name= audit= audit_inferred= insetid=
  *         insetid_known= ret= final_known= final_ret= syscall= cgroup= userns= comm= exe=
  *         kstack=f1,f2,... ustack=f1,f2,...   (innermost first; "-" when none)
+ *         euid= fsuid= capeff=0xHEX          (the thread's CREDENTIALS; "-" when unknown)
+ *   creds pid= tid= first= uid= euid= suid= fsuid= gid= egid= fsgid= capeff=0x capprm=0x
+ *   sysret pid= tid= first= last= syscall= ret=
  *   loss lost= events_before=
  *   end events= lost= clean_end= truncated= truncated_at= blocks_skipped= bytes_skipped=
  *       end_events= end_lost= unresolved_refs= damage=offset:code,...
@@ -24,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -81,6 +85,41 @@ static void print_stack(const char *key, const struct crf_stack *stack, uint32_t
 		putchar('-');
 }
 
+/* The last CREDENTIALS of each thread (by tid; a test records few threads). */
+#define CRED_SLOTS 65536
+
+static struct crf_credentials creds_of[CRED_SLOTS];
+static bool creds_known[CRED_SLOTS];
+
+static void print_creds_of_event(const struct crf_event *event)
+{
+	uint32_t slot = event->tid % CRED_SLOTS;
+	const struct crf_credentials *c = &creds_of[slot];
+
+	if (!creds_known[slot] || c->tid != event->tid || c->first_event > event->index) {
+		fputs(" euid=- fsuid=- capeff=-", stdout);
+		return;
+	}
+	printf(" euid=%u fsuid=%u capeff=0x%" PRIx64, c->euid, c->fsuid, c->cap_effective);
+}
+
+static void print_creds(const struct crf_credentials *c)
+{
+	creds_of[c->tid % CRED_SLOTS] = *c;
+	creds_known[c->tid % CRED_SLOTS] = true;
+	printf("creds pid=%u tid=%u first=%" PRIu64 " uid=%u euid=%u suid=%u fsuid=%u gid=%u"
+	       " egid=%u fsgid=%u capeff=0x%" PRIx64 " capprm=0x%" PRIx64 "\n",
+	       c->process ? c->process->pid : 0, c->tid, c->first_event, c->uid, c->euid,
+	       c->suid, c->fsuid, c->gid, c->egid, c->fsgid, c->cap_effective, c->cap_permitted);
+}
+
+static void print_sysret(const struct crf_syscall_return *s)
+{
+	printf("sysret pid=%u tid=%u first=%" PRIu64 " last=%" PRIu64 " syscall=%d ret=%" PRId64
+	       "\n", s->process ? s->process->pid : 0, s->tid, s->first_event, s->last_event,
+	       s->syscall_nr, s->ret);
+}
+
 static void print_event(const struct crf_reader *reader, const struct crf_event *event)
 {
 	const char *name = crf_reader_cap_name(reader, event->cap);
@@ -98,6 +137,7 @@ static void print_event(const struct crf_reader *reader, const struct crf_event 
 	print_escaped("exe", event->process ? event->process->exe_path : NULL);
 	print_stack("kstack", event->kernel_stack, event->kernel_stack_id);
 	print_stack("ustack", event->user_stack, event->user_stack_id);
+	print_creds_of_event(event);
 	putchar('\n');
 }
 
@@ -109,6 +149,7 @@ static void print_process(const struct crf_process *process)
 	print_escaped("comm", process->comm);
 	print_escaped("cmdline", process->cmdline);
 	print_escaped("cgroup_path", process->cgroup_path);
+	print_escaped("exe_used", process->exe_path_used);
 	putchar('\n');
 }
 
@@ -165,6 +206,12 @@ int main(int argc, char **argv)
 		case CRF_ITEM_PROCESS_EXIT:
 			printf("exit pid=%u status=%d\n", item.process->pid,
 			       item.process->exit_status);
+			break;
+		case CRF_ITEM_CREDENTIALS:
+			print_creds(item.credentials);
+			break;
+		case CRF_ITEM_SYSCALL_RETURN:
+			print_sysret(item.syscall_return);
 			break;
 		case CRF_ITEM_METADATA:
 			while (crf_reader_metadata_at(reader, metadata_printed, &key, &value)) {

@@ -124,6 +124,7 @@ class Recording:
         self.dump_status = result.returncode
         self.dump_error = result.stderr.strip()
         self.events, self.processes, self.losses, self.metadata = [], [], [], {}
+        self.creds, self.sysrets, self.exits = [], [], []
         self.end = None
         for line in result.stdout.splitlines():
             kind, _, rest = line.partition(" ")
@@ -140,12 +141,20 @@ class Recording:
                     fields[key] = [] if fields[key] == "-" else fields[key].split(",")
                 for key in ("name", "comm", "exe"):
                     fields[key] = None if fields[key] == "-" else _unescape(fields[key])
+                for key in ("euid", "fsuid", "capeff"):
+                    fields[key] = None if fields[key] == "-" else int(fields[key], 0)
                 self.events.append(fields)
             elif kind == "process":
                 fields["pid"] = int(fields["pid"])
                 fields["ppid"] = int(fields["ppid"])
-                fields["exe"] = None if fields["exe"] == "-" else _unescape(fields["exe"])
+                for key in ("exe", "exe_used", "cmdline", "comm"):
+                    fields[key] = None if fields[key] == "-" else _unescape(fields[key])
                 self.processes.append(fields)
+            elif kind == "exit":
+                self.exits.append({k: int(v) for k, v in fields.items()})
+            elif kind in ("creds", "sysret"):
+                (self.creds if kind == "creds" else self.sysrets).append(
+                    {k: int(v, 0) for k, v in fields.items()})
             elif kind == "loss":
                 self.losses.append({k: int(v) for k, v in fields.items()})
             elif kind == "metadata":
@@ -159,6 +168,13 @@ class Recording:
 
     def lost(self):
         return sum(loss["lost"] for loss in self.losses)
+
+    def syscall_return_of(self, event):
+        """The SYSCALL_RETURN record covering an event, or None."""
+        for sysret in self.sysrets:
+            if sysret["tid"] == event["tid"] and sysret["first"] <= event["index"] <= sysret["last"]:
+                return sysret
+        return None
 
     def select(self, **conditions):
         return [e for e in self.events if all(e[k] == v for k, v in conditions.items())]
