@@ -28,8 +28,8 @@ static const char load_usage[] =
 	"  -q, --quiet        no per-recording line on stdout\n"
 	"  -h, --help         this text\n"
 	"\n"
-	"DB is created 0600. An existing DB must be a regular file (not a symbolic\n"
-	"link); it is added to in place. A second load of the same DB waits (up to\n"
+	"DB is created 0600. An existing DB must be a regular file of this user (not\n"
+	"a symbolic link); it is added to in place. A second load of the same DB waits (up to\n"
 	"10 minutes) for the first to finish.\n"
 	"\n"
 	"exit status: 0 loaded; 2 usage error, or an input that is not a recording\n"
@@ -93,8 +93,8 @@ static int load_prepare(struct analyze_session *s, void *state)
 
 /*
  * The database file, made safe to write as root in a directory others can
- * write (/tmp): an existing path must be a regular file, not a symbolic link
- * nor a device or FIFO, and is written in place with its owner and mode
+ * write (/tmp): an existing path must be a regular file of this user, not a
+ * symbolic link nor a device or FIFO, and is written in place with its mode
  * untouched; a new one is created here, O_EXCL (never through a link someone
  * planted after the check) and 0600 (recordings can hold secrets, as the
  * cache does). Returns an open descriptor of the file (for the lock below)
@@ -117,6 +117,15 @@ static int open_database_file(const char *path, bool *created, struct stat *iden
 			if (!S_ISREG(sb.st_mode)) {
 				fprintf(stderr, "capanalyze load: %s: not a regular file; refusing to "
 					"write a database into it\n", path);
+				return -EXIT_USAGE;
+			}
+			/*
+			 * Planted by another user (an empty 0666 file in /tmp): what is
+			 * loaded would be theirs to read.
+			 */
+			if (sb.st_uid != geteuid()) {
+				fprintf(stderr, "capanalyze load: %s: owned by another user (uid %u); "
+					"refusing to write into it\n", path, (unsigned)sb.st_uid);
 				return -EXIT_USAGE;
 			}
 			/* NONBLOCK, NOFOLLOW: swapped for a FIFO or a link since, it fails here */

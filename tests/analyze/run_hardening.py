@@ -115,6 +115,16 @@ def db_not_regular_refused(e):
     rc, _, err = e.run(["load", "-q", "-d", "/dev/null", e.fixture()], timeout=20)
     e.expect("/dev/null: exit 2", rc == 2, (rc, err))
     e.expect("/dev/null still a device", stat.S_ISCHR(os.stat("/dev/null").st_mode))
+    # a file another user planted (empty, 0666): what is loaded would be theirs to read
+    if os.geteuid() == 0:
+        planted = e.path("planted.db")
+        open(planted, "w").close()
+        os.chmod(planted, 0o666)
+        os.chown(planted, 65534, 65534)
+        rc, _, err = e.run(["load", "-q", "-d", planted, e.fixture()])
+        e.expect("another user's file: exit 2", rc == 2, (rc, err))
+        e.expect("another user's file: says so", "another user" in err, err)
+        e.expect("another user's file: still empty", os.path.getsize(planted) == 0)
 
 
 @case
