@@ -159,10 +159,13 @@ int session_open_inputs(struct analyze_session *s, char *const *inputs, int coun
 	return 0;
 }
 
+/* An executable is also known by the path execve() was given (exe_match.h). */
 static int check_exe_matches(struct analyze_session *s)
 {
 	static const char sql[] =
-		"SELECT 1 FROM check_aggregate WHERE exe_match(?1, exe_path) LIMIT 1";
+		"SELECT 1 FROM check_aggregate WHERE exe_match(?1, exe_path) UNION ALL "
+		"SELECT 1 FROM processes WHERE events > 0 AND exe_path_used IS NOT NULL "
+		"AND exe_match(?1, coalesce(exe_path, ''), exe_path_used) LIMIT 1";
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 

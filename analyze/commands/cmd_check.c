@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cmd_check.c - `capanalyze check`: the CI gate. Fails (exit 1) when a run
- * used or attempted a capability outside the allowed set: an audited check,
- * granted or denied, classified as policy does (check_classes.h), so a
- * policy derived from a run always passes on that run.
+ * used or attempted a capability outside the allowed set, with every check
+ * decided as policy decides it (policy_decide.h), so a policy derived from a
+ * run always passes on that run. Incomplete recordings fail it too (exit 4):
+ * a gate must not pass because checks were lost.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,32 +12,38 @@
 #include <sys/stat.h>
 
 #include "cap_set.h"
-#include "check_classes.h"
 #include "commands.h"
+#include "completeness.h"
 #include "output.h"
+#include "policy_decide.h"
 #include "policy_file.h"
 #include "syscall_names.h"
 
 static const char check_usage[] =
 	"usage: capanalyze check --allow CAPS|FILE [options] DB|RECORDING...\n"
 	"\n"
-	"Exits 1 when any executable used or attempted (an audited check, granted\n"
-	"or denied) a capability outside the allowed set, and lists each offending\n"
-	"executable and capability with an example call path. Checks that policy\n"
-	"ignores (non-audit, during execve, in the fork-exec window) never fail it.\n"
+	"Exits 1 when any executable used or attempted a capability outside the\n"
+	"allowed set, and lists each offending executable and capability with its\n"
+	"decision, call-site rule and an example call path. Counted: the decisions\n"
+	"needed, leaving uid 0, denied then failed, and denied (docs/POLICY.md);\n"
+	"probes, optional behaviour, tolerated denials, checks during execve and\n"
+	"the recorder's own child never fail it. Lost events, lost process records,\n"
+	"truncation or damage are printed first and fail it with exit 4.\n"
 	"\n"
 	"  --allow CAPS       a comma-separated list for every executable\n"
 	"                     (CAP_CHOWN,net_bind_service; 'none' for the empty set)\n"
 	"  --allow FILE       a policy file: per-executable lists with globs\n"
 	"                     (docs/POLICY.md); an existing file wins over a list\n"
 	"  --exe GLOB         only executables matching GLOB\n"
-	"  --include-nonaudit non-audit checks count too\n"
+	"  --include-nonaudit non-audit checks without a rule count too\n"
+	"  --allow-incomplete judge incomplete recordings anyway (still reported)\n"
 	"  --format F         table (default), json or csv: the violations\n"
 	"  -q, --quiet        print nothing, only the exit status\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"exit status: 0 everything inside the allowed set, 1 a violation,\n"
-	"2 usage error, bad policy file or unreadable input, 3 internal error.\n";
+	"2 usage error, bad policy file or unreadable input, 3 internal error,\n"
+	"4 the recordings are incomplete (and no --allow-incomplete).\n";
 
 struct allowed {
 	struct policy *policy; /* from a file, or NULL */
@@ -77,24 +84,24 @@ static int parse_allow(const char *value, struct allowed *allowed)
 	return 0;
 }
 
-static int write_violations(const struct class_rows *rows, const struct allowed *allowed,
+static int write_violations(const struct policy_decisions *d, const struct allowed *allowed,
 			    enum output_format format, bool quiet, size_t *violations)
 {
-	static const char *const columns[] = { "exe", "capability", "verdict", "checks",
+	static const char *const columns[] = { "exe", "capability", "decision", "rule", "checks",
 					       "syscall", "user_stack", "kernel_stack" };
 	struct output *o = quiet ? NULL : output_new(stdout, format);
-	char cap_name[32];
+	char cap_name[32], syscall[32];
 	int rc = 0;
 
 	*violations = 0;
 	if (!quiet && !o)
 		return -ENOMEM;
 	if (o)
-		rc = output_columns(o, 7, columns);
-	for (size_t i = 0; i < rows->count && !rc; i++) {
-		const struct class_row *row = &rows->rows[i];
+		rc = output_columns(o, 8, columns);
+	for (size_t i = 0; i < d->row_count && !rc; i++) {
+		const struct decision_row *row = &d->rows[i];
 
-		if (!check_class_counts(row->cls) ||
+		if (!decision_counts(row->decision) ||
 		    allowed_has(allowed, row->group, row->cap))
 			continue;
 		(*violations)++;
@@ -104,11 +111,20 @@ static int write_violations(const struct class_rows *rows, const struct allowed 
 		if (!rc)
 			rc = output_text(o, cap_format(row->cap, cap_name, sizeof(cap_name)));
 		if (!rc)
-			rc = output_text(o, row->cls == CLASS_NEEDED ? "granted" : "denied");
+			rc = output_text(o, decision_name(row->decision));
+		if (!rc)
+			rc = output_text(o, row->rule->name);
 		if (!rc)
 			rc = output_int(o, (int64_t)row->checks);
 		if (!rc)
-			rc = class_row_write_path(o, row, false);
+			rc = output_text(o, syscall_format(row->example->syscall_nr, syscall,
+							   sizeof(syscall)));
+		if (!rc)
+			rc = output_text(o, row->example->user_stack);
+		if (!rc)
+			rc = output_text(o, row->example->kernel_stack);
+		if (!rc)
+			rc = output_end_row(o);
 	}
 	/* A table with no rows prints nothing: say so, in words, for a person. */
 	if (!rc && o && (format != OUTPUT_TABLE || *violations))
@@ -119,8 +135,8 @@ static int write_violations(const struct class_rows *rows, const struct allowed 
 
 struct check_state {
 	struct allowed allowed;
-	bool have_allow, include_nonaudit, quiet;
-	struct class_rows rows;
+	bool have_allow, include_nonaudit, quiet, allow_incomplete;
+	struct policy_decisions d;
 };
 
 static int check_option(struct analyze_session *s, void *state, int opt, const char *arg)
@@ -144,6 +160,9 @@ static int check_option(struct analyze_session *s, void *state, int opt, const c
 	case 'q':
 		st->quiet = true;
 		break;
+	case 'i':
+		st->allow_incomplete = true;
+		break;
 	}
 	return SESSION_CONTINUE;
 }
@@ -157,17 +176,43 @@ static int check_prepare(struct analyze_session *s, void *state)
 	return EXIT_USAGE;
 }
 
+/*
+ * Prints what the recordings miss, first: on stdout for a person reading a
+ * table, on stderr when stdout is json or csv (it stays parseable). Returns
+ * whether they are whole, or -1 on an error already printed.
+ */
+static int report_completeness(struct analyze_session *s, const struct check_state *st)
+{
+	struct strbuf lines = STRBUF_INIT;
+	struct completeness c;
+	bool whole;
+
+	if (completeness_read(s->db, &c)) {
+		session_sql_error(s, s->db, "reading the recordings' integrity");
+		return -1;
+	}
+	whole = completeness_whole(&c);
+	completeness_describe(&c, &lines);
+	if (!whole && !st->quiet)
+		fputs(strbuf_str(&lines), s->format == OUTPUT_TABLE ? stdout : stderr);
+	strbuf_release(&lines);
+	return whole;
+}
+
 static int check_run(struct analyze_session *s, void *state)
 {
 	struct check_state *st = state;
 	size_t violations = 0;
-	int rc;
+	int whole, rc;
 
-	rc = check_classes_read(s->db, GROUP_EXE, s->exe_glob, st->include_nonaudit, &st->rows);
+	whole = report_completeness(s, st);
+	if (whole < 0)
+		return EXIT_INTERNAL;
+	rc = policy_decide(s->db, GROUP_EXE, s->exe_glob, st->include_nonaudit, &st->d);
 	if (rc > 0)
-		return session_sql_error(s, s->db, "classifying checks");
+		return session_sql_error(s, s->db, "deciding checks");
 	if (!rc)
-		rc = write_violations(&st->rows, &st->allowed, s->format, st->quiet, &violations);
+		rc = write_violations(&st->d, &st->allowed, s->format, st->quiet, &violations);
 	if (rc) {
 		fprintf(stderr, "capanalyze check: %s\n", strerror(-rc));
 		return EXIT_INTERNAL;
@@ -178,8 +223,15 @@ static int check_run(struct analyze_session *s, void *state)
 				violations, violations == 1 ? "y" : "ies");
 		return EXIT_DIFFERS;
 	}
+	if (!whole && !st->allow_incomplete) {
+		if (!st->quiet)
+			fprintf(stderr, "capanalyze check: the recordings are incomplete (see "
+				"above): exit %d; --allow-incomplete accepts them\n",
+				EXIT_INCOMPLETE);
+		return EXIT_INCOMPLETE;
+	}
 	if (!st->quiet && s->format == OUTPUT_TABLE)
-		printf("ok: every audited check is inside the allowed set\n");
+		printf("ok: every counted check is inside the allowed set\n");
 	return EXIT_OK;
 }
 
@@ -187,7 +239,7 @@ static void check_release(void *state)
 {
 	struct check_state *st = state;
 
-	class_rows_release(&st->rows);
+	policy_decisions_release(&st->d);
 	policy_free(st->allowed.policy);
 }
 
@@ -195,6 +247,7 @@ static const struct option check_options[] = {
 	{ "allow", required_argument, NULL, 'a' },
 	{ "include-nonaudit", no_argument, NULL, 'n' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "allow-incomplete", no_argument, NULL, 'i' },
 	{ NULL, 0, NULL, 0 },
 };
 

@@ -17,6 +17,7 @@
 
 #include "cap_set.h"
 #include "commands.h"
+#include "completeness.h"
 #include "input.h"
 #include "output.h"
 #include "stack_frames.h"
@@ -37,11 +38,16 @@ static const char diff_usage[] =
 	"\n"
 	"options:\n"
 	"  --ignore-counts    report paths added or removed, not count changes\n"
+	"  --allow-incomplete compare incomplete recordings anyway (still reported)\n"
 	"  --format F         table (default), json or csv\n"
 	"  -h, --help         this text\n"
 	"\n"
+	"Lost events, lost process records, truncation or damage on either side are\n"
+	"printed first (on stderr with json or csv).\n"
+	"\n"
 	"exit status: 0 the inputs are equal, 1 they differ, 2 usage error or an\n"
-	"unreadable input, 3 internal error (like diff(1)).\n";
+	"unreadable input, 3 internal error (like diff(1)), 4 equal but a side is\n"
+	"incomplete (and no --allow-incomplete).\n";
 
 #define VERDICT_GRANTED 1u
 #define VERDICT_DENIED 2u
@@ -58,6 +64,7 @@ struct path_entry {
 struct side {
 	struct path_entry *entries;
 	size_t count;
+	struct completeness whole;
 	size_t capacity;
 };
 
@@ -179,7 +186,9 @@ static int side_read(struct analyze_session *session, const char *path, struct s
 	status = session_open_inputs(session, inputs, 1, &db);
 	if (status)
 		return status;
-	rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	rc = completeness_read(db, &s->whole);
+	if (!rc)
+		rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	if (!rc)
 		rc = stack_frames_new(db, &sf);
 	while (!rc && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
@@ -354,15 +363,48 @@ static int diff_sides(struct differ *d, const struct side *a, const struct side 
 struct diff_state {
 	struct side a, b;
 	struct differ d;
+	bool allow_incomplete;
 };
 
 static int diff_option(struct analyze_session *s, void *state, int opt, const char *arg)
 {
+	struct diff_state *st = state;
+
 	(void)s;
-	(void)opt;
 	(void)arg;
-	((struct diff_state *)state)->d.ignore_counts = true;
+	if (opt == 'a')
+		st->allow_incomplete = true;
+	else
+		st->d.ignore_counts = true;
 	return SESSION_CONTINUE;
+}
+
+/*
+ * Prints what each side misses, "A: incomplete: ...", before the output:
+ * a diff that finds nothing because one side lost its checks must not read
+ * as "equal". Returns whether both sides are whole (-1: a write error).
+ */
+static int report_completeness(const struct diff_state *st, enum output_format format)
+{
+	FILE *out = format == OUTPUT_TABLE ? stdout : stderr;
+	const struct side *sides[] = { &st->a, &st->b };
+	bool whole = true;
+
+	for (int i = 0; i < 2; i++) {
+		struct strbuf lines = STRBUF_INIT;
+
+		completeness_describe(&sides[i]->whole, &lines);
+		for (const char *line = strbuf_str(&lines), *nl; *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (fprintf(out, "%c: %.*s\n", 'A' + i, (int)(nl - line), line) < 0) {
+				strbuf_release(&lines);
+				return -1;
+			}
+		}
+		whole = whole && completeness_whole(&sides[i]->whole);
+		strbuf_release(&lines);
+	}
+	return whole;
 }
 
 static int diff_prepare(struct analyze_session *s, void *state)
@@ -381,13 +423,18 @@ static int diff_run(struct analyze_session *s, void *state)
 					       "verdict_b", "checks_a", "checks_b", "path" };
 	struct diff_state *st = state;
 	struct differ *d = &st->d;
-	int status, rc;
+	int status, whole, rc;
 
 	status = side_read(s, s->args[0], &st->a);
 	if (status == EXIT_OK)
 		status = side_read(s, s->args[1], &st->b);
 	if (status != EXIT_OK)
 		return status;
+	whole = report_completeness(st, s->format);
+	if (whole < 0) {
+		fprintf(stderr, "capanalyze diff: %s\n", strerror(EIO));
+		return EXIT_INTERNAL;
+	}
 	d->o = output_new(stdout, s->format);
 	rc = d->o ? output_columns(d->o, 8, columns) : -ENOMEM;
 	if (!rc)
@@ -399,7 +446,14 @@ static int diff_run(struct analyze_session *s, void *state)
 		fprintf(stderr, "capanalyze diff: %s\n", strerror(-rc));
 		return EXIT_INTERNAL;
 	}
-	return d->differences ? EXIT_DIFFERS : EXIT_OK;
+	if (d->differences)
+		return EXIT_DIFFERS;
+	if (!whole && !st->allow_incomplete) {
+		fprintf(stderr, "capanalyze diff: an input is incomplete (see above): exit %d; "
+			"--allow-incomplete accepts it\n", EXIT_INCOMPLETE);
+		return EXIT_INCOMPLETE;
+	}
+	return EXIT_OK;
 }
 
 static void diff_release(void *state)
@@ -413,6 +467,7 @@ static void diff_release(void *state)
 
 static const struct option diff_options[] = {
 	{ "ignore-counts", no_argument, NULL, 'i' },
+	{ "allow-incomplete", no_argument, NULL, 'a' },
 	{ NULL, 0, NULL, 0 },
 };
 

@@ -60,6 +60,13 @@ void render_systemd(struct strbuf *sb, cap_set_t set)
 	strbuf_addc(sb, '\n');
 }
 
+void render_systemd_bounding(struct strbuf *sb, cap_set_t set)
+{
+	strbuf_adds(sb, "CapabilityBoundingSet=");
+	render_cap_list(sb, set, " ");
+	strbuf_addc(sb, '\n');
+}
+
 void render_container_flags(struct strbuf *sb, cap_set_t set)
 {
 	strbuf_adds(sb, "--cap-drop=ALL");

@@ -24,6 +24,13 @@ void render_setcap(struct strbuf *sb, cap_set_t set, const char *exe_path);
  */
 void render_systemd(struct strbuf *sb, cap_set_t set);
 
+/*
+ * The systemd line for a service that runs as root with only set:
+ *   CapabilityBoundingSet=CAP_CHOWN CAP_NET_BIND_SERVICE
+ * (ambient capabilities mean nothing to a root service).
+ */
+void render_systemd_bounding(struct strbuf *sb, cap_set_t set);
+
 /* "--cap-drop=ALL --cap-add=CHOWN --cap-add=NET_BIND_SERVICE": docker run and podman run. */
 void render_container_flags(struct strbuf *sb, cap_set_t set);
 

@@ -13,7 +13,7 @@ class Scratch:
         self.dir = self.tmp.name
         self.env = dict(os.environ, XDG_CACHE_HOME=os.path.join(self.dir, 'cache'),
                         LC_ALL='C')
-        for scenario in ('a', 'b', 'hostile'):
+        for scenario in ('a', 'b', 'hostile', 'lossy', 'container'):
             subprocess.run([os.path.abspath(make_recording), scenario, scenario + '.caprec'], cwd=self.dir,
                            check=True)
 

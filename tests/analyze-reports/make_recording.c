@@ -13,7 +13,7 @@
  *            blanks, control bytes, invalid UTF-8, a very long symbol; a
  *            capability number and a syscall number no kernel defines
  *
- * usage: make_recording a|b|hostile OUT.caprec
+ * usage: make_recording a|b|hostile|lossy|container OUT.caprec
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -253,6 +253,71 @@ static int write_hostile(struct crf_writer *w)
 	}
 }
 
+/*
+ * One chown check recorded and 500,000 lost: what a gate must never pass.
+ * The checks the kernel dropped may have been anything.
+ */
+static int write_lossy(struct crf_writer *w)
+{
+	static const char *const u_chown[] = { "_start", "main", "fix_ownership", "chown" };
+	static const char *const k_chown[] = { "__x64_sys_chown", "do_fchownat", "chown_ok" };
+	uint32_t bin, proc, us, ks;
+
+	CHECK(crf_intern_binary(w, "/usr/bin/worker", NULL, 0, &bin));
+	CHECK(crf_define_process(w, &(struct crf_process_def){
+		.pid = 400, .start_time_ns = 4000, .exe_binary_id = bin,
+		.exe_path = "/usr/bin/worker", .comm = "worker" }, &proc));
+	if (user_stack(w, bin, u_chown, 4, &us) || kernel_stack(w, k_chown, 3, &ks))
+		return -1;
+	CHECK(crf_write_loss(w, 5000, 500000));
+	{
+		const struct check c = { proc, 0, 1, 0, NR_CHOWN, us, ks, 1 };
+
+		return emit(w, &c);
+	}
+}
+
+/*
+ * A container start: runc's init (re-executed from a memfd, as runc does)
+ * mounts the container's file systems in its cgroup, then execs the
+ * entrypoint, which binds port 80. The mount is the runtime's, not the
+ * image's.
+ */
+static int write_container(struct crf_writer *w)
+{
+	static const char *const k_mount[] = { "__x64_sys_mount", "path_mount" };
+	static const char *const k_bind[] = { "__x64_sys_bind", "__sys_bind", "inet_bind_sk",
+					      "__inet_bind" };
+	static const char runc_path[] = "/memfd:runc_cloned:/proc/self/exe (deleted)";
+	uint32_t runc_bin, app_bin, runc, app, ks_mount, ks_bind;
+
+	CHECK(crf_intern_binary(w, runc_path, NULL, 0, &runc_bin));
+	CHECK(crf_intern_binary(w, "/app/server", NULL, 0, &app_bin));
+	CHECK(crf_define_process(w, &(struct crf_process_def){
+		.pid = 500, .ppid = 499, .start_time_ns = 5000, .exe_binary_id = runc_bin,
+		.cgroup_id = 77, .exe_path = runc_path, .comm = "runc:[2:INIT]",
+		.cgroup_path = "/system.slice/docker-abc123.scope",
+		.container_id = "docker:abc123" }, &runc));
+	if (kernel_stack(w, k_mount, 2, &ks_mount) || kernel_stack(w, k_bind, 4, &ks_bind))
+		return -1;
+	{
+		const struct check mount = { runc, 21, 1, 0, 165, 0, ks_mount, 3 };
+
+		if (emit(w, &mount))
+			return -1;
+	}
+	CHECK(crf_define_process(w, &(struct crf_process_def){
+		.pid = 500, .ppid = 499, .start_time_ns = 5000, .exe_binary_id = app_bin,
+		.cgroup_id = 77, .exe_path = "/app/server", .comm = "server",
+		.cgroup_path = "/system.slice/docker-abc123.scope",
+		.container_id = "docker:abc123" }, &app));
+	{
+		const struct check bind = { app, 10, 1, 0, NR_BIND, 0, ks_bind, 1 };
+
+		return emit(w, &bind);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct crf_kv meta[] = {
@@ -269,8 +334,9 @@ int main(int argc, char **argv)
 	int fd, rc = 1;
 
 	if (argc != 3 || (strcmp(argv[1], "a") && strcmp(argv[1], "b") &&
-			  strcmp(argv[1], "hostile"))) {
-		fprintf(stderr, "usage: make_recording a|b|hostile OUT.caprec\n");
+			  strcmp(argv[1], "hostile") && strcmp(argv[1], "lossy") &&
+			  strcmp(argv[1], "container"))) {
+		fprintf(stderr, "usage: make_recording a|b|hostile|lossy|container OUT.caprec\n");
 		return 2;
 	}
 	fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -281,7 +347,10 @@ int main(int argc, char **argv)
 	if (crf_writer_open(&w, fd, NULL) || crf_write_metadata(w, meta, 8) ||
 	    crf_write_clock(w, 1000, 1700000000000000000ull))
 		goto cleanup;
-	if (!strcmp(argv[1], "hostile") ? write_hostile(w) : write_release(w, argv[1][0] == 'b'))
+	if (!strcmp(argv[1], "hostile") ? write_hostile(w) :
+	    !strcmp(argv[1], "lossy") ? write_lossy(w) :
+	    !strcmp(argv[1], "container") ? write_container(w) :
+	    write_release(w, argv[1][0] == 'b'))
 		goto cleanup;
 	if (crf_writer_close(w))
 		goto cleanup;

@@ -24,7 +24,7 @@ for f in FORMATS:
         ('policy-' + f, ['policy', '--format', f, 'a.caprec']),
         ('diff-' + f, ['diff', '--format', f, 'a.caprec', 'b.caprec']),
         ('check-pass-' + f, ['check', '--format', f, '--allow',
-                             'chown,setuid,kill,net_bind_service,CAP_DAC_OVERRIDE', 'a.caprec']),
+                             'chown,setuid,setgid,kill,net_bind_service,CAP_DAC_OVERRIDE', 'a.caprec']),
         ('check-fail-' + f, ['check', '--format', f, '--allow', 'CAP_CHOWN', 'a.caprec']),
         ('flamegraph-' + f, ['flamegraph', '--format', f, '--per-cap', 'svg', 'a.caprec']),
         ('hostile-paths-' + f, ['paths', '--format', f, 'hostile.caprec']),

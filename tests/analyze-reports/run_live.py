@@ -64,10 +64,10 @@ def main():
         expect('sample_bind needs exactly CAP_NET_BIND_SERVICE',
                bind.get('capabilities') == ['CAP_NET_BIND_SERVICE'], bind)
         mmap = groups.get('sample_mmap', {})
-        expect('sample_mmap needs nothing; its CAP_SYS_ADMIN is non-audit noise',
+        expect('sample_mmap needs nothing; its CAP_SYS_ADMIN is the overcommit probe',
                mmap.get('capabilities') == [] and
-               any(d['capability'] == 'CAP_SYS_ADMIN' and d['decision'] == 'ignored' and
-                   'non-audit' in d['reason'] for d in mmap.get('decisions', [])), mmap)
+               any(d['capability'] == 'CAP_SYS_ADMIN' and d['decision'] == 'probe' and
+                   d['rule'] == 'vm-enough-memory' for d in mmap.get('decisions', [])), mmap)
 
         status, out, err = run('paths', '--format', 'json', '--cap', 'net_bind_service',
                                'live.caprec')

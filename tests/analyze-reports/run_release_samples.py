@@ -48,7 +48,7 @@ def main():
             print('release-a -> release-b: %s %s' % next(iter(caps)))
         status, out, err = run('policy', '--format', 'json', a)
         lines = ['%s %s' % (g['group'].replace(' ', '?'),
-                            ','.join(g['capabilities'] + g['denied']) or 'none')
+                            ','.join(g['counted']) or 'none')
                  for g in json.loads(out)] if status == 0 else []
         with open(os.path.join(tmp, 'a.policy'), 'w') as f:
             f.write('\n'.join(lines) + '\n')

@@ -7,6 +7,7 @@ kernel's answer showed) and facts fixed by the kernel source (which capability, 
 INSETID, syscall and kernel functions each workload's check has).
 """
 
+import json
 import os
 import re
 import sqlite3
@@ -365,26 +366,33 @@ def check_kernel_stacks_clean(result, mode, db):
 
 
 def check_policy(result, mode, results, capanalyze, database):
-    """capanalyze policy on the host, from the guest's recording: the workload's minimal set is
-    exactly its audited, granted checks (non-audit and denied ones are not needs)."""
-    run = subprocess.run([capanalyze, "policy", "--exe", "vm-workload", database],
+    """capanalyze policy on the host, from the guest's recording: the workload's set in the root
+    form is exactly its audited, granted checks (non-audit and denied ones are not needs), and
+    every decision names a call-site rule found on this kernel's stacks."""
+    run = subprocess.run([capanalyze, "policy", "--exe", "vm-workload", "--form", "root",
+                          "--format", "json", database],
                          capture_output=True, text=True, timeout=120)
     if run.returncode != 0:
         result.add(mode, "policy", False, "capanalyze policy exited %d: %s" % (
             run.returncode, run.stderr.strip()[-200:]))
         return
+    groups = json.loads(run.stdout)
     found = set()
-    for line in run.stdout.splitlines():
-        if line.startswith("minimal set:"):
-            found |= {c for c in line.split(":", 1)[1].strip().split(",")
-                      if c.startswith("CAP_")}
+    rules = set()
+    for group in groups:
+        found |= set(group["capabilities"])
+        rules |= {(d["capability"], d["rule"]) for d in group["decisions"]}
     # As root, every drop to nobody is granted CAP_SETGID and CAP_SETUID (setresgid/uid).
     want = {"CAP_SETGID", "CAP_SETUID"}
     for workload, _, _, verdict in read_actors(os.path.join(results, mode + ".actors")):
         if verdict == "granted" and EXPECTED[workload]["audit"]:
             want.add(EXPECTED[workload]["cap"])
-    result.add(mode, "policy", found == want, "minimal set %s, want %s" % (
+    result.add(mode, "policy", found == want, "root-form set %s, want %s" % (
         ",".join(sorted(found)), ",".join(sorted(want))))
+    # The call-site rules match this kernel's function names (docs/CALLSITES.md).
+    for cap, rule in (("CAP_CHOWN", "chown"), ("CAP_SETUID", "setuid")):
+        result.add(mode, "policy-rule-" + rule, (cap, rule) in rules,
+                   "decisions %s" % sorted(rules))
 
 
 def check_probe(result, results, mode="auto"):
