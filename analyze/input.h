@@ -9,8 +9,9 @@
  * (else ~/.cache/caprec), keyed by each file's absolute path, size and a hash
  * of its content (not its mtime, which can be set back) and by the schema
  * version, so a second report on the same files does not load them again. A
- * cache database found damaged is built again. When the cache directory cannot be written, or the input
- * is a pipe, they are loaded into a private temporary database instead.
+ * cache database found damaged is built again. When the cache directory
+ * cannot be written, or the input is a pipe, they are loaded into a private
+ * temporary database instead.
  * Nothing is ever written next to the input.
  */
 #ifndef CAPANALYZE_INPUT_H
