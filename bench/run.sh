@@ -9,6 +9,10 @@
 #   size        bytes per event (storm, mixed workload) against text + zstd -3
 #   load        capanalyze load of 1 M and 10 M events; every report on 10 M
 #   rss         caprec's resident memory over a long recording
+#   unwind      -K -U on a storm built without frame pointers: the frame-pointer
+#               walk alone (--user-stack-bytes 0) against the stack copy +
+#               .eh_frame unwinding (8k, 16k = default, 32k) and the minimal ring buffer; paths
+#               reaching the entry; recorder time per stack, cold and warm
 # Ratios are taken against baselines measured in the same invocation: the
 # machines are shared and noisy, absolute times drift, ratios hold.
 #
@@ -82,7 +86,8 @@ fi
 # The project first (caprec, capanalyze): a half-built area must not stop the
 # baselines, so failures are noted and the bench targets are built one by one.
 ninja -C "$build" >>"$log" 2>&1 || say "project build failed (see $log); measuring what built"
-for t in capstorm count_floor min_ringbuf gen_recording recording_count recording_text; do
+for t in capstorm capstorm_nofp count_floor min_ringbuf gen_recording recording_count \
+	recording_text; do
 	ninja -C "$build" "bench/$t" >>"$log" 2>&1 || say "bench/$t did not build (see $log)"
 done
 bin=$build/bench
@@ -167,6 +172,12 @@ start_tracer() {
 	caprec_record_sysret)
 		"$caprec" --syscall-returns on -o "$file" >/dev/null 2>>"$log" & ;;
 	caprec_filtered) "$caprec" -p "$sleeper" -o "$file" >/dev/null 2>>"$log" & ;;
+	caprec_KU_fp) "$caprec" -K -U --user-stack-bytes 0 -o "$file" >/dev/null 2>>"$log" & ;;
+	caprec_KU_copy8k) "$caprec" -K -U --user-stack-bytes 8k -o "$file" >/dev/null \
+		2>>"$log" & ;;
+	caprec_KU_copy16k) "$caprec" -K -U -o "$file" >/dev/null 2>>"$log" & ;;
+	caprec_KU_copy32k) "$caprec" -K -U --user-stack-bytes 32k -o "$file" >/dev/null \
+		2>>"$log" & ;;
 	bpftrace)
 		"$bpftrace" -e 'tracepoint:capability:cap_capable {
 			printf("%s %-6d %-7d %-16s %-4d %d\n", strftime("%H:%M:%S", nsecs),
@@ -300,6 +311,73 @@ if want profile; then
 		done
 	else
 		skip profile "perf not installed (apt-get install linux-perf)"
+	fi
+fi
+
+# ---- unwind: -K -U on a storm without frame pointers ----------------------
+meta() { sed -n "s/^metadata *$1=//p" <<<"$2" | head -1; }
+if want unwind; then
+	if have "$bin/capstorm_nofp" && have "$caprec" && have "$capanalyze"; then
+		uconfigs=(none caprec_KU_fp caprec_KU_copy8k caprec_KU_copy16k caprec_KU_copy32k)
+		have "$bin/min_ringbuf" && uconfigs+=(min_ringbuf)
+		say "unwind: ${#uconfigs[@]} configs x $rounds rounds x ${storm_seconds}s, storm -O2 without frame pointers"
+		for ((round = 0; round < rounds; round++)); do
+			n=${#uconfigs[@]}
+			for ((k = 0; k < n; k++)); do
+				config=${uconfigs[$(((k + round) % n))]}
+				file=$out/unwind.caprec
+				rm -f "$file"
+				start_tracer "$config" "$file" || continue
+				tool_cpu0=0 tool_cpu1=0
+				[ -n "$tool_pid" ] && tool_cpu0=$(process_cpu_ns "$tool_pid")
+				result=$("$bin/capstorm_nofp" -m denied -d "$storm_seconds" 2>>"$log")
+				[ -n "$tool_pid" ] && tool_cpu1=$(process_cpu_ns "$tool_pid")
+				[ -n "$tool_pid" ] && stop_tool "$tool_pid"
+				checks=$(field checks "$result")
+				info=
+				[ -s "$file" ] && info=$("$capanalyze" info "$file" 2>>"$log")
+				record unwind "$config" "$round" "$(field cpu_ns_per_iter "$result")" \
+					"$checks" "$((tool_cpu1 - tool_cpu0))" \
+					"$(meta stacks.user.count "$info")" \
+					"$(meta stacks.user.reached_entry "$info")" \
+					"$(meta stacks.user.ns_per_stack "$info")" \
+					"$(meta stacks.user.ns_slowest "$info")" \
+					"$(stat -c %s "$file" 2>/dev/null || echo 0)"
+			done
+		done
+		rm -f "$out/unwind.caprec"
+		# Medians per config: storm CPU ns per check (the in-kernel cost), recorder CPU
+		# ns per check, share of stacks reaching the entry, recorder ns per stack (mean,
+		# slowest = cold), recording bytes per check.
+		awk -F'\t' '$1 == "unwind" {
+			k = $2; n[k]++; cpu[k, n[k]] = $4
+			tool[k, n[k]] = ($5 > 0 ? $6 / $5 : 0)
+			share[k] = ($7 > 0 ? 100 * $8 / $7 : -1); mean[k] = $9; cold[k] = $10
+			bytes[k, n[k]] = ($5 > 0 ? $11 / $5 : 0)
+		}
+		function median(arr, k, m,   i, j, t, v) {
+			for (i = 1; i <= m; i++) v[i] = arr[k, i]
+			for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++)
+				if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+			return v[int((m + 1) / 2)]
+		}
+		function fastest(arr, k, m,   i, v) {
+			v = arr[k, 1]
+			for (i = 2; i <= m; i++) if (arr[k, i] < v) v = arr[k, i]
+			return v
+		}
+		END {
+			print "| config | storm CPU ns/check (fastest, median) | recorder CPU ns/check | reached entry | recorder ns/stack (mean, slowest) | bytes/check |"
+			print "|---|---|---|---|---|---|"
+			for (k in n)
+				printf "| %s | %.0f, %.0f | %.0f | %s | %s, %s | %.1f |\n", k,
+					fastest(cpu, k, n[k]), median(cpu, k, n[k]),
+					median(tool, k, n[k]), share[k] < 0 ? "-" : sprintf("%.1f %%", share[k]),
+					mean[k] == "" ? "-" : mean[k], cold[k] == "" ? "-" : cold[k],
+					median(bytes, k, n[k])
+		}' "$data" | tee "$out/unwind.md" | tee -a "$log" >&2
+	else
+		skip unwind "capstorm_nofp, caprec or capanalyze did not build"
 	fi
 fi
 

@@ -41,6 +41,7 @@ const volatile bool include_noaudit = false; /* -v */
 const volatile __u32 audit_source = CAPREC_AUDIT_OPTS;
 const volatile bool want_kstack = false;     /* -K */
 const volatile bool want_ustack = false;     /* -U */
+const volatile __u32 ustack_copy_bytes = 0;  /* -U: user stack bytes copied (<= COPY_MAX) */
 const volatile bool want_final = false;      /* security_capable() is hooked too */
 const volatile bool use_task_pt_regs = true; /* bpf_task_pt_regs() exists (5.15+) */
 const volatile __u64 wakeup_bytes = 0;       /* wake the reader once this much is queued */
@@ -496,13 +497,170 @@ static __always_inline long take_entry_stack(__u64 *dst)
 	return depth * sizeof(__u64);
 }
 
+#define USER_PAGE_SIZE 4096ull
+/* Reads of a binary search for a thread's stack end: 32 KiB of pages in 4 halvings. */
+#define USTACK_COPY_SEARCH 4
+
+/* Copies len bytes from sp into the record (len clamped for the verifier). 0 or -EFAULT. */
+static __always_inline long read_user_stack(struct caprec_cap_stack_event *e, __u64 sp,
+					    __u64 len)
+{
+	if (len > ustack_copy_bytes)
+		len = ustack_copy_bytes;
+	if (!len)
+		return -1;
+	return bpf_probe_read_user(e->stack_data, len, (const void *)sp);
+}
+
+/*
+ * The user registers and the top of the user stack, for unwinding from the
+ * binaries' unwind tables in user space (binaries without frame pointers).
+ * The main thread's frames all lie below mm->start_stack (argv and the
+ * environment above it), so the copy stops there. A thread's stack may end
+ * closer than ustack_copy_bytes above sp, and a read past a mapping fails
+ * as a whole (and zeroes what it had read): the readable length, which grows
+ * page by page from sp, is then found by halving between what was read and
+ * what failed, and read once more.
+ */
+static __always_inline __u32 copy_user_stack(struct caprec_cap_stack_event *e,
+					     struct task_struct *task)
+{
+	__u64 sp, len, start_stack, good = 0, bad, mid;
+	struct pt_regs *regs;
+	int i;
+
+	if (!ustack_copy_bytes || !use_task_pt_regs)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!regs)
+		return 0;
+#if defined(__TARGET_ARCH_x86)
+	e->user_ip = regs->ip;
+	e->user_sp = regs->sp;
+	e->user_fp = regs->bp;
+#else
+	e->user_ip = regs->pc;
+	e->user_sp = regs->sp;
+	e->user_fp = regs->regs[29];
+#endif
+	sp = e->user_sp;
+	len = ustack_copy_bytes;
+	start_stack = BPF_CORE_READ(task, mm, start_stack);
+	if (sp <= start_stack && start_stack - sp < len)
+		len = start_stack - sp;
+	if (len > ustack_copy_bytes)
+		len = ustack_copy_bytes;
+	if (!read_user_stack(e, sp, len)) {
+		e->ustack_bytes = len;
+		return len;
+	}
+	bad = len;
+	for (i = 0; i < USTACK_COPY_SEARCH; i++) {
+		/* A length that ends on a page boundary, between good and bad. */
+		mid = ((sp + (good + bad) / 2) & ~(USER_PAGE_SIZE - 1)) - sp;
+		if (mid <= good || mid >= bad)
+			break;
+		if (!read_user_stack(e, sp, mid))
+			good = mid;
+		else
+			bad = mid;
+	}
+	if (good > ustack_copy_bytes)
+		good = ustack_copy_bytes;
+	if (!good || read_user_stack(e, sp, good))
+		return 0;
+	e->ustack_bytes = good;
+	return good;
+}
+
+/* Reserves, fills and sends one check; a full ring buffer is counted, never silent. */
+/*
+ * -U with a stack copy: the record is built here and sent with
+ * bpf_ringbuf_output() at its real length (the copy is often far shorter
+ * than ustack_copy_bytes: the main thread's stops at mm->start_stack), so a
+ * ring buffer holds as many records as it can. Costs one copy of the record.
+ */
+struct stack_record_scratch {
+	__u8 bytes[sizeof(struct caprec_cap_stack_event) + CAPREC_USTACK_COPY_MAX];
+};
+
+/*
+ * One slot per CPU, indexed by the CPU id: a per-CPU array's value is at most
+ * 32 KiB, less than a record with a 32 KiB copy. User space sets max_entries
+ * to the number of possible CPUs when it copies stacks (1 otherwise).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stack_record_scratch);
+} stack_record SEC(".maps");
+
+/* Kernel and user stacks into e; returns the user stack bytes copied after it. */
+static __always_inline __u32 fill_stacks(void *ctx, struct caprec_cap_stack_event *e)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	long bytes;
+
+	e->user_ip = 0;
+	e->user_sp = 0;
+	e->user_fp = 0;
+	e->ustack_bytes = 0;
+	e->ustack_pad = 0;
+	e->code_start = 0;
+	e->code_end = 0;
+	if (want_kstack) {
+		bytes = take_entry_stack(e->kstack);
+		if (bytes < 0)
+			bytes = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
+		if (bytes > 0)
+			e->ev.kstack_depth = bytes / sizeof(__u64);
+		else
+			count(CAPREC_CNT_STACK_ERR);
+	}
+	/* Kernel threads have no user stack. */
+	if (!want_ustack || (task->flags & PF_KTHREAD))
+		return 0;
+	e->code_start = BPF_CORE_READ(task, mm, start_code);
+	e->code_end = BPF_CORE_READ(task, mm, end_code);
+	/*
+	 * With a stack copy the recorder unwinds from it and needs of the
+	 * kernel's walk only the innermost frame (its file, for a process gone
+	 * by then): each frame costs the kernel a VMA lookup and a build-id read.
+	 */
+	if (ustack_copy_bytes)
+		bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack[0]),
+				      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
+	else
+		bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack),
+				      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
+	if (bytes > 0)
+		e->ev.ustack_depth = bytes / sizeof(struct caprec_user_frame);
+	return copy_user_stack(e, task);
+}
+
 /* Reserves, fills and sends one check; a full ring buffer is counted, never silent. */
 static __always_inline void emit_check(void *ctx, const struct check *c)
 {
 	count(CAPREC_CNT_SEEN);
-	if (want_kstack || want_ustack) {
+	if (want_ustack && ustack_copy_bytes) {
 		struct caprec_cap_stack_event *e;
-		long bytes;
+		__u32 cpu = bpf_get_smp_processor_id(), copied;
+
+		e = bpf_map_lookup_elem(&stack_record, &cpu);
+		if (!e) {
+			count(CAPREC_CNT_LOST_CAP);
+			return;
+		}
+		fill_cap_event(&e->ev, c);
+		copied = fill_stacks(ctx, e);
+		/* ustack_copy_bytes is rodata: a constant bound to the verifier. */
+		if (copied > ustack_copy_bytes)
+			copied = ustack_copy_bytes;
+		if (bpf_ringbuf_output(&events, e, sizeof(*e) + copied, submit_flags()))
+			count(CAPREC_CNT_LOST_CAP);
+	} else if (want_kstack || want_ustack) {
+		struct caprec_cap_stack_event *e;
 
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 		if (!e) {
@@ -510,29 +668,7 @@ static __always_inline void emit_check(void *ctx, const struct check *c)
 			return;
 		}
 		fill_cap_event(&e->ev, c);
-		if (want_kstack) {
-			bytes = take_entry_stack(e->kstack);
-			if (bytes < 0)
-				bytes = bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0);
-			if (bytes > 0)
-				e->ev.kstack_depth = bytes / sizeof(__u64);
-			else
-				count(CAPREC_CNT_STACK_ERR);
-		}
-		e->code_start = 0;
-		e->code_end = 0;
-		/* Kernel threads have no user stack. */
-		if (want_ustack &&
-		    !(BPF_CORE_READ(bpf_get_current_task_btf(), flags) & PF_KTHREAD)) {
-			struct task_struct *task = bpf_get_current_task_btf();
-
-			e->code_start = BPF_CORE_READ(task, mm, start_code);
-			e->code_end = BPF_CORE_READ(task, mm, end_code);
-			bytes = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack),
-					      BPF_F_USER_STACK | BPF_F_USER_BUILD_ID);
-			if (bytes > 0)
-				e->ev.ustack_depth = bytes / sizeof(struct caprec_user_frame);
-		}
+		fill_stacks(ctx, e);
 		bpf_ringbuf_submit(e, submit_flags());
 	} else {
 		struct caprec_cap_event *e;
@@ -847,7 +983,32 @@ static __always_inline struct caprec_proc_event *reserve_proc(__u32 kind, struct
 	e->euid = 0;
 	e->exe_names_len = 0;
 	e->exe_flags = 0;
+	e->interp_base = 0;
 	return e;
+}
+
+#define AT_NULL 0
+#define AT_BASE 7
+#define AUXV_PAIRS_MAX 32
+
+/* AT_BASE of the new image's auxiliary vector (mm->saved_auxv), 0 when absent. */
+static __always_inline __u64 interpreter_base(struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	const __u64 *auxv;
+	__u64 pair[2];
+	int i;
+
+	if (!mm)
+		return 0;
+	auxv = (const __u64 *)&mm->saved_auxv[0];
+	for (i = 0; i < AUXV_PAIRS_MAX; i++) {
+		if (bpf_probe_read_kernel(pair, sizeof(pair), auxv + 2 * i) || pair[0] == AT_NULL)
+			return 0;
+		if (pair[0] == AT_BASE)
+			return pair[1];
+	}
+	return 0;
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -969,6 +1130,8 @@ int BPF_PROG(handle_exec, struct task_struct *task, int old_pid, struct linux_bi
 		if (len && bpf_probe_read_user(e->args, len, (const void *)start) == 0)
 			e->args_len = len;
 	}
+	if (want_ustack)
+		e->interp_base = interpreter_base(task);
 	bpf_ringbuf_submit(e, submit_flags());
 	return 0;
 }

@@ -32,6 +32,13 @@
 #define CAPREC_CALLER_FRAMES 8
 /* Entries of the caller-range map (ns_capable_noaudit & co). */
 #define CAPREC_CALLER_RANGES 32
+/*
+ * -U: the most bytes of the user stack (from the stack pointer up) copied
+ * with each check for unwinding from the binaries' unwind tables in user
+ * space; the size used is set at load time (rodata ustack_copy_bytes, a
+ * multiple of 8). The bytes are read by the recorder and never written.
+ */
+#define CAPREC_USTACK_COPY_MAX 32768
 #define CAPREC_EXEC_PATH_LEN 256
 #define CAPREC_EXEC_ARGS_LEN 256
 /*
@@ -147,6 +154,18 @@ struct caprec_cap_stack_event {
 	__u64 code_end;
 	__u64 kstack[CAPREC_KSTACK_MAX];                  /* innermost first, kernel text */
 	struct caprec_user_frame ustack[CAPREC_USTACK_MAX]; /* innermost first */
+	/*
+	 * -U with a stack copy: the user registers at the kernel entry (x86-64
+	 * ip/sp/bp, arm64 pc/sp/x29; 0 when unknown) and ustack_bytes bytes of
+	 * the user stack from sp up, in stack_data. With a stack copy the record
+	 * is sizeof(struct caprec_cap_stack_event) + ustack_bytes long.
+	 */
+	__u64 user_ip;
+	__u64 user_sp;
+	__u64 user_fp;
+	__u32 ustack_bytes;
+	__u32 ustack_pad;      /* zero */
+	__u8 stack_data[];
 };
 
 /* Fork, exec and exit of a traced process. */
@@ -166,6 +185,12 @@ struct caprec_proc_event {
 	__u32 exe_names_len;       /* EXEC: bytes used in exe_names[] */
 	__u32 exe_flags;           /* EXEC: CAPREC_EXE_* */
 	char exe_names[CAPREC_EXE_NAMES_LEN]; /* EXEC: bprm->file's names, leaf first */
+	/*
+	 * EXEC: where the kernel loaded the program interpreter (AT_BASE, the
+	 * dynamic loader), 0 for a static program. Places ld.so's frames of a
+	 * process that exits before its maps are read (its startup mmap checks).
+	 */
+	__u64 interp_base;
 };
 
 /* caprec_proc_event.exe_flags */

@@ -75,6 +75,8 @@ struct mm_struct {
 	unsigned long end_code;
 	unsigned long arg_start;
 	unsigned long arg_end;
+	unsigned long start_stack;
+	unsigned long saved_auxv[2]; /* AT_VECTOR_SIZE in the kernel: only the offset is used */
 };
 
 struct task_struct {

@@ -50,6 +50,7 @@ static void configure(struct caprec_bpf *skel, const struct bpf_settings *s, enu
 	skel->rodata->include_noaudit = s->include_noaudit;
 	skel->rodata->want_kstack = s->kernel_stacks;
 	skel->rodata->want_ustack = s->user_stacks;
+	skel->rodata->ustack_copy_bytes = s->user_stacks ? s->user_stack_bytes : 0;
 	skel->rodata->want_final = final_verdict;
 	skel->rodata->use_task_pt_regs = s->features->task_pt_regs;
 	skel->rodata->wakeup_bytes = s->buffer_size / WAKEUP_FRACTION;
@@ -112,6 +113,10 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 		goto fail;
 	err = shrink_unused_maps(skel, mode, final_verdict, s->kernel_stacks, vm_hook,
 				 s->syscall_returns);
+	/* The stack-copy record is built in one slot per CPU (see caprec.bpf.c). */
+	if (!err && s->user_stacks && s->user_stack_bytes)
+		err = bpf_map__set_max_entries(skel->maps.stack_record,
+					       (uint32_t)libbpf_num_possible_cpus());
 	if (err)
 		goto fail;
 	err = caprec_bpf__load(skel);

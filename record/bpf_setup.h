@@ -28,6 +28,7 @@ struct bpf_settings {
 	bool include_noaudit;             /* -v */
 	bool kernel_stacks;               /* -K */
 	bool user_stacks;                 /* -U */
+	uint32_t user_stack_bytes;        /* -U: stack bytes copied per check (0 = none) */
 	uint64_t buffer_size;             /* ring buffer bytes */
 	bool syscall_returns;             /* sys_exit sends the return of syscalls that checked */
 	const struct caprec_caller_range *caller_ranges;

@@ -24,9 +24,10 @@ _Static_assert(sizeof(struct caprec_user_frame) == sizeof(struct bpf_stack_build
 _Static_assert(CAPREC_UFRAME_VALID == BPF_STACK_BUILD_ID_VALID &&
 	       CAPREC_UFRAME_IP == BPF_STACK_BUILD_ID_IP, "user frame status values");
 _Static_assert(sizeof(struct caprec_cap_stack_event) ==
-	       128 + 16 + 8 * CAPREC_KSTACK_MAX + 32 * CAPREC_USTACK_MAX, "caprec_cap_stack_event layout");
+	       128 + 16 + 8 * CAPREC_KSTACK_MAX + 32 * CAPREC_USTACK_MAX + 32,
+	       "caprec_cap_stack_event layout");
 _Static_assert(sizeof(struct caprec_proc_event) == 56 + CAPREC_EXEC_PATH_LEN + 8 +
-	       CAPREC_EXEC_ARGS_LEN + 16 + CAPREC_EXE_NAMES_LEN,
+	       CAPREC_EXEC_ARGS_LEN + 16 + CAPREC_EXE_NAMES_LEN + 8,
 	       "caprec_proc_event layout");
 _Static_assert(sizeof(struct caprec_sysret_event) == 40, "caprec_sysret_event layout");
 _Static_assert((CAPREC_EXE_NAMES_LEN & (CAPREC_EXE_NAMES_LEN - 1)) == 0,

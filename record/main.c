@@ -58,6 +58,12 @@ static void print_summary(const struct session_summary *sum)
 	if (sum->proc_lost)
 		fprintf(stderr, "caprec: %" PRIu64 " process records lost (ring buffer full)\n",
 			sum->proc_lost);
+	/* Paths cut short are said, not hidden. */
+	if (sum->user_stacks)
+		fprintf(stderr, "caprec: %.1f%% of %" PRIu64 " user stacks reached the program's or "
+				"thread's entry\n",
+			100.0 * (double)sum->user_stacks_complete / (double)sum->user_stacks,
+			sum->user_stacks);
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "options.h"
 
+#include "caprec_event.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <getopt.h>
@@ -16,7 +18,8 @@ const char caprec_usage[] =
 	"Usage: caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-]\n"
 	"              [--print] [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]\n"
 	"              [--attach auto|tracepoint|fentry|kprobe] [--trace-self]\n"
-	"              [--syscall-returns auto|on|off] [-- CMD ARGS...]\n"
+	"              [--syscall-returns auto|on|off] [--user-stack-bytes SIZE]\n"
+	"              [-- CMD ARGS...]\n"
 	"       caprec --probe | --version\n"
 	"Record the capability checks of the kernel (cap_capable()), live or to a recording.\n"
 	"  -v                 include non-audit checks (default: audited checks only)\n"
@@ -29,6 +32,9 @@ const char caprec_usage[] =
 	"  --max-size SIZE    rotate to FILE.1, FILE.2, ... past SIZE bytes (k, M, G suffixes)\n"
 	"  --buffer-size SIZE ring buffer bytes (power of two, at least a page; default 4M)\n"
 	"  --attach MODE      auto (default), tracepoint, fentry or kprobe\n"
+	"  --user-stack-bytes SIZE  with -U: user stack copied per check to unwind code without\n"
+	"                     frame pointers (multiple of 8, at most 32k; default 16k; 0 = frame\n"
+	"                     pointers only)\n"
 	"  --trace-self       also record caprec's own checks\n"
 	"  --syscall-returns  record the return of each syscall that made a check: auto (default)\n"
 	"                     = with -p or -- CMD, on = also host-wide, off = never\n"
@@ -46,6 +52,7 @@ enum {
 	OPT_ATTACH,
 	OPT_TRACE_SELF,
 	OPT_PROBE,
+	OPT_USER_STACK_BYTES,
 	OPT_SYSCALL_RETURNS,
 	OPT_VERSION,
 };
@@ -61,6 +68,7 @@ static const struct option long_options[] = {
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+	{ "user-stack-bytes", required_argument, NULL, OPT_USER_STACK_BYTES },
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "trace-self", no_argument, NULL, OPT_TRACE_SELF },
 	{ "probe", no_argument, NULL, OPT_PROBE },
@@ -199,6 +207,7 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 
 	memset(opts, 0, sizeof(*opts));
 	opts->buffer_size = CAPREC_DEFAULT_BUFFER_SIZE;
+	opts->user_stack_bytes = CAPREC_DEFAULT_USER_STACK_BYTES;
 	opts->attach = ATTACH_AUTO;
 	/* '+': stop at the first non-option, so CMD's own options are left alone. */
 	optind = 1;
@@ -269,6 +278,13 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 				return fail(errbuf, errsize,
 					    "--attach %s: expected auto, tracepoint, fentry or kprobe",
 					    optarg);
+			break;
+		case OPT_USER_STACK_BYTES:
+			if (parse_size(optarg, &opts->user_stack_bytes) ||
+			    opts->user_stack_bytes % 8 ||
+			    opts->user_stack_bytes > CAPREC_USTACK_COPY_MAX)
+				return fail(errbuf, errsize,
+					    "--user-stack-bytes %s: not a multiple of 8 up to 32k", optarg);
 			break;
 		case OPT_TRACE_SELF:
 			opts->trace_self = true;

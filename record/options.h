@@ -21,6 +21,17 @@
 
 #define CAPREC_MAX_PIDS 256
 #define CAPREC_DEFAULT_BUFFER_SIZE (4u << 20)
+/*
+ * The most the BPF side copies: 8 KiB (perf's default) cuts real paths short
+ * (libaudit and pam_limits keep 9 KiB buffers on the stack), and a main
+ * thread's copy stops at the top of its stack anyway.
+ */
+#if defined(__x86_64__)
+#define CAPREC_DEFAULT_USER_STACK_BYTES 16384
+#else
+/* The unwinder knows x86-64's registers only: elsewhere the kernel's frame-pointer walk. */
+#define CAPREC_DEFAULT_USER_STACK_BYTES 0
+#endif
 
 enum attach_mode {
 	ATTACH_AUTO = 0,
@@ -54,6 +65,7 @@ struct caprec_options {
 	double duration_s;       /* --duration, 0 = until stopped */
 	uint64_t max_size;       /* --max-size bytes, 0 = no rotation */
 	uint64_t buffer_size;    /* --buffer-size bytes (power of two >= page size) */
+	uint64_t user_stack_bytes; /* --user-stack-bytes (with -U), multiple of 8 */
 	enum attach_mode attach; /* --attach */
 	enum syscall_returns syscall_returns; /* --syscall-returns */
 	char *const *command;    /* -- CMD ARGS... (NULL-terminated, points into argv), or NULL */

@@ -257,10 +257,34 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 		struct exe_image exe = { .path = proc->exe_path, .code_start = sev->code_start,
 					 .code_end = sev->code_end };
 
-		stacks_symbolize_user(rec->usym, rec->build_ids, ev->hdr.pid, ev->start_time_ns,
-				      &exe, sev->ustack,
-				      ev->ustack_depth > CAPREC_USTACK_MAX ? CAPREC_USTACK_MAX :
-				      ev->ustack_depth, &rec->ustack);
+		uint32_t kdepth = ev->ustack_depth > CAPREC_USTACK_MAX ? CAPREC_USTACK_MAX :
+				  ev->ustack_depth;
+		uint32_t copied = (uint32_t)(size - sizeof(*sev));
+		struct user_walk walk = {
+			.pid = ev->hdr.pid, .start_time_ns = ev->start_time_ns, .exe = &exe,
+			.kernel_frames = sev->ustack, .kernel_frame_count = kdepth,
+			.ip = sev->user_ip, .sp = sev->user_sp, .fp = sev->user_fp,
+			.stack = sev->stack_data,
+			.stack_bytes = sev->ustack_bytes < copied ? sev->ustack_bytes : copied,
+		};
+
+		struct timespec t0, t1;
+		uint64_t ns;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		err = stacks_unwind_user(rec->usym, rec->build_ids, rec->unwind_bins, rec->placed,
+					 &walk, &rec->ustack_quality, &rec->ustack);
+		if (err == -ENOMEM)
+			return fail(rec, err, "unwinding a user stack");
+		if (err)
+			stacks_symbolize_user(rec->usym, rec->build_ids, ev->hdr.pid,
+					      ev->start_time_ns, &exe, sev->ustack, kdepth,
+					      &rec->ustack_quality, &rec->ustack);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ns = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+		rec->ustack_quality.unwind_ns += ns;
+		if (ns > rec->ustack_quality.unwind_ns_max)
+			rec->ustack_quality.unwind_ns_max = ns;
 		ustack = true;
 	}
 	if (rec->output) {
@@ -447,6 +471,10 @@ static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 			user_symbolizer_forget(rec->usym, e->pid, e->start_time_ns);
 			user_symbolizer_track(rec->usym, e->pid, e->start_time_ns);
 		}
+		err = stacks_note_exec(rec->unwind_bins, rec->placed, e->pid, e->start_time_ns,
+				       e->exe_path, pe->interp_base);
+		if (err)
+			return fail(rec, err, "process table");
 		return 0;
 	case CAPREC_REC_EXIT:
 		e = proc_table_find(rec->procs, pe->hdr.pid, pe->start_time_ns);
@@ -460,6 +488,8 @@ static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 		}
 		if (rec->usym)
 			user_symbolizer_forget(rec->usym, e->pid, e->start_time_ns);
+		if (rec->placed)
+			process_modules_forget(rec->placed, e->pid, e->start_time_ns);
 		proc_table_remove(rec->procs, e);
 		return 0;
 	}
@@ -501,8 +531,12 @@ int recorder_handle_record(void *ctx, void *data, size_t size)
 	}
 	switch (hdr->kind) {
 	case CAPREC_REC_CAP:
+		/* A stack record may be followed by the user stack it copied (ustack_bytes). */
 		if (size != sizeof(struct caprec_cap_event) &&
-		    size != sizeof(struct caprec_cap_stack_event))
+		    (size < sizeof(struct caprec_cap_stack_event) ||
+		     size - sizeof(struct caprec_cap_stack_event) > rec->ustack_copy_bytes ||
+		     size - sizeof(struct caprec_cap_stack_event) !=
+		     ((const struct caprec_cap_stack_event *)data)->ustack_bytes))
 			break;
 		return handle_cap(rec, data, size);
 	case CAPREC_REC_FORK:

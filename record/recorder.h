@@ -26,6 +26,10 @@ struct recorder {
 	struct kallsyms *ksyms;          /* NULL when /proc/kallsyms is unreadable */
 	struct user_symbolizer *usym;    /* with -U */
 	struct build_id_cache *build_ids; /* with -U */
+	struct unwind_binaries *unwind_bins; /* with -U and a stack copy */
+	struct process_modules *placed;  /* with unwind_bins: files placed per process */
+	struct stack_quality ustack_quality; /* how far the user stacks reached */
+	uint32_t ustack_copy_bytes;      /* user stack bytes after each stack record */
 	struct proc_table *procs;
 	struct output *output;           /* with -o */
 	FILE *live;                      /* where live lines go; NULL when not printing */

@@ -112,12 +112,24 @@ static int open_tables(struct record_session *s)
 
 	if (err || !s->opts->user_stacks)
 		return err;
-	err = user_symbolizer_new(&s->rec.usym, NULL);
+	/*
+	 * Few binaries: frames are named through the build-id cache; this one
+	 * places addresses (maps), and each binary's symbols cost memory.
+	 */
+	err = user_symbolizer_new(&s->rec.usym, &(struct user_symbolizer_options){
+		.max_binaries = 16 });
 	if (!err)
 		err = build_id_cache_new(&s->rec.build_ids);
 	/* The libraries caprec maps are the ones most traced processes use too. */
 	if (!err)
 		build_id_cache_learn_process(s->rec.build_ids, (uint32_t)getpid());
+	if (!err && s->opts->user_stack_bytes) {
+		/* More than one walk can hold: UNWIND_MODULES_MAX + UNWIND_CANDIDATES_MAX. */
+		err = unwind_binaries_new(&s->rec.unwind_bins, 48);
+		if (!err)
+			err = process_modules_new(&s->rec.placed, 0);
+		s->rec.ustack_copy_bytes = (uint32_t)s->opts->user_stack_bytes;
+	}
 	return err;
 }
 
@@ -210,6 +222,7 @@ static int attach_bpf(struct record_session *s, char *errbuf, size_t errsize)
 		.include_noaudit = o->verbose,
 		.kernel_stacks = o->kernel_stacks,
 		.user_stacks = o->user_stacks,
+		.user_stack_bytes = o->user_stacks ? (uint32_t)o->user_stack_bytes : 0,
 		.buffer_size = o->buffer_size,
 		/* Every syscall of the host pays a lookup: by default only for chosen processes. */
 		.syscall_returns = o->syscall_returns == SYSCALL_RETURNS_ON ||
@@ -437,6 +450,20 @@ int session_close(struct record_session *s, char *errbuf, size_t errsize)
 	int err;
 
 	s->end_ns = crf_clock_ns(CLOCK_MONOTONIC);
+	/* How far the user stacks reached, for capanalyze info (the last value read wins). */
+	if (s->rec.output && s->opts->user_stacks) {
+		struct crf_kv kvs[12];
+		char buf[8192];
+		size_t n = stack_quality_metadata(&s->rec.ustack_quality, s->rec.unwind_bins, kvs,
+						  12, buf, sizeof(buf));
+
+		err = crf_write_metadata(output_writer(s->rec.output), kvs, n);
+		if (err) {
+			snprintf(what, sizeof(what), "writing the recording: %s",
+				 crf_strerror(err));
+			return recording_failed(s, err, what, errbuf, errsize);
+		}
+	}
 	if (s->rec.output) {
 		err = output_close(s->rec.output, &s->totals, what, sizeof(what));
 		if (err)
@@ -458,6 +485,8 @@ void session_summary(const struct record_session *s, struct session_summary *sum
 	sum->proc_lost = s->rec.proc_lost;
 	sum->bytes = s->totals.bytes_written;
 	sum->seconds = (double)(s->end_ns - s->start_ns) / 1e9;
+	sum->user_stacks = s->rec.ustack_quality.user_stacks;
+	sum->user_stacks_complete = s->rec.ustack_quality.reached_entry;
 }
 
 int session_finish(struct record_session *s, int err, volatile sig_atomic_t *stop)
@@ -488,6 +517,8 @@ void session_free(struct record_session *s)
 	metadata_release(&s->meta);
 	user_symbolizer_free(s->rec.usym);
 	build_id_cache_free(s->rec.build_ids);
+	unwind_binaries_free(s->rec.unwind_bins);
+	process_modules_free(s->rec.placed);
 	proc_table_free(s->rec.procs);
 	kallsyms_free(s->rec.ksyms);
 	free(s);

@@ -32,6 +32,8 @@ struct session_summary {
 	uint64_t proc_lost;
 	uint64_t bytes;         /* recording bytes, all parts */
 	double seconds;
+	uint64_t user_stacks;          /* -U: user stacks recorded */
+	uint64_t user_stacks_complete; /* of them, those that reached the thread's entry */
 };
 
 /* opts and argv must outlive the session (the command points into argv). */

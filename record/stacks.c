@@ -3,8 +3,11 @@
 
 #include "exe_text.h"
 #include "needed_libs.h"
+#include "proc_maps.h"
+#include "process_modules.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,9 +85,16 @@ static const char *hidden_hooked_frame(const struct kallsyms *ks, __u64 top)
 	return NULL;
 }
 
+/* Bounded copy; not snprintf: it runs for every frame of every stack. */
 static void copy_string(char *dst, size_t size, const char *src)
 {
-	snprintf(dst, size, "%s", src ? src : "");
+	size_t n = 0;
+
+	while (src && n + 1 < size && src[n]) {
+		dst[n] = src[n];
+		n++;
+	}
+	dst[n] = '\0';
 }
 
 static void finish(struct sym_stack *out, uint32_t depth)
@@ -285,7 +295,8 @@ static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_
 	struct user_frame uf;
 	int err;
 
-	f->frame.file_offset = addr;
+	/* Until a file is found: an address is never stored (it leaks the layout). */
+	f->frame.file_offset = 0;
 	if (!us)
 		return;
 	memset(&uf, 0, sizeof(uf));
@@ -297,7 +308,10 @@ static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_
 	}
 	if (err && err != -ENOENT)
 		return;
-	f->frame.file_offset = uf.binary_path ? uf.file_offset + adjust : addr;
+	/* Anonymous memory and special mappings: no file to name, so no offset either. */
+	if (uf.binary_path && (uf.map_flags & (PROC_MAP_ANON | PROC_MAP_SPECIAL)))
+		uf.binary_path = NULL;
+	f->frame.file_offset = uf.binary_path ? uf.file_offset + adjust : 0;
 	if (uf.binary_path) {
 		copy_string(f->path, sizeof(f->path), uf.binary_path);
 		f->binary.path = f->path;
@@ -318,10 +332,48 @@ static void symbolize_address_frame(struct user_symbolizer *us, struct build_id_
 	}
 }
 
+static void note_unnamed(struct stack_quality *q, const struct sym_frame *f)
+{
+	uint32_t i;
+
+	if (!q || f->frame.symbol || !f->frame.binary || !f->frame.binary->path)
+		return;
+	for (i = 0; i < q->unnamed_count; i++) {
+		if (strcmp(q->unnamed[i], f->frame.binary->path) == 0)
+			return;
+	}
+	if (q->unnamed_count < STACK_QUALITY_BINARIES)
+		copy_string(q->unnamed[q->unnamed_count++], sizeof(q->unnamed[0]),
+			    f->frame.binary->path);
+}
+
+/*
+ * Where a thread's user stack begins: the process entry (_start, and
+ * _dl_start_user when ld.so runs a program), glibc's thread start, and the
+ * functions right below them (a walk without unwind rules for the entry
+ * itself ends one frame short of it).
+ */
+static bool outermost_is_entry(const struct sym_frame *f)
+{
+	static const char *const entries[] = {
+		"_start", "_dl_start_user", "__libc_start_main", "__libc_start_call_main",
+		"start_thread", "clone3", "__clone3", "clone", "__clone",
+	};
+	size_t i;
+
+	if (!f->frame.symbol)
+		return false;
+	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
+		if (strcmp(f->frame.symbol, entries[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bids, uint32_t pid,
 			   uint64_t start_time_ns, const struct exe_image *exe,
 			   const struct caprec_user_frame *frames, uint32_t count,
-			   struct sym_stack *out)
+			   struct stack_quality *quality, struct sym_stack *out)
 {
 	uint32_t i, depth = 0;
 
@@ -361,9 +413,413 @@ void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bi
 			symbolize_address_frame(us, bids, exe, pid, start_time_ns,
 						frames[i].offset_or_ip, adjust, f);
 		depth++;
+		note_unnamed(quality, f);
+		/*
+		 * A frame in no file ends the walk: past it, a frame-pointer walk
+		 * through code without frame pointers reads stack words (text,
+		 * pointers to data), not return addresses.
+		 */
+		if (!f->frame.binary) {
+			if (quality)
+				quality->unresolvable_frames++;
+			break;
+		}
 	}
 	finish(out, depth);
+	if (quality) {
+		quality->user_stacks++;
+		if (depth && outermost_is_entry(&out->frames[depth - 1]))
+			quality->reached_entry++;
+	}
 }
+
+/* What the module finder of one walk knows. */
+struct find_context {
+	const struct user_walk *walk;
+	struct user_symbolizer *us;
+	struct build_id_cache *bids;
+	struct unwind_binaries *binaries;
+	struct process_modules *placed;
+	bool searched; /* candidates() was asked during this walk */
+	bool maps_refreshed; /* the maps were read again during this walk */
+};
+
+/* Searches per process image that found nothing before caprec stops searching it. */
+#define PLACEMENT_SEARCHES_MAX 3
+
+/* bin placed so that its virtual address vaddr is at addr. */
+static int place(struct unwind_binary *bin, uint64_t addr, uint64_t vaddr,
+		 struct unwind_module *out)
+{
+	uint64_t low, high;
+
+	unwind_binary_extent(bin, &low, &high);
+	out->bias = addr - vaddr;
+	out->start = low + out->bias;
+	out->end = high + out->bias;
+	out->bin = bin;
+	return addr >= out->start && addr < out->end ? 0 : -ENOENT;
+}
+
+/* The innermost frame: the kernel named its file (build-id, offset) at the check. */
+static int find_by_first_frame(struct find_context *c, uint64_t addr, struct unwind_module *out)
+{
+	const struct user_walk *w = c->walk;
+	const struct caprec_user_frame *f0 = w->kernel_frames;
+	const struct elf_binary *ebin = NULL;
+	struct unwind_binary *bin;
+	const char *path = NULL;
+	uint64_t vaddr;
+	size_t len = sizeof(f0->build_id);
+
+	if (!w->kernel_frame_count || f0->status != CAPREC_UFRAME_VALID || !c->bids)
+		return -ENOENT;
+	if (build_id_cache_find(c->bids, f0->build_id, len, &path, &ebin) == -ENOENT &&
+	    w->exe && w->exe->path && build_id_cache_learn_file(c->bids, w->exe->path) == 0)
+		build_id_cache_find(c->bids, f0->build_id, len, &path, &ebin);
+	if (!path && w->pid && learn_process_once(c->bids, w->pid, w->start_time_ns))
+		build_id_cache_find(c->bids, f0->build_id, len, &path, &ebin);
+	if (!path && w->exe && learn_needed_once(c->bids, w->exe->path))
+		build_id_cache_find(c->bids, f0->build_id, len, &path, &ebin);
+	if (!path || unwind_binaries_get(c->binaries, path, &bin) ||
+	    unwind_binary_offset_to_vaddr(bin, f0->offset_or_ip, &vaddr))
+		return -ENOENT;
+	return place(bin, w->ip, vaddr, out) == 0 && addr >= out->start && addr < out->end ?
+	       0 : -ENOENT;
+}
+
+/* The executable, from mm->start_code: works after the process is gone. */
+static int find_in_exe(struct find_context *c, uint64_t addr, struct unwind_module *out)
+{
+	const struct exe_image *exe = c->walk->exe;
+	struct unwind_binary *bin;
+	uint64_t exec_start;
+
+	if (!exe || !exe->path || !*exe->path || addr < exe->code_start || addr >= exe->code_end ||
+	    unwind_binaries_get(c->binaries, exe->path, &bin) ||
+	    unwind_binary_exec_start(bin, &exec_start))
+		return -ENOENT;
+	return place(bin, exe->code_start, exec_start, out) == 0 && addr >= out->start &&
+	       addr < out->end ? 0 : -ENOENT;
+}
+
+/* The process's maps, while it lives (or as last read). */
+static int find_in_maps(struct find_context *c, uint64_t addr, struct unwind_module *out)
+{
+	const struct user_walk *w = c->walk;
+	struct unwind_binary *bin;
+	struct user_frame uf;
+	char root_path[4096];
+	uint64_t vaddr;
+	int err;
+
+	if (!c->us)
+		return -ENOENT;
+	err = user_symbolizer_resolve(c->us, w->pid, w->start_time_ns, addr, &uf);
+	/*
+	 * A return address is code: a miss means the snapshot is older than a
+	 * mapping (a library dlopen'ed since; the maps are read at exec, before
+	 * ld.so maps anything). Read them again now, once per stack, whatever
+	 * the symbolizer's rate limit (which guards against data words).
+	 */
+	if ((err == -ENOENT || (!err && !uf.binary_path)) && !c->maps_refreshed) {
+		c->maps_refreshed = true;
+		if (user_symbolizer_track(c->us, w->pid, w->start_time_ns) == 0)
+			err = user_symbolizer_resolve(c->us, w->pid, w->start_time_ns, addr, &uf);
+	}
+	if (err == -ENOMEM)
+		return err;
+	if (err || !uf.binary_path || uf.binary_path[0] != '/' ||
+	    (uf.map_flags & (PROC_MAP_ANON | PROC_MAP_SPECIAL)))
+		return -ENOENT;
+	err = unwind_binaries_get(c->binaries, uf.binary_path, &bin);
+	if (err == -ENOENT) {
+		/* A file of another mount namespace (a container). */
+		snprintf(root_path, sizeof(root_path), "/proc/%u/root%s", w->pid, uf.binary_path);
+		err = unwind_binaries_get(c->binaries, root_path, &bin);
+	}
+	if (err == -ENOMEM)
+		return err;
+	if (err || unwind_binary_offset_to_vaddr(bin, uf.file_offset, &vaddr))
+		return -ENOENT;
+	return place(bin, addr, vaddr, out);
+}
+
+static int find_module(void *ctx, uint64_t addr, struct unwind_module *out)
+{
+	struct find_context *c = ctx;
+	int err;
+
+	const struct placed_module *m;
+
+	memset(out, 0, sizeof(*out));
+	if (c->placed && process_modules_find(c->placed, c->walk->pid, c->walk->start_time_ns, addr,
+					      &m) == 0) {
+		err = unwind_binaries_get(c->binaries, m->path, &out->bin);
+		if (err == -ENOMEM)
+			return err;
+		if (!err) {
+			out->start = m->start;
+			out->end = m->end;
+			out->bias = m->bias;
+			return 0;
+		}
+	}
+	err = find_by_first_frame(c, addr, out);
+	if (err)
+		err = find_in_exe(c, addr, out);
+	if (err)
+		err = find_in_maps(c, addr, out);
+	if (err)
+		return err;
+	/* Remembered for the later stacks of this image, which may outlive its maps. */
+	if (c->placed)
+		return process_modules_add(c->placed, c->walk->pid, c->walk->start_time_ns,
+					   unwind_binary_path(out->bin), out->start, out->end,
+					   out->bias);
+	return 0;
+}
+
+/* The libraries the executable names, and its interpreter: where unplaced code may be. */
+static size_t candidates(void *ctx, struct unwind_binary **out, size_t max)
+{
+	static char paths[16][4096];
+	static char last_exe[4096];
+	static size_t path_count;
+	struct find_context *c = ctx;
+	const struct exe_image *exe = c->walk->exe;
+	struct unwind_binary *bin;
+	size_t i, n = 0;
+
+	if (!exe || !exe->path || !*exe->path || !c->placed ||
+	    process_modules_search_failed(c->placed, c->walk->pid, c->walk->start_time_ns, 0) >=
+	    PLACEMENT_SEARCHES_MAX)
+		return 0;
+	c->searched = true;
+	if (strcmp(last_exe, exe->path) != 0) {
+		snprintf(last_exe, sizeof(last_exe), "%s", exe->path);
+		path_count = needed_libs_paths(exe->path, paths, 16);
+		if (path_count < 16 && unwind_binaries_get(c->binaries, exe->path, &bin) == 0 &&
+		    unwind_binary_interpreter(bin))
+			snprintf(paths[path_count++], sizeof(paths[0]), "%s",
+				 unwind_binary_interpreter(bin));
+	}
+	for (i = 0; i < path_count && n < max; i++) {
+		if (unwind_binaries_get(c->binaries, paths[i], &bin) == 0)
+			out[n++] = bin;
+	}
+	return n;
+}
+
+static void found(void *ctx, const struct unwind_module *m)
+{
+	struct find_context *c = ctx;
+
+	c->searched = false; /* it found something */
+	if (c->placed)
+		process_modules_add(c->placed, c->walk->pid, c->walk->start_time_ns,
+				    unwind_binary_path(m->bin), m->start, m->end, m->bias);
+}
+
+int stacks_note_exec(struct unwind_binaries *binaries, struct process_modules *placed,
+		     uint32_t pid, uint64_t start_time_ns, const char *exe_path,
+		     uint64_t interp_base)
+{
+	struct unwind_binary *exe, *interp;
+	struct unwind_module m;
+	const char *interp_path;
+	uint64_t low, high;
+	int err;
+
+	if (!binaries || !placed)
+		return 0;
+	process_modules_forget(placed, pid, start_time_ns);
+	if (!interp_base || !exe_path || !*exe_path)
+		return 0;
+	err = unwind_binaries_get(binaries, exe_path, &exe);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	interp_path = unwind_binary_interpreter(exe);
+	if (!interp_path)
+		return 0;
+	err = unwind_binaries_get(binaries, interp_path, &interp);
+	if (err)
+		return err == -ENOMEM ? err : 0;
+	/* The kernel maps the interpreter with its lowest segment at AT_BASE. */
+	unwind_binary_extent(interp, &low, &high);
+	if (place(interp, interp_base, low, &m))
+		return 0;
+	return process_modules_add(placed, pid, start_time_ns, interp_path, m.start, m.end, m.bias);
+}
+
+/* One unwound frame, named through its binary's build-id (symbols, debug files). */
+static void symbolize_unwound_frame(struct build_id_cache *bids, const struct unwind_pc *pc,
+				    uint64_t adjust, struct sym_frame *f)
+{
+	const struct elf_binary *bin = NULL;
+	const char *path = NULL, *symbol;
+	const uint8_t *build_id;
+	uint64_t symbol_offset;
+	size_t len;
+
+	memset(&f->frame, 0, sizeof(f->frame));
+	memset(&f->binary, 0, sizeof(f->binary));
+	f->frame.kind = CRF_FRAME_USER;
+	if (!pc->bin)
+		return; /* unresolvable: no file, so no offset is kept either */
+	copy_string(f->path, sizeof(f->path), unwind_binary_path(pc->bin));
+	f->binary.path = f->path;
+	f->frame.binary = &f->binary;
+	f->frame.file_offset = pc->file_offset;
+	build_id = unwind_binary_build_id(pc->bin, &len);
+	if (!build_id || len > sizeof(f->build_id))
+		return;
+	memcpy(f->build_id, build_id, len);
+	f->binary.build_id = f->build_id;
+	f->binary.build_id_len = (uint32_t)len;
+	if (!bids)
+		return;
+	if (build_id_cache_find(bids, build_id, len, &path, &bin) == -ENOENT &&
+	    build_id_cache_learn(bids, build_id, len, unwind_binary_path(pc->bin)) == 0)
+		build_id_cache_find(bids, build_id, len, &path, &bin);
+	if (bin && pc->file_offset >= adjust &&
+	    elf_binary_resolve(bin, pc->file_offset - adjust, &symbol, &symbol_offset) == 0) {
+		copy_string(f->symbol, sizeof(f->symbol), symbol);
+		f->frame.symbol = f->symbol;
+		f->frame.symbol_offset = symbol_offset + adjust;
+	}
+}
+
+int stacks_unwind_user(struct user_symbolizer *us, struct build_id_cache *bids,
+		       struct unwind_binaries *binaries, struct process_modules *placed,
+		       const struct user_walk *walk, struct stack_quality *quality,
+		       struct sym_stack *out)
+{
+	struct find_context ctx = { .walk = walk, .us = us, .bids = bids, .binaries = binaries,
+				    .placed = placed };
+	struct unwind_input in = {
+		.ip = walk->ip, .sp = walk->sp, .fp = walk->fp,
+		.stack = walk->stack, .stack_bytes = walk->stack_bytes,
+	};
+	struct unwind_callbacks cb = { .find_module = find_module, .candidates = candidates,
+				       .found = found, .ctx = &ctx };
+	struct unwind_pc pcs[STACK_FRAMES_MAX];
+	enum unwind_end end;
+	uint32_t i, count;
+	int err;
+
+	if (!binaries || !walk->ip || !walk->stack_bytes)
+		return -ENOENT;
+	err = unwind_stack(&in, &cb, pcs, STACK_FRAMES_MAX, &count, &end);
+	if (err)
+		return err;
+	if (ctx.searched && placed)
+		process_modules_search_failed(placed, walk->pid, walk->start_time_ns, 1);
+	/* Not even the innermost frame placed: the kernel's frame-pointer walk may do better. */
+	if (count == 0 || !pcs[0].bin || end == UNWIND_END_UNSUPPORTED)
+		return -ENOENT;
+	for (i = 0; i < count; i++) {
+		symbolize_unwound_frame(bids, &pcs[i], i > 0 ? 1 : 0, &out->frames[i]);
+		note_unnamed(quality, &out->frames[i]);
+	}
+	finish(out, count);
+	if (quality) {
+		quality->user_stacks++;
+		quality->unwound++;
+		if (end == UNWIND_END_ENTRY || outermost_is_entry(&out->frames[count - 1]))
+			quality->reached_entry++;
+		if (!pcs[count - 1].bin)
+			quality->unresolvable_frames++;
+		if (end < UNWIND_END_REASONS)
+			quality->ends[end]++;
+	}
+	return 0;
+}
+
+static size_t add_kv(struct crf_kv *kvs, size_t n, size_t max, const char *key, char **buf,
+		     size_t *size, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+static size_t add_kv(struct crf_kv *kvs, size_t n, size_t max, const char *key, char **buf,
+		     size_t *size, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	if (n >= max || *size == 0)
+		return n;
+	va_start(ap, fmt);
+	len = vsnprintf(*buf, *size, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= *size)
+		return n;
+	kvs[n].key = key;
+	kvs[n].value = *buf;
+	*buf += len + 1;
+	*size -= (size_t)len + 1;
+	return n + 1;
+}
+
+/* Joins up to count strings with commas into *buf. */
+static size_t add_list(struct crf_kv *kvs, size_t n, size_t max, const char *key, char **buf,
+		       size_t *size, const char *const *items, size_t count)
+{
+	size_t i, used = 0;
+
+	if (n >= max || *size == 0)
+		return n;
+	(*buf)[0] = '\0';
+	for (i = 0; i < count; i++) {
+		int len = snprintf(*buf + used, *size - used, "%s%s", i ? "," : "", items[i]);
+
+		if (len < 0 || (size_t)len >= *size - used)
+			break;
+		used += (size_t)len;
+	}
+	kvs[n].key = key;
+	kvs[n].value = *buf;
+	*buf += used + 1;
+	*size -= used + 1;
+	return n + 1;
+}
+
+size_t stack_quality_metadata(const struct stack_quality *q, struct unwind_binaries *binaries,
+			      struct crf_kv *kvs, size_t max, char *buf, size_t size)
+{
+	const char *paths[STACK_QUALITY_BINARIES];
+	size_t n = 0, count, i;
+
+	n = add_kv(kvs, n, max, "stacks.user.count", &buf, &size, "%llu",
+		   (unsigned long long)q->user_stacks);
+	n = add_kv(kvs, n, max, "stacks.user.reached_entry", &buf, &size, "%llu",
+		   (unsigned long long)q->reached_entry);
+	n = add_kv(kvs, n, max, "stacks.user.unwound", &buf, &size, "%llu",
+		   (unsigned long long)q->unwound);
+	n = add_kv(kvs, n, max, "stacks.user.unresolvable_frames", &buf, &size, "%llu",
+		   (unsigned long long)q->unresolvable_frames);
+	n = add_kv(kvs, n, max, "stacks.user.ns_per_stack", &buf, &size, "%llu",
+		   (unsigned long long)(q->user_stacks ? q->unwind_ns / q->user_stacks : 0));
+	n = add_kv(kvs, n, max, "stacks.user.ns_slowest", &buf, &size, "%llu",
+		   (unsigned long long)q->unwind_ns_max);
+	n = add_kv(kvs, n, max, "stacks.user.unwind_ends", &buf, &size,
+		   "entry=%llu,stack_copy=%llu,no_file=%llu,no_rule=%llu,depth=%llu,bad_rule=%llu",
+		   (unsigned long long)q->ends[UNWIND_END_ENTRY],
+		   (unsigned long long)q->ends[UNWIND_END_STACK],
+		   (unsigned long long)q->ends[UNWIND_END_NO_MODULE],
+		   (unsigned long long)q->ends[UNWIND_END_NO_RULE],
+		   (unsigned long long)q->ends[UNWIND_END_DEPTH],
+		   (unsigned long long)q->ends[UNWIND_END_BAD]);
+	count = binaries ? unwind_binaries_without_cfi(binaries, paths, STACK_QUALITY_BINARIES) : 0;
+	if (count > STACK_QUALITY_BINARIES)
+		count = STACK_QUALITY_BINARIES;
+	n = add_list(kvs, n, max, "stacks.user.no_unwind_table", &buf, &size, paths, count);
+	for (i = 0; i < q->unnamed_count; i++)
+		paths[i] = q->unnamed[i];
+	n = add_list(kvs, n, max, "stacks.user.unnamed_frames_in", &buf, &size, paths,
+		     q->unnamed_count);
+	return n;
+}
+
+_Static_assert(UNWIND_END_REASONS == UNWIND_END_UNSUPPORTED + 1, "stack_quality.ends size");
 
 int stacks_intern(struct crf_writer *w, const struct sym_stack *s, uint32_t *stack_id)
 {

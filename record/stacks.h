@@ -19,6 +19,8 @@
 #include "crf_reader.h"
 #include "crf_writer.h"
 #include "kallsyms.h"
+#include "process_modules.h"
+#include "unwinder.h"
 #include "user_symbolizer.h"
 
 #define STACK_FRAMES_MAX 64
@@ -68,10 +70,74 @@ struct exe_image {
 	uint64_t code_end;
 };
 
+/*
+ * How good the user stacks are: how many reached the thread's entry (the
+ * process entry, a thread start), how many were unwound from unwind tables,
+ * frames in no known file. Counted by both functions below.
+ */
+#define UNWIND_END_REASONS 7
+#define STACK_QUALITY_BINARIES 16
+struct stack_quality {
+	uint64_t user_stacks;
+	uint64_t reached_entry;
+	uint64_t unwound;
+	uint64_t unresolvable_frames;
+	uint64_t ends[UNWIND_END_REASONS]; /* unwound stacks by enum unwind_end */
+	uint64_t unwind_ns;     /* time spent unwinding and naming user stacks (recorder CPU) */
+	uint64_t unwind_ns_max; /* the slowest stack: a cold one (binaries never seen) */
+	/* Binaries with frames no symbol names (shown as binary+0xOFFSET): the first few. */
+	char unnamed[STACK_QUALITY_BINARIES][256];
+	uint32_t unnamed_count;
+};
+
+/* Fills kvs (keys stacks.user.*, FORMAT.md) from q; values point into buf. Returns the count. */
+size_t stack_quality_metadata(const struct stack_quality *q, struct unwind_binaries *binaries,
+			      struct crf_kv *kvs, size_t max, char *buf, size_t size);
+
+/*
+ * The kernel's frame-pointer walk (bpf_get_stack). A frame in no file ends
+ * the stack (stored as one unresolvable frame: no address).
+ * quality may be NULL.
+ */
 void stacks_symbolize_user(struct user_symbolizer *us, struct build_id_cache *bids, uint32_t pid,
 			   uint64_t start_time_ns, const struct exe_image *exe,
 			   const struct caprec_user_frame *frames, uint32_t count,
-			   struct sym_stack *out);
+			   struct stack_quality *quality, struct sym_stack *out);
+
+/* A user stack to unwind: the registers and stack bytes sent with the check. */
+struct user_walk {
+	uint32_t pid;
+	uint64_t start_time_ns;
+	const struct exe_image *exe;
+	/* The kernel's walk: its innermost frame names ip's file. */
+	const struct caprec_user_frame *kernel_frames;
+	uint32_t kernel_frame_count;
+	uint64_t ip, sp, fp;
+	const uint8_t *stack;
+	uint32_t stack_bytes;
+};
+
+/*
+ * Unwinds from the binaries' unwind tables. The binary holding an address is
+ * the one the kernel named for the innermost frame, the executable (from
+ * mm->start_code), or the process's maps. Every frame is (binary, file
+ * offset) plus symbol; a frame in no file is stored without an address and
+ * ends the stack. Returns 0, -ENOENT when it could not start (no stack copy,
+ * innermost frame in no known file: use stacks_symbolize_user()), -ENOMEM.
+ */
+int stacks_unwind_user(struct user_symbolizer *us, struct build_id_cache *bids,
+		       struct unwind_binaries *binaries, struct process_modules *placed,
+		       const struct user_walk *walk, struct stack_quality *quality,
+		       struct sym_stack *out);
+
+/*
+ * A process image starts (exec record): what was placed for pid before is
+ * dropped, and its dynamic loader (the executable's PT_INTERP) is placed at
+ * interp_base (AT_BASE; 0 = none). Returns 0 or -ENOMEM.
+ */
+int stacks_note_exec(struct unwind_binaries *binaries, struct process_modules *placed,
+		     uint32_t pid, uint64_t start_time_ns, const char *exe_path,
+		     uint64_t interp_base);
 
 /* Interns the stack's binaries, frames and the stack itself; *stack_id = 0 for an empty stack. */
 int stacks_intern(struct crf_writer *w, const struct sym_stack *s, uint32_t *stack_id);

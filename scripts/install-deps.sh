@@ -10,11 +10,14 @@ set -euo pipefail
 packages=(
 	# build
 	gcc clang llvm meson ninja-build pkg-config
-	libbpf-dev libelf-dev zlib1g-dev libzstd-dev libsqlite3-dev
+	libbpf-dev libelf-dev libdw-dev liblzma-dev zlib1g-dev libzstd-dev libsqlite3-dev
 	bpftool
 	# tests: cmocka, the sanitizer/fuzzer runtimes of clang, capsh for the
 	# minimal-capability proof, sqlite3 to open databases by hand
 	libcmocka-dev libclang-rt-14-dev libcap2-bin sqlite3 zstd python3
+	# tests: libc's debug file (/usr/lib/debug/.build-id), so the live tests
+	# check that libc's internal frames are named from it
+	libc6-dbg
 	# kernel matrix (tests/vm): boot Debian kernels under qemu
 	qemu-system-x86 busybox-static lz4
 	# flame graph render test: headless Chromium

@@ -11,6 +11,12 @@
 
 #define BUCKETS 1024
 #define MAX_ENTRIES 4096 /* bounds memory on a busy host: later binaries stay unnamed */
+/*
+ * Binaries kept open (their symbol tables are most of the recorder's memory:
+ * a large C++ library's take tens of MiB); the least recently used is closed
+ * and opened again when needed.
+ */
+#define MAX_OPEN 24
 
 struct entry {
 	uint8_t build_id[ELF_BUILD_ID_MAX];
@@ -18,6 +24,7 @@ struct entry {
 	char *path;
 	struct elf_binary *bin;
 	bool opened;           /* bin was tried */
+	uint64_t last_used;
 	struct entry *next;
 };
 
@@ -31,7 +38,29 @@ struct build_id_cache {
 	struct tried_path *tried[BUCKETS];
 	size_t entries;
 	size_t tried_count;
+	size_t open_count;
+	uint64_t clock;
 };
+
+/* Closes the least recently used open binary (it is opened again when asked for). */
+static void close_oldest(struct build_id_cache *c)
+{
+	struct entry *oldest = NULL, *e;
+	size_t i;
+
+	for (i = 0; i < BUCKETS; i++) {
+		for (e = c->buckets[i]; e; e = e->next) {
+			if (e->bin && (!oldest || e->last_used < oldest->last_used))
+				oldest = e;
+		}
+	}
+	if (!oldest)
+		return;
+	elf_binary_free(oldest->bin);
+	oldest->bin = NULL;
+	oldest->opened = false;
+	c->open_count--;
+}
 
 static size_t bucket_of(const void *key, size_t len)
 {
@@ -159,8 +188,11 @@ int build_id_cache_find(struct build_id_cache *c, const uint8_t *build_id, size_
 
 	if (!e)
 		return -ENOENT;
+	e->last_used = ++c->clock;
 	if (!e->opened) {
 		e->opened = true;
+		if (c->open_count >= MAX_OPEN)
+			close_oldest(c);
 		if (elf_binary_open(&e->bin, e->path) == 0) {
 			size_t got_len;
 			const uint8_t *got = elf_binary_build_id(e->bin, &got_len);
@@ -171,6 +203,8 @@ int build_id_cache_find(struct build_id_cache *c, const uint8_t *build_id, size_
 				e->bin = NULL;
 			}
 		}
+		if (e->bin)
+			c->open_count++;
 	}
 	*path = e->path;
 	*bin = e->bin;

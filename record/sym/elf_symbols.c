@@ -5,6 +5,7 @@
  * binary holds no descriptor and no mapping.
  */
 #include "elf_symbols.h"
+#include "xz_buffer.h"
 #include "crf_clock.h"
 
 #include <errno.h>
@@ -365,6 +366,61 @@ bool elf_binary_has_symtab(const struct elf_binary *bin)
 	return bin->has_symtab;
 }
 
+/* A decompressed MiniDebugInfo larger than this is not read (libc's is ~100 KiB). */
+#define MINIDEBUGINFO_MAX (64u << 20)
+
+/*
+ * The symbols of .gnu_debugdata ("MiniDebugInfo": an xz-compressed ELF file
+ * holding the .symtab a stripped binary lost; Fedora and others ship it).
+ * Returns 0 when symbols were added, -ENOENT when there is no such section,
+ * another negative errno when it cannot be read.
+ */
+static int add_minidebuginfo_symbols(Elf *elf, struct elf_binary *bin)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx, out_len, before = bin->sym_count;
+	void *out = NULL;
+	Elf *inner = NULL;
+	int err = -ENOENT;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return -ENOENT;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *name;
+		Elf_Data *data;
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, ".gnu_debugdata") != 0)
+			continue;
+		data = elf_rawdata(scn, NULL);
+		if (!data || !data->d_buf || !data->d_size)
+			return -EBADMSG;
+		err = xz_buffer_decompress(data->d_buf, data->d_size, MINIDEBUGINFO_MAX, &out,
+					   &out_len);
+		if (err)
+			return err;
+		inner = elf_memory(out, out_len);
+		if (!inner || elf_kind(inner) != ELF_K_ELF) {
+			err = -ENOEXEC;
+			goto cleanup;
+		}
+		err = read_symbols(inner, bin);
+		if (!err) {
+			sort_symbols(bin);
+			err = bin->sym_count > before ? 0 : -ENOENT;
+		}
+		goto cleanup;
+	}
+	return -ENOENT;
+cleanup:
+	elf_end(inner);
+	free(out);
+	return err;
+}
+
 static int open_fd_with_debug(struct elf_binary **out, int fd, const char *debug_root);
 
 int elf_binary_open_fd(struct elf_binary **out, int fd)
@@ -396,7 +452,11 @@ static int open_fd_with_debug(struct elf_binary **out, int fd, const char *debug
 	if (err)
 		goto cleanup;
 	sort_symbols(bin);
-	/* Stripped (distribution binaries): the symbols of its installed debug file, if any. */
+	/* Stripped: its MiniDebugInfo first (in the file itself), then an installed debug file. */
+	if (!bin->has_symtab && add_minidebuginfo_symbols(elf, bin) == -ENOMEM) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
 	if (!bin->has_symtab && !(debug_root && !debug_root[0]) &&
 	    elf_binary_add_debug_symbols(bin, debug_root) == -ENOMEM) {
 		err = -ENOMEM;

@@ -2,6 +2,7 @@
 #include "needed_libs.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -89,4 +90,57 @@ void needed_libs_learn(struct build_id_cache *c, const char *exe_path)
 		for (j = 0; j < m; j++)
 			learn_library(c, inner[j], inner_path, sizeof(inner_path));
 	}
+}
+
+/* name found in the library directories into found (empty when not found). */
+static void find_library(const char *name, char *found, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(library_dirs) / sizeof(library_dirs[0]); i++) {
+		snprintf(found, size, "%s/%s", library_dirs[i], name);
+		if (access(found, R_OK) == 0)
+			return;
+	}
+	found[0] = '\0';
+}
+
+static bool listed(char paths[][4096], size_t n, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(paths[i], path) == 0)
+			return true;
+	}
+	return false;
+}
+
+size_t needed_libs_paths(const char *exe_path, char paths[][4096], size_t max)
+{
+	static char names[NEEDED_MAX][256], inner[NEEDED_MAX][256];
+	char path[4096];
+	size_t n, m, i, j, count = 0;
+
+	if (!exe_path || !*exe_path)
+		return 0;
+	n = read_needed(exe_path, names, NEEDED_MAX);
+	for (i = 0; i < n && count < max; i++) {
+		find_library(names[i], path, sizeof(path));
+		if (!path[0] || listed(paths, count, path))
+			continue;
+		snprintf(paths[count++], 4096, "%s", path);
+	}
+	for (i = 0; i < n && count < max; i++) {
+		find_library(names[i], path, sizeof(path));
+		if (!path[0])
+			continue;
+		m = read_needed(path, inner, NEEDED_MAX);
+		for (j = 0; j < m && count < max; j++) {
+			find_library(inner[j], path, sizeof(path));
+			if (path[0] && !listed(paths, count, path))
+				snprintf(paths[count++], 4096, "%s", path);
+		}
+	}
+	return count;
 }

@@ -17,8 +17,9 @@
  *   end events= lost= clean_end= truncated= truncated_at= blocks_skipped= bytes_skipped=
  *       end_events= end_lost= unresolved_refs= damage=offset:code,...
  * A kernel frame prints as symbol (or ?), a user frame as symbol or
- * basename(binary)+0xOFFSET when the symbol is unknown, "!" when the frame
- * definition was lost.
+ * basename(binary)+0xOFFSET when the symbol is unknown, "?" when it is in no
+ * file ("?0xN" if a number was kept for it anyway: a raw address), "!" when
+ * the frame definition was lost.
  *
  * Usage: crf_dump FILE
  * Exit status: 0 when the input was read to its end (damaged or not), 1 when it
@@ -78,6 +79,8 @@ static void print_stack(const char *key, const struct crf_stack *stack, uint32_t
 			fputs(frame->symbol, stdout);
 		else if (frame->kind == CRF_FRAME_USER && frame->binary)
 			printf("%s+0x%" PRIx64, base_name(frame->binary->path), frame->file_offset);
+		else if (frame->kind == CRF_FRAME_USER && frame->file_offset)
+			printf("?0x%" PRIx64, frame->file_offset); /* a number kept without a file */
 		else
 			putchar('?');
 	}

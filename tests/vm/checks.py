@@ -269,6 +269,11 @@ def check_recording(result, mode, results, capanalyze, host_row):
         if want["user"] not in (row["user_stack"] or ""):
             problems.append("user stack lacks %s: %s" % (want["user"],
                                                          (row["user_stack"] or "")[:200]))
+        # Built without frame pointers: the path still reaches main or the thread's start.
+        outer = "start_thread" if workload == "thread" else "main"
+        if workload != "mmap" and outer not in (row["user_stack"] or "").split(";"):
+            problems.append("user stack does not reach %s: %s" % (outer,
+                                                                 (row["user_stack"] or "")[:200]))
         result.add(mode, test, not problems, "; ".join(problems))
     check_samples(result, mode, results, db, want_mode)
     check_kernel_stacks_clean(result, mode, db)

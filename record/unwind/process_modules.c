@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "process_modules.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct image {
+	uint32_t pid;
+	uint64_t start_time_ns;
+	uint64_t last_used;
+	struct placed_module mods[PROCESS_MODULES_PER_PROCESS];
+	size_t count;
+	unsigned int failed_searches;
+};
+
+/*
+ * A plain array searched linearly: a recording traces tens of live
+ * processes at a time, and the search is per stack, not per frame (the
+ * unwinder keeps what it found for the stack).
+ */
+struct process_modules {
+	struct image *images;
+	size_t count, max;
+	uint64_t clock;
+};
+
+int process_modules_new(struct process_modules **out, size_t max_processes)
+{
+	struct process_modules *t = calloc(1, sizeof(*t));
+
+	*out = NULL;
+	if (!t)
+		return -ENOMEM;
+	t->max = max_processes ? max_processes : 4096;
+	*out = t;
+	return 0;
+}
+
+static void image_clear(struct image *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->count; i++)
+		free((char *)im->mods[i].path);
+	im->count = 0;
+}
+
+void process_modules_free(struct process_modules *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->count; i++)
+		image_clear(&t->images[i]);
+	free(t->images);
+	free(t);
+}
+
+static struct image *lookup(struct process_modules *t, uint32_t pid, uint64_t start_time_ns)
+{
+	size_t i;
+
+	for (i = 0; i < t->count; i++) {
+		if (t->images[i].pid == pid && t->images[i].start_time_ns == start_time_ns) {
+			t->images[i].last_used = ++t->clock;
+			return &t->images[i];
+		}
+	}
+	return NULL;
+}
+
+static void remove_at(struct process_modules *t, size_t i)
+{
+	image_clear(&t->images[i]);
+	t->images[i] = t->images[--t->count];
+}
+
+/* The image's entry, created when missing (the least recently used dropped at the bound). */
+static struct image *get_image(struct process_modules *t, uint32_t pid, uint64_t start_time_ns)
+{
+	struct image *im = lookup(t, pid, start_time_ns);
+	size_t i, oldest = 0;
+
+	if (im)
+		return im;
+	if (t->count == t->max) {
+		for (i = 1; i < t->count; i++) {
+			if (t->images[i].last_used < t->images[oldest].last_used)
+				oldest = i;
+		}
+		remove_at(t, oldest);
+	}
+	if (t->count % 64 == 0) {
+		struct image *grown = realloc(t->images, (t->count + 64) * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		t->images = grown;
+	}
+	im = &t->images[t->count++];
+	memset(im, 0, sizeof(*im));
+	im->pid = pid;
+	im->start_time_ns = start_time_ns;
+	im->last_used = ++t->clock;
+	return im;
+}
+
+int process_modules_add(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
+			const char *path, uint64_t start, uint64_t end, uint64_t bias)
+{
+	struct image *im = get_image(t, pid, start_time_ns);
+	struct placed_module *m;
+	size_t i;
+
+	if (!im)
+		return -ENOMEM;
+	for (i = 0; i < im->count; i++) {
+		if (start < im->mods[i].end && end > im->mods[i].start)
+			return 0; /* known (or overlapping: the first placement stays) */
+	}
+	if (im->count == PROCESS_MODULES_PER_PROCESS)
+		return 0;
+	m = &im->mods[im->count];
+	m->path = strdup(path);
+	if (!m->path)
+		return -ENOMEM;
+	m->start = start;
+	m->end = end;
+	m->bias = bias;
+	im->count++;
+	return 0;
+}
+
+int process_modules_find(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
+			 uint64_t addr, const struct placed_module **m)
+{
+	struct image *im = lookup(t, pid, start_time_ns);
+	size_t i;
+
+	*m = NULL;
+	if (!im)
+		return -ENOENT;
+	for (i = 0; i < im->count; i++) {
+		if (addr >= im->mods[i].start && addr < im->mods[i].end) {
+			*m = &im->mods[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+unsigned int process_modules_search_failed(struct process_modules *t, uint32_t pid,
+					   uint64_t start_time_ns, int count_it)
+{
+	struct image *im = count_it ? get_image(t, pid, start_time_ns) :
+			   lookup(t, pid, start_time_ns);
+
+	if (!im)
+		return 0;
+	if (count_it)
+		im->failed_searches++;
+	return im->failed_searches;
+}
+
+void process_modules_forget(struct process_modules *t, uint32_t pid, uint64_t start_time_ns)
+{
+	size_t i;
+
+	for (i = 0; i < t->count; i++) {
+		if (t->images[i].pid == pid && t->images[i].start_time_ns == start_time_ns) {
+			remove_at(t, i);
+			return;
+		}
+	}
+}
+
+size_t process_modules_count(const struct process_modules *t)
+{
+	return t->count;
+}
