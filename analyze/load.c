@@ -564,6 +564,15 @@ static int load_exit(struct loader *l, const struct crf_process *p)
 	return step_insert(stmt);
 }
 
+/*
+ * A loss count as SQLite's signed 64-bit integer: a sum that saturated at
+ * 2^64 - 1 (FORMAT.md "LOSS") stays the largest value, never -1.
+ */
+static int64_t db_count(uint64_t count)
+{
+	return count > INT64_MAX ? INT64_MAX : (int64_t)count;
+}
+
 static int load_syscall_return(struct loader *l, const struct crf_syscall_return *sr)
 {
 	sqlite3_stmt *stmt = l->stmt[STMT_SYSCALL_RETURN];
@@ -595,7 +604,7 @@ static int load_loss(struct loader *l, const struct crf_loss *loss, uint64_t off
 
 	sqlite3_bind_int64(stmt, 1, l->recording_id);
 	sqlite3_bind_int64(stmt, 2, (int64_t)loss->time_ns);
-	sqlite3_bind_int64(stmt, 3, (int64_t)loss->lost);
+	sqlite3_bind_int64(stmt, 3, db_count(loss->lost));
 	sqlite3_bind_int64(stmt, 4, (int64_t)loss->events_before);
 	sqlite3_bind_int64(stmt, 5, (int64_t)offset);
 	return step_insert(stmt);
@@ -650,7 +659,7 @@ static int finish_recording(struct loader *l, const struct crf_reader *r, const 
 	bind_wall(stmt, 12, r, span->any_event, span->first_ns);
 	bind_wall(stmt, 13, r, span->any_event, span->last_ns);
 	sqlite3_bind_int64(stmt, 14, (int64_t)span->events);
-	sqlite3_bind_int64(stmt, 15, (int64_t)rec->lost);
+	sqlite3_bind_int64(stmt, 15, db_count(rec->lost));
 	sqlite3_bind_int(stmt, 16, rec->clean_end);
 	rc = step_insert(stmt);
 	sqlite3_clear_bindings(stmt);
@@ -689,11 +698,11 @@ static int finish_recording(struct loader *l, const struct crf_reader *r, const 
 		else
 			sqlite3_bind_null(stmt, 8);
 		sqlite3_bind_int64(stmt, 9, (int64_t)rec->events);
-		sqlite3_bind_int64(stmt, 10, (int64_t)rec->lost);
+		sqlite3_bind_int64(stmt, 10, db_count(rec->lost));
 		sqlite3_bind_int64(stmt, 11, (int64_t)rec->unresolved_refs);
 		if (rec->clean_end) {
 			sqlite3_bind_int64(stmt, 12, (int64_t)rec->end_events);
-			sqlite3_bind_int64(stmt, 13, (int64_t)rec->end_lost);
+			sqlite3_bind_int64(stmt, 13, db_count(rec->end_lost));
 		} else {
 			sqlite3_bind_null(stmt, 12);
 			sqlite3_bind_null(stmt, 13);

@@ -120,8 +120,10 @@ struct crf_syscall_return {
 
 struct crf_loss {
 	uint64_t time_ns;
-	uint64_t lost;
+	uint64_t lost;             /* capability events dropped */
 	uint64_t events_before;    /* events recorded before the loss point */
+	uint64_t process_records;  /* fork/exec/exit records dropped (0 when not stated) */
+	uint64_t stacks;           /* stacks the kernel side could not take (0 when not stated) */
 };
 
 enum crf_item_kind {
@@ -169,11 +171,43 @@ struct crf_recovery {
 	bool truncated;            /* the input ended inside a block */
 	uint64_t truncated_at;     /* offset of the incomplete block */
 	uint64_t events;           /* events delivered */
-	uint64_t lost;             /* sum of LOSS counts */
+	uint64_t lost;             /* sum of LOSS counts, UINT64_MAX when it overflowed */
+	bool lost_saturated;       /* a sum overflowed 64 bits: it is a floor, not a count */
+	uint64_t lost_process_records; /* sum of LOSS process_records (saturating) */
+	uint64_t lost_stacks;      /* sum of LOSS stacks (saturating) */
 	uint64_t unresolved_refs;  /* references to definitions that were never read */
 	uint64_t end_events;       /* the END block's event count (valid if clean_end) */
 	uint64_t end_lost;         /* the END block's loss count (valid if clean_end) */
 };
+
+/*
+ * What one recording may make a reader spend (FORMAT.md "Reader limits"),
+ * beyond the per-field limits of the format: a small hostile file must not
+ * cost gigabytes or hours. crf_reader_next() fails with CRF_ERR_LIMIT and a
+ * detail naming the limit when a recording exceeds one. 0 means no limit.
+ */
+struct crf_limits {
+	uint64_t decompressed_bytes; /* chunk content in all: CRF_LIMIT_DECOMPRESSED_BYTES */
+	uint64_t expansion;          /* chunk content per file byte: CRF_LIMIT_EXPANSION */
+	uint64_t events;             /* events delivered: CRF_LIMIT_EVENTS */
+	uint64_t definitions;        /* definitions kept, all tables: CRF_LIMIT_DEFINITIONS */
+	uint64_t ids_ahead;          /* how far an id may pass its table's count: CRF_LIMIT_IDS_AHEAD */
+};
+
+#define CRF_LIMIT_DECOMPRESSED_BYTES (64ull << 30)
+#define CRF_LIMIT_EXPANSION 256ull
+#define CRF_LIMIT_EVENTS (1ull << 36)
+#define CRF_LIMIT_DEFINITIONS (1ull << 24)
+#define CRF_LIMIT_IDS_AHEAD (1ull << 20)
+
+/* The defaults above. */
+void crf_limits_default(struct crf_limits *limits);
+
+/*
+ * Replaces the reader's limits (the defaults until then); call it before the
+ * first crf_reader_next(). CRF_ERR_INVALID_ARG on NULL.
+ */
+int crf_reader_set_limits(struct crf_reader *r, const struct crf_limits *limits);
 
 /*
  * Opens a recording on fd (not owned). Reads and checks the file header:

@@ -140,7 +140,9 @@ struct crf_syscall_return_rec {
 struct crf_writer_stats {
 	uint64_t bytes_written;   /* file bytes, including the file header */
 	uint64_t events;          /* events written (including those in the open chunk) */
-	uint64_t lost;            /* sum of crf_write_loss() counts */
+	uint64_t lost;            /* sum of events lost (crf_write_loss(), losses.events) */
+	uint64_t lost_process_records; /* sum of losses.process_records */
+	uint64_t lost_stacks;     /* sum of losses.stacks */
 	uint64_t blocks;          /* blocks written */
 	uint64_t chunks;          /* chunk blocks written */
 };
@@ -198,6 +200,20 @@ int crf_write_event(struct crf_writer *w, const struct crf_event_rec *ev);
  * open chunk is closed), so its position in the file is where the loss was.
  */
 int crf_write_loss(struct crf_writer *w, uint64_t time_ns, uint64_t lost);
+
+/* What the kernel side lost, by kind (FORMAT.md "LOSS"). */
+struct crf_loss_counts {
+	uint64_t events;          /* capability events dropped */
+	uint64_t process_records; /* fork/exec/exit records dropped: processes known less well */
+	uint64_t stacks;          /* stacks the kernel side could not take */
+};
+
+/*
+ * crf_write_loss() with every kind: one LOSS block where the loss was noticed,
+ * with the kind fields when a kind other than events is non-zero. Nothing is
+ * written when every count is 0. Sums in the stats saturate at UINT64_MAX.
+ */
+int crf_write_losses(struct crf_writer *w, uint64_t time_ns, const struct crf_loss_counts *lost);
 
 /* Closes the open chunk if it is older than chunk_max_age_ns at now_ns (CLOCK_MONOTONIC). */
 int crf_writer_tick(struct crf_writer *w, uint64_t now_ns);

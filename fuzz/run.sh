@@ -7,21 +7,29 @@
 # Targets: fuzz_reader (whole files), fuzz_block_bodies (one block body in
 # valid framing) and fuzz_load (capanalyze's loader, from the whole-file seeds).
 #
-# Usage: fuzz/run.sh [SECONDS]    (default 60, per target)
-# Environment: FUZZ_BUILD_DIR (default build-fuzz), FUZZ_JOBS (default 1).
+# Usage: fuzz/run.sh [DURATION]   per target: 60 (seconds, the default), 90s, 30m, 2h
+#        A long run is the same command with a long duration: fuzz/run.sh 2h.
+# Environment: FUZZ_BUILD_DIR (default build-fuzz).
 set -euo pipefail
 
-seconds=${1:-60}
+duration=${1:-60}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$top/build-fuzz}
+case $duration in
+*[0-9]s) seconds=${duration%s} ;;
+*[0-9]m) seconds=$((${duration%m} * 60)) ;;
+*[0-9]h) seconds=$((${duration%h} * 3600)) ;;
+*) seconds=$duration ;;
+esac
 case $seconds in
-''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;;
+''|*[!0-9]*) echo "usage: $0 [DURATION]  (seconds per target, or 90s, 30m, 2h)" >&2; exit 2 ;;
 esac
 
 # name:ninja target:seed set
 targets=(reader:fuzz/fuzz_reader:reader block_bodies:fuzz/fuzz_block_bodies:block_bodies
 	load:fuzz/fuzz_load:reader)
-ninja_targets=(fuzz/make_corpus)
+# gen_hostile (tests/hostile): recordings made to cost a reader time and memory.
+ninja_targets=(fuzz/make_corpus tests/hostile/gen_hostile)
 for t in "${targets[@]}"; do
 	ninja_targets+=("$(cut -d: -f2 <<<"$t")")
 done
@@ -41,6 +49,7 @@ fi
 work=$build/fuzz
 mkdir -p "$work/artifacts" "$work/seeds-reader" "$work/seeds-block_bodies"
 "$work/make_corpus" "$work/seeds-reader" "$work/seeds-block_bodies"
+"$build/tests/hostile/gen_hostile" "$work/seeds-reader"
 # Real recordings checked in by the samples area, when there are any.
 shopt -s nullglob
 for f in "$top"/samples/recordings/*.caprec; do

@@ -14,9 +14,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "attach.h"
 #include "options.h"
+#include "prove/prove.h"
 #include "session.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -73,6 +75,10 @@ int main(int argc, char **argv)
 	struct session_summary summary;
 	char errbuf[1024] = "";
 	int err, exit_code;
+
+	/* `caprec prove ...` is its own command (record/prove/). */
+	if (argc > 1 && strcmp(argv[1], "prove") == 0)
+		return prove_main(argc - 1, argv + 1);
 
 	err = parse_options(argc, argv, &opts, errbuf, sizeof(errbuf));
 	if (err) {

@@ -108,6 +108,19 @@ static char *join(char *const *words, int count)
 	return s;
 }
 
+/*
+ * FORMAT.md's recorder.audit_source. The tracepoint mode infers the audit
+ * flag from the caller's address; with the kernel's symbol addresses hidden
+ * (kernel.kptr_restrict) it knows no caller, and the flag every event then
+ * carries means nothing: "unknown", never "inferred".
+ */
+static const char *audit_source(const struct metadata_input *in)
+{
+	if (!in->audit_inferred)
+		return "exact";
+	return in->audit_unknown ? "unknown" : "inferred";
+}
+
 int metadata_collect(struct recording_metadata *m, const struct metadata_input *in)
 {
 	char buf[1024], *s;
@@ -130,7 +143,7 @@ int metadata_collect(struct recording_metadata *m, const struct metadata_input *
 	err |= s ? add(m, "recorder.command_line", s) : -ENOMEM;
 	free(s);
 	err |= add(m, "recorder.attach_mode", in->attach_mode);
-	err |= add(m, "recorder.audit_source", in->audit_inferred ? "inferred" : "exact");
+	err |= add(m, "recorder.audit_source", audit_source(in));
 	err |= add(m, "recorder.final_verdict", in->final_verdict ? "yes" : "no");
 	err |= add(m, "recorder.syscall_returns", in->syscall_returns ? "yes" : "no");
 	err |= add(m, "recorder.options", in->options);

@@ -31,6 +31,7 @@ struct metadata_input {
 	char *const *command;            /* -- CMD ARGS... (NULL-terminated), or NULL */
 	const char *attach_mode;
 	bool audit_inferred;
+	bool audit_unknown;              /* inferred mode without the callers' addresses */
 	bool final_verdict;
 	bool syscall_returns;   /* syscall returns are recorded */
 	const uint32_t *pids;            /* the pids traced at start (-p, or the command's) */

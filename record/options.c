@@ -16,18 +16,21 @@
 
 const char caprec_usage[] =
 	"Usage: caprec [-v] [-K] [-U] [-x] [-p PID]... [--follow] [--cgroup PATH] [-o FILE|-]\n"
-	"              [--print] [--duration SECONDS] [--max-size SIZE] [--buffer-size SIZE]\n"
-	"              [--attach auto|tracepoint|fentry|kprobe] [--trace-self]\n"
-	"              [--syscall-returns auto|on|off] [--user-stack-bytes SIZE]\n"
-	"              [-- CMD ARGS...]\n"
+	"              [--force] [--print] [--duration SECONDS] [--max-size SIZE]\n"
+	"              [--buffer-size SIZE] [--attach auto|tracepoint|fentry|kprobe]\n"
+	"              [--trace-self] [--syscall-returns auto|on|off]\n"
+	"              [--user-stack-bytes SIZE] [-- CMD ARGS...]\n"
 	"       caprec --probe | --version\n"
+	"       caprec prove [--user USER] [--caps SET|--from REC] [--form root|nonroot] -- CMD\n"
+	"                    (a set proven by running CMD with it: caprec prove --help)\n"
 	"Record the capability checks of the kernel (cap_capable()), live or to a recording.\n"
 	"  -v                 include non-audit checks (default: audited checks only)\n"
 	"  -K, -U             kernel / user stacks\n"
 	"  -x                 extra columns: TID, SYSCALL, INSETID, USERNS\n"
 	"  -p PID             trace this process (repeatable); --follow adds its descendants\n"
 	"  --cgroup PATH      trace a cgroup v2 directory and the cgroups below it\n"
-	"  -o FILE|-          write a recording (mode 0600); --print also prints live\n"
+	"  -o FILE|-          write a new recording (mode 0600); --print also prints live\n"
+	"  --force            -o may replace an existing regular file of your own\n"
 	"  --duration SECONDS stop after this time\n"
 	"  --max-size SIZE    rotate to FILE.1, FILE.2, ... past SIZE bytes (k, M, G suffixes)\n"
 	"  --buffer-size SIZE ring buffer bytes (power of two, at least a page; default 4M)\n"
@@ -52,6 +55,7 @@ enum {
 	OPT_ATTACH,
 	OPT_TRACE_SELF,
 	OPT_PROBE,
+	OPT_FORCE,
 	OPT_USER_STACK_BYTES,
 	OPT_SYSCALL_RETURNS,
 	OPT_VERSION,
@@ -72,6 +76,7 @@ static const struct option long_options[] = {
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "trace-self", no_argument, NULL, OPT_TRACE_SELF },
 	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "syscall-returns", required_argument, NULL, OPT_SYSCALL_RETURNS },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -183,6 +188,8 @@ static int check_consistency(struct caprec_options *opts, char *errbuf, size_t e
 		return fail(errbuf, errsize, "--buffer-size: at most 1G");
 	if (opts->print && !opts->output_path)
 		return fail(errbuf, errsize, "--print needs -o (without -o caprec prints anyway)");
+	if (opts->force && (!opts->output_path || strcmp(opts->output_path, "-") == 0))
+		return fail(errbuf, errsize, "--force needs -o FILE");
 	if (opts->max_size && !opts->output_path)
 		return fail(errbuf, errsize, "--max-size needs -o FILE");
 	if (opts->max_size && strcmp(opts->output_path, "-") == 0)
@@ -244,6 +251,9 @@ int parse_options(int argc, char **argv, struct caprec_options *opts, char *errb
 			if (!*optarg)
 				return fail(errbuf, errsize, "-o: empty file name");
 			opts->output_path = optarg;
+			break;
+		case OPT_FORCE:
+			opts->force = true;
 			break;
 		case OPT_FOLLOW:
 			opts->follow = true;

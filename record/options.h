@@ -54,6 +54,7 @@ struct caprec_options {
 	bool extended;           /* -x */
 	bool follow;             /* --follow */
 	bool print;              /* --print (with -o) */
+	bool force;              /* --force: -o may replace the user's own regular file */
 	bool trace_self;         /* --trace-self */
 	bool probe;              /* --probe */
 	bool help;               /* -h/--help */

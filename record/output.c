@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/* output.c - the recording's files and their opening blocks (see output.h). */
 #include "output.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "crf_cap_names.h"
+#include "output_file.h"
 #include "rotation.h"
 
 #define OUTPUT_CHUNK_BYTES (64u << 10)
@@ -20,6 +22,7 @@ struct output {
 	char base[PATH_MAX];
 	char path[PATH_MAX];       /* current part's file name */
 	bool is_stdout;
+	bool force;                /* --force: replace the user's own existing files */
 	int fd;
 	uint64_t max_size;
 	uint32_t part;
@@ -68,18 +71,9 @@ static int start_part(struct output *o, char *errbuf, size_t errsize)
 			snprintf(errbuf, errsize, "%s: file name too long", o->base);
 			return -ENAMETOOLONG;
 		}
-		o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (o->fd < 0) {
-			err = -errno;
-			snprintf(errbuf, errsize, "%s: %s", o->path, strerror(errno));
-			return err;
-		}
-		/* O_CREAT's mode does not apply to an existing file: a recording is private. */
-		if (fchmod(o->fd, 0600)) {
-			err = -errno;
-			snprintf(errbuf, errsize, "%s: chmod 0600: %s", o->path, strerror(errno));
-			return err;
-		}
+		o->fd = output_file_create(o->path, o->force, errbuf, errsize);
+		if (o->fd < 0)
+			return o->fd;
 	}
 	/*
 	 * 64 KiB chunks: what a kill -9 or a full disk can cost stays small, and
@@ -103,7 +97,7 @@ static int start_part(struct output *o, char *errbuf, size_t errsize)
 	return 0;
 }
 
-int output_open(struct output **out, const char *path, uint64_t max_size,
+int output_open(struct output **out, const char *path, uint64_t max_size, unsigned int flags,
 		struct recording_metadata *meta, char *errbuf, size_t errsize)
 {
 	struct output *o = calloc(1, sizeof(*o));
@@ -115,6 +109,7 @@ int output_open(struct output **out, const char *path, uint64_t max_size,
 	o->fd = -1;
 	o->meta = meta;
 	o->max_size = max_size;
+	o->force = flags & OUTPUT_FORCE;
 	o->is_stdout = strcmp(path, "-") == 0;
 	snprintf(o->base, sizeof(o->base), "%s", path);
 	err = start_part(o, errbuf, errsize);

@@ -19,12 +19,17 @@
 
 struct output;
 
+/* output_open() flags. */
+#define OUTPUT_FORCE 1u /* replace an existing file of the user's own (--force) */
+
 /*
- * Creates path ("-" = stdout) and writes the opening blocks. meta is kept
- * (not copied): it must outlive the output. Returns 0 or a negative errno /
- * crf_status, with a one-line reason naming the file in errbuf.
+ * Creates path ("-" = stdout) and writes the opening blocks. Every file
+ * (rotation parts too) is created new, mode 0600, and locked against a
+ * second recorder: see output_file.h. meta is kept (not copied): it must
+ * outlive the output. Returns 0 or a negative errno / crf_status, with a
+ * one-line reason naming the file in errbuf.
  */
-int output_open(struct output **out, const char *path, uint64_t max_size,
+int output_open(struct output **out, const char *path, uint64_t max_size, unsigned int flags,
 		struct recording_metadata *meta, char *errbuf, size_t errsize);
 
 struct crf_writer *output_writer(struct output *o);

@@ -554,24 +554,45 @@ int recorder_handle_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* The growth of a kernel counter since last, which moves to now (counters only grow). */
+static uint64_t counter_delta(uint64_t *last, uint64_t now)
+{
+	uint64_t delta = now > *last ? now - *last : 0;
+
+	if (now > *last)
+		*last = now;
+	return delta;
+}
+
 int recorder_account_losses(struct recorder *rec, uint64_t lost_now, uint64_t proc_lost_now)
 {
-	uint64_t delta;
+	struct crf_loss_counts lost;
 	int err;
 
-	if (proc_lost_now > rec->proc_lost)
-		rec->proc_lost = proc_lost_now;
-	if (lost_now <= rec->lost)
+	/*
+	 * Every kind of loss goes into the recording where it was noticed: a
+	 * process record lost leaves its events without an executable, a stack
+	 * lost leaves a check without its call path, and a reader must be able
+	 * to tell those from checks that had none. Stack failures are read here,
+	 * after the drain: their events were in it.
+	 */
+	lost.events = counter_delta(&rec->lost, lost_now);
+	lost.process_records = counter_delta(&rec->proc_lost, proc_lost_now);
+	lost.stacks = rec->bpf.skel ? counter_delta(&rec->stack_errors,
+				      bpf_setup_counter(&rec->bpf, CAPREC_CNT_STACK_ERR)) : 0;
+	if (!lost.events && !lost.process_records && !lost.stacks)
 		return 0;
-	delta = lost_now - rec->lost;
-	rec->lost = lost_now;
 	if (rec->output) {
-		err = crf_write_loss(output_writer(rec->output), crf_clock_ns(CLOCK_BOOTTIME), delta);
+		err = crf_write_losses(output_writer(rec->output), crf_clock_ns(CLOCK_BOOTTIME),
+				       &lost);
 		if (err)
 			return fail(rec, err, "writing the recording");
 	}
-	if (rec->live)
+	if (rec->live && lost.events)
 		fprintf(stderr, "caprec: %" PRIu64 " events lost (ring buffer full; "
-				"try a larger --buffer-size)\n", delta);
+				"try a larger --buffer-size)\n", lost.events);
+	if (rec->live && lost.process_records)
+		fprintf(stderr, "caprec: %" PRIu64 " process records lost (ring buffer full; "
+				"their processes' events lack an executable)\n", lost.process_records);
 	return 0;
 }

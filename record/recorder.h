@@ -42,6 +42,7 @@ struct recorder {
 	uint64_t events;                 /* capability events handled */
 	uint64_t lost;                   /* capability events the kernel side dropped */
 	uint64_t proc_lost;              /* fork/exec/exit/syscall-return records dropped */
+	uint64_t stack_errors;           /* stacks the kernel side could not take */
 	uint64_t bad_records;            /* ring-buffer records of an unexpected size */
 	int error;                       /* first fatal error; errbuf says what */
 	char errbuf[512];
@@ -51,8 +52,10 @@ struct recorder {
 int recorder_handle_record(void *ctx, void *data, size_t size);
 
 /*
- * Reads the kernel's loss counters and records what was lost since the last
- * call (after every event consumed so far). Returns 0 or the fatal error.
+ * Records what the kernel side lost since the last call (after every event
+ * consumed so far): events and process records from the counters given,
+ * stacks from the session's own counter; one LOSS block with every kind.
+ * Returns 0 or the fatal error.
  */
 int recorder_account_losses(struct recorder *rec, uint64_t lost_now, uint64_t proc_lost_now);
 

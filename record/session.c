@@ -34,6 +34,7 @@ struct record_session {
 	struct recorder rec;
 	struct kernel_features features;
 	struct caprec_caller_range ranges[CAPREC_CALLER_RANGES];
+	size_t range_count;                    /* ranges found: 0 when kallsyms hides addresses */
 	struct recording_metadata meta;
 	struct runner runner;
 	struct ring_buffer *rb;
@@ -239,8 +240,9 @@ static int attach_bpf(struct record_session *s, char *errbuf, size_t errsize)
 	int err;
 
 	if (s->rec.ksyms)
-		settings.caller_range_count = caller_ranges_resolve(s->rec.ksyms, s->ranges,
-								    CAPREC_CALLER_RANGES);
+		s->range_count = caller_ranges_resolve(s->rec.ksyms, s->ranges,
+						       CAPREC_CALLER_RANGES);
+	settings.caller_range_count = s->range_count;
 	err = attach_start(&s->rec.bpf, &settings, &req, errbuf, errsize);
 	if (err)
 		return err;
@@ -265,6 +267,8 @@ static int open_recording(struct record_session *s, char *errbuf, size_t errsize
 		.command = s->opts->command,
 		.attach_mode = attach_mode_name(s->rec.bpf.mode),
 		.audit_inferred = s->rec.bpf.audit_inferred,
+		/* Inferred from callers it could not find: kallsyms hidden (kptr_restrict). */
+		.audit_unknown = s->rec.bpf.audit_inferred && !s->range_count,
 		.final_verdict = s->rec.bpf.final_verdict,
 		.syscall_returns = s->rec.bpf.syscall_returns,
 		.pids = s->traced,
@@ -280,8 +284,8 @@ static int open_recording(struct record_session *s, char *errbuf, size_t errsize
 		return err;
 	}
 	errbuf[0] = '\0';
-	err = output_open(&s->rec.output, s->opts->output_path, s->opts->max_size, &s->meta,
-			  errbuf, errsize);
+	err = output_open(&s->rec.output, s->opts->output_path, s->opts->max_size,
+			  s->opts->force ? OUTPUT_FORCE : 0, &s->meta, errbuf, errsize);
 	if (err && !errbuf[0])
 		snprintf(errbuf, errsize, "%s: %s", s->opts->output_path, strerror(-err));
 	return err;

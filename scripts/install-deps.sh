@@ -22,6 +22,10 @@ packages=(
 	qemu-system-x86 busybox-static lz4
 	# flame graph render test: headless Chromium
 	chromium
+	# real-program suite (tests/real): the programs recorded and run in each
+	# deployment form; setpriv (util-linux) and capsh apply the sets
+	nginx-light dnsmasq tcpdump openssh-server iputils-ping iproute2 util-linux mount
+	hostname coreutils busybox-static
 )
 if [ "${1:-}" = "--bench" ]; then
 	# bpftrace is the "classic capable" baseline; perf profiles misses;

@@ -393,10 +393,23 @@ static int build(struct info *info, const char *path, int fd, char *err, size_t 
 	add_line(info, "processes", "%" PRIu64 " (%" PRIu64 " exited)", t.processes, t.exits);
 	add_json_int(info, "processes", t.processes);
 	add_json_int(info, "processes exited", t.exits);
-	add_line(info, "lost events", "%" PRIu64 " (in %" PRIu64 " loss blocks)", rec->lost,
-		 t.loss_blocks);
+	add_line(info, "lost events", "%s%" PRIu64 " (in %" PRIu64 " loss blocks)",
+		 rec->lost_saturated ? "at least " : "", rec->lost, t.loss_blocks);
 	add_json_int(info, "lost events", rec->lost);
 	add_json_int(info, "loss blocks", t.loss_blocks);
+	if (rec->lost_saturated)
+		add_json_bool(info, "loss counts saturated", true);
+	/* The other kinds only when there were any: their events lack a process or a stack. */
+	if (rec->lost_process_records) {
+		add_line(info, "lost process records", "%" PRIu64 " (their events have no executable)",
+			 rec->lost_process_records);
+		add_json_int(info, "lost process records", rec->lost_process_records);
+	}
+	if (rec->lost_stacks) {
+		add_line(info, "lost stacks", "%" PRIu64 " (checks recorded without their stack)",
+			 rec->lost_stacks);
+		add_json_int(info, "lost stacks", rec->lost_stacks);
+	}
 	describe_span(info, r, &t);
 	describe_integrity(info, rec);
 	if (info->nomem) {

@@ -660,10 +660,41 @@ static int policy_prepare(struct analyze_session *s, void *state)
 	return SESSION_CONTINUE;
 }
 
+/*
+ * Recordings whose recorder could not tell audited from non-audit checks
+ * (FORMAT.md recorder.audit_source "unknown": the tracepoint mode with the
+ * kernel's symbol addresses hidden). Their checks all look audited, so the
+ * policy may list capabilities the program never needed: it must say so.
+ */
+static int unknown_audit_recordings(sqlite3 *db)
+{
+	sqlite3_stmt *stmt = NULL;
+	int count = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM recordings WHERE audit_source = 'unknown'",
+			       -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+		count = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return count;
+}
+
+static void note_unknown_audit(const struct analyze_session *s, int recordings)
+{
+	static const char note[] =
+		"# note: %d recording%s could not tell audited from non-audit checks (audit source "
+		"unknown: kernel symbol addresses hidden by kernel.kptr_restrict when recorded); "
+		"every check counts as audited, so this policy may hold capabilities that were "
+		"only probed\n";
+	bool in_output = s->extra_format || s->format == OUTPUT_TABLE;
+
+	fprintf(in_output ? stdout : stderr, note, recordings, recordings == 1 ? "" : "s");
+}
+
 static int policy_run(struct analyze_session *s, void *state)
 {
 	struct policy_state *st = state;
 	struct strbuf incomplete = STRBUF_INIT;
+	int unknown_audit = unknown_audit_recordings(s->db);
 	bool whole;
 	int rc;
 
@@ -678,6 +709,8 @@ static int policy_run(struct analyze_session *s, void *state)
 		fputs(strbuf_str(&incomplete), stderr);
 	else if (!whole && fputs(strbuf_str(&incomplete), stdout) == EOF)
 		rc = -EIO;
+	if (!rc && unknown_audit)
+		note_unknown_audit(s, unknown_audit);
 	if (!rc) {
 		rc = policy_decide(s->db, st->by, s->exe_glob, st->include_nonaudit, &st->d);
 		if (rc > 0) {

@@ -4,7 +4,8 @@
  * structure" and "Recovery"). A block is trusted only once its lengths
  * agree, it fits the limits and its checksum matches. After a bad block the
  * scanner slides forward 4 bytes at a time until a block validates; the
- * bytes in between are one damaged region. An input that ends where a block
+ * bytes in between are one damaged region; the candidates' checksums come
+ * from span_crc.c, so the scan is linear in the bytes skipped. An input that ends where a block
  * was expected, with no valid block after, is a truncation.
  */
 #include <string.h>
@@ -66,12 +67,17 @@ static enum verdict check_whole(const uint8_t *p, size_t avail, uint32_t total, 
 	return BLOCK_VALID;
 }
 
-/* Validates the block at the current position, reading what it needs. */
-static int check_here(struct crf_reader *r, enum verdict *v, uint32_t *total, const char **why,
-		      struct crf_error *err)
+/*
+ * Validates the block at the current position, reading what it needs. While
+ * resynchronising (span not NULL) the checksum comes from the span's
+ * prefixes, so a candidate costs the same whatever length it claims.
+ */
+static int check_here(struct crf_reader *r, struct span_crc *span, enum verdict *v,
+		      uint32_t *total, const char **why, struct crf_error *err)
 {
 	int sys_errno = 0;
 	int ret = byte_input_fill(&r->in, CRF_BLOCK_HEADER_SIZE, &sys_errno);
+	const uint8_t *p;
 
 	if (!ret) {
 		*v = check_header(byte_input_peek(&r->in), r->in.avail, total, why);
@@ -88,7 +94,26 @@ static int check_here(struct crf_reader *r, enum verdict *v, uint32_t *total, co
 		}
 		return ret;
 	}
-	*v = check_whole(byte_input_peek(&r->in), r->in.avail, *total, why);
+	p = byte_input_peek(&r->in);
+	if (!span || r->in.avail < *total) {
+		*v = check_whole(p, r->in.avail, *total, why);
+		return CRF_OK;
+	}
+	if (crf_get_le32(p + *total - CRF_BLOCK_TRAILER_SIZE) != *total) {
+		*v = BLOCK_INVALID;
+		return CRF_OK;
+	}
+	ret = span_crc_extend(span, r->in.offset, p, r->in.avail,
+			      r->in.offset + *total - CRF_BLOCK_TRAILER_SIZE);
+	if (ret)
+		return ret;
+	/* The window always holds what the prefixes need; should it not, check the long way. */
+	if (!span_crc_covers(span, r->in.offset, *total)) {
+		*v = check_whole(p, r->in.avail, *total, why);
+		return CRF_OK;
+	}
+	*v = span_crc_block(span, p, r->in.offset, *total) == crf_get_le32(p + CRF_BLK_OFF_CRC) ?
+	     BLOCK_VALID : BLOCK_INVALID;
 	return CRF_OK;
 }
 
@@ -107,7 +132,7 @@ static int stop_at_second_recording(struct crf_reader *r)
 		if (byte_input_fill(&r->in, 1, &sys_errno))
 			break; /* an error while skipping what is not read anyway */
 	} while (r->in.avail);
-	reader_note_damage(r, start, r->in.offset - start, CRF_ERR_CORRUPT,
+	damage_note_region(&r->rec, start, r->in.offset - start, CRF_ERR_CORRUPT,
 			   "another recording starts here (concatenated files: read them one by one)");
 	return 0;
 }
@@ -119,7 +144,7 @@ int scanner_next_block(struct crf_reader *r, uint32_t *total, struct crf_error *
 	const char *why = NULL, *ignored;
 	int ret;
 
-	ret = check_here(r, &first, total, &why, err);
+	ret = check_here(r, NULL, &first, total, &why, err);
 	if (ret)
 		return ret;
 	if (first == BLOCK_VALID)
@@ -131,23 +156,34 @@ int scanner_next_block(struct crf_reader *r, uint32_t *total, struct crf_error *
 		return 0; /* a clean end of input between blocks */
 
 	/* Slide forward in 4-byte steps (blocks are 4-aligned) to a valid block. */
+	ret = span_crc_start(&r->resync, start);
+	if (ret)
+		return ret;
 	for (;;) {
-		byte_input_consume(&r->in, r->in.avail < 4 ? r->in.avail : 4);
-		ret = check_here(r, &v, total, &ignored, err);
+		size_t step = r->in.avail < 4 ? r->in.avail : 4;
+
+		/* Hash the bytes about to leave the window: later candidates' spans hold them. */
+		ret = span_crc_extend(&r->resync, r->in.offset, byte_input_peek(&r->in), r->in.avail,
+				      r->in.offset + step);
+		if (ret)
+			return ret;
+		byte_input_consume(&r->in, step);
+		span_crc_forget_before(&r->resync, r->in.offset);
+		ret = check_here(r, &r->resync, &v, total, &ignored, err);
 		if (ret)
 			return ret;
 		if (v == BLOCK_VALID) {
-			reader_note_damage(r, start, r->in.offset - start, CRF_ERR_CORRUPT, why);
+			damage_note_region(&r->rec, start, r->in.offset - start, CRF_ERR_CORRUPT,
+					   why);
 			return 1;
 		}
 		if (!r->in.avail)
 			break;
 	}
 	if (first == BLOCK_INCOMPLETE) {
-		r->rec.truncated = true;
-		r->rec.truncated_at = start;
+		damage_note_truncation(&r->rec, start);
 	} else {
-		reader_note_damage(r, start, r->in.offset - start, CRF_ERR_CORRUPT, why);
+		damage_note_region(&r->rec, start, r->in.offset - start, CRF_ERR_CORRUPT, why);
 	}
 	return 0;
 }

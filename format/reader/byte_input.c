@@ -17,21 +17,28 @@
  */
 int byte_input_fill(struct byte_input *in, size_t need, int *sys_errno)
 {
-	const size_t max_cap = CRF_MAX_BLOCK_SIZE + 2 * READ_SIZE;
+	/*
+	 * Twice what one block needs: the window slides only once the bytes
+	 * consumed are at least as many as the bytes it keeps, so sliding costs
+	 * at most one copy per byte read, even while a resynchronisation steps
+	 * through candidates that each keep 16 MiB in the window.
+	 */
+	const size_t max_cap = 2 * (CRF_MAX_BLOCK_SIZE + 2 * READ_SIZE);
 
 	if (need > CRF_MAX_BLOCK_SIZE)
 		return CRF_ERR_LIMIT;
 	while (in->avail < need && !in->eof) {
 		ssize_t got;
 
-		/* Room for one more read: slide the window to the front, then grow. */
-		if (in->start && in->start + in->avail + READ_SIZE > in->cap) {
+		/* Room for one more read: slide the window to the front when cheap, else grow. */
+		if (in->start && in->start + in->avail + READ_SIZE > in->cap &&
+		    (in->start >= in->avail || in->cap >= max_cap)) {
 			memmove(in->buf, in->buf + in->start, in->avail);
 			in->start = 0;
 		}
-		if (in->avail + READ_SIZE > in->cap) {
-			size_t cap = in->cap * 2 > in->avail + READ_SIZE ? in->cap * 2
-									 : in->avail + READ_SIZE;
+		if (in->start + in->avail + READ_SIZE > in->cap) {
+			size_t cap = in->cap * 2 > in->start + in->avail + READ_SIZE ?
+				     in->cap * 2 : in->start + in->avail + READ_SIZE;
 			uint8_t *buf;
 
 			if (cap > max_cap)

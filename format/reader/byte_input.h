@@ -3,7 +3,8 @@
  * byte_input.h - the reader's bottom layer: a read()-only window over the
  * input, so the input may be a pipe (no seek, no mmap). The window holds the
  * bytes from the current position on; it grows with the bytes received, up
- * to what one block needs, never beyond CRF_MAX_BLOCK_SIZE plus two reads.
+ * to what one block needs, never beyond twice CRF_MAX_BLOCK_SIZE plus four
+ * reads (the room that keeps sliding it cheap).
  */
 #ifndef CRF_BYTE_INPUT_H
 #define CRF_BYTE_INPUT_H

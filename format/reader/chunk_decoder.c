@@ -16,7 +16,8 @@
 
 static void chunk_damage(struct crf_reader *r, const char *why)
 {
-	reader_note_damage(r, r->chunk.block_offset, r->chunk.block_total, CRF_ERR_CORRUPT, why);
+	damage_note_region(&r->rec, r->chunk.block_offset, r->chunk.block_total, CRF_ERR_CORRUPT,
+			   why);
 	r->chunk.active = false;
 }
 
@@ -185,6 +186,9 @@ int chunk_begin(struct crf_reader *r, struct cursor *body, uint64_t offset, uint
 		chunk_damage(r, "chunk body is not exactly one zstd frame");
 		return CRF_OK;
 	}
+	r->limit_hit = budget_chunk(&r->budget, size, offset + total);
+	if (r->limit_hit)
+		return CRF_ERR_LIMIT;
 	ret = reserve_chunk_data(r, size);
 	if (ret)
 		return ret;
@@ -260,10 +264,19 @@ static uint32_t definition_id(struct crf_reader *r, enum crf_id_table t, uint32_
 	return id;
 }
 
-/* Adds a definition; a repeated or decreasing id makes the chunk corrupt. */
-static int define(struct id_table *t, uint32_t id, void *value, struct cursor *c)
+/*
+ * Adds a definition; a repeated or decreasing id makes the chunk corrupt,
+ * one beyond the reader's limits stops the reader.
+ */
+static int define(struct crf_reader *r, struct id_table *t, uint32_t id, void *value,
+		  struct cursor *c)
 {
-	int ret = id_table_add(t, id, value);
+	int ret;
+
+	r->limit_hit = budget_definition(&r->budget, id, t->count);
+	if (r->limit_hit)
+		return CRF_ERR_LIMIT;
+	ret = id_table_add(t, id, value);
 
 	if (ret == CRF_ERR_CORRUPT)
 		cursor_fail(c, "definition id zero, repeated or out of order");
@@ -285,7 +298,7 @@ static int read_string(struct crf_reader *r, struct cursor *c)
 	s = arena_strndup(&r->arena, bytes, (size_t)len);
 	if (!s)
 		return CRF_ERR_NOMEM;
-	return define(&r->strings, id, s, c);
+	return define(r, &r->strings, id, s, c);
 }
 
 static int read_binary(struct crf_reader *r, struct cursor *c)
@@ -317,7 +330,7 @@ static int read_binary(struct crf_reader *r, struct cursor *c)
 		b->build_id = copy;
 		b->build_id_len = (uint32_t)len;
 	}
-	return define(&r->binaries, b->id, b, c);
+	return define(r, &r->binaries, b->id, b, c);
 }
 
 static int read_process(struct crf_reader *r, struct cursor *c, struct crf_item *item)
@@ -352,7 +365,7 @@ static int read_process(struct crf_reader *r, struct cursor *c, struct crf_item 
 	p->cgroup_path = resolve_string(r, cgroup_path);
 	p->container_id = resolve_string(r, container_id);
 	p->exe_path_used = resolve_string(r, exe_path_used);
-	ret = define(&r->processes, p->id, p, c);
+	ret = define(r, &r->processes, p->id, p, c);
 	if (ret || c->bad)
 		return ret;
 	item->kind = CRF_ITEM_PROCESS;
@@ -457,7 +470,7 @@ static int read_frame(struct crf_reader *r, struct cursor *c)
 		f->binary = resolve(r, &r->binaries, binary);
 		f->file_offset = file_offset;
 	}
-	return define(&r->frames, f->id, f, c);
+	return define(r, &r->frames, f->id, f, c);
 }
 
 static int read_stack(struct crf_reader *r, struct cursor *c)
@@ -489,7 +502,7 @@ static int read_stack(struct crf_reader *r, struct cursor *c)
 		frames[i] = resolve(r, &r->frames, frame_id);
 	}
 	s->frames = frames;
-	return define(&r->stacks, s->id, s, c);
+	return define(r, &r->stacks, s->id, s, c);
 }
 
 /* Reads a changed field: the new value when its bit is set, else the previous one. */
@@ -555,6 +568,9 @@ static int read_event(struct crf_reader *r, struct cursor *c, uint8_t type,
 		cursor_fail(c, "event without a process");
 	if (c->bad)
 		return 0;
+	r->limit_hit = budget_event(&r->budget, r->rec.events);
+	if (r->limit_hit)
+		return CRF_ERR_LIMIT;
 	d->time_ns += (uint64_t)delta;
 
 	memset(e, 0, sizeof(*e));

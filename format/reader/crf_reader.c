@@ -23,23 +23,6 @@ static int fail(struct crf_error *err, int code, uint64_t offset, const char *de
 	return code;
 }
 
-void reader_note_damage(struct crf_reader *r, uint64_t offset, uint64_t length, int code,
-			const char *detail)
-{
-	struct crf_recovery *rec = &r->rec;
-
-	rec->blocks_skipped++;
-	rec->bytes_skipped += length;
-	if (rec->damage_count < sizeof(rec->damage) / sizeof(rec->damage[0])) {
-		struct crf_damage *d = &rec->damage[rec->damage_count++];
-
-		d->offset = offset;
-		d->length = length;
-		d->code = code;
-		d->detail = detail;
-	}
-}
-
 /* Why the first bytes are not a recording: name the damage when it is recognisable. */
 static const char *classify_bad_magic(const uint8_t *p, size_t avail)
 {
@@ -122,6 +105,7 @@ int crf_reader_open(struct crf_reader **out, int fd, struct crf_error *err)
 	if (!r)
 		return fail(err, CRF_ERR_NOMEM, 0, "no memory");
 	r->in.fd = fd;
+	budget_init(&r->budget);
 	ret = read_file_header(r, err);
 	if (ret) {
 		crf_reader_free(r);
@@ -130,6 +114,22 @@ int crf_reader_open(struct crf_reader **out, int fd, struct crf_error *err)
 	r->rec.file_bytes = r->in.offset;
 	*out = r;
 	return CRF_OK;
+}
+
+int crf_reader_set_limits(struct crf_reader *r, const struct crf_limits *limits)
+{
+	if (!r || !limits)
+		return CRF_ERR_INVALID_ARG;
+	r->budget.limits = *limits;
+	return CRF_OK;
+}
+
+/* A decoder's fatal status as an error: a limit names itself, the rest is memory. */
+static int fatal(struct crf_reader *r, struct crf_error *err, int status, uint64_t offset)
+{
+	if (status == CRF_ERR_LIMIT && r->limit_hit)
+		return fail(err, status, offset, r->limit_hit);
+	return fail(err, status, offset, "no memory");
 }
 
 /* Hands one validated block to its decoder. 1: item filled, 0: none, <0: fatal. */
@@ -160,6 +160,9 @@ int crf_reader_next(struct crf_reader *r, struct crf_item *item, struct crf_erro
 		memset(err, 0, sizeof(*err));
 	if (!r || !item)
 		return fail(err, CRF_ERR_INVALID_ARG, 0, "bad arguments");
+	/* A recording over a limit stays over it: no item after the one refused. */
+	if (r->limit_hit)
+		return fatal(r, err, CRF_ERR_LIMIT, r->in.offset);
 	for (;;) {
 		uint32_t total;
 		int ret;
@@ -167,7 +170,7 @@ int crf_reader_next(struct crf_reader *r, struct crf_item *item, struct crf_erro
 		if (r->chunk.active) {
 			ret = chunk_next_item(r, item);
 			if (ret < 0)
-				return fail(err, ret, r->chunk.block_offset, "no memory");
+				return fatal(r, err, ret, r->chunk.block_offset);
 			if (ret)
 				return 1;
 			continue;
@@ -178,7 +181,7 @@ int crf_reader_next(struct crf_reader *r, struct crf_item *item, struct crf_erro
 			return ret;
 		ret = read_block(r, total, item);
 		if (ret < 0)
-			return fail(err, ret, r->in.offset, "no memory");
+			return fatal(r, err, ret, r->in.offset);
 		byte_input_consume(&r->in, total);
 		r->rec.file_bytes = r->in.offset;
 		if (ret)
@@ -221,12 +224,12 @@ bool crf_reader_metadata_at(const struct crf_reader *r, size_t i, const char **k
 bool crf_reader_clock_at(const struct crf_reader *r, size_t i, uint64_t *boottime_ns,
 			 uint64_t *realtime_ns)
 {
-	if (!r || i >= r->clock_count)
+	if (!r || i >= r->clocks.count)
 		return false;
 	if (boottime_ns)
-		*boottime_ns = r->clocks[i].boottime_ns;
+		*boottime_ns = r->clocks.in_file[i].boottime_ns;
 	if (realtime_ns)
-		*realtime_ns = r->clocks[i].realtime_ns;
+		*realtime_ns = r->clocks.in_file[i].realtime_ns;
 	return true;
 }
 
@@ -240,26 +243,9 @@ const char *crf_reader_cap_name(const struct crf_reader *r, int32_t cap)
 bool crf_reader_boot_to_realtime(const struct crf_reader *r, uint64_t boot_ns,
 				 uint64_t *realtime_ns)
 {
-	const struct clock_anchor *best = NULL;
-	size_t i;
-
-	if (!r || !r->clock_count || !realtime_ns)
+	if (!r || !realtime_ns)
 		return false;
-	/* The latest anchor at or before boot_ns; the earliest one if none precedes it. */
-	for (i = 0; i < r->clock_count; i++) {
-		const struct clock_anchor *a = &r->clocks[i];
-
-		if (a->boottime_ns <= boot_ns && (!best || a->boottime_ns >= best->boottime_ns))
-			best = a;
-	}
-	if (!best) {
-		best = &r->clocks[0];
-		for (i = 1; i < r->clock_count; i++)
-			if (r->clocks[i].boottime_ns < best->boottime_ns)
-				best = &r->clocks[i];
-	}
-	*realtime_ns = best->realtime_ns + (boot_ns - best->boottime_ns);
-	return true;
+	return clock_anchors_convert(&r->clocks, boot_ns, realtime_ns);
 }
 
 const struct crf_process *crf_reader_process(const struct crf_reader *r, uint32_t id)
@@ -289,9 +275,10 @@ void crf_reader_free(struct crf_reader *r)
 	id_table_release(&r->frames);
 	id_table_release(&r->stacks);
 	free(r->metadata);
-	free(r->clocks);
+	clock_anchors_release(&r->clocks);
 	free(r->chunk_data);
 	free(r->prev_data);
 	ZSTD_freeDCtx(r->dctx);
+	span_crc_release(&r->resync);
 	free(r);
 }

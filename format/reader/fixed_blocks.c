@@ -108,17 +108,34 @@ static int read_clock(struct crf_reader *r, struct cursor *c)
 	a.realtime_ns = cursor_le64(c, "clock block too short");
 	if (c->bad)
 		return CRF_OK;
-	if (r->clock_count == r->clock_cap) {
-		size_t cap = r->clock_cap ? r->clock_cap * 2 : 16;
-		struct clock_anchor *clocks = realloc(r->clocks, cap * sizeof(*clocks));
+	return clock_anchors_add(&r->clocks, a.boottime_ns, a.realtime_ns);
+}
 
-		if (!clocks)
-			return CRF_ERR_NOMEM;
-		r->clocks = clocks;
-		r->clock_cap = cap;
+/* Adds a LOSS count; a sum past 64 bits stays at the maximum and says so, never wraps. */
+static void add_lost(struct crf_recovery *rec, uint64_t *sum, uint64_t lost)
+{
+	if (__builtin_add_overflow(*sum, lost, sum)) {
+		*sum = UINT64_MAX;
+		rec->lost_saturated = true;
 	}
-	r->clocks[r->clock_count++] = a;
-	return CRF_OK;
+}
+
+/* LOSS: the events lost, then the other kinds when the body holds them. */
+static void read_loss(struct crf_reader *r, struct cursor *body, struct crf_loss *loss)
+{
+	loss->time_ns = cursor_le64(body, "loss block too short");
+	loss->lost = cursor_le64(body, "loss block too short");
+	loss->events_before = cursor_le64(body, "loss block too short");
+	if (body->bad)
+		return;
+	/* The kind fields come as a pair, or not at all (a writer that lost only events). */
+	if (cursor_left(body) >= 16) {
+		loss->process_records = cursor_le64(body, "loss block too short");
+		loss->stacks = cursor_le64(body, "loss block too short");
+	}
+	add_lost(&r->rec, &r->rec.lost, loss->lost);
+	add_lost(&r->rec, &r->rec.lost_process_records, loss->process_records);
+	add_lost(&r->rec, &r->rec.lost_stacks, loss->stacks);
 }
 
 int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, uint64_t offset,
@@ -146,11 +163,7 @@ int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, u
 		loss = arena_alloc(&r->arena, sizeof(*loss));
 		if (!loss)
 			return CRF_ERR_NOMEM;
-		loss->time_ns = cursor_le64(body, "loss block too short");
-		loss->lost = cursor_le64(body, "loss block too short");
-		loss->events_before = cursor_le64(body, "loss block too short");
-		if (!body->bad)
-			r->rec.lost += loss->lost;
+		read_loss(r, body, loss);
 		kind = CRF_ITEM_LOSS;
 		break;
 	case CRF_BLOCK_END:
@@ -166,7 +179,7 @@ int fixed_block_read(struct crf_reader *r, uint32_t type, struct cursor *body, u
 	if (ret)
 		return ret;
 	if (body->bad) {
-		reader_note_damage(r, offset, total, CRF_ERR_CORRUPT, body->why);
+		damage_note_region(&r->rec, offset, total, CRF_ERR_CORRUPT, body->why);
 		return 0;
 	}
 	if (!kind)

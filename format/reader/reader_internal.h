@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * reader_internal.h - the reader's state, shared by its layers:
+ *   damage.c         damaged regions and truncation in the recovery report
  *   block_scanner.c  bytes -> one validated block (resync, truncation)
  *   fixed_blocks.c   METADATA, CAPNAMES, CLOCK, LOSS, END bodies
  *   chunk_decoder.c  CHUNK: zstd frame -> definitions and events
@@ -12,20 +13,19 @@
 #include <zstd.h>
 
 #include "arena.h"
+#include "budget.h"
 #include "crf_layout.h"
 #include "byte_input.h"
+#include "clock_anchors.h"
 #include "crf_reader.h"
 #include "cursor.h"
+#include "damage.h"
 #include "id_table.h"
+#include "span_crc.h"
 
 struct metadata_pair {
 	const char *key;
 	const char *value;
-};
-
-struct clock_anchor {
-	uint64_t boottime_ns;
-	uint64_t realtime_ns;
 };
 
 /* Raw field values of the previous event of the chunk being decoded. */
@@ -83,9 +83,7 @@ struct crf_reader {
 	size_t metadata_cap;
 	const char **cap_names;     /* from the last CAPNAMES block */
 	uint32_t cap_name_count;
-	struct clock_anchor *clocks;
-	size_t clock_count;
-	size_t clock_cap;
+	struct clock_anchors clocks;
 
 	ZSTD_DCtx *dctx;
 	uint8_t *chunk_data;        /* decompressed records of the current chunk */
@@ -94,15 +92,14 @@ struct crf_reader {
 	size_t prev_cap;
 	struct chunk_link link;
 	struct chunk_state chunk;
+	struct budget budget;
+	const char *limit_hit;      /* the limit that stopped the reader (CRF_ERR_LIMIT), or NULL */
+	struct span_crc resync;     /* prefix CRCs of the bytes a resynchronisation scans */
 
 	struct crf_event event;     /* the last event handed out: reused by the next one */
 	struct crf_credentials credentials;         /* likewise, the last CREDENTIALS record */
 	struct crf_syscall_return syscall_return;   /* and SYSCALL_RETURN record */
 };
-
-/* Records a damaged region in the recovery report. */
-void reader_note_damage(struct crf_reader *r, uint64_t offset, uint64_t length, int code,
-			const char *detail);
 
 /*
  * Positions the input at the next valid block, skipping (and reporting)

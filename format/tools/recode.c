@@ -181,6 +181,18 @@ static int write_cap_names(struct recoder *rc)
 	return crf_write_cap_names(rc->w, names, count);
 }
 
+/* A LOSS as read, every kind (an events-only loss keeps its 24-byte body). */
+static int write_loss(struct crf_writer *w, const struct crf_loss *loss)
+{
+	struct crf_loss_counts counts = { .events = loss->lost,
+					  .process_records = loss->process_records,
+					  .stacks = loss->stacks };
+
+	if (!counts.process_records && !counts.stacks)
+		return crf_write_loss(w, loss->time_ns, loss->lost);
+	return crf_write_losses(w, loss->time_ns, &counts);
+}
+
 /* Event numbers carry over: every event read is written, in order. */
 static int write_credentials(struct recoder *rc, const struct crf_credentials *c)
 {
@@ -234,7 +246,7 @@ static int write_item(struct recoder *rc, const struct crf_item *item,
 	case CRF_ITEM_SYSCALL_RETURN:
 		return write_syscall_return(rc, item->syscall_return);
 	case CRF_ITEM_LOSS:
-		return crf_write_loss(rc->w, item->loss->time_ns, item->loss->lost);
+		return write_loss(rc->w, item->loss);
 	case CRF_ITEM_METADATA:
 		return write_metadata(rc);
 	case CRF_ITEM_CAPNAMES:

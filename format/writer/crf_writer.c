@@ -413,20 +413,53 @@ int crf_write_clock(struct crf_writer *w, uint64_t boottime_ns, uint64_t realtim
 	return block_finish(w);
 }
 
-int crf_write_loss(struct crf_writer *w, uint64_t time_ns, uint64_t lost)
+/* A sum of loss counts: at the maximum it stays there rather than wrap to a small number. */
+static void add_saturating(uint64_t *sum, uint64_t n)
 {
+	if (__builtin_add_overflow(*sum, n, sum))
+		*sum = UINT64_MAX;
+}
+
+/*
+ * One LOSS block: the kind fields only when they say something, so an
+ * events-only loss keeps 1.0's body.
+ */
+static int write_loss_block(struct crf_writer *w, uint64_t time_ns,
+			    const struct crf_loss_counts *lost)
+{
+	bool kinds = lost->process_records || lost->stacks;
 	int ret = begin_fixed_block(w, CRF_BLOCK_LOSS);
 
 	if (ret)
 		return ret;
-	if (crf_buf_put_le64(&w->block, time_ns) || crf_buf_put_le64(&w->block, lost) ||
-	    crf_buf_put_le64(&w->block, w->stats.events))
+	if (crf_buf_put_le64(&w->block, time_ns) || crf_buf_put_le64(&w->block, lost->events) ||
+	    crf_buf_put_le64(&w->block, w->stats.events) ||
+	    (kinds && (crf_buf_put_le64(&w->block, lost->process_records) ||
+		       crf_buf_put_le64(&w->block, lost->stacks))))
 		return set_error(w, CRF_ERR_NOMEM, 0, "no memory for a block");
 	ret = block_finish(w);
 	if (ret)
 		return ret;
-	w->stats.lost += lost;
+	add_saturating(&w->stats.lost, lost->events);
+	add_saturating(&w->stats.lost_process_records, lost->process_records);
+	add_saturating(&w->stats.lost_stacks, lost->stacks);
 	return CRF_OK;
+}
+
+int crf_write_losses(struct crf_writer *w, uint64_t time_ns, const struct crf_loss_counts *lost)
+{
+	if (!lost)
+		return set_error(w, CRF_ERR_INVALID_ARG, 0, "no loss counts");
+	if (!lost->events && !lost->process_records && !lost->stacks)
+		return writer_check_usable(w);
+	return write_loss_block(w, time_ns, lost);
+}
+
+int crf_write_loss(struct crf_writer *w, uint64_t time_ns, uint64_t lost)
+{
+	struct crf_loss_counts counts = { .events = lost };
+
+	return write_loss_block(w, time_ns, &counts);
 }
 
 int crf_writer_tick(struct crf_writer *w, uint64_t now_ns)

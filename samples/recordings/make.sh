@@ -20,17 +20,17 @@ for tool in "$caprec" "$samples/sample_chown"; do
 done
 
 # One audited, granted CAP_CHOWN check from sample_chown_foreign_file, with both stacks.
-"$caprec" -K -U -o "$out/chown.caprec" -- "$samples/sample_chown" >/dev/null
+"$caprec" -K -U --force -o "$out/chown.caprec" -- "$samples/sample_chown" >/dev/null
 
 # The mixed workload, non-audit checks included.
-"$caprec" -v -K -U -o "$out/workload.caprec" -- \
+"$caprec" -v -K -U --force -o "$out/workload.caprec" -- \
 	samples/workload.sh -s 200 "$samples" >/dev/null 2>&1
 
 # Two "releases" that differ by exactly one capability: b also sets its group list
 # (CAP_SETGID).
-"$caprec" -K -U -o "$out/release-a.caprec" -- \
+"$caprec" -K -U --force -o "$out/release-a.caprec" -- \
 	sh -c "$samples/sample_chown && $samples/sample_bind" >/dev/null
-"$caprec" -K -U -o "$out/release-b.caprec" -- \
+"$caprec" -K -U --force -o "$out/release-b.caprec" -- \
 	sh -c "$samples/sample_chown && $samples/sample_bind && $samples/sample_setgroups" >/dev/null
 
 # Damaged copies of the workload: cut at 60 % of its size (inside a block, no END), and one

@@ -13,7 +13,7 @@
  *         euid= fsuid= capeff=0xHEX          (the thread's CREDENTIALS; "-" when unknown)
  *   creds pid= tid= first= uid= euid= suid= fsuid= gid= egid= fsgid= capeff=0x capprm=0x
  *   sysret pid= tid= first= last= syscall= ret=
- *   loss lost= events_before=
+ *   loss lost= events_before= process_records= stacks=
  *   end events= lost= clean_end= truncated= truncated_at= blocks_skipped= bytes_skipped=
  *       end_events= end_lost= unresolved_refs= damage=offset:code,...
  * A kernel frame prints as symbol (or ?), a user frame as symbol or
@@ -200,8 +200,10 @@ int main(int argc, char **argv)
 			print_event(reader, item.event);
 			break;
 		case CRF_ITEM_LOSS:
-			printf("loss lost=%" PRIu64 " events_before=%" PRIu64 "\n", item.loss->lost,
-			       item.loss->events_before);
+			printf("loss lost=%" PRIu64 " events_before=%" PRIu64
+			       " process_records=%" PRIu64 " stacks=%" PRIu64 "\n", item.loss->lost,
+			       item.loss->events_before, item.loss->process_records,
+			       item.loss->stacks);
 			break;
 		case CRF_ITEM_PROCESS:
 			print_process(item.process);
