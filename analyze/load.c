@@ -14,6 +14,7 @@
 
 #include "crf_clock.h"
 #include "reader_error.h"
+#include "reader_limits.h"
 #include "schema.h"
 
 static const char *const statement_sql[STMT_COUNT] = {
@@ -853,6 +854,8 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 		return LOAD_FAILED_INTERNAL;
 	}
 	rc = crf_reader_open(&r, src->fd, &cerr);
+	if (!rc)
+		rc = reader_limits_apply(r);
 	if (rc) {
 		reader_error(err, err_size, src->path, rc, &cerr);
 		ret = reader_failure_class(rc);

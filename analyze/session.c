@@ -9,12 +9,20 @@
 #include "commands.h"
 #include "exe_match.h"
 #include "input.h"
+#include "reader_limits.h"
 
 /* Shared long options; the codes are their short letters. */
 static const struct option format_option = { "format", required_argument, NULL, 'f' };
 static const struct option exe_option = { "exe", required_argument, NULL, 'e' };
 static const struct option cap_option = { "cap", required_argument, NULL, 'c' };
 static const struct option help_option = { "help", no_argument, NULL, 'h' };
+/*
+ * Long only: every command reads recordings (directly, or into the cache).
+ * A code far above the commands' own long options (0x100 and up).
+ */
+#define READER_LIMIT_OPTION 0x7000
+static const struct option reader_limit_option = { "reader-limit", required_argument, NULL,
+						   READER_LIMIT_OPTION };
 
 #define MAX_OPTIONS 32
 
@@ -35,6 +43,7 @@ static int build_options(const struct command *c, struct option *longs, char *sh
 	if (c->flags & TAKES_CAP)
 		longs[n++] = cap_option;
 	longs[n++] = help_option;
+	longs[n++] = reader_limit_option;
 	for (const struct option *o = ops->options; o && o->name; o++) {
 		if (n + 1 >= MAX_OPTIONS)
 			return -1;
@@ -124,6 +133,15 @@ int session_parse(struct analyze_session *s, const struct command *c, void *stat
 		case 'h':
 			fputs(c->ops->usage, stdout);
 			return EXIT_OK;
+		case READER_LIMIT_OPTION: {
+			char err[256];
+
+			if (reader_limits_set(optarg, err, sizeof(err))) {
+				fprintf(stderr, "capanalyze %s: %s\n", c->name, err);
+				rc = EXIT_USAGE;
+			}
+			break;
+		}
 		case '?':
 		case ':':
 			fputs(c->ops->usage, stderr);

@@ -19,6 +19,7 @@
 #include "crf_reader.h"
 #include "output.h"
 #include "reader_error.h"
+#include "reader_limits.h"
 #include "strbuf.h"
 #include "text_escape.h"
 
@@ -306,6 +307,8 @@ static int build(struct info *info, const char *path, int fd, char *err, size_t 
 	int rc, ret = EXIT_USAGE;
 
 	rc = crf_reader_open(&r, fd, &cerr);
+	if (!rc)
+		rc = reader_limits_apply(r);
 	if (rc) {
 		reader_error(err, err_size, path, rc, &cerr);
 		goto cleanup;

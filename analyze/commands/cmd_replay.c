@@ -19,6 +19,7 @@
 #include "crf_reader.h"
 #include "crf_text.h"
 #include "reader_error.h"
+#include "reader_limits.h"
 #include "strbuf.h"
 #include "text_escape.h"
 
@@ -278,6 +279,8 @@ static int replay_run(struct analyze_session *s, void *state)
 		return EXIT_USAGE;
 	}
 	rc = crf_reader_open(&r, fd, &cerr);
+	if (!rc)
+		rc = reader_limits_apply(r);
 	if (rc) {
 		reader_error(err, sizeof(err), path, rc, &cerr);
 		fprintf(stderr, "capanalyze replay: %s\n", err);

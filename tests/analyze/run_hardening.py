@@ -504,6 +504,37 @@ def json_valid(e):
     e.expect("info json: C1 as \\u009b", "\\u009b" in out, out)
 
 
+# --- the reader's resource budget ------------------------------------------------------
+
+@case
+def reader_limits(e):
+    """A reader limit stops a recording with an error naming the limit and the option that
+    raises it; --reader-limit raises (or lowers) it for every command."""
+    rec = e.fixture()
+    for args in (["info"], ["replay"], ["load", "-q", "-d", "lim.db"], ["summary"]):
+        rc, _, err = e.run(args + ["--reader-limit", "events=10", rec])
+        e.expect("%s: exit 2" % args[0], rc == 2, (rc, err))
+        e.expect("%s: names the limit and the option" % args[0],
+                 "CRF_LIMIT_EVENTS" in err and "--reader-limit events=N" in err, err)
+    rc, _, err = e.run(["info", "--reader-limit", "events=1G", rec])
+    e.expect("a raised limit: exit 0", rc == 0, err)
+    rc, _, err = e.run(["info", "--reader-limit", "eventz=5", rec])
+    e.expect("an unknown limit: exit 2", rc == 2 and "decompressed-bytes" in err, (rc, err))
+    gen = os.environ.get("GEN_HOSTILE")
+    if not gen:
+        return
+    # FORMAT.md's inflation bound (a small file that expands a thousandfold)
+    os.mkdir(e.path("hostile"))
+    subprocess.run([gen, e.path("hostile")], check=True, stdout=subprocess.DEVNULL)
+    bomb = e.path(os.path.join("hostile", "hostile-inflation.caprec"))
+    rc, _, err = e.run(["summary", bomb])
+    e.expect("inflation: exit 2", rc == 2, (rc, err))
+    e.expect("inflation: names CRF_LIMIT_EXPANSION and the option",
+             "CRF_LIMIT_EXPANSION" in err and "--reader-limit expansion=N" in err, err)
+    rc, out, err = e.run(["summary", "--reader-limit", "expansion=none", bomb], timeout=240)
+    e.expect("inflation, limit raised: loads", rc == 0 and "CAP_CHOWN" in out, (rc, err))
+
+
 # --- write errors ------------------------------------------------------------------------
 
 @case
