@@ -55,7 +55,8 @@ int session_parse(struct analyze_session *s, const struct command *c, void *stat
 /*
  * Opens inputs[0..count-1] as one database and registers the SQL functions
  * (exe_match) on it; every connection a command opens goes through here.
- * Prints "capanalyze <cmd>: <why>" and returns -1 on failure.
+ * Returns 0, or prints "capanalyze <cmd>: <why>" and returns the exit status:
+ * EXIT_USAGE (an input at fault) or EXIT_INTERNAL (memory, SQLite).
  */
 int session_open_inputs(struct analyze_session *s, char *const *inputs, int count,
 			sqlite3 **db);

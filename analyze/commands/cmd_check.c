@@ -53,6 +53,7 @@ struct allowed {
 	const char *source;    /* --allow's value */
 	struct policy *policy; /* from a file, or NULL */
 	cap_set_t caps;        /* from a list */
+	struct cap_extra extra; /* from a list: "cap_<n>" numbers outside 0..63 */
 };
 
 /*
@@ -116,14 +117,12 @@ static int report_row(struct ci_report *ci, const struct allowed *allowed,
 	return rc;
 }
 
-static cap_set_t allowed_for(const struct allowed *allowed, const char *exe)
+/* exe may use cap: its policy rule, or the list, names it (numbers outside 0..63 too). */
+static bool allowed_has(const struct allowed *allowed, const char *exe, int cap)
 {
-	const struct policy_rule *rule;
-
 	if (!allowed->policy)
-		return allowed->caps;
-	rule = policy_lookup(allowed->policy, exe);
-	return rule ? rule->caps : 0;
+		return cap_set_has(allowed->caps, cap) || cap_extra_has(&allowed->extra, cap);
+	return policy_rule_allows(policy_lookup(allowed->policy, exe), cap);
 }
 
 static int parse_allow(const char *value, struct allowed *allowed)
@@ -139,7 +138,7 @@ static int parse_allow(const char *value, struct allowed *allowed)
 		}
 		return 0;
 	}
-	if (cap_parse_list(value, &allowed->caps, bad, sizeof(bad))) {
+	if (cap_parse_list_extra(value, &allowed->caps, &allowed->extra, bad, sizeof(bad))) {
 		if (strchr(value, '/'))
 			fprintf(stderr, "capanalyze check: %s: %s\n", value, strerror(ENOENT));
 		else if (*bad)
@@ -174,7 +173,7 @@ static int write_violations(const struct policy_decisions *d, const struct allow
 
 		if (!decision_counts(row->decision))
 			continue;
-		inside = cap_set_has(allowed_for(allowed, row->group), row->cap);
+		inside = allowed_has(allowed, row->group, row->cap);
 		if (ci)
 			rc = report_row(ci, allowed, row, inside);
 		if (inside)

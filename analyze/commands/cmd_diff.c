@@ -187,8 +187,9 @@ static int side_read(struct analyze_session *session, const char *path, struct s
 	sqlite3 *db = NULL;
 	int status, rc;
 
-	if (session_open_inputs(session, inputs, 1, &db))
-		return EXIT_USAGE;
+	status = session_open_inputs(session, inputs, 1, &db);
+	if (status)
+		return status;
 	rc = completeness_read(db, &s->whole);
 	if (!rc)
 		rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);

@@ -546,6 +546,36 @@ static void add_glob(struct strbuf *sb, const char *path)
 }
 
 /*
+ * Appends the numbers outside 0..63 (no set holds them) that check counts in
+ * rows [first, end) of a group, as "cap_<n>" (cap_set.h), so check passes on
+ * the run the policy came from. first_item: nothing written before them.
+ * Returns how many it wrote.
+ */
+static int add_extra_caps(struct strbuf *sb, const struct policy_decisions *d, size_t first,
+			  size_t end, bool first_item)
+{
+	char name[32];
+	int written = 0;
+
+	for (size_t i = first; i < end; i++) {
+		const struct decision_row *row = &d->rows[i];
+		bool repeated = false;
+
+		if (!decision_counts(row->decision) || (row->cap >= 0 && row->cap < CAP_SET_BITS))
+			continue;
+		for (size_t j = first; j < i && !repeated; j++)
+			repeated = d->rows[j].cap == row->cap && decision_counts(d->rows[j].decision);
+		if (repeated)
+			continue;
+		if (!first_item || written)
+			strbuf_addc(sb, ',');
+		strbuf_adds(sb, cap_format(row->cap, name, sizeof(name)));
+		written++;
+	}
+	return written;
+}
+
+/*
  * The policy-file form (docs/POLICY.md). Without --form: everything check
  * counts, so the recorded run passes it. With --form: exactly that form's
  * set, the file a run made in that form is checked against.
@@ -575,7 +605,9 @@ static int write_allow(const struct policy_decisions *d, const struct policy_sta
 		strbuf_addc(&sb, ' ');
 		if (set)
 			render_cap_list(&sb, set, ",");
-		else
+		/* without --form: also what no set can hold, as check counts it */
+		if ((st->shown < 0 ? add_extra_caps(&sb, d, g->first, g->end, !set) : 0) == 0 &&
+		    !set)
 			strbuf_adds(&sb, "none");
 		if (st->shown == FORM_NONROOT && !nonroot_works(g))
 			strbuf_addf(&sb, "  # no set works as non-root: %s", g->image_rule->reason);

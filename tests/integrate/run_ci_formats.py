@@ -206,7 +206,7 @@ def test_diff(run, a, b):
         for side in (a, b):
             judged |= {(r['exe'], r['cap']) for r in json_rows(
                 run, 'sql', '--format', 'json', side,
-                "SELECT DISTINCT a.exe_path AS exe, coalesce(c.name, 'CAP_' || a.cap) AS cap"
+                "SELECT DISTINCT a.exe_path AS exe, coalesce(c.name, 'cap_' || a.cap) AS cap"
                 " FROM check_aggregate a LEFT JOIN cap_names c ON c.cap = a.cap")}
         cases = {(tc.get('classname'), tc.get('name')) for tc in root.iter('testcase')}
         if len(cases) != len(judged):

@@ -145,7 +145,7 @@ def samples_of(profile, name):
 def expected_samples(run, rec, cap=None):
     where = ' WHERE a.cap = %d' % cap if cap is not None else ''
     status, out, err = run('sql', '--format', 'json', rec,
-                           "SELECT a.exe_path AS exe, coalesce(c.name, 'CAP_' || a.cap) AS cap,"
+                           "SELECT a.exe_path AS exe, coalesce(c.name, 'cap_' || a.cap) AS cap,"
                            " a.verdict, a.audit, coalesce(us.text, '') AS u,"
                            " coalesce(ks.text, '') AS k, sum(a.count) AS n"
                            " FROM check_aggregate a LEFT JOIN cap_names c ON c.cap = a.cap"
