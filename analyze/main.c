@@ -14,10 +14,10 @@
 
 #include "commands.h"
 
-#define REPORT (NEEDS_DATABASE | TAKES_FORMAT)
+#define REPORT (NEEDS_DATABASE | TAKES_FORMAT | TAKES_DEBUG_DIR)
 
 static const struct command commands[] = {
-	{ "load", &load_command, 0, "load recordings into a SQLite database" },
+	{ "load", &load_command, TAKES_DEBUG_DIR, "load recordings into a SQLite database" },
 	{ "info", &info_command, STREAMS_RECORDING | TAKES_FORMAT,
 	  "describe a recording: host, options, blocks, integrity" },
 	{ "summary", &summary_command, REPORT | TAKES_EXE,
@@ -28,9 +28,11 @@ static const struct command commands[] = {
 	  "folded stacks for flame graph tools" },
 	{ "flamegraph", &flamegraph_command, REPORT | TAKES_EXE | TAKES_CAP,
 	  "a self-contained SVG flame graph" },
+	{ "pprof", &pprof_command, NEEDS_DATABASE | TAKES_EXE | TAKES_CAP,
+	  "a pprof profile (profile.proto) of the call paths" },
 	{ "policy", &policy_command, REPORT | TAKES_EXE,
 	  "the minimal capability set: setcap, systemd, docker, k8s" },
-	{ "diff", &diff_command, TAKES_FORMAT, "what changed between two recordings or databases" },
+	{ "diff", &diff_command, TAKES_FORMAT | TAKES_DEBUG_DIR, "what changed between two recordings or databases" },
 	{ "check", &check_command, REPORT | TAKES_EXE,
 	  "fail when a run used capabilities outside an allowed set" },
 	{ "replay", &replay_command, STREAMS_RECORDING | TAKES_CAP,

@@ -2,13 +2,16 @@
 /* session.c - the set-up every capanalyze command shares (see session.h). */
 #include "session.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "exe_match.h"
 #include "input.h"
+#include "reader_limits.h"
 #include "syscall_names.h"
 
 /* Shared long options; the codes are their short letters. */
@@ -16,6 +19,27 @@ static const struct option format_option = { "format", required_argument, NULL, 
 static const struct option exe_option = { "exe", required_argument, NULL, 'e' };
 static const struct option cap_option = { "cap", required_argument, NULL, 'c' };
 static const struct option help_option = { "help", no_argument, NULL, 'h' };
+/*
+ * Long only: a code no short option can have, above the commands' own long-only
+ * codes (report_filter.h's start at 0x100).
+ */
+#define DEBUG_DIR_OPT 0x1000
+static const struct option debug_dir_option = { "debug-dir", required_argument, NULL,
+						DEBUG_DIR_OPT };
+
+/* What every command taking --debug-dir adds to its usage text. */
+static const char debug_dir_usage[] =
+	"\n"
+	"shared option:\n"
+	"  --debug-dir DIR    name the frames of stripped binaries from the debug files\n"
+	"                     in DIR, by build-id (repeatable; see capanalyze(1))\n";
+/*
+ * Long only: every command reads recordings (directly, or into the cache).
+ * A code far above the commands' own long options (0x100 and up).
+ */
+#define READER_LIMIT_OPTION 0x7000
+static const struct option reader_limit_option = { "reader-limit", required_argument, NULL,
+						   READER_LIMIT_OPTION };
 
 #define MAX_OPTIONS 32
 
@@ -35,7 +59,10 @@ static int build_options(const struct command *c, struct option *longs, char *sh
 		longs[n++] = exe_option;
 	if (c->flags & TAKES_CAP)
 		longs[n++] = cap_option;
+	if (c->flags & TAKES_DEBUG_DIR)
+		longs[n++] = debug_dir_option;
 	longs[n++] = help_option;
+	longs[n++] = reader_limit_option;
 	for (const struct option *o = ops->options; o && o->name; o++) {
 		if (n + 1 >= MAX_OPTIONS)
 			return -1;
@@ -48,7 +75,9 @@ static int build_options(const struct command *c, struct option *longs, char *sh
 static int parse_format(struct analyze_session *s, const char *value)
 {
 	const char *extra = s->command->ops->extra_format;
+	const char *const *documents = s->command->ops->document_formats;
 
+	s->document = NULL;
 	if (output_parse_format(value, &s->format) == 0) {
 		s->extra_format = false;
 		return SESSION_CONTINUE;
@@ -57,8 +86,19 @@ static int parse_format(struct analyze_session *s, const char *value)
 		s->extra_format = true;
 		return SESSION_CONTINUE;
 	}
-	fprintf(stderr, "capanalyze %s: unknown format '%s' (%s%stable, json or csv)\n", s->cmd,
-		value, extra ? extra : "", extra ? ", " : "");
+	for (const char *const *d = documents; d && *d; d++) {
+		if (strcmp(value, *d))
+			continue;
+		s->extra_format = false;
+		s->format = OUTPUT_JSON;
+		s->document = *d;
+		return SESSION_CONTINUE;
+	}
+	fprintf(stderr, "capanalyze %s: unknown format '%s' (%s%s", s->cmd, value,
+		extra ? extra : "", extra ? ", " : "");
+	for (const char *const *d = documents; d && *d; d++)
+		fprintf(stderr, "%s, ", *d);
+	fprintf(stderr, "table, json or csv)\n");
 	return EXIT_USAGE;
 }
 
@@ -70,7 +110,41 @@ static int parse_cap(struct analyze_session *s, const char *value)
 		fprintf(stderr, "capanalyze %s: unknown capability '%s'\n", s->cmd, value);
 		return EXIT_USAGE;
 	}
+	if (cap < 0 || cap >= CAP_SET_BITS) {
+		fprintf(stderr, "capanalyze %s: --cap %s: only capabilities 0..%d can be selected\n",
+			s->cmd, value, CAP_SET_BITS - 1);
+		return EXIT_USAGE;
+	}
 	s->caps = cap_set_add(s->caps, cap);
+	return SESSION_CONTINUE;
+}
+
+/* Each --debug-dir in order; argv outlives the session, so its strings are kept. */
+static int add_debug_dir(struct analyze_session *s, char *dir, int argc)
+{
+	struct stat st;
+
+	if (!*dir) {
+		fprintf(stderr, "capanalyze %s: --debug-dir needs a directory\n", s->cmd);
+		return EXIT_USAGE;
+	}
+	/* A mistyped directory would name nothing and pass unnoticed. */
+	if (stat(dir, &st)) {
+		fprintf(stderr, "capanalyze %s: --debug-dir %s: %s\n", s->cmd, dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "capanalyze %s: --debug-dir %s: not a directory\n", s->cmd, dir);
+		return EXIT_USAGE;
+	}
+	if (!s->debug_dirs) {
+		s->debug_dirs = calloc((size_t)argc, sizeof(*s->debug_dirs));
+		if (!s->debug_dirs) {
+			fprintf(stderr, "capanalyze %s: out of memory\n", s->cmd);
+			return EXIT_INTERNAL;
+		}
+	}
+	s->debug_dirs[s->debug_dir_count++] = dir;
 	return SESSION_CONTINUE;
 }
 
@@ -117,9 +191,23 @@ int session_parse(struct analyze_session *s, const struct command *c, void *stat
 		case 'c':
 			rc = parse_cap(s, optarg);
 			break;
+		case DEBUG_DIR_OPT:
+			rc = add_debug_dir(s, optarg, argc);
+			break;
 		case 'h':
 			fputs(c->ops->usage, stdout);
+			if (c->flags & TAKES_DEBUG_DIR)
+				fputs(debug_dir_usage, stdout);
 			return EXIT_OK;
+		case READER_LIMIT_OPTION: {
+			char err[256];
+
+			if (reader_limits_set(optarg, err, sizeof(err))) {
+				fprintf(stderr, "capanalyze %s: %s\n", c->name, err);
+				rc = EXIT_USAGE;
+			}
+			break;
+		}
 		case '?':
 		case ':':
 			fputs(c->ops->usage, stderr);
@@ -139,17 +227,19 @@ int session_parse(struct analyze_session *s, const struct command *c, void *stat
 int session_open_inputs(struct analyze_session *s, char *const *inputs, int count,
 			sqlite3 **db)
 {
+	struct input_debug_dirs debug = { s->debug_dirs, s->debug_dir_count };
 	char err[INPUT_ERROR_SIZE];
+	int rc = input_open(inputs, count, 1, &debug, db, err, sizeof(err));
 
-	if (input_open(inputs, count, 1, db, err, sizeof(err))) {
+	if (rc) {
 		fprintf(stderr, "capanalyze %s: %s\n", s->cmd, err);
-		return -1;
+		return rc == INPUT_FAILED_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
 	}
 	if (exe_match_register(*db) != SQLITE_OK || syscall_sql_register(*db) != SQLITE_OK) {
 		session_sql_error(s, *db, "registering the SQL functions");
 		input_close(*db);
 		*db = NULL;
-		return -1;
+		return EXIT_INTERNAL;
 	}
 	return 0;
 }
@@ -204,8 +294,10 @@ int session_open(struct analyze_session *s)
 
 	if (s->command->flags & LAST_ARG_IS_QUERY)
 		count--;
-	if (session_open_inputs(s, s->args, count, &s->db))
-		return EXIT_USAGE;
+	rc = session_open_inputs(s, s->args, count, &s->db);
+	if (rc)
+		return rc;
+	rc = SESSION_CONTINUE;
 	if (s->exe_glob)
 		rc = check_exe_matches(s);
 	if (rc == SESSION_CONTINUE && s->caps)
@@ -234,7 +326,13 @@ int session_check_caps_seen(const struct analyze_session *s, cap_set_t seen)
 
 int session_sql_error(const struct analyze_session *s, sqlite3 *db, const char *what)
 {
-	fprintf(stderr, "capanalyze %s: %s: %s\n", s->cmd, what, sqlite3_errmsg(db));
+	char damaged[INPUT_ERROR_SIZE];
+
+	/* A damaged database is named (a cache is removed, to be rebuilt). */
+	if (input_cache_damaged(db, damaged, sizeof(damaged)))
+		fprintf(stderr, "capanalyze %s: %s: %s\n", s->cmd, what, damaged);
+	else
+		fprintf(stderr, "capanalyze %s: %s: %s\n", s->cmd, what, sqlite3_errmsg(db));
 	return EXIT_INTERNAL;
 }
 
@@ -242,4 +340,7 @@ void session_close(struct analyze_session *s)
 {
 	input_close(s->db);
 	s->db = NULL;
+	free(s->debug_dirs);
+	s->debug_dirs = NULL;
+	s->debug_dir_count = 0;
 }

@@ -11,6 +11,8 @@ packages=(
 	# build
 	gcc clang llvm meson ninja-build pkg-config
 	libbpf-dev libelf-dev libdw-dev liblzma-dev zlib1g-dev libzstd-dev libsqlite3-dev
+	# capanalyze --debug-dir asks debuginfod servers too (optional at build time)
+	libdebuginfod-dev
 	bpftool
 	# tests: cmocka, the sanitizer/fuzzer runtimes of clang, capsh for the
 	# minimal-capability proof, sqlite3 to open databases by hand
@@ -26,6 +28,11 @@ packages=(
 	# deployment form; setpriv (util-linux) and capsh apply the sets
 	nginx-light dnsmasq tcpdump openssh-server iputils-ping iproute2 util-linux mount
 	hostname coreutils busybox-static
+	# tests of the documents other tools read (suite integrate): SARIF's
+	# object model, protoc and pprof's profile.proto, YAML for k8s/compose,
+	# systemd-analyze for the drop-in
+	python3-sarif-python-om protobuf-compiler golang-github-google-pprof-dev python3-yaml
+	systemd
 )
 if [ "${1:-}" = "--bench" ]; then
 	# bpftrace is the "classic capable" baseline; perf profiles misses;

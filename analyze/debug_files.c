@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * debug_files.c - the debug files of recorded binaries, by build-id, from
+ * --debug-dir directories and debuginfod (see debug_files.h).
+ */
+#include "debug_files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef HAVE_DEBUGINFOD
+#include <elfutils/debuginfod.h>
+#endif
+
+struct debug_files {
+	char **dirs;
+	int dir_count;
+#ifdef HAVE_DEBUGINFOD
+	debuginfod_client *client; /* NULL: DEBUGINFOD_URLS unset, or no client */
+#endif
+};
+
+int debug_files_new(struct debug_files **out, char *const *dirs, int count)
+{
+	struct debug_files *df;
+	const char *urls = getenv("DEBUGINFOD_URLS");
+
+	*out = NULL;
+	df = calloc(1, sizeof(*df));
+	if (!df)
+		return -ENOMEM;
+	df->dirs = calloc(count > 0 ? (size_t)count : 1, sizeof(*df->dirs));
+	if (!df->dirs)
+		goto nomem;
+	for (int i = 0; i < count; i++) {
+		df->dirs[i] = strdup(dirs[i]);
+		if (!df->dirs[i])
+			goto nomem;
+		df->dir_count++;
+	}
+#ifdef HAVE_DEBUGINFOD
+	/* Only where the user configured servers: no network otherwise. */
+	if (urls && *urls)
+		df->client = debuginfod_begin();
+#else
+	(void)urls;
+#endif
+	*out = df;
+	return 0;
+nomem:
+	debug_files_free(df);
+	return -ENOMEM;
+}
+
+void debug_files_free(struct debug_files *df)
+{
+	if (!df)
+		return;
+	for (int i = 0; i < df->dir_count; i++)
+		free(df->dirs[i]);
+	free(df->dirs);
+#ifdef HAVE_DEBUGINFOD
+	if (df->client)
+		debuginfod_end(df->client);
+#endif
+	free(df);
+}
+
+bool debug_files_use_debuginfod(const struct debug_files *df)
+{
+#ifdef HAVE_DEBUGINFOD
+	return df->client != NULL;
+#else
+	(void)df;
+	return false;
+#endif
+}
+
+/* What one candidate file is to the frames of the binary looked for. */
+struct found {
+	struct elf_binary *symbols;
+	struct elf_binary *layout;
+};
+
+static bool same_build_id(const struct elf_binary *bin, const uint8_t *id, size_t len)
+{
+	size_t got_len;
+	const uint8_t *got = elf_binary_build_id(bin, &got_len);
+
+	return got && got_len == len && !memcmp(got, id, len);
+}
+
+/*
+ * Opens fd's ELF file and keeps it as symbols and/or layout when it carries
+ * the build-id and gives what is still missing. Never looks further for
+ * debug files itself (""): only the places debug_files.h lists are searched.
+ */
+static void consider_fd(int fd, const uint8_t *id, size_t len, struct found *f)
+{
+	struct elf_binary *bin = NULL;
+	bool as_layout, as_symbols;
+
+	if (elf_binary_open_fd_debug(&bin, fd, "") || !same_build_id(bin, id, len)) {
+		elf_binary_free(bin);
+		return;
+	}
+	/* An unstripped binary is both at once: then the two are the same object. */
+	as_layout = !f->layout && !elf_binary_layout_inferred(bin);
+	as_symbols = !f->symbols && elf_binary_has_symtab(bin);
+	if (as_layout)
+		f->layout = bin;
+	if (as_symbols)
+		f->symbols = bin;
+	if (!as_layout && !as_symbols)
+		elf_binary_free(bin);
+}
+
+static void consider_path(const char *path, const uint8_t *id, size_t len, struct found *f)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	consider_fd(fd, id, len, f);
+	close(fd);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static void search_dir(const char *dir, const char *hex, const char *path, const uint8_t *id,
+		       size_t len, struct found *f)
+{
+	static const char *const build_id_forms[] = { "%s/.build-id/%.2s/%s.debug",
+						      "%s/.build-id/%.2s/%s/debug",
+						      "%s/.build-id/%.2s/%s/elf" };
+	char candidate[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(build_id_forms) / sizeof(build_id_forms[0]); i++) {
+		if (snprintf(candidate, sizeof(candidate), build_id_forms[i], dir, hex, hex + 2) <
+		    (int)sizeof(candidate))
+			consider_path(candidate, id, len, f);
+	}
+	if (path[0] == '/') {
+		if (snprintf(candidate, sizeof(candidate), "%s%s.debug", dir, path) <
+		    (int)sizeof(candidate))
+			consider_path(candidate, id, len, f);
+		if (snprintf(candidate, sizeof(candidate), "%s%s", dir, path) <
+		    (int)sizeof(candidate))
+			consider_path(candidate, id, len, f);
+	}
+	if (*base_name(path)) {
+		if (snprintf(candidate, sizeof(candidate), "%s/%s.debug", dir, base_name(path)) <
+		    (int)sizeof(candidate))
+			consider_path(candidate, id, len, f);
+		if (snprintf(candidate, sizeof(candidate), "%s/%s", dir, base_name(path)) <
+		    (int)sizeof(candidate))
+			consider_path(candidate, id, len, f);
+	}
+}
+
+#ifdef HAVE_DEBUGINFOD
+/* The servers' debug file, then their executable when the layout is still missing. */
+static void search_debuginfod(struct debug_files *df, const uint8_t *id, size_t len,
+			      struct found *f)
+{
+	int fd;
+
+	if (!df->client)
+		return;
+	if (!f->symbols) {
+		fd = debuginfod_find_debuginfo(df->client, id, (int)len, NULL);
+		if (fd >= 0) {
+			consider_fd(fd, id, len, f);
+			close(fd);
+		}
+	}
+	if (f->symbols && !f->layout) {
+		fd = debuginfod_find_executable(df->client, id, (int)len, NULL);
+		if (fd >= 0) {
+			consider_fd(fd, id, len, f);
+			close(fd);
+		}
+	}
+}
+#endif
+
+int debug_files_find(struct debug_files *df, const uint8_t *build_id, size_t len,
+		     const char *path, struct elf_binary **symbols, struct elf_binary **layout)
+{
+	struct found f = { 0 };
+	char hex[2 * 64 + 1];
+
+	*symbols = NULL;
+	*layout = NULL;
+	if (len < 2 || len > 64)
+		return -ENOENT;
+	for (size_t i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", build_id[i]);
+	for (int i = 0; i < df->dir_count && !(f.symbols && f.layout); i++)
+		search_dir(df->dirs[i], hex, path ? path : "", build_id, len, &f);
+#ifdef HAVE_DEBUGINFOD
+	search_debuginfod(df, build_id, len, &f);
+#endif
+	if (!f.symbols) {
+		elf_binary_free(f.layout);
+		return -ENOENT;
+	}
+	*symbols = f.symbols;
+	*layout = f.layout == f.symbols ? NULL : f.layout;
+	return 0;
+}
