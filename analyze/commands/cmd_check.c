@@ -102,7 +102,7 @@ static int write_violations(const struct policy_decisions *d, const struct allow
 	for (size_t i = 0; i < d->row_count && !rc; i++) {
 		const struct decision_row *row = &d->rows[i];
 
-		if (!decision_counts(row->decision) ||
+		if (!row_counts(row) ||
 		    cap_set_has(allowed_for(allowed, row->group), row->cap))
 			continue;
 		(*violations)++;
