@@ -95,29 +95,15 @@ int input_detect(const char *path, enum input_kind *kind, char *err, size_t err_
 
 static int open_database(const char *path, sqlite3 **db, char *err, size_t err_size)
 {
-	int version;
+	char reason[INPUT_ERROR_SIZE / 2];
 
 	/* Every capanalyze command uses its connection from one thread: no mutex. */
 	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, err_size, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "out of memory");
 		goto fail;
 	}
-	if (schema_read_version(*db, &version, err, err_size)) {
-		char reason[INPUT_ERROR_SIZE / 2];
-
-		snprintf(reason, sizeof(reason), "%s", err);
+	if (schema_check(*db, reason, sizeof(reason)) != SCHEMA_OK) {
 		snprintf(err, err_size, "%s: %s", path, reason);
-		goto fail;
-	}
-	if (version == 0) {
-		snprintf(err, err_size, "%s: an unfinished capanalyze database (user_version 0: a "
-			 "load that did not complete); delete it and load again", path);
-		goto fail;
-	}
-	if (version != schema_user_version()) {
-		snprintf(err, err_size,
-			 "%s: not a capanalyze database of schema version %d (user_version is %d)",
-			 path, schema_user_version(), version);
 		goto fail;
 	}
 	return 0;
@@ -202,8 +188,43 @@ static uint64_t hash_debug_dirs(uint64_t h, const struct input_debug_dirs *debug
 }
 
 /*
+ * A hash of the whole content of fd (crf_hash.h, chained over 1 MiB reads),
+ * to key the cache by what a recording holds rather than by its mtime, which
+ * anyone can set back. Not cryptographic: it tells a changed file from the
+ * one cached, which is all a per-user cache needs (whoever can make two
+ * recordings collide could as well hand over the first). It reads the file
+ * once per report, at memory speed, far less than loading it again.
+ * Returns 0, or -1 with errno.
+ */
+static int hash_content(int fd, uint64_t *out)
+{
+	enum { CHUNK = 1 << 20 };
+	uint64_t h = CRF_HASH_SEED, total = 0;
+	unsigned char *buf = malloc(CHUNK);
+	ssize_t n;
+
+	if (!buf)
+		return -1;
+	while ((n = pread(fd, buf, CHUNK, (off_t)total)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return -1;
+		}
+		h = crf_hash(h, buf, (size_t)n);
+		total += (uint64_t)n;
+	}
+	free(buf);
+	*out = h;
+	return 0;
+}
+
+/*
  * The cache file for these recordings, or false when they cannot be cached
- * (stdin, a pipe) or there is no cache directory to write.
+ * (stdin, a pipe) or there is no cache directory to write. The name is a
+ * hash of each file's absolute path (the path is recorded in the database),
+ * size and content, and of the schema version.
  */
 static bool cache_path(char *const *paths, int count, const struct input_debug_dirs *debug,
 		       char *out, size_t out_size)
@@ -218,14 +239,20 @@ static bool cache_path(char *const *paths, int count, const struct input_debug_d
 	for (int i = 0; i < count; i++) {
 		char real[PATH_MAX];
 		struct stat st;
-		int64_t fields[3];
+		uint64_t fields[2];
+		int fd;
 
-		if (!strcmp(paths[i], "-") || !realpath(paths[i], real) || stat(real, &st) ||
-		    !S_ISREG(st.st_mode))
+		if (!strcmp(paths[i], "-") || !realpath(paths[i], real))
 			return false;
-		fields[0] = st.st_size;
-		fields[1] = st.st_mtim.tv_sec;
-		fields[2] = st.st_mtim.tv_nsec;
+		fd = open(real, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return false;
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode) || hash_content(fd, &fields[1])) {
+			close(fd);
+			return false;
+		}
+		close(fd);
+		fields[0] = (uint64_t)st.st_size;
 		h = crf_hash(h, real, strlen(real) + 1);
 		h = crf_hash(h, fields, sizeof(fields));
 	}
@@ -294,21 +321,25 @@ static void prune_cache(const char *cache_file)
 	closedir(d);
 }
 
-/* Loads the recordings into db (empty). Returns 0 or -1 with err. */
+/*
+ * Loads the recordings into db (empty), then names frames from the debug
+ * directories. Returns 0, or with err INPUT_FAILED (a recording at fault) or
+ * INPUT_FAILED_INTERNAL.
+ */
 static int load_all(sqlite3 *db, char *const *paths, int count, int progress,
 		    const struct input_debug_dirs *debug, char *err, size_t err_size)
 {
 	struct loader *loader = NULL;
-	int ret = -1;
+	int ret = INPUT_FAILED, rc;
 
-	if (loader_new(db, true, &loader, err, err_size))
-		return -1;
+	rc = loader_new(db, true, &loader, err, err_size);
+	if (rc)
+		return rc == LOAD_FAILED_INTERNAL ? INPUT_FAILED_INTERNAL : INPUT_FAILED;
 	for (int i = 0; i < count; i++) {
 		struct load_source src = { .path = paths[i] };
 		struct load_result result;
 		struct progress *bar = NULL;
 		struct stat st;
-		int rc;
 
 		src.fd = open_input_fd(paths[i]);
 		if (src.fd < 0) {
@@ -327,9 +358,12 @@ static int load_all(sqlite3 *db, char *const *paths, int count, int progress,
 		rc = loader_add(loader, &src, &result, err, err_size);
 		progress_free(bar);
 		close(src.fd);
-		if (rc)
+		if (rc) {
+			ret = rc == LOAD_FAILED_INTERNAL ? INPUT_FAILED_INTERNAL : INPUT_FAILED;
 			goto cleanup;
+		}
 	}
+	ret = INPUT_FAILED_INTERNAL;
 	if (loader_finish(loader, err, err_size))
 		goto cleanup;
 	if (name_from_debug_dirs(db, debug, err, err_size))
@@ -345,18 +379,99 @@ static int load_temporary(char *const *paths, int count, int progress,
 			  const struct input_debug_dirs *debug, sqlite3 **db, char *err,
 			  size_t err_size)
 {
+	int rc = INPUT_FAILED_INTERNAL;
+
 	if (sqlite3_open_v2("", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		snprintf(err, err_size, "cannot create a temporary database");
 		goto fail;
 	}
-	if (load_all(*db, paths, count, progress, debug, err, err_size))
+	rc = load_all(*db, paths, count, progress, debug, err, err_size);
+	if (rc)
 		goto fail;
 	return 0;
 fail:
 	sqlite3_close(*db);
 	*db = NULL;
-	return -1;
+	return rc;
+}
+
+/*
+ * The cache databases open now (a command opens at most two inputs, diff),
+ * so that a SQLite error can name the cache file and remove it: a cache is
+ * rebuilt from the recordings, never repaired.
+ */
+#define OPEN_CACHES 4
+
+static struct {
+	sqlite3 *db;
+	char path[PATH_MAX];
+} open_caches[OPEN_CACHES];
+
+static void remember_cache(sqlite3 *db, const char *path)
+{
+	for (int i = 0; i < OPEN_CACHES; i++) {
+		if (!open_caches[i].db) {
+			open_caches[i].db = db;
+			snprintf(open_caches[i].path, sizeof(open_caches[i].path), "%s", path);
+			return;
+		}
+	}
+}
+
+static void forget_cache(sqlite3 *db)
+{
+	for (int i = 0; i < OPEN_CACHES; i++)
+		if (db && open_caches[i].db == db)
+			open_caches[i].db = NULL;
+}
+
+const char *input_cache_path(sqlite3 *db)
+{
+	for (int i = 0; i < OPEN_CACHES; i++)
+		if (db && open_caches[i].db == db)
+			return open_caches[i].path;
+	return NULL;
+}
+
+/*
+ * A cache database that is whole: its schema version, and every table but
+ * events checked page by page (PRAGMA quick_check of one table, SQLite
+ * 3.33+). events, the table with a row per check, is most of the file: a
+ * check of it would cost a read of the whole cache on every report (about
+ * 10 ms per MB here); damage there shows when a query reads it, and
+ * input_cache_damaged() removes the file then.
+ */
+static bool cache_is_sound(sqlite3 *db)
+{
+	static const char tables_sql[] =
+		"SELECT name FROM sqlite_schema WHERE type = 'table' AND name != 'events'";
+	sqlite3_stmt *tables = NULL, *check = NULL;
+	char err[256], sql[128];
+	bool sound = false;
+	int rc;
+
+	if (schema_check(db, err, sizeof(err)) != SCHEMA_OK ||
+	    sqlite3_prepare_v2(db, tables_sql, -1, &tables, NULL) != SQLITE_OK)
+		goto cleanup;
+	while ((rc = sqlite3_step(tables)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(tables, 0);
+
+		if (!name || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(name))
+			goto cleanup;
+		snprintf(sql, sizeof(sql), "PRAGMA quick_check(%s)", name);
+		if (sqlite3_prepare_v2(db, sql, -1, &check, NULL) != SQLITE_OK ||
+		    sqlite3_step(check) != SQLITE_ROW ||
+		    strcmp((const char *)sqlite3_column_text(check, 0), "ok"))
+			goto cleanup;
+		sqlite3_finalize(check);
+		check = NULL;
+	}
+	sound = rc == SQLITE_DONE;
+cleanup:
+	sqlite3_finalize(check);
+	sqlite3_finalize(tables);
+	return sound;
 }
 
 static int load_cached(const char *cache, char *const *paths, int count, int progress,
@@ -364,36 +479,43 @@ static int load_cached(const char *cache, char *const *paths, int count, int pro
 		       size_t err_size)
 {
 	char tmp[PATH_MAX + 32];
-	int version, fd;
+	int fd, rc;
 
 	if (sqlite3_open_v2(cache, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) ==
-		    SQLITE_OK &&
-	    schema_read_version(*db, &version, err, err_size) == 0 &&
-	    version == schema_user_version()) {
+		    SQLITE_OK && cache_is_sound(*db)) {
 		utimensat(AT_FDCWD, cache, NULL, 0); /* in use: not pruned */
+		remember_cache(*db, cache);
 		return 0;
 	}
+	/* Missing, of another schema, or damaged: built again from the recordings. */
 	sqlite3_close(*db);
 	*db = NULL;
 
 	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", cache, (long)getpid());
 	unlink(tmp);
 	/* Recordings can be sensitive: their cache is readable by its owner only. */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		goto fallback;
 	close(fd);
 	if (sqlite3_open_v2(tmp, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK)
 		goto fallback;
-	if (load_all(*db, paths, count, progress, debug, err, err_size)) {
+	rc = load_all(*db, paths, count, progress, debug, err, err_size);
+	if (rc) {
 		sqlite3_close(*db);
 		*db = NULL;
 		unlink(tmp);
-		return -1; /* the recordings are at fault, not the cache */
+		return rc; /* the recordings (or memory) are at fault, not the cache */
 	}
+	/*
+	 * Concurrent reports on the same recordings each build their own
+	 * temporary file and rename it into place: the last one wins, and each
+	 * keeps reading the file it built.
+	 */
 	if (rename(tmp, cache) == 0) {
 		prune_cache(cache);
+		remember_cache(*db, cache);
 		return 0;
 	}
 	sqlite3_close(*db);
@@ -441,7 +563,30 @@ int input_open(char *const *paths, int count, int progress, const struct input_d
 	return load_temporary(paths, count, progress, debug, db, err, err_size);
 }
 
+bool input_cache_damaged(sqlite3 *db, char *what, size_t what_size)
+{
+	const char *path = input_cache_path(db);
+	int code = db ? sqlite3_errcode(db) : SQLITE_OK;
+	bool removed;
+
+	if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
+		return false;
+	if (!path) {
+		const char *file = sqlite3_db_filename(db, "main");
+
+		snprintf(what, what_size, "%s: %s", file && *file ? file : "database",
+			 sqlite3_errmsg(db));
+		return true;
+	}
+	removed = unlink(path) == 0;
+	snprintf(what, what_size, "%s: the cached database is damaged (%s); %s", path,
+		 sqlite3_errmsg(db), removed ? "removed it: run again to rebuild it" :
+					       "remove it to have it rebuilt");
+	return true;
+}
+
 void input_close(sqlite3 *db)
 {
+	forget_cache(db);
 	sqlite3_close(db);
 }

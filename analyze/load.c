@@ -14,6 +14,7 @@
 
 #include "crf_clock.h"
 #include "reader_error.h"
+#include "reader_limits.h"
 #include "schema.h"
 
 static const char *const statement_sql[STMT_COUNT] = {
@@ -27,7 +28,8 @@ static const char *const statement_sql[STMT_COUNT] = {
 		"clean_end = ?16 WHERE id = ?1",
 	[STMT_METADATA] = "INSERT OR REPLACE INTO metadata (recording_id, key, value) "
 			  "VALUES (?1, ?2, ?3)",
-	[STMT_CAP_NAME] = "INSERT OR REPLACE INTO cap_names (cap, name) VALUES (?1, ?2)",
+	[STMT_CAP_NAME] = "INSERT OR REPLACE INTO recording_cap_names (recording_id, cap, name) "
+			  "VALUES (?1, ?2, ?3)",
 	[STMT_BINARY] = "INSERT INTO binaries (path, build_id) VALUES (?1, ?2)",
 	[STMT_PROCESS] = "INSERT INTO processes (recording_id, pid, start_ns, ppid, parent_id, "
 			 "binary_id, exe_path, cmdline, comm, uid, cgroup_id, cgroup_path, "
@@ -130,7 +132,7 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 	*out = NULL;
 	if (!l) {
 		snprintf(err, err_size, "out of memory");
-		return -1;
+		return LOAD_FAILED_INTERNAL;
 	}
 	l->db = db;
 	l->binaries = intern_map_new();
@@ -157,12 +159,18 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 		describe(l, SQLITE_ERROR, "cannot set up the database", err, err_size);
 		goto fail;
 	}
-	if (exec(l, "BEGIN")) {
+	/* IMMEDIATE: the write lock before the schema is read (another writer is waited for). */
+	if (exec(l, "BEGIN IMMEDIATE")) {
 		describe(l, SQLITE_ERROR, "cannot start a transaction", err, err_size);
 		goto fail;
 	}
 	l->in_transaction = true;
-	if (schema_ensure(db, err, err_size) || schema_mark_unfinished(db, err, err_size))
+	rc = schema_ensure(db, err, err_size);
+	if (rc == SCHEMA_NOT_OURS || rc == SCHEMA_UNFINISHED) {
+		loader_free(l);
+		return LOAD_FAILED_INPUT;
+	}
+	if (rc || schema_mark_unfinished(db, err, err_size))
 		goto fail;
 	for (int i = 0; i < STMT_COUNT; i++) {
 		const char *sql = statement_sql[i];
@@ -196,7 +204,7 @@ int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t er
 	return 0;
 fail:
 	loader_free(l);
-	return -1;
+	return LOAD_FAILED_INTERNAL;
 }
 
 void loader_free(struct loader *l)
@@ -226,11 +234,11 @@ int loader_finish(struct loader *l, char *err, size_t err_size)
 {
 	if (l->failed) {
 		snprintf(err, err_size, "the load failed earlier");
-		return -1;
+		return LOAD_FAILED_INTERNAL;
 	}
 	if (schema_create_indexes(l->db, err, err_size) ||
 	    schema_mark_finished(l->db, err, err_size))
-		return -1;
+		return LOAD_FAILED_INTERNAL;
 	/* Statements must be gone before COMMIT releases the exclusive lock cleanly. */
 	for (int i = 0; i < STMT_COUNT; i++) {
 		sqlite3_finalize(l->stmt[i]);
@@ -238,7 +246,7 @@ int loader_finish(struct loader *l, char *err, size_t err_size)
 	}
 	if (exec(l, "COMMIT")) {
 		describe(l, SQLITE_ERROR, "cannot commit", err, err_size);
-		return -1;
+		return LOAD_FAILED_INTERNAL;
 	}
 	l->in_transaction = false;
 	/* Let the planner know the tables' shapes; sampling keeps this cheap on big loads. */
@@ -524,7 +532,12 @@ static int load_event(struct loader *l, const struct crf_event *e)
 	check.process_id = process_id;
 	check.cap = e->cap;
 	check.audit = !!(e->flags & CRF_EV_AUDIT);
-	check.granted = e->ret == 0;
+	/*
+	 * What the program saw: security_capable()'s final verdict when the
+	 * recording has it (another LSM may deny what the capability module
+	 * granted), as replay prints it and v_events shows it.
+	 */
+	check.granted = ((e->flags & CRF_EV_FINAL_KNOWN) ? e->final_ret : e->ret) == 0;
 	check.syscall_nr = e->syscall_nr;
 	check.cgroup_id = e->cgroup_id;
 	check.kernel_stack_id = kernel_stack_id;
@@ -659,15 +672,16 @@ static int finish_recording(struct loader *l, const struct crf_reader *r, const 
 		bind_text_or_null(stmt, 3, value);
 		rc = step_insert(stmt);
 	}
-	/* Newer kernels name capabilities this build's table does not know. */
+	/* The recording's own names, for its own events only (recording_cap_names). */
 	stmt = l->stmt[STMT_CAP_NAME];
 	for (int32_t cap = 0; !rc && cap < 64; cap++) {
 		const char *name = crf_reader_cap_name(r, cap);
 
 		if (!name || !*name)
 			continue;
-		sqlite3_bind_int(stmt, 1, cap);
-		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 1, l->recording_id);
+		sqlite3_bind_int(stmt, 2, cap);
+		sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC);
 		rc = step_insert(stmt);
 	}
 
@@ -820,22 +834,31 @@ static int stream(struct loader *l, struct crf_reader *r, const struct load_sour
 	return 0;
 }
 
+/* A reader's failure is the input's fault, unless memory ran out. */
+static int reader_failure_class(int status)
+{
+	return status == CRF_ERR_NOMEM ? LOAD_FAILED_INTERNAL : LOAD_FAILED_INPUT;
+}
+
 int loader_add(struct loader *l, const struct load_source *src, struct load_result *result,
 	       char *err, size_t err_size)
 {
 	struct crf_reader *r = NULL;
 	struct crf_error cerr = { 0 };
 	struct span span = { 0 };
-	int rc, status, ret = -1;
+	int rc, status, ret = LOAD_FAILED_INTERNAL;
 
 	memset(result, 0, sizeof(*result));
 	if (l->failed) {
 		snprintf(err, err_size, "%s: the load failed earlier", src->path);
-		return -1;
+		return LOAD_FAILED_INTERNAL;
 	}
 	rc = crf_reader_open(&r, src->fd, &cerr);
+	if (!rc)
+		rc = reader_limits_apply(r);
 	if (rc) {
 		reader_error(err, err_size, src->path, rc, &cerr);
+		ret = reader_failure_class(rc);
 		goto cleanup;
 	}
 	loader_reset_ids(l);
@@ -848,6 +871,7 @@ int loader_add(struct loader *l, const struct load_source *src, struct load_resu
 	rc = stream(l, r, src, &span, &status, &cerr);
 	if (!rc && status) {
 		reader_error(err, err_size, src->path, status, &cerr);
+		ret = reader_failure_class(status);
 		goto cleanup;
 	}
 	if (!rc)

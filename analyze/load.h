@@ -51,20 +51,29 @@ struct load_result {
  * PRAGMAs when fast is true (journal off, no syncs: for a new database
  * nobody else holds; without a journal a failed load cannot be rolled back,
  * so after a crash or a failure the caller throws the database away).
- * Returns 0 and *out, or -1 with a one-line reason in err.
+ * Returns 0 and *out, or with a one-line reason in err LOAD_FAILED_INPUT
+ * (db is not a capanalyze database) or LOAD_FAILED_INTERNAL (memory, SQLite).
  */
 int loader_new(sqlite3 *db, bool fast, struct loader **out, char *err, size_t err_size);
 
 /*
- * Loads one recording. Returns 0 with *result filled, or -1 with a one-line
- * error naming the file in err (not a recording, newer major version, I/O
- * error, out of memory, SQLite failure). After a failure the loader must only
- * be freed (the transaction is rolled back).
+ * Failure classes, so that a command's exit status says whose fault it was
+ * (capanalyze(1): 2 an input that cannot be read, 3 an internal error).
+ */
+#define LOAD_FAILED_INPUT (-1)    /* the recording or database named is at fault */
+#define LOAD_FAILED_INTERNAL (-2) /* out of memory, or SQLite failed writing */
+
+/*
+ * Loads one recording. Returns 0 with *result filled, or with a one-line
+ * error naming the file in err LOAD_FAILED_INPUT (not a recording, newer
+ * major version, damage the reader cannot pass, I/O error reading it) or
+ * LOAD_FAILED_INTERNAL (out of memory, SQLite failure). After a failure the
+ * loader must only be freed (the transaction is rolled back).
  */
 int loader_add(struct loader *l, const struct load_source *src, struct load_result *result,
 	       char *err, size_t err_size);
 
-/* Creates the indexes and commits. Returns 0, or -1 with err. */
+/* Creates the indexes and commits. Returns 0, or LOAD_FAILED_INTERNAL with err. */
 int loader_finish(struct loader *l, char *err, size_t err_size);
 
 /* Rolls back unless finished; frees. Accepts NULL. */

@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	  "folded stacks for flame graph tools" },
 	{ "flamegraph", &flamegraph_command, REPORT | TAKES_EXE | TAKES_CAP,
 	  "a self-contained SVG flame graph" },
+	{ "pprof", &pprof_command, NEEDS_DATABASE | TAKES_EXE | TAKES_CAP,
+	  "a pprof profile (profile.proto) of the call paths" },
 	{ "policy", &policy_command, REPORT | TAKES_EXE,
 	  "the minimal capability set: setcap, systemd, docker, k8s" },
 	{ "diff", &diff_command, TAKES_FORMAT | TAKES_DEBUG_DIR, "what changed between two recordings or databases" },

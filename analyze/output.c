@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+#include "text_escape.h"
+
 struct cell {
 	char *text;   /* rendered, owned */
 	bool numeric; /* right-aligned in a table */
@@ -30,6 +33,7 @@ struct output {
 	struct cell *row; /* table: the current row; json/csv: unused */
 	bool any_row;     /* json: a row was written (comma before the next) */
 	bool failed;      /* a write failed: everything after is pointless */
+	int error;        /* ... with this negative errno */
 	/*
 	 * table: rows kept until output_finish() sizes the columns, or until
 	 * TABLE_SIZING_ROWS of them have come: then the widths are fixed from
@@ -130,111 +134,56 @@ static void text_addc(struct text *t, char c)
 	text_add(t, &c, 1);
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if s does not start one. */
-static size_t utf8_sequence(const unsigned char *s)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values beyond Unicode are not text. */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 /*
- * JSON string body: quotes, backslashes and control characters escaped;
- * bytes that are not UTF-8 (recordings are untrusted) become U+FFFD.
+ * A text cell or column name rendered for the format, by text_escape.c, the
+ * one escaping every capanalyze output shares: NULL when out of memory.
  */
-static void render_json_string(struct text *t, const char *value)
+static char *render_string(enum output_format format, const char *value)
 {
-	const unsigned char *s = (const unsigned char *)value;
+	struct strbuf sb = STRBUF_INIT;
 
-	text_addc(t, '"');
-	while (*s) {
-		size_t n = utf8_sequence(s);
-		char esc[8];
-
-		if (n == 0) {
-			text_add(t, "\\ufffd", 6);
-			s++;
-			continue;
-		}
-		if (*s == '"' || *s == '\\') {
-			text_addc(t, '\\');
-			text_addc(t, (char)*s);
-		} else if (*s == '\n') {
-			text_add(t, "\\n", 2);
-		} else if (*s == '\t') {
-			text_add(t, "\\t", 2);
-		} else if (*s == '\r') {
-			text_add(t, "\\r", 2);
-		} else if (*s < 0x20 || *s == 0x7f) {
-			snprintf(esc, sizeof(esc), "\\u%04x", *s);
-			text_add(t, esc, 6);
-		} else {
-			text_add(t, (const char *)s, n);
-		}
-		s += n;
+	switch (format) {
+	case OUTPUT_TABLE:
+		escape_terminal(&sb, value);
+		break;
+	case OUTPUT_JSON:
+		escape_json(&sb, value);
+		break;
+	case OUTPUT_CSV:
+		escape_csv(&sb, value);
+		break;
 	}
-	text_addc(t, '"');
+	return strbuf_detach(&sb);
 }
 
-/* CSV field: quoted (quotes doubled) when it holds a comma, quote or line break. */
-static void render_csv_string(struct text *t, const char *value)
+/* Appends value rendered for format to t. */
+static void text_add_rendered(struct text *t, enum output_format format, const char *value)
 {
-	if (!strpbrk(value, ",\"\r\n")) {
-		text_add(t, value, strlen(value));
+	char *rendered = render_string(format, value);
+
+	if (!rendered) {
+		t->nomem = true;
 		return;
 	}
-	text_addc(t, '"');
-	for (const char *s = value; *s; s++) {
-		if (*s == '"')
-			text_addc(t, '"');
-		text_addc(t, *s);
-	}
-	text_addc(t, '"');
+	text_add(t, rendered, strlen(rendered));
+	free(rendered);
 }
 
-/* Table cell: control characters would break the alignment or drive the terminal. */
-static void render_table_string(struct text *t, const char *value)
+/* The errno of a failed stdio write (ENOSPC, EPIPE, EBADF), so the message can say it. */
+static int write_error(struct output *o)
 {
-	for (const unsigned char *s = (const unsigned char *)value; *s; s++) {
-		if (*s < 0x20 || *s == 0x7f)
-			text_addc(t, '?');
-		else
-			text_addc(t, (char)*s);
-	}
+	o->failed = true;
+	o->error = errno ? -errno : -EIO;
+	return o->error;
 }
 
 static int write_all(struct output *o, const char *s, size_t n)
 {
 	if (o->failed)
-		return -EIO;
-	if (n && fwrite_unlocked(s, 1, n, o->out) != n) { /* one thread: no stdio lock per cell */
-		o->failed = true;
-		return -EIO;
-	}
+		return o->error;
+	errno = 0;
+	if (n && fwrite_unlocked(s, 1, n, o->out) != n) /* one thread: no stdio lock per cell */
+		return write_error(o);
 	return 0;
 }
 
@@ -255,7 +204,10 @@ int output_columns(struct output *o, int count, const char *const *names)
 		return -ENOMEM;
 	o->columns = count;
 	for (int i = 0; i < count; i++) {
-		o->names[i] = strdup(names[i] ? names[i] : "");
+		/* Kept rendered for a table (sql's column names are the user's text). */
+		o->names[i] = o->format == OUTPUT_TABLE ? render_string(OUTPUT_TABLE, names[i] ?
+									  names[i] : "") :
+							  strdup(names[i] ? names[i] : "");
 		if (!o->names[i])
 			return -ENOMEM;
 	}
@@ -269,7 +221,7 @@ int output_columns(struct output *o, int count, const char *const *names)
 		for (int i = 0; i < count; i++) {
 			if (i)
 				text_addc(&line, ',');
-			render_csv_string(&line, o->names[i]);
+			text_add_rendered(&line, OUTPUT_CSV, o->names[i]);
 		}
 		text_add(&line, "\r\n", 2);
 		err = line.nomem ? -ENOMEM : write_all(o, line.data, line.len);
@@ -327,7 +279,7 @@ static int add_cell(struct output *o, char *text, bool numeric)
 			text_add(&line, o->any_row ? ",\n{" : "\n{", o->any_row ? 3 : 2);
 		else
 			text_addc(&line, ',');
-		render_json_string(&line, o->names[o->cell]);
+		text_add_rendered(&line, OUTPUT_JSON, o->names[o->cell]);
 		text_addc(&line, ':');
 	} else if (o->cell) {
 		text_addc(&line, ',');
@@ -379,28 +331,9 @@ int output_null(struct output *o)
 
 int output_text(struct output *o, const char *value)
 {
-	struct text t = { 0 };
-
 	if (!value)
 		return output_null(o);
-	switch (o->format) {
-	case OUTPUT_TABLE:
-		render_table_string(&t, value);
-		break;
-	case OUTPUT_JSON:
-		render_json_string(&t, value);
-		break;
-	case OUTPUT_CSV:
-		render_csv_string(&t, value);
-		break;
-	}
-	if (t.nomem) {
-		free(t.data);
-		return -ENOMEM;
-	}
-	if (!t.data)
-		return add_cell(o, strdup(""), false);
-	return add_cell(o, t.data, false);
+	return add_cell(o, render_string(o->format, value), false);
 }
 
 static int flush_table(struct output *o);
@@ -592,9 +525,8 @@ int output_finish(struct output *o)
 	case OUTPUT_CSV:
 		break;
 	}
-	if (!err && fflush(o->out) != 0) {
-		o->failed = true;
-		err = -EIO;
-	}
+	errno = 0;
+	if (!err && fflush(o->out) != 0)
+		err = write_error(o);
 	return err;
 }

@@ -15,7 +15,8 @@
  * The table format sizes its columns on the first 1000 rows (buffered), then
  * prints the rest as they come (a wider cell overflows its column); json and
  * csv stream. Errors are returned, never printed:
- * -ENOMEM, -EIO (a write failed), -EINVAL (a row with the wrong cell count).
+ * -ENOMEM, the write's negative errno (-ENOSPC, -EPIPE, -EBADF; -EIO when
+ * stdio did not say), -EINVAL (a row with the wrong cell count).
  */
 #ifndef CAPANALYZE_OUTPUT_H
 #define CAPANALYZE_OUTPUT_H

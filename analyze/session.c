@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "exe_match.h"
 #include "input.h"
+#include "reader_limits.h"
 
 /* Shared long options; the codes are their short letters. */
 static const struct option format_option = { "format", required_argument, NULL, 'f' };
@@ -31,6 +32,13 @@ static const char debug_dir_usage[] =
 	"shared option:\n"
 	"  --debug-dir DIR    name the frames of stripped binaries from the debug files\n"
 	"                     in DIR, by build-id (repeatable; see capanalyze(1))\n";
+/*
+ * Long only: every command reads recordings (directly, or into the cache).
+ * A code far above the commands' own long options (0x100 and up).
+ */
+#define READER_LIMIT_OPTION 0x7000
+static const struct option reader_limit_option = { "reader-limit", required_argument, NULL,
+						   READER_LIMIT_OPTION };
 
 #define MAX_OPTIONS 32
 
@@ -53,6 +61,7 @@ static int build_options(const struct command *c, struct option *longs, char *sh
 	if (c->flags & TAKES_DEBUG_DIR)
 		longs[n++] = debug_dir_option;
 	longs[n++] = help_option;
+	longs[n++] = reader_limit_option;
 	for (const struct option *o = ops->options; o && o->name; o++) {
 		if (n + 1 >= MAX_OPTIONS)
 			return -1;
@@ -65,7 +74,9 @@ static int build_options(const struct command *c, struct option *longs, char *sh
 static int parse_format(struct analyze_session *s, const char *value)
 {
 	const char *extra = s->command->ops->extra_format;
+	const char *const *documents = s->command->ops->document_formats;
 
+	s->document = NULL;
 	if (output_parse_format(value, &s->format) == 0) {
 		s->extra_format = false;
 		return SESSION_CONTINUE;
@@ -74,8 +85,19 @@ static int parse_format(struct analyze_session *s, const char *value)
 		s->extra_format = true;
 		return SESSION_CONTINUE;
 	}
-	fprintf(stderr, "capanalyze %s: unknown format '%s' (%s%stable, json or csv)\n", s->cmd,
-		value, extra ? extra : "", extra ? ", " : "");
+	for (const char *const *d = documents; d && *d; d++) {
+		if (strcmp(value, *d))
+			continue;
+		s->extra_format = false;
+		s->format = OUTPUT_JSON;
+		s->document = *d;
+		return SESSION_CONTINUE;
+	}
+	fprintf(stderr, "capanalyze %s: unknown format '%s' (%s%s", s->cmd, value,
+		extra ? extra : "", extra ? ", " : "");
+	for (const char *const *d = documents; d && *d; d++)
+		fprintf(stderr, "%s, ", *d);
+	fprintf(stderr, "table, json or csv)\n");
 	return EXIT_USAGE;
 }
 
@@ -85,6 +107,11 @@ static int parse_cap(struct analyze_session *s, const char *value)
 
 	if (cap_parse(value, &cap)) {
 		fprintf(stderr, "capanalyze %s: unknown capability '%s'\n", s->cmd, value);
+		return EXIT_USAGE;
+	}
+	if (cap < 0 || cap >= CAP_SET_BITS) {
+		fprintf(stderr, "capanalyze %s: --cap %s: only capabilities 0..%d can be selected\n",
+			s->cmd, value, CAP_SET_BITS - 1);
 		return EXIT_USAGE;
 	}
 	s->caps = cap_set_add(s->caps, cap);
@@ -171,6 +198,15 @@ int session_parse(struct analyze_session *s, const struct command *c, void *stat
 			if (c->flags & TAKES_DEBUG_DIR)
 				fputs(debug_dir_usage, stdout);
 			return EXIT_OK;
+		case READER_LIMIT_OPTION: {
+			char err[256];
+
+			if (reader_limits_set(optarg, err, sizeof(err))) {
+				fprintf(stderr, "capanalyze %s: %s\n", c->name, err);
+				rc = EXIT_USAGE;
+			}
+			break;
+		}
 		case '?':
 		case ':':
 			fputs(c->ops->usage, stderr);
@@ -192,16 +228,17 @@ int session_open_inputs(struct analyze_session *s, char *const *inputs, int coun
 {
 	struct input_debug_dirs debug = { s->debug_dirs, s->debug_dir_count };
 	char err[INPUT_ERROR_SIZE];
+	int rc = input_open(inputs, count, 1, &debug, db, err, sizeof(err));
 
-	if (input_open(inputs, count, 1, &debug, db, err, sizeof(err))) {
+	if (rc) {
 		fprintf(stderr, "capanalyze %s: %s\n", s->cmd, err);
-		return -1;
+		return rc == INPUT_FAILED_INTERNAL ? EXIT_INTERNAL : EXIT_USAGE;
 	}
 	if (exe_match_register(*db) != SQLITE_OK) {
 		session_sql_error(s, *db, "registering exe_match");
 		input_close(*db);
 		*db = NULL;
-		return -1;
+		return EXIT_INTERNAL;
 	}
 	return 0;
 }
@@ -256,8 +293,10 @@ int session_open(struct analyze_session *s)
 
 	if (s->command->flags & LAST_ARG_IS_QUERY)
 		count--;
-	if (session_open_inputs(s, s->args, count, &s->db))
-		return EXIT_USAGE;
+	rc = session_open_inputs(s, s->args, count, &s->db);
+	if (rc)
+		return rc;
+	rc = SESSION_CONTINUE;
 	if (s->exe_glob)
 		rc = check_exe_matches(s);
 	if (rc == SESSION_CONTINUE && s->caps)
@@ -286,7 +325,13 @@ int session_check_caps_seen(const struct analyze_session *s, cap_set_t seen)
 
 int session_sql_error(const struct analyze_session *s, sqlite3 *db, const char *what)
 {
-	fprintf(stderr, "capanalyze %s: %s: %s\n", s->cmd, what, sqlite3_errmsg(db));
+	char damaged[INPUT_ERROR_SIZE];
+
+	/* A damaged database is named (a cache is removed, to be rebuilt). */
+	if (input_cache_damaged(db, damaged, sizeof(damaged)))
+		fprintf(stderr, "capanalyze %s: %s: %s\n", s->cmd, what, damaged);
+	else
+		fprintf(stderr, "capanalyze %s: %s: %s\n", s->cmd, what, sqlite3_errmsg(db));
 	return EXIT_INTERNAL;
 }
 

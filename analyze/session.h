@@ -26,6 +26,12 @@ struct analyze_session {
 	const struct command *command;
 	enum output_format format;   /* --format, when a tabular name */
 	bool extra_format;           /* --format is the command's own (command->extra_format) */
+	/*
+	 * --format named one of command->document_formats, else NULL. format is
+	 * then OUTPUT_JSON: the document is for a program, so notes meant for a
+	 * person go to stderr, as they do with json.
+	 */
+	const char *document;
 	const char *exe_glob;        /* --exe (exe_match.h), or NULL: every executable */
 	cap_set_t caps;              /* --cap, repeatable; 0: every capability */
 	char **args;                 /* the operands after the options */
@@ -49,7 +55,8 @@ int session_parse(struct analyze_session *s, const struct command *c, void *stat
 /*
  * Opens inputs[0..count-1] as one database and registers the SQL functions
  * (exe_match) on it; every connection a command opens goes through here.
- * Prints "capanalyze <cmd>: <why>" and returns -1 on failure.
+ * Returns 0, or prints "capanalyze <cmd>: <why>" and returns the exit status:
+ * EXIT_USAGE (an input at fault) or EXIT_INTERNAL (memory, SQLite).
  */
 int session_open_inputs(struct analyze_session *s, char *const *inputs, int count,
 			sqlite3 **db);

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +23,15 @@
 #include "session.h"
 
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t snapshot_request;
+static bool snapshot_on_hup;    /* recording to a file: SIGHUP takes a snapshot */
 
 static void on_signal(int sig)
 {
-	stop_signal = sig;
+	if (sig == SIGHUP && snapshot_on_hup)
+		snapshot_request = 1;
+	else
+		stop_signal = sig;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -38,6 +44,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 /*
  * No SA_RESTART: a signal interrupts the poll and the wait for the command.
+ * SIGHUP stops a live trace (its terminal went away) but, when recording to a
+ * file, asks for a snapshot instead: the current part is closed and the next
+ * begun, as a daemon reopens its logs (see caprec(8), SIGNALS).
  * SIGPIPE is ignored so that a reader going away is a write error caprec acts
  * on (ending the live output, closing the recording properly), not a death
  * that leaves the recording without its END block.
@@ -96,6 +105,7 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	if (opts.probe)
 		return attach_probe_report(stdout);
+	snapshot_on_hup = opts.output_path && strcmp(opts.output_path, "-");
 	install_signal_handlers();
 
 	err = session_open(&session, &opts, argc, argv, errbuf, sizeof(errbuf));
@@ -104,6 +114,8 @@ int main(int argc, char **argv)
 	err = session_attach(session, errbuf, sizeof(errbuf));
 	if (err)
 		goto cleanup;
+	if (snapshot_on_hup)
+		session_snapshot_on(session, &snapshot_request);
 	err = session_run(session, &stop_signal, errbuf, sizeof(errbuf));
 	if (err)
 		goto cleanup;

@@ -186,6 +186,17 @@ int output_tick(struct output *o, char *errbuf, size_t errsize)
 	crf_writer_stats(o->writer, &stats);
 	if (stats.bytes_written < o->max_size)
 		return 0;
+	return output_rotate(o, errbuf, errsize);
+}
+
+int output_rotate(struct output *o, char *errbuf, size_t errsize)
+{
+	int err;
+
+	if (o->is_stdout) {
+		snprintf(errbuf, errsize, "standard output cannot be rotated");
+		return -ENOTSUP;
+	}
 	err = end_part(o, errbuf, errsize);
 	if (err)
 		return err;

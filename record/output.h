@@ -44,6 +44,14 @@ uint32_t output_part(const struct output *o);
  */
 int output_tick(struct output *o, char *errbuf, size_t errsize);
 
+/*
+ * Ends the current part now (END, fsync, close: a complete recording anyone
+ * may analyse) and starts the next: a snapshot of a long recording without
+ * stopping it (SIGHUP). Same rules as output_tick(): between events only.
+ * -ENOTSUP for standard output.
+ */
+int output_rotate(struct output *o, char *errbuf, size_t errsize);
+
 /* Flushes, writes END and closes the file. Sums over all parts into *total. */
 int output_close(struct output *o, struct crf_writer_stats *total, char *errbuf, size_t errsize);
 

@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@ struct record_session {
 	char machine[65];                      /* uname -m, for the live syscall names */
 	int live_errno;                        /* the live output failed (EPIPE: reader gone) */
 	struct crf_writer_stats totals;
+	volatile sig_atomic_t *snapshot;       /* session_snapshot_on(): SIGHUP asked for one */
 };
 
 /* Nothing more is traced nor written: the BPF side goes, the recording keeps its prefix. */
@@ -400,6 +402,28 @@ static int recording_failed(struct record_session *s, int err, const char *what,
 	return err;
 }
 
+void session_snapshot_on(struct record_session *s, volatile sig_atomic_t *request)
+{
+	s->snapshot = request;
+}
+
+/* Ends the current part and starts the next, saying so on stderr (a service's log). */
+static int take_snapshot(struct record_session *s, char *errbuf, size_t errsize)
+{
+	uint32_t part = output_part(s->rec.output);
+	char closed[PATH_MAX];
+	int err;
+
+	*s->snapshot = 0;
+	err = output_rotate(s->rec.output, errbuf, errsize);
+	if (err)
+		return err;
+	if (!rotation_path(closed, sizeof(closed), s->opts->output_path, part))
+		fprintf(stderr, "caprec: snapshot: %s closed, recording goes on in part %" PRIu32
+			"\n", closed, output_part(s->rec.output));
+	return 0;
+}
+
 int session_run(struct record_session *s, volatile sig_atomic_t *stop, char *errbuf,
 		size_t errsize)
 {
@@ -427,6 +451,9 @@ int session_run(struct record_session *s, volatile sig_atomic_t *stop, char *err
 		if (s->rec.error)
 			break;
 		if (s->rec.output && output_tick(s->rec.output, what, sizeof(what)))
+			return recording_failed(s, -EIO, what, errbuf, errsize);
+		if (s->rec.output && s->snapshot && *s->snapshot &&
+		    take_snapshot(s, what, sizeof(what)))
 			return recording_failed(s, -EIO, what, errbuf, errsize);
 		if (live_output_failed(s))
 			break;

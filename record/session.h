@@ -51,6 +51,14 @@ int session_attach(struct record_session *s, char *errbuf, size_t errsize);
 int session_run(struct record_session *s, volatile sig_atomic_t *stop, char *errbuf,
 		size_t errsize);
 
+/*
+ * From now on session_run() answers *request (set by a signal handler: SIGHUP)
+ * by ending the recording's current part and starting the next, then clears
+ * it: a snapshot of a long recording, complete and analysable, while
+ * recording goes on. Only for a recording to a file (not "-").
+ */
+void session_snapshot_on(struct record_session *s, volatile sig_atomic_t *request);
+
 /* Ends and closes the recording; also reports a live output that failed. */
 int session_close(struct record_session *s, char *errbuf, size_t errsize);
 

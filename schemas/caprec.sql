@@ -5,7 +5,9 @@
 -- (CLOCK_REALTIME ns since the Unix epoch). Booleans are 0/1.
 -- Indexes are in caprec_indexes.sql: created after a bulk load, not before.
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
+-- "capr": tells a capanalyze database from any other SQLite file (capanalyze(1)).
+PRAGMA application_id = 1667330162;
 
 CREATE TABLE recordings (
 	id INTEGER PRIMARY KEY,
@@ -43,6 +45,15 @@ CREATE TABLE cap_names (
 	cap INTEGER PRIMARY KEY,
 	name TEXT NOT NULL
 );
+
+-- Each recording's own capability table: two recordings from different kernels may name
+-- a number differently, and neither may rename the other's.
+CREATE TABLE recording_cap_names (
+	recording_id INTEGER NOT NULL REFERENCES recordings(id),
+	cap INTEGER NOT NULL,
+	name TEXT NOT NULL,
+	PRIMARY KEY (recording_id, cap)
+) WITHOUT ROWID;
 
 CREATE TABLE binaries (
 	id INTEGER PRIMARY KEY,
@@ -247,8 +258,8 @@ CREATE TABLE import_damage (
 	detail TEXT
 );
 
--- Capability numbers are kernel ABI and never renumbered, so one table serves
--- every recording; recordings' own CAPNAMES tables add newer names on load.
+-- The names this schema knows (numbers are kernel ABI). A recording's own names are in
+-- recording_cap_names and take precedence for its events; loads never change this table.
 INSERT INTO cap_names (cap, name) VALUES
 	(0, 'CAP_CHOWN'), (1, 'CAP_DAC_OVERRIDE'), (2, 'CAP_DAC_READ_SEARCH'),
 	(3, 'CAP_FOWNER'), (4, 'CAP_FSETID'), (5, 'CAP_KILL'), (6, 'CAP_SETGID'),
@@ -270,9 +281,9 @@ CREATE VIEW v_events AS
 SELECT e.id, c.recording_id, r.hostname, e.idx, e.time_ns,
        e.time_ns + r.wall_offset_ns AS wall_ns,
        coalesce(p.pid, 0) AS pid, e.tid, c.uid, c.comm, p.exe_path, e.cap,
-       coalesce(n.name, 'CAP_' || e.cap) AS cap_name,
+       coalesce(rn.name, n.name, 'cap_' || e.cap) AS cap_name,
        e.audit, c.audit_inferred, e.insetid,
-       CASE WHEN e.ret = 0 THEN 'granted' ELSE 'denied' END AS verdict,
+       CASE WHEN coalesce(e.final_ret, e.ret) = 0 THEN 'granted' ELSE 'denied' END AS verdict,
        e.ret, e.final_ret, e.syscall_nr, c.cgroup_id, p.cgroup_path, p.container_id,
        c.userns_inum, c.userns_level, c.process_id,
        e.kernel_stack_id, ks.text AS kernel_stack, e.user_stack_id, us.text AS user_stack,
@@ -285,6 +296,7 @@ FROM events e
 JOIN event_contexts c ON c.id = e.context_id
 JOIN recordings r ON r.id = c.recording_id
 LEFT JOIN processes p ON p.id = c.process_id
+LEFT JOIN recording_cap_names rn ON rn.recording_id = c.recording_id AND rn.cap = e.cap
 LEFT JOIN cap_names n ON n.cap = e.cap
 LEFT JOIN stacks ks ON ks.id = e.kernel_stack_id
 LEFT JOIN stacks us ON us.id = e.user_stack_id;
@@ -292,7 +304,7 @@ LEFT JOIN stacks us ON us.id = e.user_stack_id;
 -- The aggregate with names resolved: what reports group on.
 CREATE VIEW v_checks AS
 SELECT a.recording_id, r.hostname, a.exe_path, b.build_id, a.cap,
-       coalesce(c.name, 'CAP_' || a.cap) AS cap_name, a.audit, a.verdict, a.syscall_nr,
+       coalesce(rn.name, c.name, 'cap_' || a.cap) AS cap_name, a.audit, a.verdict, a.syscall_nr,
        a.kernel_stack_id, ks.text AS kernel_stack, a.user_stack_id, us.text AS user_stack,
        a.count, a.processes, a.first_ns, a.last_ns,
        a.first_ns + r.wall_offset_ns AS first_wall_ns,
@@ -300,6 +312,7 @@ SELECT a.recording_id, r.hostname, a.exe_path, b.build_id, a.cap,
 FROM check_aggregate a
 JOIN recordings r ON r.id = a.recording_id
 LEFT JOIN binaries b ON b.id = a.binary_id
+LEFT JOIN recording_cap_names rn ON rn.recording_id = a.recording_id AND rn.cap = a.cap
 LEFT JOIN cap_names c ON c.cap = a.cap
 LEFT JOIN stacks ks ON ks.id = a.kernel_stack_id
 LEFT JOIN stacks us ON us.id = a.user_stack_id;

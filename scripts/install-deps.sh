@@ -28,6 +28,11 @@ packages=(
 	# deployment form; setpriv (util-linux) and capsh apply the sets
 	nginx-light dnsmasq tcpdump openssh-server iputils-ping iproute2 util-linux mount
 	hostname coreutils busybox-static
+	# tests of the documents other tools read (suite integrate): SARIF's
+	# object model, protoc and pprof's profile.proto, YAML for k8s/compose,
+	# systemd-analyze for the drop-in
+	python3-sarif-python-om protobuf-compiler golang-github-google-pprof-dev python3-yaml
+	systemd
 )
 if [ "${1:-}" = "--bench" ]; then
 	# bpftrace is the "classic capable" baseline; perf profiles misses;

@@ -12,11 +12,13 @@
 #include <sys/stat.h>
 
 #include "cap_set.h"
+#include "ci_report.h"
 #include "commands.h"
 #include "completeness.h"
 #include "output.h"
 #include "policy_decide.h"
 #include "policy_file.h"
+#include "strbuf.h"
 #include "syscall_names.h"
 
 static const char check_usage[] =
@@ -37,7 +39,9 @@ static const char check_usage[] =
 	"  --exe GLOB         only executables matching GLOB\n"
 	"  --include-nonaudit non-audit checks without a rule count too\n"
 	"  --allow-incomplete judge incomplete recordings anyway (still reported)\n"
-	"  --format F         table (default), json or csv: the violations\n"
+	"  --format F         table (default), json or csv: the violations;\n"
+	"                     sarif: a SARIF 2.1.0 log, one result per violation;\n"
+	"                     junit: JUnit XML, a testcase per executable x capability\n"
 	"  -q, --quiet        print nothing, only the exit status\n"
 	"  -h, --help         this text\n"
 	"\n"
@@ -46,18 +50,79 @@ static const char check_usage[] =
 	"4 the recordings are incomplete (and no --allow-incomplete).\n";
 
 struct allowed {
+	const char *source;    /* --allow's value */
 	struct policy *policy; /* from a file, or NULL */
 	cap_set_t caps;        /* from a list */
+	struct cap_extra extra; /* from a list: "cap_<n>" numbers outside 0..63 */
 };
 
-static cap_set_t allowed_for(const struct allowed *allowed, const char *exe)
+/*
+ * Which rule judged exe, for the CI documents: "FILE:LINE GLOB" (and the
+ * file and line) or "--allow LIST". The text is in sb.
+ */
+static struct ci_rule describe_rule(const struct allowed *allowed, const char *exe,
+				    struct strbuf *sb)
 {
+	struct ci_rule ci = { .file = allowed->policy ? allowed->source : NULL };
 	const struct policy_rule *rule;
 
-	if (!allowed->policy)
-		return allowed->caps;
+	strbuf_reset(sb);
+	if (!allowed->policy) {
+		strbuf_addf(sb, "--allow %s", allowed->source);
+		ci.text = strbuf_str(sb);
+		return ci;
+	}
 	rule = policy_lookup(allowed->policy, exe);
-	return rule ? rule->caps : 0;
+	if (!rule)
+		strbuf_addf(sb, "%s: no rule (nothing allowed)", allowed->source);
+	else if (rule->line)
+		strbuf_addf(sb, "%s:%u %s", allowed->source, rule->line, rule->glob);
+	else
+		strbuf_addf(sb, "%s: default %s", allowed->source, rule->glob);
+	ci.line = rule ? rule->line : 0;
+	ci.text = strbuf_str(sb);
+	return ci;
+}
+
+/*
+ * A row of the check as a CI report case: passing when allowed, else failing
+ * with its decision, call-site rule and path.
+ */
+static int report_row(struct ci_report *ci, const struct allowed *allowed,
+		      const struct decision_row *row, bool inside)
+{
+	struct strbuf rule = STRBUF_INIT, what = STRBUF_INIT;
+	char syscall[32];
+	struct ci_change change = {
+		.verdict = decision_name(row->decision),
+		.checks = row->checks,
+		.syscall = row->example->syscall_nr < 0 ? "" :
+			   syscall_format(row->example->syscall_nr, syscall, sizeof(syscall)),
+		.user_stack = row->example->user_stack,
+		.kernel_stack = row->example->kernel_stack,
+	};
+	struct ci_rule judged = describe_rule(allowed, row->group, &rule);
+	int rc;
+
+	strbuf_addf(&what, "outside the allowed set, call-site rule %s", row->rule->name);
+	change.what = strbuf_str(&what);
+	if (rule.failed || what.failed)
+		rc = -ENOMEM;
+	else if (inside)
+		rc = ci_report_pass(ci, row->group, row->cap, &judged);
+	else
+		rc = ci_report_fail(ci, row->group, row->cap, &judged, &change);
+	strbuf_release(&rule);
+	strbuf_release(&what);
+	return rc;
+}
+
+/* exe may use cap: its policy rule, or the list, names it (numbers outside 0..63 too). */
+static bool allowed_has(const struct allowed *allowed, const char *exe, int cap)
+{
+	if (!allowed->policy)
+		return cap_set_has(allowed->caps, cap) || cap_extra_has(&allowed->extra, cap);
+	return policy_rule_allows(policy_lookup(allowed->policy, exe), cap);
 }
 
 static int parse_allow(const char *value, struct allowed *allowed)
@@ -65,6 +130,7 @@ static int parse_allow(const char *value, struct allowed *allowed)
 	char err[512], bad[64];
 	struct stat st;
 
+	allowed->source = value;
 	if (!stat(value, &st)) {
 		if (policy_load(value, &allowed->policy, err, sizeof(err))) {
 			fprintf(stderr, "capanalyze check: %s\n", err);
@@ -72,7 +138,7 @@ static int parse_allow(const char *value, struct allowed *allowed)
 		}
 		return 0;
 	}
-	if (cap_parse_list(value, &allowed->caps, bad, sizeof(bad))) {
+	if (cap_parse_list_extra(value, &allowed->caps, &allowed->extra, bad, sizeof(bad))) {
 		if (strchr(value, '/'))
 			fprintf(stderr, "capanalyze check: %s: %s\n", value, strerror(ENOENT));
 		else if (*bad)
@@ -86,24 +152,31 @@ static int parse_allow(const char *value, struct allowed *allowed)
 }
 
 static int write_violations(const struct policy_decisions *d, const struct allowed *allowed,
-			    enum output_format format, bool quiet, size_t *violations)
+			    enum output_format format, bool quiet, struct ci_report *ci,
+			    size_t *violations)
 {
 	static const char *const columns[] = { "exe", "capability", "decision", "rule", "checks",
 					       "syscall", "user_stack", "kernel_stack" };
-	struct output *o = quiet ? NULL : output_new(stdout, format);
+	struct output *o = quiet || ci ? NULL : output_new(stdout, format);
 	char cap_name[32], syscall[32];
 	int rc = 0;
 
 	*violations = 0;
-	if (!quiet && !o)
+	if (!quiet && !ci && !o)
 		return -ENOMEM;
 	if (o)
 		rc = output_columns(o, 8, columns);
 	for (size_t i = 0; i < d->row_count && !rc; i++) {
 		const struct decision_row *row = &d->rows[i];
 
-		if (!row_counts(row) ||
-		    cap_set_has(allowed_for(allowed, row->group), row->cap))
+		bool inside;
+
+		if (!row_counts(row))
+			continue;
+		inside = allowed_has(allowed, row->group, row->cap);
+		if (ci)
+			rc = report_row(ci, allowed, row, inside);
+		if (inside)
 			continue;
 		(*violations)++;
 		if (!o)
@@ -138,6 +211,15 @@ struct check_state {
 	struct allowed allowed;
 	bool have_allow, include_nonaudit, quiet, allow_incomplete;
 	struct policy_decisions d;
+	struct ci_report ci;
+};
+
+static const struct ci_gate check_gate = {
+	.command = "check",
+	.rule_id = "capability-outside-policy",
+	.rule_name = "CapabilityOutsidePolicy",
+	.rule_summary = "An executable used or attempted a capability its policy does not allow.",
+	.level = "error",
 };
 
 static int check_option(struct analyze_session *s, void *state, int opt, const char *arg)
@@ -212,8 +294,15 @@ static int check_run(struct analyze_session *s, void *state)
 	rc = policy_decide(s->db, GROUP_EXE, s->exe_glob, st->include_nonaudit, &st->d);
 	if (rc > 0)
 		return session_sql_error(s, s->db, "deciding checks");
+	if (s->document)
+		ci_report_init(&st->ci, &check_gate, s->args, s->arg_count);
 	if (!rc)
-		rc = write_violations(&st->d, &st->allowed, s->format, st->quiet, &violations);
+		rc = write_violations(&st->d, &st->allowed, s->format, st->quiet,
+				      s->document && !st->quiet ? &st->ci : NULL, &violations);
+	if (!rc && s->document && !st->quiet) {
+		ci_report_sort(&st->ci);
+		rc = ci_report_write(&st->ci, s->document, stdout);
+	}
 	if (rc) {
 		fprintf(stderr, "capanalyze check: %s\n", strerror(-rc));
 		return EXIT_INTERNAL;
@@ -241,6 +330,7 @@ static void check_release(void *state)
 	struct check_state *st = state;
 
 	policy_decisions_release(&st->d);
+	ci_report_release(&st->ci);
 	policy_free(st->allowed.policy);
 }
 
@@ -252,8 +342,11 @@ static const struct option check_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const char *const check_documents[] = { "sarif", "junit", NULL };
+
 const struct command_ops check_command = {
 	.usage = check_usage,
+	.document_formats = check_documents,
 	.options = check_options,
 	.short_options = "q",
 	.state_size = sizeof(struct check_state),

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cap_set.h"
+#include "ci_report.h"
 #include "commands.h"
 #include "completeness.h"
 #include "input.h"
@@ -39,7 +40,10 @@ static const char diff_usage[] =
 	"options:\n"
 	"  --ignore-counts    report paths added or removed, not count changes\n"
 	"  --allow-incomplete compare incomplete recordings anyway (still reported)\n"
-	"  --format F         table (default), json or csv\n"
+	"  --format F         table (default), json or csv; sarif: a SARIF 2.1.0\n"
+	"                     log, one result per executable x capability that\n"
+	"                     changed; junit: JUnit XML, a testcase per executable\n"
+	"                     x capability compared\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"Lost events, lost process records, truncation or damage on either side are\n"
@@ -183,8 +187,9 @@ static int side_read(struct analyze_session *session, const char *path, struct s
 	sqlite3 *db = NULL;
 	int status, rc;
 
-	if (session_open_inputs(session, inputs, 1, &db))
-		return EXIT_USAGE;
+	status = session_open_inputs(session, inputs, 1, &db);
+	if (status)
+		return status;
 	rc = completeness_read(db, &s->whole);
 	if (!rc)
 		rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
@@ -251,9 +256,42 @@ static const char *verdicts_name(unsigned int verdicts)
 
 struct differ {
 	struct output *o;
+	struct ci_report *ci; /* --format sarif|junit: the rows go here, not to o */
+	char *baseline;       /* "baseline A": the rule a change breaks, in the CI documents */
 	size_t differences;
 	bool ignore_counts;
 };
+
+/* A row of the diff as a failing CI case: its path split back into user and kernel stacks. */
+static int ci_row(struct differ *d, const char *change, const struct path_entry *e,
+		  unsigned int verdicts_a, unsigned int verdicts_b, uint64_t count_a,
+		  uint64_t count_b, const char *path)
+{
+	struct strbuf what = STRBUF_INIT, verdict = STRBUF_INIT, user = STRBUF_INIT;
+	const char *bar = strstr(path, " | ");
+	struct ci_change c = { .syscall = "", .checks = count_b ? count_b : count_a };
+	int rc;
+
+	strbuf_adds(&what, change);
+	if (count_a && count_b && count_a != count_b)
+		strbuf_addf(&what, " %" PRIu64 " -> %" PRIu64, count_a, count_b);
+	strbuf_addf(&verdict, "%s -> %s", verdicts_a ? verdicts_name(verdicts_a) : "none",
+		    verdicts_b ? verdicts_name(verdicts_b) : "none");
+	strbuf_add(&user, path, bar ? (size_t)(bar - path) : strlen(path));
+	c.what = strbuf_str(&what);
+	c.verdict = strbuf_str(&verdict);
+	c.user_stack = strbuf_str(&user);
+	c.kernel_stack = bar ? bar + 3 : "";
+	if (what.failed || verdict.failed || user.failed)
+		rc = -ENOMEM;
+	else
+		rc = ci_report_fail(d->ci, e->exe, e->cap,
+				    &(struct ci_rule){ .text = d->baseline }, &c);
+	strbuf_release(&what);
+	strbuf_release(&verdict);
+	strbuf_release(&user);
+	return rc;
+}
 
 static int diff_row(struct differ *d, const char *change, const struct path_entry *e,
 		    unsigned int verdicts_a, unsigned int verdicts_b, uint64_t count_a,
@@ -263,6 +301,8 @@ static int diff_row(struct differ *d, const char *change, const struct path_entr
 	int rc;
 
 	d->differences++;
+	if (d->ci)
+		return ci_row(d, change, e, verdicts_a, verdicts_b, count_a, count_b, path);
 	rc = output_text(d->o, change);
 	if (!rc)
 		rc = output_text(d->o, e->exe);
@@ -347,11 +387,16 @@ static int diff_sides(struct differ *d, const struct side *a, const struct side 
 				      top_path(b, rb)->display);
 			j = rb.end;
 		} else {
+			size_t before = d->differences;
+
 			if (ra.verdicts != rb.verdicts)
 				rc = diff_row(d, "verdict changed", &a->entries[i], ra.verdicts,
 					      rb.verdicts, ra.count, rb.count, "");
 			if (!rc)
 				rc = diff_paths(d, a, ra, b, rb);
+			if (!rc && d->ci && d->differences == before)
+				rc = ci_report_pass(d->ci, a->entries[i].exe, a->entries[i].cap,
+						    &(struct ci_rule){ .text = d->baseline });
 			i = ra.end;
 			j = rb.end;
 		}
@@ -362,7 +407,17 @@ static int diff_sides(struct differ *d, const struct side *a, const struct side 
 struct diff_state {
 	struct side a, b;
 	struct differ d;
+	struct ci_report ci;
 	bool allow_incomplete;
+};
+
+static const struct ci_gate diff_gate = {
+	.command = "diff",
+	.rule_id = "capability-changed",
+	.rule_name = "CapabilityChanged",
+	.rule_summary = "An executable's capabilities or their call paths changed from the "
+			"baseline.",
+	.level = "warning",
 };
 
 static int diff_option(struct analyze_session *s, void *state, int opt, const char *arg)
@@ -434,6 +489,18 @@ static int diff_run(struct analyze_session *s, void *state)
 		fprintf(stderr, "capanalyze diff: %s\n", strerror(EIO));
 		return EXIT_INTERNAL;
 	}
+	if (s->document) {
+		ci_report_init(&st->ci, &diff_gate, s->args, 2);
+		d->ci = &st->ci;
+		rc = asprintf(&d->baseline, "baseline %s", s->args[0]) < 0 ? -ENOMEM : 0;
+		if (!rc)
+			rc = diff_sides(d, &st->a, &st->b);
+		if (!rc) {
+			ci_report_sort(d->ci);
+			rc = ci_report_write(d->ci, s->document, stdout);
+		}
+		goto done;
+	}
 	d->o = output_new(stdout, s->format);
 	rc = d->o ? output_columns(d->o, 8, columns) : -ENOMEM;
 	if (!rc)
@@ -441,6 +508,7 @@ static int diff_run(struct analyze_session *s, void *state)
 	/* Equal inputs print nothing, as diff(1); json and csv still print their (empty) shape. */
 	if (!rc && (d->differences || s->format != OUTPUT_TABLE))
 		rc = output_finish(d->o);
+done:
 	if (rc) {
 		fprintf(stderr, "capanalyze diff: %s\n", strerror(-rc));
 		return EXIT_INTERNAL;
@@ -460,6 +528,8 @@ static void diff_release(void *state)
 	struct diff_state *st = state;
 
 	output_free(st->d.o);
+	ci_report_release(&st->ci);
+	free(st->d.baseline);
 	side_release(&st->a);
 	side_release(&st->b);
 }
@@ -470,8 +540,11 @@ static const struct option diff_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static const char *const diff_documents[] = { "sarif", "junit", NULL };
+
 const struct command_ops diff_command = {
 	.usage = diff_usage,
+	.document_formats = diff_documents,
 	.options = diff_options,
 	.state_size = sizeof(struct diff_state),
 	.option = diff_option,

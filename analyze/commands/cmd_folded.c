@@ -109,11 +109,12 @@ static int write_lines(const struct folded_lines *fl, FILE *out, int format, boo
 	int rc = 0;
 
 	if (folded) {
+		errno = 0;
 		for (size_t i = 0; i < fl->count; i++)
 			if (fprintf(out, "%s %" PRIu64 "\n", fl->lines[i].stack,
 				    fl->lines[i].count) < 0)
-				return -EIO;
-		return fflush(out) ? -EIO : 0;
+				return errno ? -errno : -EIO;
+		return fflush(out) ? (errno ? -errno : -EIO) : 0;
 	}
 	o = output_new(out, (enum output_format)format);
 	if (!o)
@@ -176,7 +177,7 @@ static int folded_run(struct analyze_session *s, void *state)
 	}
 	rc = write_lines(&st->lines, out, s->format, s->extra_format);
 	if (st->output_path && fclose(out) && !rc)
-		rc = -EIO;
+		rc = errno ? -errno : -EIO;
 	if (rc) {
 		fprintf(stderr, "capanalyze folded: writing %s: %s\n",
 			st->output_path ? st->output_path : "standard output", strerror(-rc));

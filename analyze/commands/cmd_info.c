@@ -19,6 +19,9 @@
 #include "crf_reader.h"
 #include "output.h"
 #include "reader_error.h"
+#include "reader_limits.h"
+#include "strbuf.h"
+#include "text_escape.h"
 
 static const char info_usage[] =
 	"usage: capanalyze info [--format text|table|json|csv] REC\n"
@@ -304,6 +307,8 @@ static int build(struct info *info, const char *path, int fd, char *err, size_t 
 	int rc, ret = EXIT_USAGE;
 
 	rc = crf_reader_open(&r, fd, &cerr);
+	if (!rc)
+		rc = reader_limits_apply(r);
 	if (rc) {
 		reader_error(err, err_size, path, rc, &cerr);
 		goto cleanup;
@@ -421,12 +426,22 @@ cleanup:
 	return ret;
 }
 
+/* The values hold the recording's own strings (host, options): escaped, one line each. */
 static int print_text(const struct info *info)
 {
+	struct strbuf sb = STRBUF_INIT;
+	int err = 0;
+
 	for (int i = 0; i < info->count; i++)
 		if (info->rows[i].shown_in & SHOWN_TEXT)
-			printf("%-13s %s\n", info->rows[i].field, info->rows[i].text);
-	return fflush(stdout) == 0 ? 0 : -EIO;
+			printf("%-13s %s\n", info->rows[i].field,
+			       escape_terminal_str(&sb, info->rows[i].text));
+	if (sb.failed)
+		err = -ENOMEM;
+	strbuf_release(&sb);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return errno ? -errno : -EIO;
+	return err;
 }
 
 static int print_value(struct output *o, const struct info_row *row, enum output_format format)
@@ -490,8 +505,9 @@ static int info_run(struct analyze_session *s, void *state)
 		fprintf(stderr, "capanalyze info: %s\n", err);
 		goto cleanup;
 	}
-	if ((s->extra_format ? print_text(&info) : print_rows(&info, s->format)) != 0) {
-		fprintf(stderr, "capanalyze info: cannot write the output\n");
+	ret = s->extra_format ? print_text(&info) : print_rows(&info, s->format);
+	if (ret) {
+		fprintf(stderr, "capanalyze info: cannot write the output: %s\n", strerror(-ret));
 		ret = EXIT_INTERNAL;
 	}
 cleanup:

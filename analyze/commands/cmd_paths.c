@@ -5,6 +5,7 @@
  * stack, kernel stack) that checked a capability is one row, ranked within
  * its capability by check count, summed over every recording in the input.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,7 +89,7 @@ static int paths_run(struct analyze_session *s, void *state)
 	struct report_filter *filter = state;
 	sqlite3_stmt *stmt = NULL;
 	struct output *o = NULL;
-	int status = EXIT_INTERNAL, rc;
+	int status = EXIT_INTERNAL, rc, write_rc = 0;
 
 	filter->caps = s->caps;
 	filter->exe_glob = s->exe_glob;
@@ -108,19 +109,22 @@ static int paths_run(struct analyze_session *s, void *state)
 		goto cleanup;
 	}
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (write_row(o, stmt))
+		write_rc = write_row(o, stmt);
+		if (write_rc)
 			goto write_failed;
 	}
 	if (rc != SQLITE_DONE) {
 		status = session_sql_error(s, s->db, "reading paths");
 		goto cleanup;
 	}
-	if (output_finish(o))
+	write_rc = output_finish(o);
+	if (write_rc)
 		goto write_failed;
 	status = EXIT_OK;
 	goto cleanup;
 write_failed:
-	fprintf(stderr, "capanalyze paths: writing the output failed\n");
+	fprintf(stderr, "capanalyze paths: writing the output failed: %s\n",
+		strerror(write_rc < 0 ? -write_rc : EIO));
 cleanup:
 	output_free(o);
 	sqlite3_finalize(stmt);

@@ -17,6 +17,7 @@
 #include "output.h"
 #include "policy_decide.h"
 #include "policy_render.h"
+#include "policy_settings.h"
 #include "strbuf.h"
 #include "syscall_names.h"
 #include "text_escape.h"
@@ -54,7 +55,14 @@ static const char policy_usage[] =
 	"                     object per group), csv (one row per decision), or\n"
 	"                     allow: a policy file for `capanalyze check --allow`;\n"
 	"                     without --form it allows everything check counts, so\n"
-	"                     the recorded run passes it (--by exe)\n"
+	"                     the recorded run passes it (--by exe); or systemd,\n"
+	"                     k8s, compose, setcap: a file for one program (--exe,\n"
+	"                     or --by container): a systemd drop-in, a Kubernetes\n"
+	"                     strategic-merge patch, a compose fragment, a setcap\n"
+	"                     script\n"
+	"  --user USER        with those: the non-root account it runs as (User=,\n"
+	"                     runAsUser, user:); the non-root form unless --form\n"
+	"  --name NAME        the container (k8s) or service (compose) name\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"exit status: 0 success, 2 usage or unreadable input, 3 internal error,\n"
@@ -74,6 +82,7 @@ struct policy_state {
 	int shown;                    /* while running: -1 both forms, else form */
 	struct policy_decisions d;
 	struct completeness whole;
+	struct settings_options settings;
 };
 
 /* Whether group g can run as non-root at all. */
@@ -537,6 +546,36 @@ static void add_glob(struct strbuf *sb, const char *path)
 }
 
 /*
+ * Appends the numbers outside 0..63 (no set holds them) that check counts in
+ * rows [first, end) of a group, as "cap_<n>" (cap_set.h), so check passes on
+ * the run the policy came from. first_item: nothing written before them.
+ * Returns how many it wrote.
+ */
+static int add_extra_caps(struct strbuf *sb, const struct policy_decisions *d, size_t first,
+			  size_t end, bool first_item)
+{
+	char name[32];
+	int written = 0;
+
+	for (size_t i = first; i < end; i++) {
+		const struct decision_row *row = &d->rows[i];
+		bool repeated = false;
+
+		if (!decision_counts(row->decision) || (row->cap >= 0 && row->cap < CAP_SET_BITS))
+			continue;
+		for (size_t j = first; j < i && !repeated; j++)
+			repeated = d->rows[j].cap == row->cap && decision_counts(d->rows[j].decision);
+		if (repeated)
+			continue;
+		if (!first_item || written)
+			strbuf_addc(sb, ',');
+		strbuf_adds(sb, cap_format(row->cap, name, sizeof(name)));
+		written++;
+	}
+	return written;
+}
+
+/*
  * The policy-file form (docs/POLICY.md). Without --form: everything check
  * counts, so the recorded run passes it. With --form: exactly that form's
  * set, the file a run made in that form is checked against.
@@ -566,7 +605,9 @@ static int write_allow(const struct policy_decisions *d, const struct policy_sta
 		strbuf_addc(&sb, ' ');
 		if (set)
 			render_cap_list(&sb, set, ",");
-		else
+		/* without --form: also what no set can hold, as check counts it */
+		if ((st->shown < 0 ? add_extra_caps(&sb, d, g->first, g->end, !set) : 0) == 0 &&
+		    !set)
 			strbuf_adds(&sb, "none");
 		if (st->shown == FORM_NONROOT && !nonroot_works(g))
 			strbuf_addf(&sb, "  # no set works as non-root: %s", g->image_rule->reason);
@@ -582,6 +623,12 @@ static int policy_option(struct analyze_session *s, void *state, int opt, const 
 
 	(void)s;
 	switch (opt) {
+	case 'u':
+		st->settings.user = arg;
+		return SESSION_CONTINUE;
+	case 'N':
+		st->settings.name = arg;
+		return SESSION_CONTINUE;
 	case 'n':
 		st->include_nonaudit = true;
 		return SESSION_CONTINUE;
@@ -626,6 +673,63 @@ static int policy_prepare(struct analyze_session *s, void *state)
 		return EXIT_USAGE;
 	}
 	return SESSION_CONTINUE;
+}
+
+/* The warnings of a group per form, one line each, for the comments of a settings file. */
+struct settings_warnings {
+	struct strbuf lines[2][16];
+	const char *texts[2][16];
+	size_t count[2];
+};
+
+static void settings_warning(void *ctx, enum policy_form form, int cap, const char *reason,
+			     const char *instead)
+{
+	struct settings_warnings *w = ctx;
+	struct strbuf *sb;
+	char name[32];
+
+	if (w->count[form] == sizeof(w->lines[form]) / sizeof(w->lines[form][0]))
+		return;
+	sb = &w->lines[form][w->count[form]++];
+	if (cap >= 0)
+		strbuf_addf(sb, "%s: ", cap_format(cap, name, sizeof(name)));
+	strbuf_addf(sb, "%s; %s", reason, instead);
+}
+
+/* The groups as policy_settings.h takes them: both forms' sets, the warnings. */
+static int write_settings(struct analyze_session *s, struct policy_state *st)
+{
+	const struct policy_decisions *d = &st->d;
+	struct settings_group group = { .group = NULL };
+	struct settings_warnings w = { .count = { 0, 0 } };
+	int status;
+
+	_Static_assert((int)FORM_ROOT == (int)DEPLOY_ROOT &&
+		       (int)FORM_NONROOT == (int)DEPLOY_NONROOT,
+		       "policy_form and deploy_form number the forms alike");
+	if (d->group_count == 1) {
+		const struct group_verdict *g = &d->groups[0];
+
+		group.group = g->group;
+		group.set[DEPLOY_ROOT] = g->set[FORM_ROOT];
+		group.set[DEPLOY_NONROOT] = g->set[FORM_NONROOT];
+		group.nonroot_refused = !nonroot_works(g);
+		group_warnings(g, st->shown, st->by, settings_warning, &w);
+		for (int form = FORM_ROOT; form <= FORM_NONROOT; form++) {
+			for (size_t i = 0; i < w.count[form]; i++)
+				w.texts[form][i] = strbuf_str(&w.lines[form][i]);
+			group.warnings[form] = w.texts[form];
+			group.warning_count[form] = w.count[form];
+		}
+	}
+	st->settings.by_exe = st->by == GROUP_EXE;
+	st->settings.form = st->one_form ? (int)st->form : -1;
+	status = policy_settings_write(s, &group, d->group_count, &st->settings);
+	for (int form = FORM_ROOT; form <= FORM_NONROOT; form++)
+		for (size_t i = 0; i < w.count[form]; i++)
+			strbuf_release(&w.lines[form][i]);
+	return status;
 }
 
 /*
@@ -686,6 +790,17 @@ static int policy_run(struct analyze_session *s, void *state)
 			return session_sql_error(s, s->db, "deciding checks");
 		}
 	}
+	if (!rc && s->document) {
+		strbuf_release(&incomplete);
+		rc = write_settings(s, st);
+		if (rc == EXIT_OK && !whole && !st->allow_incomplete) {
+			fprintf(stderr, "capanalyze policy: the recordings are incomplete (see "
+				"above): exit %d; --allow-incomplete accepts them\n",
+				EXIT_INCOMPLETE);
+			return EXIT_INCOMPLETE;
+		}
+		return rc;
+	}
 	if (!rc) {
 		if (s->extra_format)
 			rc = write_allow(&st->d, st, &incomplete);
@@ -719,12 +834,15 @@ static const struct option policy_options[] = {
 	{ "form", required_argument, NULL, 'F' },
 	{ "include-nonaudit", no_argument, NULL, 'n' },
 	{ "allow-incomplete", no_argument, NULL, 'i' },
+	{ "user", required_argument, NULL, 'u' },
+	{ "name", required_argument, NULL, 'N' },
 	{ NULL, 0, NULL, 0 },
 };
 
 const struct command_ops policy_command = {
 	.usage = policy_usage,
 	.extra_format = "allow",
+	.document_formats = deploy_setting_formats,
 	.options = policy_options,
 	.state_size = sizeof(struct policy_state),
 	.option = policy_option,

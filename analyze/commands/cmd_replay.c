@@ -19,6 +19,9 @@
 #include "crf_reader.h"
 #include "crf_text.h"
 #include "reader_error.h"
+#include "reader_limits.h"
+#include "strbuf.h"
+#include "text_escape.h"
 
 static const char replay_usage[] =
 	"usage: capanalyze replay [-v] [-x] [-K] [-U] [-p PID]... [--cap CAP]... REC\n"
@@ -137,31 +140,45 @@ static int stack_cache_grow(struct stack_cache *c)
 	return 0;
 }
 
-/* The lines of stack, formatted: a malloc'd text of *len bytes, or NULL. */
+/*
+ * The lines of stack, formatted as crf_text_print_stack() does and escaped
+ * for the terminal (symbols and paths come from the recording): a malloc'd
+ * text of *len bytes, or NULL when out of memory.
+ */
 static char *format_stack(const struct crf_stack *stack, size_t *len)
 {
 	char line[1024]; /* crf_text_print_stack()'s line size: the same truncation */
-	char *text = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&text, &size);
+	struct strbuf sb = STRBUF_INIT;
 
-	if (!f)
-		return NULL;
 	for (uint32_t i = 0; i < stack->depth; i++) {
 		crf_text_format_frame(line, sizeof(line), stack->frames[i]);
-		fputs("    ", f);
-		fputs(line, f);
-		fputc('\n', f);
+		strbuf_adds(&sb, "    ");
+		escape_terminal(&sb, line);
+		strbuf_addc(&sb, '\n');
 	}
-	if (fclose(f)) {
-		free(text);
-		return NULL;
-	}
-	*len = size;
-	return text;
+	*len = strbuf_len(&sb);
+	return strbuf_detach(&sb);
 }
 
-/* Prints stack (NULL: nothing) like crf_text_print_stack(). Returns 0 or -EIO. */
+/* Prints stack formatted without keeping it. Returns 0 or a negative errno. */
+static int print_stack_uncached(FILE *out, const struct crf_stack *stack)
+{
+	size_t len;
+	char *text = format_stack(stack, &len);
+	int rc;
+
+	if (!text)
+		return -ENOMEM;
+	errno = 0;
+	rc = fwrite(text, 1, len, out) == len ? 0 : (errno ? -errno : -EIO);
+	free(text);
+	return rc;
+}
+
+/*
+ * Prints stack (NULL: nothing) like crf_text_print_stack(), escaped.
+ * Returns 0 or a negative errno.
+ */
 static int print_stack(FILE *out, struct stack_cache *c, const struct crf_stack *stack)
 {
 	struct stack_text *slot;
@@ -174,20 +191,42 @@ static int print_stack(FILE *out, struct stack_cache *c, const struct crf_stack 
 		i = stack_slot(c, stack);
 		if (c->slots[i].stack)
 			return fwrite(c->slots[i].text, 1, c->slots[i].len, out) == c->slots[i].len ?
-				       0 : -EIO;
+				       0 : (errno ? -errno : -EIO);
 	}
 	if (c->bytes >= STACK_CACHE_MAX_BYTES)
-		return crf_text_print_stack(out, stack);
+		return print_stack_uncached(out, stack);
 	if ((c->count + 1) * 2 > c->capacity && stack_cache_grow(c))
-		return crf_text_print_stack(out, stack);
+		return print_stack_uncached(out, stack);
 	text = format_stack(stack, &len);
 	if (!text)
-		return crf_text_print_stack(out, stack);
+		return -ENOMEM;
 	slot = &c->slots[stack_slot(c, stack)];
 	*slot = (struct stack_text){ .stack = stack, .text = text, .len = len };
 	c->count++;
 	c->bytes += len;
-	return fwrite(text, 1, len, out) == len ? 0 : -EIO;
+	return fwrite(text, 1, len, out) == len ? 0 : (errno ? -errno : -EIO);
+}
+
+/*
+ * Prints one event's line as caprec does, its recording strings (comm, the
+ * recording's name for the capability) escaped for the terminal. Returns 0
+ * or a negative errno.
+ */
+static int print_event_line(FILE *out, const struct crf_event *e, const char *cap_name,
+			    uint64_t wall, const struct crf_text_options *render,
+			    struct strbuf *comm, struct strbuf *cap)
+{
+	struct crf_event shown = *e;
+
+	if (e->comm)
+		shown.comm = escape_terminal_str(comm, e->comm);
+	if (cap_name)
+		cap_name = escape_terminal_str(cap, cap_name);
+	if (comm->failed || cap->failed)
+		return -ENOMEM;
+	errno = 0;
+	return crf_text_print_event(out, &shown, cap_name, wall, render) ? (errno ? -errno : -EIO)
+									 : 0;
 }
 
 static int replay_option(struct analyze_session *s, void *state, int opt, const char *arg)
@@ -229,8 +268,9 @@ static int replay_run(struct analyze_session *s, void *state)
 	struct crf_item item;
 	const char *path = s->args[0];
 	cap_set_t caps_seen = 0;
+	struct strbuf comm = STRBUF_INIT, cap = STRBUF_INIT;
 	char err[512];
-	bool write_failed;
+	int write_rc = 0;
 	int fd = -1, rc, ret = EXIT_USAGE;
 
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
@@ -239,6 +279,8 @@ static int replay_run(struct analyze_session *s, void *state)
 		return EXIT_USAGE;
 	}
 	rc = crf_reader_open(&r, fd, &cerr);
+	if (!rc)
+		rc = reader_limits_apply(r);
 	if (rc) {
 		reader_error(err, sizeof(err), path, rc, &cerr);
 		fprintf(stderr, "capanalyze replay: %s\n", err);
@@ -248,8 +290,10 @@ static int replay_run(struct analyze_session *s, void *state)
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
 	/* The header comes first, as caprec prints it before the first check. */
-	write_failed = crf_text_print_header(stdout, &st->render) != 0;
-	while (!write_failed && (rc = crf_reader_next(r, &item, &cerr)) == 1) {
+	errno = 0;
+	if (crf_text_print_header(stdout, &st->render))
+		write_rc = errno ? -errno : -EIO;
+	while (!write_rc && (rc = crf_reader_next(r, &item, &cerr)) == 1) {
 		uint64_t wall;
 
 		if (item.kind == CRF_ITEM_METADATA && !st->render.machine) {
@@ -275,25 +319,27 @@ static int replay_run(struct analyze_session *s, void *state)
 		line_only = st->render;
 		line_only.kernel_stacks = false;
 		line_only.user_stacks = false;
-		write_failed = crf_text_print_event(stdout, item.event,
-						    crf_reader_cap_name(r, item.event->cap), wall,
-						    &line_only) != 0;
-		if (!write_failed && st->render.kernel_stacks)
-			write_failed = print_stack(stdout, &stacks, item.event->kernel_stack) != 0;
-		if (!write_failed && st->render.user_stacks)
-			write_failed = print_stack(stdout, &stacks, item.event->user_stack) != 0;
+		write_rc = print_event_line(stdout, item.event,
+					    crf_reader_cap_name(r, item.event->cap), wall, &line_only,
+					    &comm, &cap);
+		if (!write_rc && st->render.kernel_stacks)
+			write_rc = print_stack(stdout, &stacks, item.event->kernel_stack);
+		if (!write_rc && st->render.user_stacks)
+			write_rc = print_stack(stdout, &stacks, item.event->user_stack);
 	}
-	if (!write_failed && rc < 0) {
+	if (!write_rc && rc < 0) {
 		reader_error(err, sizeof(err), path, rc, &cerr);
 		fprintf(stderr, "capanalyze replay: %s\n", err);
 		ret = rc == CRF_ERR_NOMEM ? EXIT_INTERNAL : EXIT_USAGE;
 		goto cleanup;
 	}
-	if (!write_failed) {
+	if (!write_rc) {
 		/* stdout stays caprec's lines; what could not be replayed goes to stderr */
 		const struct crf_recovery *rec = crf_reader_recovery(r);
 
-		fflush(stdout);
+		errno = 0;
+		if (fflush(stdout))
+			write_rc = errno ? -errno : -EIO;
 		if (rec->blocks_skipped)
 			fprintf(stderr, "capanalyze replay: %s: %" PRIu64 " damaged blocks skipped "
 				"(%" PRIu64 " bytes)\n", path, rec->blocks_skipped, rec->bytes_skipped);
@@ -301,8 +347,12 @@ static int replay_run(struct analyze_session *s, void *state)
 			fprintf(stderr, "capanalyze replay: %s: truncated at byte %" PRIu64 "\n", path,
 				rec->truncated_at);
 	}
-	if (write_failed || fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "capanalyze replay: cannot write the output\n");
+	errno = 0;
+	if (!write_rc && (fflush(stdout) != 0 || ferror(stdout)))
+		write_rc = errno ? -errno : -EIO;
+	if (write_rc) {
+		fprintf(stderr, "capanalyze replay: cannot write the output: %s\n",
+			strerror(-write_rc));
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
@@ -310,6 +360,8 @@ static int replay_run(struct analyze_session *s, void *state)
 	if (ret == SESSION_CONTINUE)
 		ret = EXIT_OK;
 cleanup:
+	strbuf_release(&comm);
+	strbuf_release(&cap);
 	stack_cache_release(&stacks);
 	crf_reader_free(r);
 	if (fd >= 0)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "input.h"
 #include "output.h"
 
 static const char sql_usage[] =
@@ -26,6 +27,23 @@ static const char sql_usage[] =
 	"exit status: 0 success; 2 usage error, unreadable input, or an error in\n"
 	"QUERY; 3 internal error.\n";
 
+/*
+ * A query that failed while running: the user's mistake (exit 2), unless
+ * SQLite found the database damaged, which is named (a cache is removed, to
+ * be rebuilt) and is an internal error.
+ */
+static int query_failed(struct analyze_session *s)
+{
+	char damaged[INPUT_ERROR_SIZE];
+
+	if (input_cache_damaged(s->db, damaged, sizeof(damaged))) {
+		fprintf(stderr, "capanalyze sql: %s\n", damaged);
+		return EXIT_INTERNAL;
+	}
+	fprintf(stderr, "capanalyze sql: %s\n", sqlite3_errmsg(s->db));
+	return EXIT_USAGE;
+}
+
 static int sql_run(struct analyze_session *s, void *state)
 {
 	const char *query = s->args[s->arg_count - 1], *tail;
@@ -40,7 +58,7 @@ static int sql_run(struct analyze_session *s, void *state)
 		int err;
 
 		if (sqlite3_prepare_v2(s->db, tail, -1, &stmt, &tail) != SQLITE_OK) {
-			fprintf(stderr, "capanalyze sql: %s\n", sqlite3_errmsg(s->db));
+			ret = query_failed(s);
 			goto cleanup;
 		}
 		if (!stmt) /* only whitespace or a comment was left */
@@ -51,7 +69,7 @@ static int sql_run(struct analyze_session *s, void *state)
 			while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 				;
 			if (rc != SQLITE_DONE) {
-				fprintf(stderr, "capanalyze sql: %s\n", sqlite3_errmsg(s->db));
+				ret = query_failed(s);
 				goto cleanup;
 			}
 		} else {
@@ -63,7 +81,7 @@ static int sql_run(struct analyze_session *s, void *state)
 			}
 			err = output_query(o, stmt);
 			if (err == -EPROTO) {
-				fprintf(stderr, "capanalyze sql: %s\n", sqlite3_errmsg(s->db));
+				ret = query_failed(s);
 				goto cleanup;
 			} else if (err) {
 				fprintf(stderr, "capanalyze sql: cannot write the output: %s\n",

@@ -46,7 +46,7 @@ static const char recordings_sql[] =
 /* The distinct capability names of one summary row's checks that match cond. */
 #define CAP_LIST(cond) \
 	"  (SELECT group_concat(name, ',') FROM (SELECT DISTINCT k.cap, " \
-	"   coalesce(n.name, 'CAP_' || k.cap) AS name FROM caps k " \
+	"   coalesce(n.name, 'cap_' || k.cap) AS name FROM caps k " \
 	"   LEFT JOIN cap_names n ON n.cap = k.cap WHERE k.host IS c.host " \
 	"   AND k.exe_path = c.exe_path AND " cond " ORDER BY k.cap))"
 

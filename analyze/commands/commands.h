@@ -31,7 +31,7 @@ enum exit_status {
 enum command_flags {
 	NEEDS_DATABASE = 1 << 0,    /* the operands are inputs, opened as one database */
 	STREAMS_RECORDING = 1 << 1, /* reads one recording (or -) itself, no database */
-	TAKES_FORMAT = 1 << 2,      /* --format table|json|csv (plus ops->extra_format) */
+	TAKES_FORMAT = 1 << 2,      /* --format table|json|csv (plus the ops' extra formats) */
 	TAKES_EXE = 1 << 3,         /* --exe GLOB */
 	TAKES_CAP = 1 << 4,         /* --cap CAP, repeatable */
 	LAST_ARG_IS_QUERY = 1 << 5, /* with NEEDS_DATABASE: the last operand is not an input */
@@ -42,6 +42,11 @@ struct command_ops {
 	const char *usage;
 	const char *extra_format;        /* one more --format name, or NULL */
 	bool extra_format_default;       /* ... and it is the default */
+	/*
+	 * Documents the command writes for another tool (sarif, junit, systemd,
+	 * ...): more --format names, NULL-terminated, or NULL.
+	 */
+	const char *const *document_formats;
 	const struct option *options;    /* the command's own long options, or NULL */
 	const char *short_options;       /* its own short options, or NULL */
 	size_t state_size;               /* zeroed state the dispatcher allocates */
@@ -64,6 +69,6 @@ struct command {
 
 extern const struct command_ops load_command, info_command, summary_command, replay_command,
 	sql_command, paths_command, folded_command, flamegraph_command, policy_command,
-	diff_command, check_command;
+	diff_command, check_command, pprof_command;
 
 #endif /* CAPANALYZE_COMMANDS_H */

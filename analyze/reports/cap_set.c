@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <strings.h>
 
 #include "crf_cap_names.h"
@@ -27,7 +28,7 @@ const char *cap_format(int cap, char *buf, size_t size)
 	if (name)
 		snprintf(buf, size, "%s", name);
 	else
-		snprintf(buf, size, "CAP_%d", cap);
+		snprintf(buf, size, "cap_%d", cap);
 	return buf;
 }
 
@@ -40,22 +41,30 @@ cap_set_t cap_set_all(void)
 	return set;
 }
 
-int cap_parse(const char *text, int *cap)
+/* A whole decimal int ("-5", "64"): 0 with *value, else -EINVAL. */
+static int parse_number(const char *text, long min, long max, int *value)
 {
-	const char *name = text;
 	char *end;
 	long number;
 
+	if (!isdigit((unsigned char)*text) && !(*text == '-' && isdigit((unsigned char)text[1])))
+		return -EINVAL;
+	errno = 0;
+	number = strtol(text, &end, 10);
+	if (errno || *end || number < min || number > max)
+		return -EINVAL;
+	*value = (int)number;
+	return 0;
+}
+
+int cap_parse(const char *text, int *cap)
+{
+	const char *name = text;
+
 	if (!text || !*text)
 		return -EINVAL;
-	if (isdigit((unsigned char)*text)) {
-		errno = 0;
-		number = strtol(text, &end, 10);
-		if (errno || *end || number < 0 || number >= CAP_SET_BITS)
-			return -EINVAL;
-		*cap = (int)number;
-		return 0;
-	}
+	if (isdigit((unsigned char)*text))
+		return parse_number(text, 0, CAP_SET_BITS - 1, cap);
 	if (!strncasecmp(name, "CAP_", 4))
 		name += 4;
 	for (int i = 0; i < CRF_CAP_COUNT; i++) {
@@ -64,10 +73,18 @@ int cap_parse(const char *text, int *cap)
 			return 0;
 		}
 	}
-	/* "CAP_45": a capability newer than this table, as cap_format() prints it. */
-	if (name != text && isdigit((unsigned char)*name))
-		return cap_parse(name, cap);
+	/* "cap_45", "cap_64", "cap_-5": a number without a name, as cap_format() prints it. */
+	if (name != text)
+		return parse_number(name, INT32_MIN, INT32_MAX, cap);
 	return -EINVAL;
+}
+
+bool cap_extra_has(const struct cap_extra *extra, int cap)
+{
+	for (int i = 0; extra && i < extra->count; i++)
+		if (extra->caps[i] == cap)
+			return true;
+	return false;
 }
 
 static void copy_bad(char *bad, size_t bad_size, const char *item, size_t len)
@@ -80,15 +97,33 @@ static void copy_bad(char *bad, size_t bad_size, const char *item, size_t len)
 	bad[len] = '\0';
 }
 
-int cap_parse_list(const char *text, cap_set_t *set, char *bad, size_t bad_size)
+/* Adds one parsed item. Returns 0, or -EINVAL when it cannot be held. */
+static int add_item(int cap, cap_set_t *set, struct cap_extra *extra)
+{
+	if (cap >= 0 && cap < CAP_SET_BITS) {
+		*set = cap_set_add(*set, cap);
+		return 0;
+	}
+	if (!extra || (!cap_extra_has(extra, cap) && extra->count == CAP_EXTRA_MAX))
+		return -EINVAL;
+	if (!cap_extra_has(extra, cap))
+		extra->caps[extra->count++] = cap;
+	return 0;
+}
+
+int cap_parse_list_extra(const char *text, cap_set_t *set, struct cap_extra *extra, char *bad,
+			 size_t bad_size)
 {
 	const char *p = text ? text : "";
 	char item[64];
+	int items = 0;
 
 	*set = 0;
+	if (extra)
+		extra->count = 0;
 	while (isspace((unsigned char)*p))
 		p++;
-	if (!*p || !strcasecmp(p, "none"))
+	if (!*p)
 		return 0;
 	for (;;) {
 		const char *start, *end, *comma = strchr(p, ',');
@@ -108,16 +143,26 @@ int cap_parse_list(const char *text, cap_set_t *set, char *bad, size_t bad_size)
 		}
 		memcpy(item, start, len);
 		item[len] = '\0';
-		if (!strcasecmp(item, "all")) {
+		items++;
+		if (!strcasecmp(item, "none")) {
+			/* the empty set: only as the whole list */
+			if (items > 1 || comma) {
+				copy_bad(bad, bad_size, item, len);
+				return -EINVAL;
+			}
+		} else if (!strcasecmp(item, "all")) {
 			*set |= cap_set_all();
-		} else if (cap_parse(item, &cap)) {
+		} else if (cap_parse(item, &cap) || add_item(cap, set, extra)) {
 			copy_bad(bad, bad_size, item, len);
 			return -EINVAL;
-		} else {
-			*set = cap_set_add(*set, cap);
 		}
 		if (!comma)
 			return 0;
 		p = comma + 1;
 	}
+}
+
+int cap_parse_list(const char *text, cap_set_t *set, char *bad, size_t bad_size)
+{
+	return cap_parse_list_extra(text, set, NULL, bad, bad_size);
 }

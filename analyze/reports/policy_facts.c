@@ -88,7 +88,9 @@ static const char *const group_expressions[] = {
  */
 static const char checks_sql[] =
 	"WITH outcomes AS ("
-	" SELECT coalesce(c.process_id, 0) AS image, e.cap, e.audit, e.ret = 0 AS granted,"
+	" SELECT coalesce(c.process_id, 0) AS image, e.cap, e.audit,"
+	/* the final verdict (another LSM may deny what cap_capable granted), as v_events */
+	"  coalesce(e.final_ret, e.ret) = 0 AS granted,"
 	"  coalesce(c.euid, c.uid) AS uid, e.syscall_nr,"
 	"  coalesce((SELECT CASE WHEN s.last_idx >= e.idx THEN s.ret >= 0 END"
 	"   FROM syscall_returns s WHERE s.recording_id = c.recording_id AND s.tid = e.tid"

@@ -27,15 +27,22 @@ void policy_free(struct policy *p)
 	free(p);
 }
 
-static int add_rule(struct policy *p, char *glob, cap_set_t caps, unsigned int line)
+static int add_rule(struct policy *p, char *glob, cap_set_t caps,
+		    const struct cap_extra *extra, unsigned int line)
 {
 	struct policy_rule *rules = realloc(p->rules, (p->count + 1) * sizeof(*rules));
 
 	if (!rules)
 		return -ENOMEM;
 	p->rules = rules;
-	p->rules[p->count++] = (struct policy_rule){ .glob = glob, .caps = caps, .line = line };
+	p->rules[p->count++] = (struct policy_rule){ .glob = glob, .caps = caps, .extra = *extra,
+						     .line = line };
 	return 0;
+}
+
+bool policy_rule_allows(const struct policy_rule *rule, int cap)
+{
+	return rule && (cap_set_has(rule->caps, cap) || cap_extra_has(&rule->extra, cap));
 }
 
 static const struct policy_rule *find_rule(const struct policy *p, const char *glob)
@@ -57,6 +64,7 @@ static int parse_line(struct policy *p, char *text, const char *name, unsigned i
 {
 	const struct policy_rule *earlier;
 	char bad[64], *glob_end, *caps, *glob;
+	struct cap_extra extra;
 	cap_set_t set;
 
 	while (isspace((unsigned char)*text))
@@ -75,7 +83,7 @@ static int parse_line(struct policy *p, char *text, const char *name, unsigned i
 			 "for an empty set)", name, line, text);
 		return -EINVAL;
 	}
-	if (cap_parse_list(caps, &set, bad, sizeof(bad))) {
+	if (cap_parse_list_extra(caps, &set, &extra, bad, sizeof(bad))) {
 		if (*bad)
 			snprintf(err, err_size, "%s:%u: unknown capability '%s'", name, line, bad);
 		else
@@ -93,10 +101,11 @@ static int parse_line(struct policy *p, char *text, const char *name, unsigned i
 		return -ENOMEM;
 	if (!strcmp(glob, "*")) {
 		p->has_default = true;
-		p->default_rule = (struct policy_rule){ .glob = glob, .caps = set, .line = line };
+		p->default_rule = (struct policy_rule){ .glob = glob, .caps = set, .extra = extra,
+							.line = line };
 		return 0;
 	}
-	if (add_rule(p, glob, set, line)) {
+	if (add_rule(p, glob, set, &extra, line)) {
 		free(glob);
 		return -ENOMEM;
 	}
@@ -159,7 +168,12 @@ int policy_load(const char *path, struct policy **out, char *err, size_t err_siz
 	int fd, rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: opening a FIFO would wait for a writer; with it the open
+	 * returns and the file type check below refuses it. Regular files
+	 * ignore the flag.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0 || fstat(fd, &st)) {
 		snprintf(err, err_size, "%s: %s", path, strerror(errno));
 		rc = -EIO;

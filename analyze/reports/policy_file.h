@@ -26,6 +26,7 @@
 struct policy_rule {
 	char *glob;
 	cap_set_t caps;
+	struct cap_extra extra; /* "cap_<n>" numbers outside 0..63 (cap_set.h) */
 	unsigned int line;  /* 1-based line in the file, for messages */
 };
 
@@ -44,11 +45,18 @@ struct policy {
 int policy_parse(const char *text, size_t len, const char *name, struct policy **out, char *err,
 		 size_t err_size);
 
-/* Reads and parses a file. Like policy_parse(); I/O errors as "path: strerror". */
+/*
+ * Reads and parses a file. Like policy_parse(); I/O errors as "path: strerror".
+ * Only a regular file is read: a FIFO or a device is refused (-EINVAL)
+ * without waiting for a writer or reading without end.
+ */
 int policy_load(const char *path, struct policy **out, char *err, size_t err_size);
 
 /* The rule for an executable path: the first match, else the default, else NULL. */
 const struct policy_rule *policy_lookup(const struct policy *p, const char *exe_path);
+
+/* The rule allows cap (in its set, or one of its numbers outside 0..63). */
+bool policy_rule_allows(const struct policy_rule *rule, int cap);
 
 /* Accepts NULL. */
 void policy_free(struct policy *p);

@@ -2,6 +2,7 @@
 /* text_escape.c - escaping untrusted strings (see text_escape.h). */
 #include "text_escape.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 int utf8_sequence_length(const unsigned char *s)
@@ -83,6 +84,28 @@ void escape_xml(struct strbuf *sb, const char *text)
 	}
 }
 
+/* The code point of the valid UTF-8 sequence of n bytes at p. */
+static unsigned int code_point(const unsigned char *p, int n)
+{
+	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	unsigned int cp = p[0] & lead_mask[n];
+
+	for (int i = 1; i < n; i++)
+		cp = (cp << 6) | (p[i] & 0x3f);
+	return cp;
+}
+
+/*
+ * Code points a terminal obeys or that change what is shown: C1 controls
+ * (0x9b is CSI, the one-byte ESC [) and the bidirectional overrides and
+ * isolates ("Trojan Source").
+ */
+static bool hidden_control(unsigned int cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 void escape_json(struct strbuf *sb, const char *text)
 {
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
@@ -94,29 +117,90 @@ void escape_json(struct strbuf *sb, const char *text)
 		if (!n) {
 			strbuf_adds(sb, "\\ufffd");
 			p++;
-		} else if (*p == '"' || *p == '\\') {
+			continue;
+		}
+		if (*p == '"' || *p == '\\') {
 			strbuf_addc(sb, '\\');
-			strbuf_addc(sb, (char)*p++);
+			strbuf_addc(sb, (char)*p);
 		} else if (*p == '\n') {
 			strbuf_adds(sb, "\\n");
-			p++;
 		} else if (*p == '\t') {
 			strbuf_adds(sb, "\\t");
-			p++;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			strbuf_addf(sb, "\\u%04x", *p++);
+		} else if (*p == '\r') {
+			strbuf_adds(sb, "\\r");
+		} else if (*p < 0x20 || *p == 0x7f || hidden_control(code_point(p, n))) {
+			strbuf_addf(sb, "\\u%04x", code_point(p, n));
 		} else {
 			strbuf_add(sb, (const char *)p, (size_t)n);
-			p += n;
 		}
+		p += n;
 	}
 	strbuf_addc(sb, '"');
 }
 
 void escape_terminal(struct strbuf *sb, const char *text)
 {
-	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++)
-		strbuf_addc(sb, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+
+	while (*p) {
+		int n = utf8_sequence_length(p);
+
+		if (!n) {
+			strbuf_addf(sb, "\\x%02x", *p);
+			p++;
+			continue;
+		}
+		if (*p == '\n')
+			strbuf_adds(sb, "\\n");
+		else if (*p == '\t')
+			strbuf_adds(sb, "\\t");
+		else if (*p == '\r')
+			strbuf_adds(sb, "\\r");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(sb, "\\x%02x", *p);
+		else if (n > 1 && hidden_control(code_point(p, n)))
+			strbuf_addf(sb, "\\u%04x", code_point(p, n));
+		else
+			strbuf_add(sb, (const char *)p, (size_t)n);
+		p += n;
+	}
+}
+
+const char *escape_terminal_str(struct strbuf *sb, const char *text)
+{
+	strbuf_reset(sb);
+	escape_terminal(sb, text);
+	return sb->failed ? "" : strbuf_str(sb);
+}
+
+void escape_csv(struct strbuf *sb, const char *text)
+{
+	struct strbuf cell = STRBUF_INIT;
+	const char *value = text ? text : "";
+	const char *rendered;
+
+	/* A formula to a spreadsheet, whatever the escaping below makes of its first byte. */
+	if (strchr("=+-@\t\r", value[0]) && value[0])
+		strbuf_addc(&cell, '\'');
+	escape_terminal(&cell, value);
+	if (cell.failed) {
+		sb->failed = true;
+		strbuf_release(&cell);
+		return;
+	}
+	rendered = strbuf_str(&cell);
+	if (!strpbrk(rendered, ",\"")) {
+		strbuf_adds(sb, rendered);
+	} else {
+		strbuf_addc(sb, '"');
+		for (const char *c = rendered; *c; c++) {
+			if (*c == '"')
+				strbuf_addc(sb, '"');
+			strbuf_addc(sb, *c);
+		}
+		strbuf_addc(sb, '"');
+	}
+	strbuf_release(&cell);
 }
 
 void escape_shell(struct strbuf *sb, const char *word)

@@ -135,9 +135,17 @@ def main():
         expect_run(s, ['check', '--allow', s.path('a.allow'), 'a.caprec'], 0)
         expect_run(s, ['check', '--allow', s.path('a.allow'), 'b.caprec'], 1,
                    out_has=['CAP_NET_RAW'])
-        # hostile's CAP_1000 can be in no policy: only it fails.
-        out, _ = expect_run(s, ['check', '--allow', s.path('hostile.allow'), '--format', 'csv',
-                                'hostile.caprec'], 1, out_has=['CAP_1000'])
+        # hostile's capability 1000 is named cap_1000 in its policy: check passes the run
+        # the policy came from, and still fails a run that used what it does not name.
+        expect_run(s, ['check', '--allow', s.path('hostile.allow'), '--format', 'csv',
+                       'hostile.caprec'], 0)
+        with open(s.path('hostile.allow')) as f:
+            allow = f.read()
+        expect('hostile allow file names cap_1000', 'cap_1000' in allow, allow)
+        with open(s.path('hostile-no-1000.allow'), 'w') as f:
+            f.write(allow.replace(',cap_1000', ''))
+        out, _ = expect_run(s, ['check', '--allow', s.path('hostile-no-1000.allow'), '--format',
+                                'csv', 'hostile.caprec'], 1, out_has=['cap_1000'])
         expect('hostile allow file matches its executable', 'CAP_NET_ADMIN' not in out, out)
         expect_run(s, ['policy', '--by', 'container', '--format', 'allow', 'a.caprec'], 2,
                    err_has=['--by exe'], err_lines=1)

@@ -31,6 +31,14 @@ static void test_parse_names(void **state)
 	assert_int_equal(cap_parse("64", &cap), -EINVAL);
 	assert_int_equal(cap_parse("CAP_", &cap), -EINVAL);
 	assert_int_equal(cap_parse("1x", &cap), -EINVAL);
+	/* every number cap_format() names, read back */
+	assert_int_equal(cap_parse("cap_64", &cap), 0);
+	assert_int_equal(cap, 64);
+	assert_int_equal(cap_parse("cap_-5", &cap), 0);
+	assert_int_equal(cap, -5);
+	assert_int_equal(cap_parse("cap_99999999999", &cap), -EINVAL);
+	assert_int_equal(cap_parse("cap_-", &cap), -EINVAL);
+	assert_int_equal(cap_parse("-5", &cap), -EINVAL);
 }
 
 static void test_format(void **state)
@@ -40,8 +48,9 @@ static void test_format(void **state)
 	(void)state;
 	assert_string_equal(cap_format(13, buf, sizeof(buf)), "CAP_NET_RAW");
 	assert_string_equal(cap_format(40, buf, sizeof(buf)), "CAP_CHECKPOINT_RESTORE");
-	assert_string_equal(cap_format(41, buf, sizeof(buf)), "CAP_41");
-	assert_string_equal(cap_format(-3, buf, sizeof(buf)), "CAP_-3");
+	assert_string_equal(cap_format(41, buf, sizeof(buf)), "cap_41");
+	assert_string_equal(cap_format(-3, buf, sizeof(buf)), "cap_-3");
+	assert_string_equal(cap_format(64, buf, sizeof(buf)), "cap_64");
 	assert_null(cap_known_name(41));
 	assert_null(cap_known_name(-1));
 }
@@ -68,6 +77,25 @@ static void test_lists(void **state)
 	assert_int_equal(cap_parse_list("chown,,setuid", &set, bad, sizeof(bad)), -EINVAL);
 	assert_string_equal(bad, "");
 	assert_int_equal(cap_parse_list("chown,", &set, bad, sizeof(bad)), -EINVAL);
+	/* "none" followed by blanks or a CR (a CRLF file) is still the empty set */
+	assert_int_equal(cap_parse_list("none   \t", &set, bad, sizeof(bad)), 0);
+	assert_true(set == 0);
+	assert_int_equal(cap_parse_list("none\r", &set, bad, sizeof(bad)), 0);
+	assert_int_equal(cap_parse_list("chown\r", &set, bad, sizeof(bad)), 0);
+	assert_true(set == 1);
+	assert_int_equal(cap_parse_list("none,chown", &set, bad, sizeof(bad)), -EINVAL);
+	/* numbers outside 0..63: refused without an extra list, kept with one */
+	assert_int_equal(cap_parse_list("chown,cap_64", &set, bad, sizeof(bad)), -EINVAL);
+	{
+		struct cap_extra extra;
+
+		assert_int_equal(cap_parse_list_extra("chown, cap_64,cap_-5,cap_64", &set, &extra,
+						      bad, sizeof(bad)), 0);
+		assert_true(set == 1);
+		assert_int_equal(extra.count, 2);
+		assert_true(cap_extra_has(&extra, 64) && cap_extra_has(&extra, -5));
+		assert_false(cap_extra_has(&extra, 65));
+	}
 }
 
 static void test_set_bounds(void **state)

@@ -57,6 +57,8 @@ static void test_json(void **state)
 	expect(escape_json, "l1\nl2\t\x01", "\"l1\\nl2\\t\\u0001\"");
 	expect(escape_json, "x\xffy", "\"x\\ufffdy\"");
 	expect(escape_json, NULL, "\"\"");
+	/* C1 (0x9b is CSI) and bidirectional overrides: \u escapes, still valid JSON. */
+	expect(escape_json, "a\xc2\x9b" "31m\xe2\x80\xaez\r", "\"a\\u009b31m\\u202ez\\r\"");
 }
 
 static void test_shell_and_terminal(void **state)
@@ -67,7 +69,38 @@ static void test_shell_and_terminal(void **state)
 	expect(escape_shell, "it's", "'it'\\''s'");
 	expect(escape_shell, "$(rm -rf /)", "'$(rm -rf /)'");
 	expect(escape_shell, "", "''");
-	expect(escape_terminal, "a\x1b[2Jb\nc", "a?[2Jb?c");
+	expect(escape_terminal, "a\x1b[2Jb\nc", "a\\x1b[2Jb\\nc");
+}
+
+/* What a terminal obeys is shown escaped; a backslash is kept (shell commands stay usable). */
+static void test_terminal(void **state)
+{
+	(void)state;
+	expect(escape_terminal, "host\nintegrity     clean end", "host\\nintegrity     clean end");
+	expect(escape_terminal, "\x1b]8;;http://x/\x07link\x1b]8;;\x07",
+	       "\\x1b]8;;http://x/\\x07link\\x1b]8;;\\x07");
+	expect(escape_terminal, "raw\x9b" "1m utf8\xc2\x9b" "1m", "raw\\x9b1m utf8\\u009b1m");
+	expect(escape_terminal, "del\x7f tab\t cr\r bs\\", "del\\x7f tab\\t cr\\r bs\\");
+	expect(escape_terminal, "bad\xff\xfe \xc0\xbc", "bad\\xff\\xfe \\xc0\\xbc");
+	expect(escape_terminal, "rtl\xe2\x80\xae" "fdp.exe \xe2\x81\xa6x", "rtl\\u202efdp.exe \\u2066x");
+	expect(escape_terminal, "caf\xc3\xa9 \xe2\x82\xac \xc2\xa0", "caf\xc3\xa9 \xe2\x82\xac \xc2\xa0");
+	expect(escape_terminal, NULL, "");
+}
+
+/* CSV: formulas neutralised (OWASP), the terminal escaping inside, RFC 4180 quoting. */
+static void test_csv(void **state)
+{
+	(void)state;
+	expect(escape_csv, "=HYPERLINK(\"http://x/\",\"y\")", "\"'=HYPERLINK(\"\"http://x/\"\",\"\"y\"\")\"");
+	expect(escape_csv, "+1", "'+1");
+	expect(escape_csv, "-2+3", "'-2+3");
+	expect(escape_csv, "@SUM(A1)", "'@SUM(A1)");
+	expect(escape_csv, "\tx", "'\\tx");
+	expect(escape_csv, "\rx", "'\\rx");
+	expect(escape_csv, "/usr/bin/x", "/usr/bin/x");
+	expect(escape_csv, "a,b", "\"a,b\"");
+	expect(escape_csv, "bad\xff", "bad\\xff");
+	expect(escape_csv, "", "");
 }
 
 static void test_strbuf(void **state)
@@ -101,6 +134,8 @@ int main(void)
 		cmocka_unit_test(test_xml),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_shell_and_terminal),
+		cmocka_unit_test(test_terminal),
+		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_strbuf),
 	};
 

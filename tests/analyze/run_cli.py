@@ -157,10 +157,25 @@ def check_cache(capanalyze, work):
         run_case(capanalyze, work, args, None)
         if os.stat(old).st_mtime_ns == 1:
             problems.append("a cache hit did not mark the database as used")
-    os.utime(os.path.join(work, "noend.caprec"), ns=(1, 1))
+    # The cache is keyed by content: a touched file is the same recording, a changed
+    # byte (its mtime set back) is another one.
+    noend = os.path.join(work, "noend.caprec")
+    os.utime(noend, ns=(1, 1))
+    run_case(capanalyze, work, args, None)
+    if len(os.listdir(cache)) != 1:
+        problems.append("a recording whose mtime alone changed was loaded again")
+    with open(noend, "rb") as f:
+        original = f.read()
+    changed = bytearray(original)
+    changed[len(changed) // 2] ^= 0x01
+    with open(noend, "wb") as f:
+        f.write(changed)
+    os.utime(noend, ns=(1, 1))
     run_case(capanalyze, work, args, None)
     if len(os.listdir(cache)) != 2:
         problems.append("a changed recording did not get a new cached database")
+    with open(noend, "wb") as f:
+        f.write(original)
     # No writable cache: the report still works, from a temporary database.
     unwritable = run_case(capanalyze, work, args, None, cache_home="/proc/caprec-no-cache")
     if unwritable != first:

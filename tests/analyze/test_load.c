@@ -540,6 +540,40 @@ static void test_unfinished_load_refused(void **state)
 	free(b.data);
 }
 
+/*
+ * Someone else's SQLite database is "not a capanalyze database", never
+ * "unfinished ... delete it"; a capanalyze one (its application_id) with
+ * version 0 is unfinished; one of another version says so.
+ */
+static void test_schema_check_tells_databases_apart(void **state)
+{
+	char err[256];
+	sqlite3 *db = new_db();
+
+	(void)state;
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE accounts (id INTEGER)", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(schema_check(db, err, sizeof(err)), SCHEMA_NOT_OURS);
+	assert_non_null(strstr(err, "not a capanalyze database"));
+	assert_null(strstr(err, "delete"));
+	sqlite3_close(db);
+
+	db = new_db();
+	assert_int_equal(schema_ensure(db, err, sizeof(err)), SCHEMA_OK);
+	assert_int_equal(query_int(db, "PRAGMA application_id"), SCHEMA_APPLICATION_ID);
+	assert_int_equal(schema_check(db, err, sizeof(err)), SCHEMA_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 0", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(schema_check(db, err, sizeof(err)), SCHEMA_UNFINISHED);
+	assert_non_null(strstr(err, "unfinished"));
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(schema_check(db, err, sizeof(err)), SCHEMA_OTHER_VERSION);
+	/* made before the application_id was set: known by its tables */
+	assert_int_equal(sqlite3_exec(db, "PRAGMA application_id = 0", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(schema_check(db, err, sizeof(err)), SCHEMA_OTHER_VERSION);
+	sqlite3_close(db);
+}
+
 /* Every prefix of a small recording loads or fails cleanly (never crashes, never leaks). */
 static void test_every_prefix(void **state)
 {
@@ -570,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_recording),
 		cmocka_unit_test(test_other_schema_version),
 		cmocka_unit_test(test_unfinished_load_refused),
+		cmocka_unit_test(test_schema_check_tells_databases_apart),
 		cmocka_unit_test(test_fork_inherits_exe),
 		cmocka_unit_test(test_exec_facts),
 		cmocka_unit_test(test_every_prefix),

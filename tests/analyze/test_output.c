@@ -52,11 +52,11 @@ static void test_table(void **state)
 	char *text = render(OUTPUT_TABLE);
 
 	(void)state;
-	/* numbers right-aligned, text left-aligned, control characters replaced */
+	/* numbers right-aligned, text left-aligned, control characters shown escaped */
 	assert_string_equal(text, "n       text\n"
-				  "------  ----------\n"
+				  "------  ---------------\n"
 				  "     7  plain\n"
-				  "-12345  a,\"b\"?c?d?\n"
+				  "-12345  a,\"b\"\\nc\\td\\x01\n"
 				  "   1.5  \n"
 				  "true    false\n");
 	free(text);
@@ -83,7 +83,7 @@ static void test_csv(void **state)
 	(void)state;
 	assert_string_equal(text, "n,text\r\n"
 				  "7,plain\r\n"
-				  "-12345,\"a,\"\"b\"\"\nc\td\x01\"\r\n"
+				  "-12345,\"a,\"\"b\"\"\\nc\\td\\x01\"\r\n"
 				  "1.5,\r\n"
 				  "true,false\r\n");
 	free(text);
