@@ -172,7 +172,7 @@ static int write_violations(const struct policy_decisions *d, const struct allow
 
 		bool inside;
 
-		if (!decision_counts(row->decision))
+		if (!row_counts(row))
 			continue;
 		inside = allowed_has(allowed, row->group, row->cap);
 		if (ci)

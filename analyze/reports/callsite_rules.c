@@ -51,6 +51,10 @@ static const struct callsite_rule rules[] = {
 	{ "write-keep-suid", "dentry_needs_remove_privs", CAP_FSETID, CALLSITE_OPTIONAL,
 	  "a write or truncate: only whether set-user/group-ID bits survive it" },
 
+	{ "audit-user-record", "audit_receive_msg", CAP_AUDIT_WRITE, CALLSITE_OPTIONAL,
+	  "optional: sending a user-space audit record; libaudit returns the refusal and its "
+	  "callers (PAM, su, runuser, login) go on, the record is lost" },
+
 	/* Credential changes: at uid 0 these leave root. */
 	{ "setuid", "__sys_setuid", CAP_SETUID, CALLSITE_CRED_CHANGE,
 	  "setuid(): switching to another uid" },

@@ -84,6 +84,66 @@ const struct image_rule *image_rule_for(const char *exe_path)
 	return NULL;
 }
 
+static const struct cred_rule cred_table[] = {
+	/* xsetgroups/xsetgid/xsetuid for httpd -u, start-stop-daemon -c, chpst -u ... */
+	{ "busybox*", CRED_DROPS_ALWAYS,
+	  "busybox switches user (-u, -c) whatever its uid: started as non-root it still calls "
+	  "setgroups, setgid and setuid, and exits when they fail" },
+	{ "toybox*", CRED_DROPS_ALWAYS,
+	  "toybox switches user whatever its uid: started as non-root it still calls setgroups, "
+	  "setgid and setuid, and exits when they fail" },
+	/* sshd's main() drops inherited groups and only logs a failure at debug level. */
+	{ "sshd", CRED_CLEARS_GROUPS,
+	  "sshd clears inherited supplementary groups at start and goes on when that is refused" },
+};
+
+const struct cred_rule *cred_rules(unsigned *count)
+{
+	*count = sizeof(cred_table) / sizeof(cred_table[0]);
+	return cred_table;
+}
+
+const struct cred_rule *cred_rule_for(const char *exe_path)
+{
+	char name[256];
+
+	if (!exe_path)
+		return NULL;
+	image_name(exe_path, name, sizeof(name));
+	for (size_t i = 0; i < sizeof(cred_table) / sizeof(cred_table[0]); i++)
+		if (!fnmatch(cred_table[i].pattern, name, 0))
+			return &cred_table[i];
+	return NULL;
+}
+
+static const struct unseen_need unseen_table[] = {
+	/* iproute2 lib/utils.c drop_cap(): run by a non-root user, it clears its capabilities */
+	{ "ip", CAP_NET_ADMIN,
+	  "no check shows this: iproute2's ip started by a non-root user drops all its "
+	  "capabilities unless CAP_NET_ADMIN is inheritable (ambient capabilities make it so, "
+	  "file capabilities alone do not); caprec prove cannot find it "
+	  "(it adds only what a run was denied): start prove with --caps holding it" },
+};
+
+const struct unseen_need *unseen_needs(unsigned *count)
+{
+	*count = sizeof(unseen_table) / sizeof(unseen_table[0]);
+	return unseen_table;
+}
+
+const struct unseen_need *unseen_need_for(const char *exe_path)
+{
+	char name[256];
+
+	if (!exe_path)
+		return NULL;
+	image_name(exe_path, name, sizeof(name));
+	for (size_t i = 0; i < sizeof(unseen_table) / sizeof(unseen_table[0]); i++)
+		if (!fnmatch(unseen_table[i].pattern, name, 0))
+			return &unseen_table[i];
+	return NULL;
+}
+
 const char *cap_risk(int cap, bool form_nonroot)
 {
 	switch (cap) {

@@ -29,6 +29,46 @@ struct image_rule {
 	const char *reason;
 };
 
+/*
+ * How a program changes credentials, where a recording made as root cannot
+ * tell: whether it calls setgroups/setgid/setuid whatever uid it runs as
+ * (then a non-root start needs them too), or clears inherited supplementary
+ * groups at start and only logs a refusal. Read from the programs' sources;
+ * docs/CALLSITES.md lists them.
+ */
+enum cred_habit {
+	CRED_DROPS_ALWAYS,     /* switches user without checking geteuid() == 0 first */
+	CRED_CLEARS_GROUPS,    /* setgroups(0, NULL) at start; a refusal is only logged */
+};
+
+struct cred_rule {
+	const char *pattern; /* a glob on the executable's base name */
+	enum cred_habit habit;
+	const char *reason;
+};
+
+/* The credential habit of an executable path (its base name decides), or NULL. */
+const struct cred_rule *cred_rule_for(const char *exe_path);
+
+const struct cred_rule *cred_rules(unsigned *count);
+
+/*
+ * A capability a program needs as non-root although no check of it is ever
+ * made: iproute2's ip drops all its capabilities at start unless
+ * CAP_NET_ADMIN is in its inheritable set, so whatever else it needs is
+ * refused without it. Applies when the non-root form needs anything at all.
+ */
+struct unseen_need {
+	const char *pattern; /* a glob on the executable's base name */
+	int cap;
+	const char *reason;
+};
+
+/* The unseen need of an executable path (its base name decides), or NULL. */
+const struct unseen_need *unseen_need_for(const char *exe_path);
+
+const struct unseen_need *unseen_needs(unsigned *count);
+
 /* The rule for an executable path (its base name decides), or NULL. */
 const struct image_rule *image_rule_for(const char *exe_path);
 

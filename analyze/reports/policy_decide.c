@@ -52,10 +52,36 @@ bool decision_in_form(enum decision d, enum policy_form form)
 	return d == DECISION_NEEDED || d == DECISION_DENIED_FAILED;
 }
 
+/* The call-site stand-in for a need no check shows (unseen_need_for()). */
+static const struct callsite_rule unseen_rule = {
+	"image-unseen-need", NULL, CALLSITE_ANY_CAP, CALLSITE_NEED,
+	"a need of this program that no capability check shows (docs/CALLSITES.md)",
+};
+
+/* What an unseen need's row shows as its example: no syscall, no stacks. */
+static const struct check_fact unseen_example = {
+	.granted = true, .syscall_nr = -1, .syscall_ret = -1, .kernel_stack = "",
+	.user_stack = "",
+};
+
 bool row_in_form(const struct decision_row *row, enum policy_form form)
 {
+	const struct cred_rule *cred;
+
+	if (row->unseen)
+		return form == FORM_NONROOT;
 	if (form == FORM_ROOT && row->nonroot_run)
 		return false;
+	/*
+	 * A program that switches user whatever its uid makes the same calls when
+	 * started as the target user: leaving uid 0 is then a need of that form too.
+	 */
+	if (form == FORM_NONROOT && row->decision == DECISION_LEAVE_ROOT &&
+	    row->rule->kind == CALLSITE_CRED_CHANGE) {
+		cred = cred_rule_for(row->exe);
+		if (cred && cred->habit == CRED_DROPS_ALWAYS)
+			return true;
+	}
 	return decision_in_form(row->decision, form);
 }
 
@@ -63,6 +89,11 @@ bool decision_counts(enum decision d)
 {
 	return d == DECISION_NEEDED || d == DECISION_LEAVE_ROOT || d == DECISION_DENIED_FAILED ||
 	       d == DECISION_DENIED;
+}
+
+bool row_counts(const struct decision_row *row)
+{
+	return decision_counts(row->decision) && !row->unseen;
 }
 
 const char *role_name(enum image_role role)
@@ -87,6 +118,10 @@ void decision_reason(const struct decision_row *row, char *buf, size_t size)
 			 row->exit_code, row->rule->meaning);
 	else if (row->why)
 		snprintf(buf, size, "%s; %s", row->why, row->rule->meaning);
+	else if (row->decision == DECISION_LEAVE_ROOT && row->rule->kind == CALLSITE_CRED_CHANGE &&
+		 cred_rule_for(row->exe) && cred_rule_for(row->exe)->habit == CRED_DROPS_ALWAYS)
+		snprintf(buf, size, "made at uid 0 to leave it; kept in the non-root form: %s; %s",
+			 cred_rule_for(row->exe)->reason, row->rule->meaning);
 	else if (row->decision == DECISION_LEAVE_ROOT)
 		snprintf(buf, size, "made at uid 0 to leave it: not needed when started as the "
 			 "target user; %s", row->rule->meaning);
@@ -262,6 +297,81 @@ static void leaving_in_steps(const struct policy_facts *f, struct decided *list,
 	}
 }
 
+static bool image_changes_ids(const struct decided *list, size_t first, size_t end)
+{
+	for (size_t i = first; i < end; i++)
+		if (list[i].rule->kind == CALLSITE_CRED_CHANGE &&
+		    strcmp(list[i].rule->name, "setgroups"))
+			return true;
+	return false;
+}
+
+/*
+ * setgroups() in an image that changes no uid or gid clears the groups it
+ * inherited and stays root. Whether a refusal matters is the program's
+ * choice; for the programs known to only log it (cred_rules) it is optional.
+ */
+static void groups_cleared_tolerantly(const struct policy_facts *f, struct decided *list,
+				      size_t n)
+{
+	for (size_t first = 0, end; first < n; first = end) {
+		size_t image = f->checks[list[first].check].image;
+		const struct cred_rule *cred = cred_rule_for(f->images[image].exe);
+
+		for (end = first; end < n && f->checks[list[end].check].image == image; end++)
+			;
+		if (!cred || cred->habit != CRED_CLEARS_GROUPS ||
+		    image_changes_ids(list, first, end))
+			continue;
+		for (size_t i = first; i < end; i++) {
+			if (strcmp(list[i].rule->name, "setgroups") ||
+			    (list[i].decision != DECISION_LEAVE_ROOT &&
+			     list[i].decision != DECISION_NEEDED))
+				continue;
+			list[i].decision = DECISION_OPTIONAL;
+			list[i].phase = PHASE_STEADY;
+			list[i].why = "optional: clearing inherited supplementary groups "
+				      "in an image that changes no uid or gid";
+		}
+	}
+}
+
+/*
+ * chown() at uid 0 by a program that later leaves uid 0 (the image itself or
+ * a worker forked from the same executable, in the same recording) prepares
+ * files for the user it becomes: nginx makes its temp directories and gives
+ * them to its worker user. Started as that user, it creates them as its own,
+ * and a chown to one's own uid needs no capability. Limit: a chown to a third
+ * user would still need CAP_CHOWN; the recording does not hold the target uid.
+ */
+static void chown_before_leaving(const struct policy_facts *f, struct decided *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct check_fact *c = &f->checks[list[i].check];
+		const struct image_fact *img = &f->images[c->image];
+
+		if (list[i].decision != DECISION_NEEDED || c->uid != 0 ||
+		    strcmp(list[i].rule->name, "chown"))
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			const struct check_fact *l = &f->checks[list[j].check];
+			const struct image_fact *limg = &f->images[l->image];
+
+			if (list[j].decision != DECISION_LEAVE_ROOT ||
+			    list[j].rule->kind != CALLSITE_CRED_CHANGE ||
+			    l->last_ns < c->first_ns || limg->recording != img->recording ||
+			    strcmp(limg->exe, img->exe))
+				continue;
+			list[i].decision = DECISION_LEAVE_ROOT;
+			list[i].phase = PHASE_BEFORE_DROP;
+			list[i].why = "chown at uid 0 by a program that then leaves uid "
+				      "0: preparing files for the user it becomes (started "
+				      "as that user, it owns what it creates)";
+			break;
+		}
+	}
+}
+
 /*
  * The phases: an image that left uid 0 did so by its last credential change
  * made at uid 0; what it checked until then is "before drop", the rest its
@@ -406,7 +516,7 @@ static int make_groups(struct policy_decisions *out, enum group_by by)
 			for (int form = FORM_ROOT; form <= FORM_NONROOT; form++)
 				if (row_in_form(r, (enum policy_form)form))
 					g->set[form] = cap_set_add(g->set[form], r->cap);
-			if (decision_counts(r->decision))
+			if (decision_counts(r->decision) && !r->unseen)
 				g->counted = cap_set_add(g->counted, r->cap);
 			if (!r->example->granted)
 				g->denied = cap_set_add(g->denied, r->cap);
@@ -449,6 +559,59 @@ static void mark_only_root(struct policy_decisions *out)
 	}
 }
 
+/*
+ * Adds a row for each group whose executable has an unseen need (--by exe
+ * only) when its non-root set holds anything but not that capability, and
+ * groups again. Rows stay ordered by capability within their group.
+ */
+static int add_unseen_needs(struct policy_decisions *out, enum group_by by)
+{
+	size_t extra = 0;
+	struct decision_row *rows;
+
+	if (by != GROUP_EXE)
+		return 0;
+	for (size_t i = 0; i < out->group_count; i++) {
+		const struct group_verdict *g = &out->groups[i];
+		const struct unseen_need *u = unseen_need_for(g->group);
+
+		if (u && g->set[FORM_NONROOT] && !cap_set_has(g->set[FORM_NONROOT], u->cap))
+			extra++;
+	}
+	if (!extra)
+		return 0;
+	rows = calloc(out->row_count + extra, sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	for (size_t i = 0, n = 0; i < out->group_count; i++) {
+		const struct group_verdict *g = &out->groups[i];
+		const struct unseen_need *u = unseen_need_for(g->group);
+		bool add = u && g->set[FORM_NONROOT] && !cap_set_has(g->set[FORM_NONROOT], u->cap);
+		size_t at = g->first;
+
+		while (add && at < g->end && out->rows[at].cap <= u->cap)
+			at++;
+		for (size_t r = g->first; r < at; r++)
+			rows[n++] = out->rows[r];
+		if (add)
+			rows[n++] = (struct decision_row){
+				.group = g->group, .cap = u->cap, .decision = DECISION_NEEDED,
+				.rule = &unseen_rule, .role = ROLE_MAIN, .phase = PHASE_STEADY,
+				.exit_code = -1, .why = u->reason, .example = &unseen_example,
+				.exe = g->group, .unseen = true,
+			};
+		for (size_t r = at; r < g->end; r++)
+			rows[n++] = out->rows[r];
+	}
+	free(out->rows);
+	free(out->groups);
+	out->groups = NULL;
+	out->group_count = 0;
+	out->rows = rows;
+	out->row_count += extra;
+	return make_groups(out, by);
+}
+
 int policy_decide(sqlite3 *db, enum group_by by, const char *exe_glob, bool include_nonaudit,
 		  struct policy_decisions *out)
 {
@@ -469,6 +632,8 @@ int policy_decide(sqlite3 *db, enum group_by by, const char *exe_glob, bool incl
 	for (size_t i = 0; i < n; i++)
 		decide_check(out, i, by, include_nonaudit, &list[i]);
 	leaving_in_steps(&out->facts, list, n);
+	groups_cleared_tolerantly(&out->facts, list, n);
+	chown_before_leaving(&out->facts, list, n);
 	mark_nonroot_runs(&out->facts, list, n);
 	assign_phases(&out->facts, list, n);
 	tolerated_elsewhere(&out->facts, list, n);
@@ -478,6 +643,8 @@ int policy_decide(sqlite3 *db, enum group_by by, const char *exe_glob, bool incl
 	rc = merge_rows(out, list, n);
 	if (!rc)
 		rc = make_groups(out, by);
+	if (!rc)
+		rc = add_unseen_needs(out, by);
 	if (!rc)
 		mark_only_root(out);
 cleanup:

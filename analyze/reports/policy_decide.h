@@ -83,6 +83,8 @@ struct decision_row {
 	const char *why;      /* the outcome behind a denial decision, else NULL */
 	const struct check_fact *example;
 	const char *exe;      /* the example's executable */
+	bool unseen;          /* no check made: added by an unseen_need rule (non-root form
+			       * only, not counted by check) */
 };
 
 struct group_verdict {
@@ -131,6 +133,12 @@ bool row_in_form(const struct decision_row *row, enum policy_form form);
 
 /* Whether check counts the decision against an allow list. */
 bool decision_counts(enum decision d);
+
+/*
+ * Whether check counts the row: its decision counts, and it stands for checks
+ * the run made (not a need no check shows, added by an unseen_need rule).
+ */
+bool row_counts(const struct decision_row *row);
 
 /* Writes the reason of a row: its rule's meaning and, for denials, the outcome. */
 void decision_reason(const struct decision_row *row, char *buf, size_t size);

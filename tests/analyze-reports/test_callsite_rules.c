@@ -125,6 +125,13 @@ static const struct stack_case cases[] = {
 	  "vm-enough-memory", CALLSITE_PROBE },
 	{ "6.12 setrlimit", SYSCALL "__x64_sys_setrlimit;do_prlimit;capable;security_capable;"
 	  "cap_capable", CAP_SYS_RESOURCE, 1, "rlimit", CALLSITE_NEED },
+	/* runuser's PAM session record (6.18): only the user-space audit record is optional. */
+	{ "6.18 audit user record", SYSCALL "__x64_sys_sendto;__sys_sendto;netlink_sendmsg;"
+	  "netlink_unicast;audit_receive;audit_receive_msg;ns_capable;security_capable;cap_capable",
+	  CAP_AUDIT_WRITE, 1, "audit-user-record", CALLSITE_OPTIONAL },
+	{ "6.18 auditctl", SYSCALL "__x64_sys_sendto;__sys_sendto;netlink_sendmsg;"
+	  "netlink_unicast;audit_receive;audit_receive_msg;ns_capable;security_capable;cap_capable",
+	  CAP_AUDIT_CONTROL, 1, "unknown-callsite", CALLSITE_NEED },
 	{ "6.12 prlimit64", SYSCALL "__do_sys_prlimit64;do_prlimit;capable;security_capable;"
 	  "cap_capable", CAP_SYS_RESOURCE, 1, "rlimit", CALLSITE_NEED },
 };
@@ -197,6 +204,14 @@ static void test_images(void **state)
 	assert_non_null(cap_risk(CAP_SETUID, true));
 	assert_null(cap_risk(CAP_SETUID, false));
 	assert_null(cap_risk(CAP_NET_BIND_SERVICE, true));
+	assert_int_equal(cred_rule_for("/usr/bin/busybox")->habit, CRED_DROPS_ALWAYS);
+	assert_int_equal(cred_rule_for("/usr/sbin/sshd")->habit, CRED_CLEARS_GROUPS);
+	assert_null(cred_rule_for("/usr/sbin/nginx"));
+	assert_null(cred_rule_for("/usr/sbin/dnsmasq"));
+	assert_int_equal(unseen_need_for("/usr/sbin/ip")->cap, CAP_NET_ADMIN);
+	assert_non_null(strstr(unseen_need_for("/usr/bin/ip")->reason, "no check shows this"));
+	assert_null(unseen_need_for("/usr/sbin/ipset"));
+	assert_null(unseen_need_for(NULL));
 }
 
 static char *read_doc(void)
@@ -224,6 +239,8 @@ static void test_documented(void **state)
 					     "runtime" };
 	const struct callsite_rule *rules;
 	const struct image_rule *images;
+	const struct cred_rule *creds;
+	const struct unseen_need *unseen;
 	char *doc = read_doc();
 	unsigned image_count;
 	size_t count;
@@ -242,6 +259,21 @@ static void test_documented(void **state)
 	for (unsigned i = 0; i < image_count; i++) {
 		snprintf(row, sizeof(row), "| `%s` | %s |", images[i].pattern,
 			 kinds[images[i].kind - IMAGE_INTERPRETER]);
+		if (!strstr(doc, row))
+			fail_msg("%s lacks the row %s", doc_path, row);
+	}
+	creds = cred_rules(&image_count);
+	for (unsigned i = 0; i < image_count; i++) {
+		snprintf(row, sizeof(row), "| `%s` | %s |", creds[i].pattern,
+			 creds[i].habit == CRED_DROPS_ALWAYS ? "switches user always"
+							     : "clears groups, tolerant");
+		if (!strstr(doc, row))
+			fail_msg("%s lacks the row %s", doc_path, row);
+	}
+	unseen = unseen_needs(&image_count);
+	for (unsigned i = 0; i < image_count; i++) {
+		snprintf(row, sizeof(row), "| `%s` | %s |", unseen[i].pattern,
+			 cap_known_name(unseen[i].cap));
 		if (!strstr(doc, row))
 			fail_msg("%s lacks the row %s", doc_path, row);
 	}

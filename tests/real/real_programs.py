@@ -10,7 +10,8 @@
   4. drop each capability of the set in turn: the run must then differ, unless
      the policy called that capability optional, naming its rule;
   5. for some programs, `caprec prove --minimize --caps none` must reach the
-     same set.
+     same set (starting instead from the capabilities the policy says no check
+     shows, which prove cannot find: it adds only what a run was denied).
 
 A program that refuses to run without uid 0 (runuser, mount) must not get a
 nonroot set: the policy must say so, and a run with every capability as a
@@ -42,6 +43,10 @@ OPTIONAL_WORDS = re.compile(r"optional", re.IGNORECASE)
 # (root-owned files: DAC capabilities root never asks for), and which capabilities.
 BLIND_SPOT_WORDS = re.compile(r"recorded as root only.*prove", re.IGNORECASE)
 BLIND_SPOT_CAPS = {"CAP_DAC_READ_SEARCH", "CAP_DAC_OVERRIDE"}
+# How the policy says that a capability of its set shows in no check (a program that drops
+# its capabilities unless one is inheritable), so caprec prove, which adds only what a run
+# was denied, cannot find it from none.
+UNSEEN_WORDS = re.compile(r"no check shows this.*caprec prove cannot find it", re.IGNORECASE)
 
 
 # The root run's outcome, for checks that run the program again.
@@ -138,13 +143,45 @@ def check_form(rep, case, wd, ref, rec, form):
     return caps, set()
 
 
-def check_prove(rep, case, wd, form, expected, may_add):
+def check_warnings(rep, case, rec, form):
+    """The warnings the case expects in the form's policy (dangerous advice) are there."""
+    wanted = case.warnings.get(form, [])
+    if not wanted:
+        return
+    out = rc.policy(rec, form, "table")[1]
+    for pattern in wanted:
+        if not re.search(pattern, out):
+            rep.fail("policy --form %s lacks the warning /%s/:\n%s" % (form, pattern,
+                                                                       out[-600:]))
+
+
+def unseen_caps(rep, rec, form, expected):
+    """The capabilities of the set that the policy says no check shows, each with that
+    statement; prove starts from them (it can add only what a run was denied)."""
+    code, out, err = rc.policy(rec, form)
+    if code != 0:
+        return set()
+    unseen = {r["capability"] for r in rc.policy_rows(out)
+              if r.get("checks") == "0" and r["capability"] in expected}
+    stated = {r["capability"] for r in rc.policy_rows(out)
+              if UNSEEN_WORDS.search(r.get("reason", ""))}
+    for cap in sorted(unseen - stated):
+        rep.fail("%s: %s is in the set with no check, and the policy does not say that "
+                 "no check shows it" % (form, cap))
+    if unseen:
+        rc.log("%s: the policy says no check shows %s: prove starts from it"
+               % (form, rc.fmt_set(unseen)))
+    return unseen & stated
+
+
+def check_prove(rep, case, wd, rec, form, expected, may_add):
     """prove --minimize must reach the policy's set, plus only capabilities of may_add
     (what the policy said a root recording cannot show), and the result must work."""
     argv = case.prove_argv(wd) if case.prove_argv else case.argv(wd)
     case.reset(wd)
-    cmd = [rc.CAPREC, "prove", "--form", form, "--caps", "none", "--minimize",
-           "--timeout", "20"]
+    start = unseen_caps(rep, rec, form, expected)
+    cmd = [rc.CAPREC, "prove", "--form", form, "--caps",
+           ",".join(sorted(start)) if start else "none", "--minimize", "--timeout", "20"]
     if form == "nonroot":
         cmd += ["--user", rc.NONROOT_USER]
     p = subprocess.run(cmd + ["--"] + argv, capture_output=True, text=True, timeout=240)
@@ -198,8 +235,9 @@ def main():
                 rep.rows[-1] += "-"
                 continue
             caps, may_add = check_form(rep, case, wd, ref, rec, form)
+            check_warnings(rep, case, rec, form)
             if case.prove:
-                rep.rows[-1] += check_prove(rep, case, wd, form, caps, may_add)
+                rep.rows[-1] += check_prove(rep, case, wd, rec, form, caps, may_add)
             else:
                 rep.rows[-1] += "-"
     except rc.CaseFailure as e:
