@@ -208,25 +208,17 @@ static int print_stack(FILE *out, struct stack_cache *c, const struct crf_stack 
 }
 
 /*
- * Prints one event's line as caprec does, its recording strings (comm, the
- * recording's name for the capability) escaped for the terminal. Returns 0
- * or a negative errno.
+ * Prints one event's line as caprec does (crf_text escapes the recording's
+ * strings for the terminal). Returns 0 or a negative errno.
  */
 static int print_event_line(FILE *out, const struct crf_event *e, const char *cap_name,
-			    uint64_t wall, const struct crf_text_options *render,
-			    struct strbuf *comm, struct strbuf *cap)
+			    uint64_t wall, const struct crf_text_options *render)
 {
-	struct crf_event shown = *e;
+	int rc;
 
-	if (e->comm)
-		shown.comm = escape_terminal_str(comm, e->comm);
-	if (cap_name)
-		cap_name = escape_terminal_str(cap, cap_name);
-	if (comm->failed || cap->failed)
-		return -ENOMEM;
 	errno = 0;
-	return crf_text_print_event(out, &shown, cap_name, wall, render) ? (errno ? -errno : -EIO)
-									 : 0;
+	rc = crf_text_print_event(out, e, cap_name, wall, render);
+	return rc == -ENOMEM ? rc : rc ? (errno ? -errno : -EIO) : 0;
 }
 
 static int replay_option(struct analyze_session *s, void *state, int opt, const char *arg)
@@ -268,7 +260,6 @@ static int replay_run(struct analyze_session *s, void *state)
 	struct crf_item item;
 	const char *path = s->args[0];
 	cap_set_t caps_seen = 0;
-	struct strbuf comm = STRBUF_INIT, cap = STRBUF_INIT;
 	char err[512];
 	int write_rc = 0;
 	int fd = -1, rc, ret = EXIT_USAGE;
@@ -320,8 +311,7 @@ static int replay_run(struct analyze_session *s, void *state)
 		line_only.kernel_stacks = false;
 		line_only.user_stacks = false;
 		write_rc = print_event_line(stdout, item.event,
-					    crf_reader_cap_name(r, item.event->cap), wall, &line_only,
-					    &comm, &cap);
+					    crf_reader_cap_name(r, item.event->cap), wall, &line_only);
 		if (!write_rc && st->render.kernel_stacks)
 			write_rc = print_stack(stdout, &stacks, item.event->kernel_stack);
 		if (!write_rc && st->render.user_stacks)
@@ -360,8 +350,6 @@ static int replay_run(struct analyze_session *s, void *state)
 	if (ret == SESSION_CONTINUE)
 		ret = EXIT_OK;
 cleanup:
-	strbuf_release(&comm);
-	strbuf_release(&cap);
 	stack_cache_release(&stacks);
 	crf_reader_free(r);
 	if (fd >= 0)

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "crf_syscall_names.h"
+#include "text_escape.h"
 
 int crf_text_print_header(FILE *out, const struct crf_text_options *opts)
 {
@@ -53,7 +54,12 @@ int crf_text_print_event(FILE *out, const struct crf_event *ev, const char *cap_
 			 uint64_t realtime_ns, const struct crf_text_options *opts)
 {
 	char when[16], capbuf[24], syscall[32];
-	const char *verdict_of, *comm = ev->comm ? ev->comm : "?";
+	/*
+	 * A process names itself (prctl PR_SET_NAME) and a recording names its
+	 * capabilities: neither may drive the terminal of whoever reads the line.
+	 */
+	struct strbuf comm_text = STRBUF_INIT, cap_text = STRBUF_INIT;
+	const char *verdict_of, *comm;
 	int32_t verdict = (ev->flags & CRF_EV_FINAL_KNOWN) ? ev->final_ret : ev->ret;
 	int audit = (ev->flags & CRF_EV_AUDIT) ? 1 : 0;
 	int n;
@@ -62,6 +68,13 @@ int crf_text_print_event(FILE *out, const struct crf_event *ev, const char *cap_
 	if (!cap_name) {
 		snprintf(capbuf, sizeof(capbuf), "cap_%" PRId32, ev->cap);
 		cap_name = capbuf;
+	}
+	comm = ev->comm ? escape_terminal_str(&comm_text, ev->comm) : "?";
+	cap_name = escape_terminal_str(&cap_text, cap_name);
+	if (comm_text.failed || cap_text.failed) {
+		n = -1;
+		errno = ENOMEM;
+		goto cleanup;
 	}
 	verdict_of = verdict == 0 ? "allow" : "deny";
 	if (opts->extended) {
@@ -78,8 +91,11 @@ int crf_text_print_event(FILE *out, const struct crf_event *ev, const char *cap_
 		n = fprintf(out, "%-8s %-6" PRIu32 " %-7" PRIu32 " %-16s %-4" PRId32 " %-22s %-5d %s\n",
 			    when, ev->uid, ev->pid, comm, ev->cap, cap_name, audit, verdict_of);
 	}
+cleanup:
+	strbuf_release(&comm_text);
+	strbuf_release(&cap_text);
 	if (n < 0)
-		return -EIO;
+		return errno == ENOMEM ? -ENOMEM : -EIO;
 	if (opts->kernel_stacks && crf_text_print_stack(out, ev->kernel_stack))
 		return -EIO;
 	if (opts->user_stacks && crf_text_print_stack(out, ev->user_stack))
@@ -113,14 +129,21 @@ int crf_text_format_frame(char *buf, size_t size, const struct crf_frame *frame)
 int crf_text_print_stack(FILE *out, const struct crf_stack *stack)
 {
 	char line[1024];
+	/* Symbols and paths come from binaries anyone can build: escaped like comm. */
+	struct strbuf shown = STRBUF_INIT;
+	int rc = 0;
 	uint32_t i;
 
 	if (!stack)
 		return 0;
-	for (i = 0; i < stack->depth; i++) {
+	for (i = 0; i < stack->depth && !rc; i++) {
 		crf_text_format_frame(line, sizeof(line), stack->frames[i]);
-		if (fprintf(out, "    %s\n", line) < 0)
-			return -EIO;
+		escape_terminal_str(&shown, line);
+		if (shown.failed)
+			rc = -ENOMEM;
+		else if (fprintf(out, "    %s\n", strbuf_str(&shown)) < 0)
+			rc = -EIO;
 	}
-	return 0;
+	strbuf_release(&shown);
+	return rc;
 }

@@ -59,6 +59,30 @@ def test_hidden_kallsyms():
     check(source == "inferred", "recorder.audit_source is %r with kallsyms visible" % source)
 
 
+def test_comm_escaped():
+    """A process that names itself with terminal controls (prctl PR_SET_NAME) cannot drive the
+    terminal of whoever reads caprec's live output: ESC and newline show as escapes."""
+    directory = temp_dir()
+    try:
+        target = os.path.join(directory, "owned")
+        open(target, "w").close()
+        script = ("import ctypes, os, sys\n"
+                  "ctypes.CDLL(None).prctl(15, b'\\x1b[2J\\nforged', 0, 0, 0)\n"
+                  "os.chown(sys.argv[1], 65534, -1)\n")
+        result = run_caprec(["-K"], ["python3", "-c", script, target])
+        check(result.returncode == 0, "caprec -- python3 failed: %s" % result.stderr)
+        out = result.stdout
+        check("\x1b" not in out, "a raw ESC reached caprec's output: %r" % out)
+        lines = [l for l in out.splitlines() if "CAP_CHOWN" in l]
+        check(lines, "no CAP_CHOWN line: %r" % out)
+        check(any("\\x1b[2J\\nforged" in l for l in lines),
+              "the comm is not shown escaped: %r" % lines)
+        check(not any(l.startswith("forged") for l in out.splitlines()),
+              "a newline in comm forged a line: %r" % out)
+    finally:
+        shutil.rmtree(directory)
+
+
 def test_output_symlink():
     """A link planted at the -o path (as another user would in /tmp) is not followed."""
     directory = temp_dir()
@@ -136,5 +160,6 @@ def test_process_losses():
 
 
 if __name__ == "__main__":
-    main({"hidden-kallsyms": test_hidden_kallsyms, "output-symlink": test_output_symlink,
+    main({"hidden-kallsyms": test_hidden_kallsyms, "comm-escaped": test_comm_escaped,
+          "output-symlink": test_output_symlink,
           "second-recorder": test_second_recorder, "process-losses": test_process_losses})

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * strbuf.h - a growable NUL-terminated string for building report text: a
+ * strbuf.h - a growable NUL-terminated string for building output text: a
  * string layer over the tree's one growable buffer (format/common/crf_buf.h),
  * whose len never counts the terminating NUL.
  *
  * Allocation failure is sticky: after one, appends do nothing and
  * strbuf_failed() is true, so a caller checks once at the end.
  */
-#ifndef REPORTS_STRBUF_H
-#define REPORTS_STRBUF_H
+#ifndef CRF_STRBUF_H
+#define CRF_STRBUF_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,4 +41,4 @@ char *strbuf_detach(struct strbuf *sb);
 /* Frees the memory. Accepts NULL. */
 void strbuf_release(struct strbuf *sb);
 
-#endif /* REPORTS_STRBUF_H */
+#endif /* CRF_STRBUF_H */

@@ -4,8 +4,8 @@
  * place it is written to. Recordings are untrusted: a symbol or path may hold
  * any bytes, including markup, quotes, separators and invalid UTF-8.
  */
-#ifndef REPORTS_TEXT_ESCAPE_H
-#define REPORTS_TEXT_ESCAPE_H
+#ifndef CRF_TEXT_ESCAPE_H
+#define CRF_TEXT_ESCAPE_H
 
 #include "strbuf.h"
 
@@ -74,4 +74,4 @@ void escape_shell(struct strbuf *sb, const char *word);
  */
 int utf8_sequence_length(const unsigned char *s);
 
-#endif /* REPORTS_TEXT_ESCAPE_H */
+#endif /* CRF_TEXT_ESCAPE_H */
