@@ -54,7 +54,7 @@ static const char *const statement_sql[STMT_COUNT] = {
 		       "final_ret, syscall_nr, kernel_stack_id, user_stack_id) "
 		       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[STMT_LOSS] = "INSERT INTO losses (recording_id, time_ns, lost, events_before, "
-		      "file_offset) VALUES (?1, ?2, ?3, ?4, ?5)",
+		      "file_offset, process_records, stacks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[STMT_IMPORT_STATS] =
 		"INSERT INTO import_stats (recording_id, file_bytes, blocks_read, blocks_unknown, "
 		"blocks_skipped, bytes_skipped, truncated, truncated_at, events, lost, "
@@ -494,6 +494,8 @@ static int load_loss(struct loader *l, const struct crf_loss *loss, uint64_t off
 	sqlite3_bind_int64(stmt, 3, db_count(loss->lost));
 	sqlite3_bind_int64(stmt, 4, (int64_t)loss->events_before);
 	sqlite3_bind_int64(stmt, 5, (int64_t)offset);
+	sqlite3_bind_int64(stmt, 6, db_count(loss->process_records));
+	sqlite3_bind_int64(stmt, 7, db_count(loss->stacks));
 	return step_insert(stmt);
 }
 

@@ -5,7 +5,7 @@
 -- (CLOCK_REALTIME ns since the Unix epoch). Booleans are 0/1.
 -- Indexes are in caprec_indexes.sql: created after a bulk load, not before.
 
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 -- "capr": tells a capanalyze database from any other SQLite file (capanalyze(1)).
 PRAGMA application_id = 1667330162;
 
@@ -224,7 +224,9 @@ CREATE TABLE losses (
 	time_ns INTEGER NOT NULL,
 	lost INTEGER NOT NULL,
 	events_before INTEGER NOT NULL,
-	file_offset INTEGER NOT NULL
+	file_offset INTEGER NOT NULL,
+	process_records INTEGER NOT NULL DEFAULT 0,
+	stacks INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE import_stats (

@@ -278,7 +278,7 @@ static int report_completeness(struct analyze_session *s, const struct check_sta
 	}
 	whole = completeness_whole(&c);
 	completeness_describe(&c, &lines);
-	if (!whole && !st->quiet)
+	if (strbuf_len(&lines) && !st->quiet)
 		fputs(strbuf_str(&lines), s->format == OUTPUT_TABLE ? stdout : stderr);
 	strbuf_release(&lines);
 	return whole;

@@ -778,10 +778,12 @@ static int policy_run(struct analyze_session *s, void *state)
 	whole = completeness_whole(&st->whole);
 	completeness_describe(&st->whole, &incomplete);
 	/* Machine formats stay parseable: their readers get the lines on stderr. */
-	if (!whole && (s->extra_format || s->format != OUTPUT_TABLE))
-		fputs(strbuf_str(&incomplete), stderr);
-	else if (!whole && fputs(strbuf_str(&incomplete), stdout) == EOF)
-		rc = -EIO;
+	if (strbuf_len(&incomplete)) {
+		if (s->extra_format || s->format != OUTPUT_TABLE)
+			fputs(strbuf_str(&incomplete), stderr);
+		else if (fputs(strbuf_str(&incomplete), stdout) == EOF)
+			rc = -EIO;
+	}
 	if (!rc && unknown_audit)
 		note_unknown_audit(s, unknown_audit);
 	if (!rc) {

@@ -16,7 +16,9 @@ static const char completeness_sql[] =
 	" (SELECT coalesce(sum(unresolved_refs), 0) FROM import_stats),"
 	" (SELECT coalesce(sum(truncated), 0) FROM import_stats),"
 	" (SELECT coalesce(sum(blocks_skipped), 0) FROM import_stats),"
-	" (SELECT count(*) FROM recordings WHERE NOT clean_end)";
+	" (SELECT count(*) FROM recordings WHERE NOT clean_end),"
+	" (SELECT coalesce(sum(process_records), 0) FROM losses),"
+	" (SELECT coalesce(sum(stacks), 0) FROM losses)";
 
 int completeness_read(sqlite3 *db, struct completeness *out)
 {
@@ -33,6 +35,8 @@ int completeness_read(sqlite3 *db, struct completeness *out)
 		out->truncated = (uint64_t)sqlite3_column_int64(stmt, 4);
 		out->damaged = (uint64_t)sqlite3_column_int64(stmt, 5);
 		out->no_end = (uint64_t)sqlite3_column_int64(stmt, 6);
+		out->lost_process_records = (uint64_t)sqlite3_column_int64(stmt, 7);
+		out->lost_stacks = (uint64_t)sqlite3_column_int64(stmt, 8);
 		rc = 0;
 	}
 	sqlite3_finalize(stmt);
@@ -41,8 +45,8 @@ int completeness_read(sqlite3 *db, struct completeness *out)
 
 bool completeness_whole(const struct completeness *c)
 {
-	return !c->lost_events && !c->unknown_process && !c->unresolved_refs && !c->truncated &&
-	       !c->damaged && !c->no_end;
+	return !c->lost_events && !c->unknown_process && !c->lost_process_records &&
+	       !c->unresolved_refs && !c->truncated && !c->damaged && !c->no_end;
 }
 
 void completeness_describe(const struct completeness *c, struct strbuf *sb)
@@ -53,6 +57,10 @@ void completeness_describe(const struct completeness *c, struct strbuf *sb)
 	if (c->unknown_process)
 		strbuf_addf(sb, "incomplete: %" PRIu64 " checks whose process record was lost "
 			    "(listed under [unknown])\n", c->unknown_process);
+	if (c->lost_process_records)
+		strbuf_addf(sb, "incomplete: %" PRIu64 " process records (fork, exec, exit) lost by "
+			    "the recorder: checks may be filed under no executable or a previous "
+			    "image\n", c->lost_process_records);
 	if (c->unresolved_refs)
 		strbuf_addf(sb, "incomplete: %" PRIu64 " references to definitions never read "
 			    "(stacks, frames or processes)\n", c->unresolved_refs);
@@ -64,4 +72,11 @@ void completeness_describe(const struct completeness *c, struct strbuf *sb)
 	if (c->no_end)
 		strbuf_addf(sb, "incomplete: %" PRIu64 " recording(s) without an end block (the "
 			    "recorder was killed or is still writing)\n", c->no_end);
+	/*
+	 * A check without its stack is still a check with its verdict: judged with
+	 * no call site, so as a need (never dropped). Said, but no gate fails on it.
+	 */
+	if (c->lost_stacks)
+		strbuf_addf(sb, "note: %" PRIu64 " stacks the recorder could not take: those "
+			    "checks are judged without a call path\n", c->lost_stacks);
 }

@@ -24,6 +24,8 @@ struct completeness {
 	uint64_t recordings;
 	uint64_t lost_events;       /* dropped by the kernel side (LOSS blocks) */
 	uint64_t unknown_process;   /* checks whose process record was lost */
+	uint64_t lost_process_records; /* fork/exec/exit records dropped (LOSS blocks) */
+	uint64_t lost_stacks;       /* stacks not taken (LOSS blocks): a note, not a gap */
 	uint64_t unresolved_refs;   /* references to definitions that were never read */
 	uint64_t truncated;         /* recordings that end inside a block */
 	uint64_t damaged;           /* damaged regions skipped */
@@ -37,7 +39,8 @@ bool completeness_whole(const struct completeness *c);
 
 /*
  * Appends one line per problem, each starting with "incomplete: ", for the
- * top of a report. Appends nothing when whole.
+ * top of a report, then "note: " lines for what is lost without making the
+ * verdict incomplete (stacks not taken). Appends nothing when nothing was lost.
  */
 void completeness_describe(const struct completeness *c, struct strbuf *sb);
 

@@ -133,6 +133,18 @@ static int write_bigcap(struct crf_writer *w)
 	return 0;
 }
 
+/* One check, then a LOSS block of process records and stacks only (no event lost). */
+static int write_losses(struct crf_writer *w)
+{
+	struct crf_loss_counts lost = { .events = 0, .process_records = 3, .stacks = 2 };
+	uint32_t p;
+
+	if (process(w, "/usr/bin/owner", "owner", 100, &p) || check(w, p, 0, 0, 0, 1))
+		return -1;
+	CHECK(crf_write_losses(w, 2000, &lost));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct crf_kv meta[] = {
@@ -148,7 +160,7 @@ int main(int argc, char **argv)
 	int fd, rc = 1, failed;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: harden_recording terminal|lsm|caps-a|caps-b|bigcap OUT\n");
+		fprintf(stderr, "usage: harden_recording terminal|lsm|caps-a|caps-b|bigcap|losses OUT\n");
 		return 2;
 	}
 	mode = argv[1];
@@ -176,6 +188,8 @@ int main(int argc, char **argv)
 		failed = write_caps(w, "CAP_RENAMED");
 	else if (!strcmp(mode, "bigcap"))
 		failed = write_bigcap(w);
+	else if (!strcmp(mode, "losses"))
+		failed = write_losses(w);
 	else {
 		fprintf(stderr, "harden_recording: unknown mode '%s'\n", mode);
 		goto cleanup;

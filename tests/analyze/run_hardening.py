@@ -447,6 +447,23 @@ def unknown_cap_numbers(e):
     e.expect("a list without cap_1000 fails on it", rc == 1 and "cap_1000" in out, (rc, out))
 
 
+@case
+def losses_in_reports(e):
+    """Process records and stacks a LOSS block counts reach every gate: lost process records
+    make policy and check incomplete (exit 4), lost stacks are a note; the table keeps both."""
+    rec = e.recording("losses")
+    rc, out, err = e.run(["sql", "--format", "csv", rec,
+                          "SELECT sum(process_records), sum(stacks) FROM losses"])
+    e.expect("losses table holds both kinds", rc == 0 and out.strip().endswith("3,2"), (rc, out))
+    for cmd in (["policy", rec], ["check", "--allow", "CAP_CHOWN", rec]):
+        rc, out, err = e.run(cmd)
+        e.expect(cmd[0] + ": exit 4 (incomplete)", rc == 4, (rc, out, err))
+        e.expect(cmd[0] + ": names the lost process records", "3 process records" in out, out)
+        e.expect(cmd[0] + ": notes the lost stacks", "note: 2 stacks" in out, out)
+    rc, out, err = e.run(["check", "--allow-incomplete", "--allow", "CAP_CHOWN", rec])
+    e.expect("check --allow-incomplete passes", rc == 0, (rc, out, err))
+
+
 # --- S4: terminal, CSV, JSON ------------------------------------------------------------
 
 FORBIDDEN = [(b"\x1b", "ESC"), (b"\x9b", "C1 CSI (raw or UTF-8)"), (b"\x07", "BEL"),
