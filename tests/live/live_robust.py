@@ -12,6 +12,7 @@ import re
 import shutil
 import signal
 import subprocess
+import threading
 import time
 
 from live_common import (CAP_SYS_RESOURCE, Failure, Recording, check, main, one_report, record,
@@ -265,8 +266,42 @@ def long_argv_case():
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def read_lines_then_close(process, count):
-    lines = [process.stdout.readline() for _ in range(count)]
+class ChecksInBackground:
+    """Makes a capability check every 0.1 s until stopped. System-wide `caprec -v` prints only
+    what the host does; a quiet host (a CI machine) may make no check for minutes, so the
+    lines these cases read must not depend on the host's own activity."""
+
+    def __init__(self):
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self.stopping.is_set():
+            subprocess.run([sample("sample_chown")], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            self.stopping.wait(0.1)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exception):
+        self.stopping.set()
+        self.thread.join()
+
+
+def read_lines_then_close(process, count, timeout=60):
+    """Reads count lines (checks are made meanwhile), then closes the pipe as head does."""
+    lines = []
+    timer = threading.Timer(timeout, process.kill)
+    timer.start()
+    try:
+        with ChecksInBackground():
+            lines = [process.stdout.readline() for _ in range(count)]
+    finally:
+        timer.cancel()
+    check(all(lines), "caprec printed %d of %d lines in %d s (killed): %r"
+          % (len([line for line in lines if line]), count, timeout, lines))
     process.stdout.close()
     return lines
 
@@ -274,10 +309,9 @@ def read_lines_then_close(process, count):
 def wait_exit_while_checking(process, timeout=30):
     """Makes capability checks (so caprec has lines to write) until process exits."""
     deadline = time.monotonic() + timeout
-    while process.poll() is None and time.monotonic() < deadline:
-        subprocess.run([sample("sample_chown")], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        time.sleep(0.1)
+    with ChecksInBackground():
+        while process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
     if process.poll() is None:
         process.kill()
         process.communicate()
