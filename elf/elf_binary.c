@@ -5,6 +5,7 @@
  * binary holds no descriptor and no mapping.
  */
 #include "elf_binary.h"
+#include "debuglink.h"
 #include "xz_buffer.h"
 
 #include <errno.h>
@@ -52,6 +53,9 @@ struct elf_binary {
 	size_t arena_cap;
 	bool has_symtab; /* a .symtab was read (from the file or its debug file) */
 	bool layout_inferred; /* a debug file: segment offsets worked out, not read */
+	char debuglink[DEBUGLINK_NAME_MAX + 1]; /* .gnu_debuglink's file name; "" if none */
+	uint32_t debuglink_crc;
+	char *refused_debug_file; /* a debuglink candidate whose CRC did not match */
 };
 
 void elf_binary_free(struct elf_binary *bin)
@@ -61,6 +65,7 @@ void elf_binary_free(struct elf_binary *bin)
 	free(bin->segments);
 	free(bin->syms);
 	free(bin->arena);
+	free(bin->refused_debug_file);
 	free(bin);
 }
 
@@ -417,6 +422,95 @@ bool elf_binary_has_symtab(const struct elf_binary *bin)
 	return bin->has_symtab;
 }
 
+/*
+ * .gnu_debuglink: the debug file's name, NUL-terminated, padded with zeros
+ * to a multiple of 4 bytes, then its CRC-32 in the ELF file's byte order.
+ */
+static void read_debuglink(Elf *elf, struct elf_binary *bin)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	GElf_Ehdr eh;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0 || !gelf_getehdr(elf, &eh))
+		return;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const unsigned char *p;
+		const char *name;
+		size_t len, crc_at;
+		Elf_Data *data;
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
+			continue;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, ".gnu_debuglink") != 0)
+			continue;
+		data = elf_rawdata(scn, NULL);
+		if (!data || !data->d_buf)
+			return;
+		p = data->d_buf;
+		len = strnlen((const char *)p, data->d_size);
+		crc_at = (len + 4) & ~(size_t)3;
+		if (!len || len > DEBUGLINK_NAME_MAX || crc_at + 4 > data->d_size)
+			return; /* no terminator, or no room for the CRC: not a link */
+		memcpy(bin->debuglink, p, len);
+		bin->debuglink[len] = '\0';
+		p += crc_at;
+		bin->debuglink_crc = eh.e_ident[EI_DATA] == ELFDATA2MSB ?
+			(uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3] :
+			(uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+		return;
+	}
+}
+
+const char *elf_binary_debuglink(const struct elf_binary *bin, uint32_t *crc)
+{
+	if (!bin->debuglink[0])
+		return NULL;
+	*crc = bin->debuglink_crc;
+	return bin->debuglink;
+}
+
+const char *elf_binary_refused_debug_file(const struct elf_binary *bin)
+{
+	return bin->refused_debug_file;
+}
+
+int elf_binary_add_debuglink_symbols(struct elf_binary *bin, const struct debuglink_search *where)
+{
+	struct debuglink_search s = *where;
+	char found[PATH_MAX], rejected[PATH_MAX];
+	size_t before = bin->sym_count;
+	Elf *elf = NULL;
+	int fd, err;
+
+	if (!bin->debuglink[0])
+		return -ENOENT;
+	s.name = bin->debuglink;
+	fd = debuglink_open(&s, bin->debuglink_crc, found, sizeof(found), rejected,
+			    sizeof(rejected));
+	if (fd == -EBADMSG && !bin->refused_debug_file) {
+		bin->refused_debug_file = strdup(rejected);
+		if (!bin->refused_debug_file)
+			return -ENOMEM;
+	}
+	if (fd < 0)
+		return fd;
+	err = begin_elf(fd, &elf);
+	if (err)
+		goto cleanup;
+	err = read_symbols(elf, bin);
+	if (err)
+		goto cleanup;
+	sort_symbols(bin);
+	err = bin->sym_count > before ? 0 : -ENOENT;
+cleanup:
+	elf_end(elf);
+	close(fd);
+	return err;
+}
+
 /* A decompressed MiniDebugInfo larger than this is not read (libc's is ~100 KiB). */
 #define MINIDEBUGINFO_MAX (64u << 20)
 
@@ -474,11 +568,39 @@ cleanup:
 
 int elf_binary_open_fd(struct elf_binary **out, int fd)
 {
-	return elf_binary_open_fd_debug(out, fd, NULL);
+	return elf_binary_open_fd_places(out, fd, NULL);
 }
 
 int elf_binary_open_fd_debug(struct elf_binary **out, int fd, const char *debug_root)
 {
+	return elf_binary_open_fd_places(out, fd, &(struct elf_debug_places){
+		.debug_root = debug_root });
+}
+
+/* A stripped binary's debug file: by build-id, else by its .gnu_debuglink. */
+static int add_separate_debug_symbols(struct elf_binary *bin, const struct elf_debug_places *at)
+{
+	const char *root = at->debug_root ? at->debug_root : "/usr/lib/debug";
+	int err;
+
+	if (at->debug_root && !at->debug_root[0])
+		return -ENOENT;
+	err = elf_binary_add_debug_symbols(bin, at->debug_root);
+	if (!err || err == -ENOMEM || !at->binary_path)
+		return err;
+	return elf_binary_add_debuglink_symbols(bin, &(struct debuglink_search){
+		.binary_path = at->binary_path,
+		.beside_binary = true,
+		.roots = &root,
+		.root_count = 1,
+	});
+}
+
+int elf_binary_open_fd_places(struct elf_binary **out, int fd,
+			      const struct elf_debug_places *places)
+{
+	const struct elf_debug_places none = { 0 };
+	const struct elf_debug_places *at = places ? places : &none;
 	struct elf_binary *bin = NULL;
 	Elf *elf = NULL;
 	int err;
@@ -498,17 +620,20 @@ int elf_binary_open_fd_debug(struct elf_binary **out, int fd, const char *debug_
 	if (is_debug_only(bin))
 		infer_layout(bin);
 	read_build_id(elf, bin);
+	read_debuglink(elf, bin);
 	err = read_symbols(elf, bin);
 	if (err)
 		goto cleanup;
 	sort_symbols(bin);
-	/* Stripped: its MiniDebugInfo first (in the file itself), then an installed debug file. */
+	/*
+	 * Stripped: its MiniDebugInfo first (in the file itself), then an
+	 * installed debug file.
+	 */
 	if (!bin->has_symtab && add_minidebuginfo_symbols(elf, bin) == -ENOMEM) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	if (!bin->has_symtab && !(debug_root && !debug_root[0]) &&
-	    elf_binary_add_debug_symbols(bin, debug_root) == -ENOMEM) {
+	if (!bin->has_symtab && add_separate_debug_symbols(bin, at) == -ENOMEM) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
@@ -528,7 +653,8 @@ int elf_binary_open(struct elf_binary **out, const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	err = elf_binary_open_fd(out, fd);
+	err = elf_binary_open_fd_places(out, fd, &(struct elf_debug_places){
+		.binary_path = path });
 	close(fd);
 	return err;
 }

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "debuglink.h"
+
 #define ELF_BUILD_ID_MAX 64 /* longest build-id kept (SHA1 ones are 20 bytes) */
 
 struct elf_binary;
@@ -30,7 +32,9 @@ struct elf_binary;
 /*
  * Opens path and reads its build-id and symbols; when it has no .symtab
  * (stripped), also those of its debug file under /usr/lib/debug, if
- * installed (see elf_binary_add_debug_symbols()). *out owns the result.
+ * installed: by build-id (elf_binary_add_debug_symbols()), else by the name
+ * in its .gnu_debuglink (beside path, in its .debug/, under
+ * /usr/lib/debug: debuglink.h). *out owns the result.
  */
 int elf_binary_open(struct elf_binary **out, const char *path);
 
@@ -42,6 +46,21 @@ int elf_binary_open_fd(struct elf_binary **out, int fd);
  * (see elf_binary_add_debug_symbols()): NULL = "/usr/lib/debug", "" = nowhere.
  */
 int elf_binary_open_fd_debug(struct elf_binary **out, int fd, const char *debug_root);
+
+/* Where a stripped binary's separate debug file is looked for. */
+struct elf_debug_places {
+	const char *debug_root;  /* NULL = "/usr/lib/debug"; "" = no debug files at all */
+	const char *binary_path; /* the binary's path, for .gnu_debuglink; NULL = no link */
+};
+
+/*
+ * Same as elf_binary_open_fd(), looking for the debug file of a stripped
+ * binary by build-id under places->debug_root, then by .gnu_debuglink
+ * beside places->binary_path and under the root (places NULL: by build-id
+ * in /usr/lib/debug only, as no path is known).
+ */
+int elf_binary_open_fd_places(struct elf_binary **out, int fd,
+			      const struct elf_debug_places *places);
 
 void elf_binary_free(struct elf_binary *bin);
 
@@ -104,6 +123,29 @@ int elf_binary_exec_start(const struct elf_binary *bin, uint64_t *vaddr);
  * symbol); -ESTALE (build-id differs); -ENOEXEC; -ENOMEM.
  */
 int elf_binary_add_debug_symbols(struct elf_binary *bin, const char *debug_root);
+
+/*
+ * The file name bin's .gnu_debuglink holds, with its CRC-32 in *crc; NULL
+ * when bin has no such link.
+ */
+const char *elf_binary_debuglink(const struct elf_binary *bin, uint32_t *crc);
+
+/*
+ * Adds the symbols of the debug file bin's .gnu_debuglink names, looked for
+ * where `where` says (its name is ignored: the link's is used), whose CRC-32
+ * matches the link. Returns 0 when symbols were added; -ENOENT (no link, no
+ * file, no new symbol); -EBADMSG when only files with another CRC were
+ * found: the first is then elf_binary_refused_debug_file(); -ENOEXEC;
+ * -ENOMEM.
+ */
+int elf_binary_add_debuglink_symbols(struct elf_binary *bin, const struct debuglink_search *where);
+
+/*
+ * A debug file the link named whose CRC-32 did not match (stale or
+ * damaged), so it was not used; NULL when none. Owned by bin: callers say
+ * it to the user, as a library does not print.
+ */
+const char *elf_binary_refused_debug_file(const struct elf_binary *bin);
 
 /* True when bin's symbols include a full .symtab (not only the exported .dynsym). */
 bool elf_binary_has_symtab(const struct elf_binary *bin);
