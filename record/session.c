@@ -17,6 +17,7 @@
 #include "caller_ranges.h"
 #include "caprec.skel.h"
 #include "crf_clock.h"
+#include "debug_refusals.h"
 #include "metadata.h"
 #include "probe.h"
 #include "recorder.h"
@@ -109,12 +110,21 @@ static void load_kernel_symbols(struct record_session *s)
 			s->features.tracepoint ? ", audit flags in tracepoint mode all 1" : "");
 }
 
+/* A stale or damaged separate debug file: its frames stay unnamed rather than named wrongly. */
+static void say_refused_debug_file(const char *debug_file, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "caprec: %s: CRC-32 differs from its binary's .gnu_debuglink, not used\n",
+		debug_file);
+}
+
 static int open_tables(struct record_session *s)
 {
 	int err = proc_table_new(&s->rec.procs);
 
 	if (err || !s->opts->user_stacks)
 		return err;
+	debug_refusals_set_reporter(say_refused_debug_file, NULL);
 	/*
 	 * Few binaries: frames are named through the build-id cache; this one
 	 * places addresses (maps), and each binary's symbols cost memory.

@@ -672,16 +672,22 @@ static void symbolize_unwound_frame(struct build_id_cache *bids, const struct un
 	f->frame.binary = &f->binary;
 	f->frame.file_offset = pc->file_offset;
 	build_id = unwind_binary_build_id(pc->bin, &len);
-	if (!build_id || len > sizeof(f->build_id))
-		return;
-	memcpy(f->build_id, build_id, len);
-	f->binary.build_id = f->build_id;
-	f->binary.build_id_len = (uint32_t)len;
-	if (!bids)
-		return;
-	if (build_id_cache_find(bids, build_id, len, &path, &bin) == -ENOENT &&
-	    build_id_cache_learn(bids, build_id, len, unwind_binary_path(pc->bin)) == 0)
-		build_id_cache_find(bids, build_id, len, &path, &bin);
+	if (!build_id) {
+		/* Linked without a build-id: known by its path (and its .gnu_debuglink). */
+		if (bids)
+			build_id_cache_find_unidentified(bids, f->path, &bin);
+	} else {
+		if (len > sizeof(f->build_id))
+			return;
+		memcpy(f->build_id, build_id, len);
+		f->binary.build_id = f->build_id;
+		f->binary.build_id_len = (uint32_t)len;
+		if (!bids)
+			return;
+		if (build_id_cache_find(bids, build_id, len, &path, &bin) == -ENOENT &&
+		    build_id_cache_learn(bids, build_id, len, unwind_binary_path(pc->bin)) == 0)
+			build_id_cache_find(bids, build_id, len, &path, &bin);
+	}
 	if (bin && pc->file_offset >= adjust &&
 	    elf_binary_resolve(bin, pc->file_offset - adjust, &symbol, &symbol_offset) == 0) {
 		copy_string(f->symbol, sizeof(f->symbol), symbol);

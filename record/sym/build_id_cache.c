@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "build_id_cache.h"
 #include "crf_hash.h"
+#include "debug_refusals.h"
 
 #include "proc_maps.h"
 
@@ -33,7 +34,20 @@ struct tried_path {
 	struct tried_path *next;
 };
 
+/*
+ * Binaries linked without a build-id (-Wl,--build-id=none) are known by
+ * path only. Rare, so few and never closed; the unwinder read the same file.
+ */
+#define MAX_UNIDENTIFIED 64
+
+struct unidentified {
+	char *path;
+	struct elf_binary *bin; /* NULL: it could not be opened */
+};
+
 struct build_id_cache {
+	struct unidentified unidentified[MAX_UNIDENTIFIED];
+	size_t unidentified_count;
 	struct entry *buckets[BUCKETS];
 	struct tried_path *tried[BUCKETS];
 	size_t entries;
@@ -79,6 +93,10 @@ void build_id_cache_free(struct build_id_cache *c)
 
 	if (!c)
 		return;
+	for (i = 0; i < c->unidentified_count; i++) {
+		free(c->unidentified[i].path);
+		elf_binary_free(c->unidentified[i].bin);
+	}
 	for (i = 0; i < BUCKETS; i++) {
 		struct entry *e, *next_e;
 		struct tried_path *t, *next_t;
@@ -165,6 +183,7 @@ int build_id_cache_learn_file(struct build_id_cache *c, const char *path)
 	err = elf_binary_open(&bin, path);
 	if (err)
 		return err;
+	debug_refusals_note(bin);
 	build_id = elf_binary_build_id(bin, &len);
 	if (!build_id || !len) {
 		elf_binary_free(bin);
@@ -197,6 +216,7 @@ int build_id_cache_find(struct build_id_cache *c, const uint8_t *build_id, size_
 			size_t got_len;
 			const uint8_t *got = elf_binary_build_id(e->bin, &got_len);
 
+			debug_refusals_note(e->bin);
 			/* The file at that path was replaced: not the binary that ran. */
 			if (!got || got_len != len || memcmp(got, build_id, len) != 0) {
 				elf_binary_free(e->bin);
@@ -247,4 +267,41 @@ int build_id_cache_find_path(struct build_id_cache *c, const char *path, const u
 		}
 	}
 	return -ENOENT;
+}
+
+int build_id_cache_find_unidentified(struct build_id_cache *c, const char *path,
+				     const struct elf_binary **bin)
+{
+	struct unidentified *u;
+	size_t i, len;
+	int err;
+
+	*bin = NULL;
+	if (!path || path[0] != '/')
+		return -ENOENT;
+	for (i = 0; i < c->unidentified_count; i++) {
+		if (!strcmp(c->unidentified[i].path, path)) {
+			*bin = c->unidentified[i].bin;
+			return *bin ? 0 : -ENOENT;
+		}
+	}
+	if (c->unidentified_count == MAX_UNIDENTIFIED)
+		return -ENOENT;
+	u = &c->unidentified[c->unidentified_count];
+	u->path = strdup(path);
+	if (!u->path)
+		return -ENOMEM;
+	c->unidentified_count++;
+	err = elf_binary_open(&u->bin, path);
+	if (err)
+		return err == -ENOMEM ? err : -ENOENT;
+	debug_refusals_note(u->bin);
+	/* A build-id now: another file took the path; the build-id entries name its frames. */
+	if (elf_binary_build_id(u->bin, &len)) {
+		elf_binary_free(u->bin);
+		u->bin = NULL;
+		return -ENOENT;
+	}
+	*bin = u->bin;
+	return 0;
 }

@@ -46,4 +46,14 @@ int build_id_cache_find(struct build_id_cache *c, const uint8_t *build_id, size_
 int build_id_cache_find_path(struct build_id_cache *c, const char *path, const uint8_t **build_id,
 			     size_t *len);
 
+/*
+ * The binary at path when it has no build-id (linked with
+ * -Wl,--build-id=none): opened once, with its debug file found through its
+ * .gnu_debuglink. *bin owned by the cache. Returns 0; -ENOENT when it cannot
+ * be opened or has a build-id (then build_id_cache_find() is the way);
+ * -ENOMEM.
+ */
+int build_id_cache_find_unidentified(struct build_id_cache *c, const char *path,
+				     const struct elf_binary **bin);
+
 #endif /* CAPREC_BUILD_ID_CACHE_H */

@@ -4,6 +4,7 @@
  * elf_symbols.h); reading one binary is elf/elf_binary.c.
  */
 #include "elf_symbols.h"
+#include "debug_refusals.h"
 #include "crf_clock.h"
 
 #include <errno.h>
@@ -134,8 +135,12 @@ static bool is_mapped_file(int fd, uint64_t dev, uint64_t inode)
 	return !fstatfs(fd, &sfs) && sfs.f_type == OVERLAYFS_SUPER_MAGIC;
 }
 
+/*
+ * binary_path is the path the process mapped the file from: where its
+ * .gnu_debuglink is looked for (beside it, its .debug/, the debug root).
+ */
 static int open_checked(const char *path, uint64_t dev, uint64_t inode, bool check,
-			const char *debug_root, struct elf_binary **bin)
+			const char *debug_root, const char *binary_path, struct elf_binary **bin)
 {
 	int fd, err;
 
@@ -146,8 +151,12 @@ static int open_checked(const char *path, uint64_t dev, uint64_t inode, bool che
 		close(fd);
 		return -ESTALE; /* another file now lives at that path */
 	}
-	err = elf_binary_open_fd_debug(bin, fd, debug_root);
+	err = elf_binary_open_fd_places(bin, fd, &(struct elf_debug_places){
+		.debug_root = debug_root,
+		.binary_path = binary_path && binary_path[0] == '/' ? binary_path : NULL });
 	close(fd);
+	if (!err)
+		debug_refusals_note(*bin);
 	return err;
 }
 
@@ -161,20 +170,20 @@ static int open_mapped(uint32_t pid, uint64_t start, uint64_t end, const char *p
 	if (pid) {
 		snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/map_files/%" PRIx64
 			 "-%" PRIx64, pid, start, end);
-		err = open_checked(candidate, dev, inode, false, debug_root, bin);
+		err = open_checked(candidate, dev, inode, false, debug_root, path, bin);
 		if (err != -ENOENT && err != -EACCES && err != -EPERM && err != -ESRCH)
 			return err; /* success, or the file itself is the problem */
 		if (path && path[0] == '/') {
 			snprintf(candidate, sizeof(candidate), "/proc/%" PRIu32 "/root%s", pid,
 				 path);
-			err = open_checked(candidate, dev, inode, true, debug_root, bin);
+			err = open_checked(candidate, dev, inode, true, debug_root, path, bin);
 			if (!err || err == -ENOEXEC)
 				return err;
 		}
 	}
 	if (!path || path[0] != '/')
 		return -ENOENT;
-	err = open_checked(path, dev, inode, true, debug_root, bin);
+	err = open_checked(path, dev, inode, true, debug_root, path, bin);
 	return err == -ESTALE ? -ENOENT : err;
 }
 
