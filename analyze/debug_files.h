@@ -15,8 +15,18 @@
  *   DIR/PATH.debug, DIR/PATH         a tree laid out as the recording host
  *                                    (/usr/lib/debug/usr/bin/x.debug, a sysroot)
  *   DIR/BASENAME.debug, DIR/BASENAME `objcopy --only-keep-debug x x.debug`
+ * A stripped binary found there (DIR/PATH, DIR/BASENAME) also leads to its
+ * debug file through its .gnu_debuglink, which must match the link's CRC-32
+ * (debuglink.h; DIR stands for /usr/lib/debug, and DIR/NAME is tried too).
  * Then, when capanalyze was built with libdebuginfod and DEBUGINFOD_URLS is
  * set, the debuginfod servers it names.
+ *
+ * A binary recorded without a build-id (-Wl,--build-id=none) has only its
+ * path: its stripped copy with a .gnu_debuglink as above, else a debug file
+ * without a build-id at DIR/PATH.debug or DIR/BASENAME.debug (the name
+ * `objcopy --add-gnu-debuglink` links). The recording does not hold the
+ * link's CRC-32, so without the copy the file is taken on its name.
+ * A debug file refused for its CRC-32 is said once on stderr as a warning.
  *
  * Errors are negative errno values.
  */
@@ -40,7 +50,7 @@ bool debug_files_use_debuginfod(const struct debug_files *df);
 
 /*
  * The files for build_id (len bytes) of the binary recorded at path ("" if
- * unknown). *symbols gets the first matching file with a full .symtab (a
+ * unknown; len 0: recorded without a build-id, see above). *symbols gets the first matching file with a full .symtab (a
  * debug file or an unstripped binary); *layout the first matching file that
  * holds the code itself (a binary, stripped or not), or NULL: then the
  * debug file's worked-out layout is used (elf_binary_layout_inferred()).

@@ -71,11 +71,15 @@ static bool parse_build_id(const char *hex, struct binary_row *b)
 	return true;
 }
 
-/* The binaries that have a build-id and user frames: read first, the frames change after. */
+/*
+ * The binaries that have a build-id (or, linked without one, a path) and
+ * user frames: read first, the frames change after.
+ */
 static int list_binaries(struct resym *r, struct binary_row **out, size_t *count)
 {
 	static const char sql[] =
-		"SELECT b.id, b.path, b.build_id FROM binaries b WHERE b.build_id != '' AND "
+		"SELECT b.id, b.path, b.build_id FROM binaries b "
+		"WHERE (b.build_id != '' OR b.path LIKE '/%') AND "
 		"EXISTS (SELECT 1 FROM frames f WHERE f.binary_id = b.id AND f.kind = 'user') "
 		"ORDER BY b.id";
 	struct binary_row *rows = NULL;
@@ -90,7 +94,8 @@ static int list_binaries(struct resym *r, struct binary_row **out, size_t *count
 		const char *path = (const char *)sqlite3_column_text(stmt, 1);
 		const char *hex = (const char *)sqlite3_column_text(stmt, 2);
 
-		if (!hex || !parse_build_id(hex, &b))
+		/* Without a build-id, the path alone finds it (debug_files_find()). */
+		if (!hex || (*hex && !parse_build_id(hex, &b)))
 			continue;
 		if (n == cap) {
 			size_t c = cap ? cap * 2 : 16;
