@@ -18,7 +18,7 @@
 
 static const struct command commands[] = {
 	{ "load", &load_command, TAKES_DEBUG_DIR, "load recordings into a SQLite database" },
-	{ "info", &info_command, STREAMS_RECORDING | TAKES_FORMAT,
+	{ "info", &info_command, STREAMS_RECORDING | TAKES_FORMAT | TAKES_DEBUG_DIR,
 	  "describe a recording: host, options, blocks, integrity" },
 	{ "summary", &summary_command, REPORT | TAKES_EXE,
 	  "capabilities used and denied per executable" },
@@ -35,7 +35,7 @@ static const struct command commands[] = {
 	{ "diff", &diff_command, TAKES_FORMAT | TAKES_DEBUG_DIR, "what changed between two recordings or databases" },
 	{ "check", &check_command, REPORT | TAKES_EXE,
 	  "fail when a run used capabilities outside an allowed set" },
-	{ "replay", &replay_command, STREAMS_RECORDING | TAKES_CAP,
+	{ "replay", &replay_command, STREAMS_RECORDING | TAKES_CAP | TAKES_DEBUG_DIR,
 	  "print a recording like live caprec output" },
 	{ "sql", &sql_command, REPORT | LAST_ARG_IS_QUERY, "run SQL over a database or recordings" },
 };

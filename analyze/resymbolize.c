@@ -390,3 +390,97 @@ cleanup:
 	debug_files_free(r.files);
 	return ret;
 }
+
+/* One binary of a streamed recording, by the reader's binary id. */
+struct named_binary {
+	bool tried;
+	struct elf_binary *symbols;
+	struct elf_binary *layout;
+};
+
+struct frame_namer {
+	struct debug_files *files;
+	struct named_binary *binaries; /* indexed by crf_binary.id */
+	size_t capacity;
+};
+
+int frame_namer_new(struct frame_namer **out, char *const *dirs, int count)
+{
+	struct frame_namer *n = calloc(1, sizeof(*n));
+
+	*out = NULL;
+	if (!n)
+		return -ENOMEM;
+	if (debug_files_new(&n->files, dirs, count)) {
+		free(n);
+		return -ENOMEM;
+	}
+	*out = n;
+	return 0;
+}
+
+void frame_namer_free(struct frame_namer *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->capacity; i++) {
+		elf_binary_free(n->binaries[i].symbols);
+		elf_binary_free(n->binaries[i].layout);
+	}
+	free(n->binaries);
+	debug_files_free(n->files);
+	free(n);
+}
+
+/* The looked-up files of binary, or NULL (out of memory: the frame keeps its name). */
+static struct named_binary *lookup_binary(struct frame_namer *n, const struct crf_binary *b)
+{
+	struct named_binary *nb;
+
+	if (b->id >= n->capacity) {
+		size_t cap = n->capacity ? n->capacity : 64;
+		struct named_binary *p;
+
+		while (cap <= b->id)
+			cap *= 2;
+		p = realloc(n->binaries, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		memset(p + n->capacity, 0, (cap - n->capacity) * sizeof(*p));
+		n->binaries = p;
+		n->capacity = cap;
+	}
+	nb = &n->binaries[b->id];
+	if (!nb->tried) {
+		nb->tried = true;
+		/* As list_binaries(): a build-id, else an absolute path. */
+		if (b->build_id_len || (b->path && b->path[0] == '/'))
+			debug_files_find(n->files, b->build_id, b->build_id_len, b->path,
+					 &nb->symbols, &nb->layout);
+	}
+	return nb;
+}
+
+bool frame_namer_found(struct frame_namer *n, const struct crf_binary *binary)
+{
+	const struct named_binary *nb = binary ? lookup_binary(n, binary) : NULL;
+
+	return nb && nb->symbols;
+}
+
+bool frame_namer_name(struct frame_namer *n, const struct crf_frame *f, bool is_return,
+		      const char **symbol, uint64_t *symbol_offset)
+{
+	const struct named_binary *nb;
+
+	if (!f || f->kind != CRF_FRAME_USER || !f->binary)
+		return false;
+	nb = lookup_binary(n, f->binary);
+	if (!nb || !nb->symbols)
+		return false;
+	/* The rule of name_frames(): a worked-out layout does not overrule the recording host. */
+	if (f->symbol && !nb->layout && elf_binary_layout_inferred(nb->symbols))
+		return false;
+	return name_frame(nb->symbols, nb->layout, f->file_offset, is_return, symbol,
+			  symbol_offset);
+}

@@ -17,10 +17,13 @@
 #ifndef CAPANALYZE_RESYMBOLIZE_H
 #define CAPANALYZE_RESYMBOLIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
+
+#include "crf_types.h"
 
 struct resymbolize_stats {
 	int64_t binaries;       /* binaries with a build-id and user frames */
@@ -37,5 +40,28 @@ struct resymbolize_stats {
  */
 int resymbolize(sqlite3 *db, char *const *dirs, int count, struct resymbolize_stats *stats,
 		char *err, size_t err_size);
+
+/*
+ * The same naming for commands that stream a recording without a database
+ * (replay, info): each binary's debug files are looked up once, on its first
+ * frame, and a frame gets the name resymbolize() would store for it.
+ */
+struct frame_namer;
+
+/* Searches dirs[0..count-1] (and debuginfod, as above). Returns 0 or -ENOMEM. */
+int frame_namer_new(struct frame_namer **out, char *const *dirs, int count);
+void frame_namer_free(struct frame_namer *n);
+
+/*
+ * The name of user frame f (is_return: not the innermost frame of its
+ * stack, see elf_binary.h): true with *symbol (valid until
+ * frame_namer_free()) and *symbol_offset when a debug file names it anew;
+ * false to keep what the recording holds.
+ */
+bool frame_namer_name(struct frame_namer *n, const struct crf_frame *f, bool is_return,
+		      const char **symbol, uint64_t *symbol_offset);
+
+/* True when the debug files of binary (build-id, else path) were found. */
+bool frame_namer_found(struct frame_namer *n, const struct crf_binary *binary);
 
 #endif /* CAPANALYZE_RESYMBOLIZE_H */

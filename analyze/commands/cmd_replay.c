@@ -20,11 +20,13 @@
 #include "crf_text.h"
 #include "reader_error.h"
 #include "reader_limits.h"
+#include "resymbolize.h"
 #include "strbuf.h"
 #include "text_escape.h"
 
 static const char replay_usage[] =
-	"usage: capanalyze replay [-v] [-x] [-K] [-U] [-p PID]... [--cap CAP]... REC\n"
+	"usage: capanalyze replay [-v] [-x] [-K] [-U] [-p PID]... [--cap CAP]...\n"
+	"                        [--debug-dir DIR]... REC\n"
 	"\n"
 	"Prints the checks of a recording exactly as caprec prints them live, with\n"
 	"the recording's timestamps. Like caprec, only audited checks are shown\n"
@@ -37,6 +39,8 @@ static const char replay_usage[] =
 	"  -p, --pid PID      only this process id (repeatable)\n"
 	"  -c, --cap CAP      only this capability, by name (CAP_SYS_ADMIN, sys_admin)\n"
 	"                     or number (repeatable)\n"
+	"  --debug-dir DIR    name user frames from the debug files in DIR, as the\n"
+	"                     reports do (repeatable; see capanalyze(1))\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"exit status: 0 success; 2 usage error, not a recording or unreadable, or\n"
@@ -100,6 +104,7 @@ struct stack_cache {
 	size_t capacity; /* a power of two, or 0 */
 	size_t count;
 	size_t bytes;    /* text held */
+	struct frame_namer *namer; /* --debug-dir: names user frames anew; not owned */
 };
 
 /* Past this much text (hostile files: huge stacks), stacks are formatted every time. */
@@ -110,7 +115,7 @@ static void stack_cache_release(struct stack_cache *c)
 	for (size_t i = 0; i < c->capacity; i++)
 		free(c->slots[i].text);
 	free(c->slots);
-	*c = (struct stack_cache){ .slots = NULL };
+	*c = (struct stack_cache){ .namer = c->namer };
 }
 
 static size_t stack_slot(const struct stack_cache *c, const struct crf_stack *stack)
@@ -125,7 +130,8 @@ static size_t stack_slot(const struct stack_cache *c, const struct crf_stack *st
 /* Doubles the table. Returns 0 or -ENOMEM. */
 static int stack_cache_grow(struct stack_cache *c)
 {
-	struct stack_cache bigger = { .capacity = c->capacity ? c->capacity * 2 : 256 };
+	struct stack_cache bigger = { .capacity = c->capacity ? c->capacity * 2 : 256,
+				      .namer = c->namer };
 
 	bigger.slots = calloc(bigger.capacity, sizeof(*bigger.slots));
 	if (!bigger.slots)
@@ -145,13 +151,27 @@ static int stack_cache_grow(struct stack_cache *c)
  * for the terminal (symbols and paths come from the recording): a malloc'd
  * text of *len bytes, or NULL when out of memory.
  */
-static char *format_stack(const struct crf_stack *stack, size_t *len)
+static char *format_stack(const struct crf_stack *stack, struct frame_namer *namer, size_t *len)
 {
 	char line[1024]; /* crf_text_print_stack()'s line size: the same truncation */
 	struct strbuf sb = STRBUF_INIT;
 
 	for (uint32_t i = 0; i < stack->depth; i++) {
-		crf_text_format_frame(line, sizeof(line), stack->frames[i]);
+		const struct crf_frame *f = stack->frames[i];
+		struct crf_frame renamed;
+
+		/* A user frame a debug file names: printed with that name, as the reports show. */
+		if (namer && f && frame_namer_name(namer, f, i > 0, &renamed.symbol,
+						   &renamed.symbol_offset)) {
+			const char *symbol = renamed.symbol;
+			uint64_t offset = renamed.symbol_offset;
+
+			renamed = *f;
+			renamed.symbol = symbol;
+			renamed.symbol_offset = offset;
+			f = &renamed;
+		}
+		crf_text_format_frame(line, sizeof(line), f);
 		strbuf_adds(&sb, "    ");
 		escape_terminal(&sb, line);
 		strbuf_addc(&sb, '\n');
@@ -161,10 +181,11 @@ static char *format_stack(const struct crf_stack *stack, size_t *len)
 }
 
 /* Prints stack formatted without keeping it. Returns 0 or a negative errno. */
-static int print_stack_uncached(FILE *out, const struct crf_stack *stack)
+static int print_stack_uncached(FILE *out, const struct crf_stack *stack,
+				struct frame_namer *namer)
 {
 	size_t len;
-	char *text = format_stack(stack, &len);
+	char *text = format_stack(stack, namer, &len);
 	int rc;
 
 	if (!text)
@@ -194,10 +215,10 @@ static int print_stack(FILE *out, struct stack_cache *c, const struct crf_stack 
 				       0 : (errno ? -errno : -EIO);
 	}
 	if (c->bytes >= STACK_CACHE_MAX_BYTES)
-		return print_stack_uncached(out, stack);
+		return print_stack_uncached(out, stack, c->namer);
 	if ((c->count + 1) * 2 > c->capacity && stack_cache_grow(c))
-		return print_stack_uncached(out, stack);
-	text = format_stack(stack, &len);
+		return print_stack_uncached(out, stack, c->namer);
+	text = format_stack(stack, c->namer, &len);
 	if (!text)
 		return -ENOMEM;
 	slot = &c->slots[stack_slot(c, stack)];
@@ -264,9 +285,15 @@ static int replay_run(struct analyze_session *s, void *state)
 	int write_rc = 0;
 	int fd = -1, rc, ret = EXIT_USAGE;
 
+	if (s->debug_dir_count && frame_namer_new(&stacks.namer, s->debug_dirs,
+						  s->debug_dir_count)) {
+		fprintf(stderr, "capanalyze replay: out of memory\n");
+		return EXIT_INTERNAL;
+	}
 	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : dup(STDIN_FILENO);
 	if (fd < 0) {
 		fprintf(stderr, "capanalyze replay: %s: %s\n", path, strerror(errno));
+		frame_namer_free(stacks.namer);
 		return EXIT_USAGE;
 	}
 	rc = crf_reader_open(&r, fd, &cerr);
@@ -351,6 +378,7 @@ static int replay_run(struct analyze_session *s, void *state)
 		ret = EXIT_OK;
 cleanup:
 	stack_cache_release(&stacks);
+	frame_namer_free(stacks.namer);
 	crf_reader_free(r);
 	if (fd >= 0)
 		close(fd);
