@@ -20,20 +20,26 @@
 #include "output.h"
 #include "reader_error.h"
 #include "reader_limits.h"
+#include "resymbolize.h"
 #include "strbuf.h"
 #include "text_escape.h"
 
 static const char info_usage[] =
-	"usage: capanalyze info [--format text|table|json|csv] REC\n"
+	"usage: capanalyze info [--format text|table|json|csv] [--debug-dir DIR]... REC\n"
 	"\n"
 	"Describes a recording: format version, host, recorder and options, the\n"
 	"blocks by type, events, processes, lost events, the time span in wall-clock\n"
 	"time, and integrity: \"clean end\", \"truncated at byte N\", \"N damaged\n"
-	"blocks skipped\" (with their offsets). REC may be - for standard input.\n"
+	"blocks skipped\" (with their offsets), the share of user stacks that\n"
+	"reached the program's or thread's entry and the binaries whose frames no\n"
+	"symbol named. REC may be - for standard input.\n"
 	"\n"
 	"  -f, --format FMT  text (default), or field/value rows as table, json, csv;\n"
 	"                    json has typed values: counts and sizes (bytes) as numbers,\n"
 	"                    times as ns numbers, duration in seconds, yes/no as booleans\n"
+	"  --debug-dir DIR   look for the debug files of the binaries lacking symbols\n"
+	"                    in DIR (repeatable, see capanalyze(1)): those found are\n"
+	"                    listed as named from debug files instead\n"
 	"  -h, --help        this text\n"
 	"\n"
 	"exit status: 0 a recording (damaged or not); 2 not a recording, a newer\n"
@@ -184,7 +190,14 @@ static void format_wall(uint64_t ns, char *out, size_t size)
 	snprintf(out + strlen(out), size - strlen(out), ".%09u UTC", (unsigned)(ns % 1000000000u));
 }
 
+/* The binaries of the user frames met, by the reader's binary id (a definition stays put). */
+struct seen_binaries {
+	const struct crf_binary **by_id;
+	size_t capacity;
+};
+
 struct totals {
+	struct seen_binaries binaries;
 	uint64_t events;
 	uint64_t processes;
 	uint64_t exits;
@@ -193,6 +206,91 @@ struct totals {
 	uint64_t first_ns;
 	uint64_t last_ns;
 };
+
+static int note_binaries(struct seen_binaries *seen, const struct crf_stack *stack)
+{
+	for (uint32_t i = 0; stack && i < stack->depth; i++) {
+		const struct crf_frame *f = stack->frames[i];
+
+		if (!f || !f->binary)
+			continue;
+		if (f->binary->id >= seen->capacity) {
+			size_t cap = seen->capacity ? seen->capacity : 64;
+			const struct crf_binary **p;
+
+			while (cap <= f->binary->id)
+				cap *= 2;
+			p = realloc(seen->by_id, cap * sizeof(*p));
+			if (!p)
+				return -ENOMEM;
+			memset(p + seen->capacity, 0, (cap - seen->capacity) * sizeof(*p));
+			seen->by_id = p;
+			seen->capacity = cap;
+		}
+		seen->by_id[f->binary->id] = f->binary;
+	}
+	return 0;
+}
+
+/* True when a debug file names the frames of the binary recorded at path. */
+static bool named_by_debug_file(struct frame_namer *namer, const struct seen_binaries *seen,
+				const char *path)
+{
+	for (size_t i = 0; namer && i < seen->capacity; i++)
+		if (seen->by_id[i] && !strcmp(seen->by_id[i]->path, path) &&
+		    frame_namer_found(namer, seen->by_id[i]))
+			return true;
+	return false;
+}
+
+/*
+ * How good the call paths are: the share of user stacks whose walk reached
+ * the program's or a thread's entry, and the binaries whose frames no symbol
+ * named (the recorder's list). With --debug-dir, a binary whose debug file
+ * is found there names its frames in every report: it is listed apart.
+ */
+static void describe_stacks(struct info *info, struct crf_reader *r, const struct totals *t,
+			    struct frame_namer *namer)
+{
+	const char *count = crf_reader_metadata(r, "stacks.user.count");
+	const char *reached = crf_reader_metadata(r, "stacks.user.reached_entry");
+	const char *unnamed = crf_reader_metadata(r, "stacks.user.unnamed_frames_in");
+	struct strbuf lacking = STRBUF_INIT, found = STRBUF_INIT;
+	unsigned long long n, k;
+
+	if (count && reached && sscanf(count, "%llu", &n) == 1 &&
+	    sscanf(reached, "%llu", &k) == 1 && n) {
+		add_line(info, "user stacks", "%llu, %.1f%% reached the program's or thread's entry",
+			 n, 100.0 * (double)k / (double)n);
+		add_json_int(info, "user stacks", n);
+		add_json_int(info, "user stacks reaching entry", k);
+	}
+	if (!unnamed || !*unnamed)
+		return;
+	for (const char *p = unnamed; *p;) {
+		size_t len = strcspn(p, ",");
+		char *path = strndup(p, len);
+
+		if (!path) {
+			info->nomem = true;
+			break;
+		}
+		if (named_by_debug_file(namer, &t->binaries, path))
+			strbuf_addf(&found, "%s%s", strbuf_len(&found) ? ", " : "", path);
+		else
+			strbuf_addf(&lacking, "%s%s", strbuf_len(&lacking) ? ", " : "", path);
+		free(path);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (strbuf_len(&lacking))
+		add(info, "binaries lacking symbols", "%s", strbuf_str(&lacking));
+	if (strbuf_len(&found))
+		add(info, "binaries named from debug files", "%s", strbuf_str(&found));
+	strbuf_release(&lacking);
+	strbuf_release(&found);
+}
 
 static void describe_span(struct info *info, struct crf_reader *r, const struct totals *t)
 {
@@ -280,7 +378,8 @@ static bool is_yes_no(const char *key)
 }
 
 /* Reads the whole recording and fills info. Returns 0 or an exit status. */
-static int build(struct info *info, const char *path, int fd, char *err, size_t err_size)
+static int build(struct info *info, const char *path, int fd, struct frame_namer *namer,
+		 char *err, size_t err_size)
 {
 	static const char *const host_keys[][2] = {
 		{ "host.hostname", "host" },
@@ -322,6 +421,8 @@ static int build(struct info *info, const char *path, int fd, char *err, size_t 
 				t.last_ns = item.event->time_ns;
 			t.any_event = true;
 			t.events++;
+			if (namer && note_binaries(&t.binaries, item.event->user_stack))
+				info->nomem = true;
 			break;
 		case CRF_ITEM_PROCESS:
 			t.processes++;
@@ -413,6 +514,7 @@ static int build(struct info *info, const char *path, int fd, char *err, size_t 
 			 rec->lost_stacks);
 		add_json_int(info, "lost stacks", rec->lost_stacks);
 	}
+	describe_stacks(info, r, &t, namer);
 	describe_span(info, r, &t);
 	describe_integrity(info, rec);
 	if (info->nomem) {
@@ -422,6 +524,7 @@ static int build(struct info *info, const char *path, int fd, char *err, size_t 
 	}
 	ret = EXIT_OK;
 cleanup:
+	free(t.binaries.by_id);
 	crf_reader_free(r);
 	return ret;
 }
@@ -489,6 +592,7 @@ static int print_rows(const struct info *info, enum output_format format)
 static int info_run(struct analyze_session *s, void *state)
 {
 	const char *path = s->args[0];
+	struct frame_namer *namer = NULL;
 	struct info info = { 0 };
 	char err[1024];
 	int fd, ret;
@@ -499,7 +603,13 @@ static int info_run(struct analyze_session *s, void *state)
 		fprintf(stderr, "capanalyze info: %s: %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	ret = build(&info, path, fd, err, sizeof(err));
+	if (s->debug_dir_count && frame_namer_new(&namer, s->debug_dirs, s->debug_dir_count)) {
+		close(fd);
+		fprintf(stderr, "capanalyze info: out of memory\n");
+		return EXIT_INTERNAL;
+	}
+	ret = build(&info, path, fd, namer, err, sizeof(err));
+	frame_namer_free(namer);
 	close(fd);
 	if (ret) {
 		fprintf(stderr, "capanalyze info: %s\n", err);
