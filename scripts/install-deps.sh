@@ -13,6 +13,8 @@ packages=(
 	libbpf-dev libelf-dev libdw-dev liblzma-dev zlib1g-dev libzstd-dev libsqlite3-dev
 	# capanalyze --debug-dir asks debuginfod servers too (optional at build time)
 	libdebuginfod-dev
+	# a debuginfod server, for the test that capanalyze fetches debug files from one
+	debuginfod
 	bpftool
 	# tests: cmocka, the sanitizer/fuzzer runtimes of clang, capsh for the
 	# minimal-capability proof, sqlite3 to open databases by hand
