@@ -78,6 +78,17 @@ void debug_files_free(struct debug_files *df)
 	free(df);
 }
 
+bool debug_files_servers_configured(void)
+{
+#ifdef HAVE_DEBUGINFOD
+	const char *urls = getenv("DEBUGINFOD_URLS");
+
+	return urls && *urls;
+#else
+	return false;
+#endif
+}
+
 bool debug_files_use_debuginfod(const struct debug_files *df)
 {
 #ifdef HAVE_DEBUGINFOD

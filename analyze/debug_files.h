@@ -46,6 +46,9 @@ int debug_files_new(struct debug_files **out, char *const *dirs, int count);
 void debug_files_free(struct debug_files *df);
 
 /* True when this capanalyze was built with libdebuginfod and DEBUGINFOD_URLS is set. */
+bool debug_files_servers_configured(void);
+
+/* The same for df: it has a debuginfod client. */
 bool debug_files_use_debuginfod(const struct debug_files *df);
 
 /*

@@ -119,7 +119,7 @@ static int name_from_debug_dirs(sqlite3 *db, const struct input_debug_dirs *debu
 {
 	struct resymbolize_stats stats;
 
-	if (!debug || !debug->count)
+	if (!debug || !resymbolize_wanted(debug->count))
 		return 0;
 	return resymbolize(db, debug->dirs, debug->count, &stats, err, err_size);
 }
@@ -173,7 +173,7 @@ static uint64_t hash_debug_dirs(uint64_t h, const struct input_debug_dirs *debug
 {
 	const char *urls = getenv("DEBUGINFOD_URLS");
 
-	if (!debug || !debug->count)
+	if (!debug || !resymbolize_wanted(debug->count))
 		return h;
 	for (int i = 0; i < debug->count; i++) {
 		char real[PATH_MAX];
@@ -555,8 +555,8 @@ int input_open(char *const *paths, int count, int progress, const struct input_d
 	if (count == 1 && kind == INPUT_DATABASE) {
 		if (open_database(paths[0], db, err, err_size))
 			return -1;
-		return debug && debug->count ? name_database_copy(paths[0], db, debug, err, err_size)
-					     : 0;
+		return debug && resymbolize_wanted(debug->count) ?
+			       name_database_copy(paths[0], db, debug, err, err_size) : 0;
 	}
 	if (cache_path(paths, count, debug, cache, sizeof(cache)))
 		return load_cached(cache, paths, count, progress, debug, db, err, err_size);

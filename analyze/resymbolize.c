@@ -356,6 +356,11 @@ static int resymbolize_all(struct resym *r, struct binary_row *rows, size_t coun
 	return rebuild_stack_texts(r);
 }
 
+bool resymbolize_wanted(int dir_count)
+{
+	return dir_count > 0 || debug_files_servers_configured();
+}
+
 int resymbolize(sqlite3 *db, char *const *dirs, int count, struct resymbolize_stats *stats,
 		char *err, size_t err_size)
 {

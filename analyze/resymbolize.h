@@ -42,6 +42,13 @@ int resymbolize(sqlite3 *db, char *const *dirs, int count, struct resymbolize_st
 		char *err, size_t err_size);
 
 /*
+ * True when frames are to be named anew: debug directories were given, or
+ * capanalyze was built with libdebuginfod and DEBUGINFOD_URLS names servers
+ * (as gdb and perf ask them, with no option).
+ */
+bool resymbolize_wanted(int dir_count);
+
+/*
  * The same naming for commands that stream a recording without a database
  * (replay, info): each binary's debug files are looked up once, on its first
  * frame, and a frame gets the name resymbolize() would store for it.

@@ -603,7 +603,8 @@ static int info_run(struct analyze_session *s, void *state)
 		fprintf(stderr, "capanalyze info: %s: %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (s->debug_dir_count && frame_namer_new(&namer, s->debug_dirs, s->debug_dir_count)) {
+	if (resymbolize_wanted(s->debug_dir_count) &&
+	    frame_namer_new(&namer, s->debug_dirs, s->debug_dir_count)) {
 		close(fd);
 		fprintf(stderr, "capanalyze info: out of memory\n");
 		return EXIT_INTERNAL;

@@ -325,13 +325,13 @@ static int load_run(struct analyze_session *s, void *state)
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
-	if (s->debug_dir_count &&
+	if (resymbolize_wanted(s->debug_dir_count) &&
 	    resymbolize(db, s->debug_dirs, s->debug_dir_count, &names, err, sizeof(err))) {
 		fprintf(stderr, "capanalyze load: %s: %s\n", st->database, err);
 		ret = EXIT_INTERNAL;
 		goto cleanup;
 	}
-	if (s->debug_dir_count && !st->quiet)
+	if (resymbolize_wanted(s->debug_dir_count) && !st->quiet)
 		printf("%s: %lld frames named from the debug files of %lld of %lld binaries\n",
 		       st->database, (long long)names.frames_named,
 		       (long long)names.binaries_found, (long long)names.binaries);

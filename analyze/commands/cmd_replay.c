@@ -285,7 +285,7 @@ static int replay_run(struct analyze_session *s, void *state)
 	int write_rc = 0;
 	int fd = -1, rc, ret = EXIT_USAGE;
 
-	if (s->debug_dir_count && frame_namer_new(&stacks.namer, s->debug_dirs,
+	if (resymbolize_wanted(s->debug_dir_count) && frame_namer_new(&stacks.namer, s->debug_dirs,
 						  s->debug_dir_count)) {
 		fprintf(stderr, "capanalyze replay: out of memory\n");
 		return EXIT_INTERNAL;
