@@ -112,6 +112,9 @@ int debuglink_open(const struct debuglink_search *s, uint32_t crc, char *found,
 			close(fd);
 			continue;
 		}
+		/* A stale copy earlier in the order does not matter once the right one is found. */
+		if (rejected_size)
+			rejected[0] = '\0';
 		if (found_size)
 			snprintf(found, found_size, "%s", path);
 		return fd;

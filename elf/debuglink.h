@@ -52,7 +52,8 @@ int debuglink_candidate(const struct debuglink_search *s, size_t index, char *ou
  * open descriptor (the caller closes it) with its path in found; -ENOENT
  * when no candidate exists; -EBADMSG when candidates exist but none has that
  * CRC: rejected then holds the first of them (a stale or damaged debug file,
- * for the caller to name to the user). rejected is "" otherwise.
+ * for the caller to name to the user). rejected is "" otherwise, also when a
+ * later candidate matched.
  */
 int debuglink_open(const struct debuglink_search *s, uint32_t crc, char *found,
 		   size_t found_size, char *rejected, size_t rejected_size);
