@@ -129,6 +129,41 @@ int process_modules_add(struct process_modules *t, uint32_t pid, uint64_t start_
 	m->start = start;
 	m->end = end;
 	m->bias = bias;
+	m->mapped = false;
+	im->count++;
+	return 0;
+}
+
+int process_modules_map(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
+			const char *path, uint64_t start, uint64_t len, uint64_t pgoff)
+{
+	struct image *im = get_image(t, pid, start_time_ns);
+	uint64_t end = start + len;
+	struct placed_module *m;
+	size_t i = 0;
+
+	if (!im)
+		return -ENOMEM;
+	if (end <= start)
+		return 0;
+	while (i < im->count) {
+		if (start < im->mods[i].end && end > im->mods[i].start) {
+			free((char *)im->mods[i].path);
+			im->mods[i] = im->mods[--im->count];
+			continue;
+		}
+		i++;
+	}
+	if (im->count == PROCESS_MODULES_PER_PROCESS)
+		return 0;
+	m = &im->mods[im->count];
+	m->path = strdup(path);
+	if (!m->path)
+		return -ENOMEM;
+	m->start = start;
+	m->end = end;
+	m->bias = start - pgoff;
+	m->mapped = true;
 	im->count++;
 	return 0;
 }
@@ -149,6 +184,34 @@ int process_modules_find(struct process_modules *t, uint32_t pid, uint64_t start
 		}
 	}
 	return -ENOENT;
+}
+
+int process_modules_inherit(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
+			    uint32_t parent_pid, uint64_t parent_start_time_ns)
+{
+	struct image *parent = lookup(t, parent_pid, parent_start_time_ns), *child;
+	size_t i;
+
+	if (!parent || !parent->count)
+		return 0;
+	/*
+	 * get_image() may move the images (realloc) or drop the least recently
+	 * used one, never the parent lookup() just marked used: find it again.
+	 */
+	child = get_image(t, pid, start_time_ns);
+	if (!child)
+		return -ENOMEM;
+	parent = lookup(t, parent_pid, parent_start_time_ns);
+	if (!parent || child->count)
+		return 0;
+	for (i = 0; i < parent->count; i++) {
+		child->mods[i] = parent->mods[i];
+		child->mods[i].path = strdup(parent->mods[i].path);
+		if (!child->mods[i].path)
+			return -ENOMEM;
+		child->count = i + 1;
+	}
+	return 0;
 }
 
 unsigned int process_modules_search_failed(struct process_modules *t, uint32_t pid,
