@@ -1297,7 +1297,8 @@ int handle_mmap_exit(struct syscall_exit_ctx *ctx)
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
-		count(CAPREC_CNT_STACK_ERR); /* costs unwinding quality, never a check */
+		/* Counted with the stacks lost: later paths of the process may be cut. */
+		count(CAPREC_CNT_STACK_ERR);
 		return 0;
 	}
 	e->hdr.kind = CAPREC_REC_MAP;
