@@ -386,6 +386,16 @@ if want unwind; then
 	fi
 fi
 
+# Records "$1 SECONDS VmRSS-KiB" of process $2 while process $3 runs.
+sample_rss() {
+	local start=$SECONDS rss
+	while kill -0 "$3" 2>/dev/null; do
+		rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$2/status")
+		record "$1" "$((SECONDS - start))" "${rss:-0}"
+		sleep $((rss_seconds >= 300 ? 10 : 2))
+	done
+}
+
 # ---- paths: Debian's own programs reaching their entry ---------------------
 if want paths; then
 	if have "$caprec" && have "$capanalyze"; then
@@ -430,12 +440,7 @@ if want churn; then
 				done
 			) &
 			churn=$!
-			start=$SECONDS
-			while kill -0 "$churn" 2>/dev/null; do
-				rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$rec/status")
-				record churn "$((SECONDS - start))" "${rss:-0}"
-				sleep $((rss_seconds >= 300 ? 10 : 2))
-			done
+			sample_rss churn "$rec" "$churn"
 			wait "$churn"
 			stop_tool "$rec"
 			info=$("$capanalyze" info "$out/churn.caprec" 2>>"$log")
@@ -682,12 +687,7 @@ if want rss; then
 				done
 			) &
 			churn=$!
-			start=$SECONDS
-			while kill -0 "$storm" 2>/dev/null; do
-				rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$rec/status")
-				record rss "$((SECONDS - start))" "${rss:-0}"
-				sleep $((rss_seconds >= 300 ? 10 : 2))
-			done
+			sample_rss rss "$rec" "$storm"
 			wait "$storm" "$churn"
 			stop_tool "$rec"
 			if have "$bin/recording_count"; then

@@ -107,19 +107,12 @@ static struct image *get_image(struct process_modules *t, uint32_t pid, uint64_t
 	return im;
 }
 
-int process_modules_add(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
-			const char *path, uint64_t start, uint64_t end, uint64_t bias)
+/* A placement at the end of im's list (ignored when the list is full). 0 or -ENOMEM. */
+static int append(struct image *im, const char *path, uint64_t start, uint64_t end, uint64_t bias,
+		  bool mapped)
 {
-	struct image *im = get_image(t, pid, start_time_ns);
 	struct placed_module *m;
-	size_t i;
 
-	if (!im)
-		return -ENOMEM;
-	for (i = 0; i < im->count; i++) {
-		if (start < im->mods[i].end && end > im->mods[i].start)
-			return 0; /* known (or overlapping: the first placement stays) */
-	}
 	if (im->count == PROCESS_MODULES_PER_PROCESS)
 		return 0;
 	m = &im->mods[im->count];
@@ -129,9 +122,24 @@ int process_modules_add(struct process_modules *t, uint32_t pid, uint64_t start_
 	m->start = start;
 	m->end = end;
 	m->bias = bias;
-	m->mapped = false;
+	m->mapped = mapped;
 	im->count++;
 	return 0;
+}
+
+int process_modules_add(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
+			const char *path, uint64_t start, uint64_t end, uint64_t bias)
+{
+	struct image *im = get_image(t, pid, start_time_ns);
+	size_t i;
+
+	if (!im)
+		return -ENOMEM;
+	for (i = 0; i < im->count; i++) {
+		if (start < im->mods[i].end && end > im->mods[i].start)
+			return 0; /* known (or overlapping: the first placement stays) */
+	}
+	return append(im, path, start, end, bias, false);
 }
 
 int process_modules_map(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
@@ -139,7 +147,6 @@ int process_modules_map(struct process_modules *t, uint32_t pid, uint64_t start_
 {
 	struct image *im = get_image(t, pid, start_time_ns);
 	uint64_t end = start + len;
-	struct placed_module *m;
 	size_t i = 0;
 
 	if (!im)
@@ -154,18 +161,7 @@ int process_modules_map(struct process_modules *t, uint32_t pid, uint64_t start_
 		}
 		i++;
 	}
-	if (im->count == PROCESS_MODULES_PER_PROCESS)
-		return 0;
-	m = &im->mods[im->count];
-	m->path = strdup(path);
-	if (!m->path)
-		return -ENOMEM;
-	m->start = start;
-	m->end = end;
-	m->bias = start - pgoff;
-	m->mapped = true;
-	im->count++;
-	return 0;
+	return append(im, path, start, end, start - pgoff, true);
 }
 
 int process_modules_find(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
