@@ -11,8 +11,12 @@
 #   rss         caprec's resident memory over a long recording
 #   unwind      -K -U on a storm built without frame pointers: the frame-pointer
 #               walk alone (--user-stack-bytes 0) against the stack copy +
-#               .eh_frame unwinding (8k, 16k = default, 32k) and the minimal ring buffer; paths
-#               reaching the entry; recorder time per stack, cold and warm
+#               .eh_frame unwinding (8k, 16k, 32k = default) and the minimal ring buffer; paths
+#               reaching the entry; recorder time per stack, cold and warm; bytes copied
+#   paths       the share of user stacks reaching the entry on Debian's own programs
+#               (bench/real_corpus.sh: chown, chmod, ip, ping, su, python3), 16k and 32k
+#   churn       caprec -v -K -U (whole system) RSS under process churn: a loop of
+#               su -s /bin/sh nobody -c true
 # Ratios are taken against baselines measured in the same invocation: the
 # machines are shared and noisy, absolute times drift, ratios hold.
 #
@@ -175,9 +179,9 @@ start_tracer() {
 	caprec_KU_fp) "$caprec" -K -U --user-stack-bytes 0 -o "$file" >/dev/null 2>>"$log" & ;;
 	caprec_KU_copy8k) "$caprec" -K -U --user-stack-bytes 8k -o "$file" >/dev/null \
 		2>>"$log" & ;;
-	caprec_KU_copy16k) "$caprec" -K -U -o "$file" >/dev/null 2>>"$log" & ;;
-	caprec_KU_copy32k) "$caprec" -K -U --user-stack-bytes 32k -o "$file" >/dev/null \
+	caprec_KU_copy16k) "$caprec" -K -U --user-stack-bytes 16k -o "$file" >/dev/null \
 		2>>"$log" & ;;
+	caprec_KU_copy32k) "$caprec" -K -U -o "$file" >/dev/null 2>>"$log" & ;;
 	bpftrace)
 		"$bpftrace" -e 'tracepoint:capability:cap_capable {
 			printf("%s %-6d %-7d %-16s %-4d %d\n", strftime("%H:%M:%S", nsecs),
@@ -342,7 +346,8 @@ if want unwind; then
 					"$(meta stacks.user.reached_entry "$info")" \
 					"$(meta stacks.user.ns_per_stack "$info")" \
 					"$(meta stacks.user.ns_slowest "$info")" \
-					"$(stat -c %s "$file" 2>/dev/null || echo 0)"
+					"$(stat -c %s "$file" 2>/dev/null || echo 0)" \
+					"$(meta stacks.user.copied_bytes_per_stack "$info")"
 			done
 		done
 		rm -f "$out/unwind.caprec"
@@ -353,7 +358,7 @@ if want unwind; then
 			k = $2; n[k]++; cpu[k, n[k]] = $4
 			tool[k, n[k]] = ($5 > 0 ? $6 / $5 : 0)
 			share[k] = ($7 > 0 ? 100 * $8 / $7 : -1); mean[k] = $9; cold[k] = $10
-			bytes[k, n[k]] = ($5 > 0 ? $11 / $5 : 0)
+			bytes[k, n[k]] = ($5 > 0 ? $11 / $5 : 0); copied[k] = $12
 		}
 		function median(arr, k, m,   i, j, t, v) {
 			for (i = 1; i <= m; i++) v[i] = arr[k, i]
@@ -367,17 +372,92 @@ if want unwind; then
 			return v
 		}
 		END {
-			print "| config | storm CPU ns/check (fastest, median) | recorder CPU ns/check | reached entry | recorder ns/stack (mean, slowest) | bytes/check |"
-			print "|---|---|---|---|---|---|"
+			print "| config | storm CPU ns/check (fastest, median) | recorder CPU ns/check | reached entry | recorder ns/stack (mean, slowest) | stack bytes copied | bytes/check |"
+			print "|---|---|---|---|---|---|---|"
 			for (k in n)
-				printf "| %s | %.0f, %.0f | %.0f | %s | %s, %s | %.1f |\n", k,
+				printf "| %s | %.0f, %.0f | %.0f | %s | %s, %s | %s | %.1f |\n", k,
 					fastest(cpu, k, n[k]), median(cpu, k, n[k]),
 					median(tool, k, n[k]), share[k] < 0 ? "-" : sprintf("%.1f %%", share[k]),
 					mean[k] == "" ? "-" : mean[k], cold[k] == "" ? "-" : cold[k],
-					median(bytes, k, n[k])
+					copied[k] == "" ? "-" : copied[k], median(bytes, k, n[k])
 		}' "$data" | tee "$out/unwind.md" | tee -a "$log" >&2
 	else
 		skip unwind "capstorm_nofp, caprec or capanalyze did not build"
+	fi
+fi
+
+# Records "$1 SECONDS VmRSS-KiB" of process $2 while process $3 runs.
+sample_rss() {
+	local start=$SECONDS rss
+	while kill -0 "$3" 2>/dev/null; do
+		rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$2/status")
+		record "$1" "$((SECONDS - start))" "${rss:-0}"
+		sleep $((rss_seconds >= 300 ? 10 : 2))
+	done
+}
+
+# ---- paths: Debian's own programs reaching their entry ---------------------
+if want paths; then
+	if have "$caprec" && have "$capanalyze"; then
+		say "paths: caprec -U -- sh bench/real_corpus.sh, 16k and 32k (default), $rounds rounds"
+		for ((round = 0; round < rounds; round++)); do
+			for size in 16k 32k; do
+				file=$out/paths.caprec
+				rm -f "$file"
+				"$caprec" -U --user-stack-bytes "$size" -o "$file" -- \
+					sh "$top/bench/real_corpus.sh" >/dev/null 2>>"$log"
+				info=$("$capanalyze" info "$file" 2>>"$log")
+				record paths "$size" "$round" "$(meta stacks.user.count "$info")" \
+					"$(meta stacks.user.reached_entry "$info")" \
+					"$(meta stacks.user.unwind_ends "$info")"
+			done
+		done
+		rm -f "$out/paths.caprec"
+		awk -F'\t' '$1 == "paths" { n[$2] += $4; r[$2] += $5; ends[$2] = $6 }
+		END {
+			print "| --user-stack-bytes | user stacks | reached entry | share | walk ends (last run) |"
+			print "|---|---|---|---|---|"
+			for (k in n)
+				printf "| %s | %d | %d | %.1f %% | %s |\n", k, n[k], r[k],
+					n[k] ? 100 * r[k] / n[k] : 0, ends[k]
+		}' "$data" | tee "$out/paths.md" | tee -a "$log" >&2
+	else
+		skip paths "caprec or capanalyze not built"
+	fi
+fi
+
+# ---- churn: recorder RSS with -v -K -U under a loop of su ------------------
+if want churn; then
+	if have "$caprec" && getent passwd nobody >/dev/null && have "$(command -v su)"; then
+		say "churn: caprec -v -K -U -o (whole system) for ${rss_seconds}s under a loop of su"
+		"$caprec" -v -K -U -o "$out/churn.caprec" >/dev/null 2>>"$log" &
+		rec=$!
+		if wait_attached "$rec"; then
+			(
+				end=$((SECONDS + rss_seconds))
+				while [ $SECONDS -lt $end ]; do
+					su -s /bin/sh nobody -c true
+				done
+			) &
+			churn=$!
+			sample_rss churn "$rec" "$churn"
+			wait "$churn"
+			stop_tool "$rec"
+			info=$("$capanalyze" info "$out/churn.caprec" 2>>"$log")
+			record churn_recording "$(meta stacks.user.count "$info")" \
+				"$(meta stacks.user.reached_entry "$info")" \
+				"$(stat -c %s "$out/churn.caprec" 2>/dev/null || echo 0)"
+			awk -F'\t' '$1 == "churn" { if ($3 > max) max = $3; if (!first) first = $3; last = $3 }
+				$1 == "churn_recording" { stacks = $2; reached = $3; bytes = $4 }
+				END { printf "churn: VmRSS first %d KiB, last %d KiB, peak %d KiB; %d user stacks, %d reached the entry, %d bytes\n", first, last, max, stacks, reached, bytes }' \
+				"$data" | tee "$out/churn.md" | tee -a "$log" >&2
+			rm -f "$out/churn.caprec"
+		else
+			stop_tool "$rec"
+			skip churn "caprec did not attach"
+		fi
+	else
+		skip churn "caprec, su or the user nobody missing"
 	fi
 fi
 
@@ -607,12 +687,7 @@ if want rss; then
 				done
 			) &
 			churn=$!
-			start=$SECONDS
-			while kill -0 "$storm" 2>/dev/null; do
-				rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "/proc/$rec/status")
-				record rss "$((SECONDS - start))" "${rss:-0}"
-				sleep $((rss_seconds >= 300 ? 10 : 2))
-			done
+			sample_rss rss "$rec" "$storm"
 			wait "$storm" "$churn"
 			stop_tool "$rec"
 			if have "$bin/recording_count"; then

@@ -153,7 +153,7 @@ struct {
 	__type(value, __u8);
 } checked_syscall SEC(".maps");
 
-/* Where walk_exe_path() builds the names (see there why not in the record). */
+/* Where walk_file_path() builds the names (see there why not in the record). */
 struct exe_walk {
 	__u32 off;
 	__u32 pad;
@@ -512,12 +512,45 @@ static __always_inline long read_user_stack(struct caprec_cap_stack_event *e, __
 	return bpf_probe_read_user(e->stack_data, len, (const void *)sp);
 }
 
+/* The user thread pointer: for a thread, the top of its stack (see stack_top()). */
+static __always_inline __u64 user_thread_pointer(struct task_struct *task)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(task, thread.fsbase);
+#else
+	return BPF_CORE_READ(task, thread.uw.tp_value);
+#endif
+}
+
+/*
+ * How many bytes above sp can hold frames: a stack's frames lie between sp
+ * and the top of the stack, and copying more only costs (the copy is most of
+ * -U's price). The main thread's frames all lie below mm->start_stack (argv
+ * and the environment above it). A thread's stack has no such record in the
+ * kernel, but glibc and musl place the thread's control block, where the
+ * thread pointer points, at the top of the thread's stack mapping (above the
+ * static TLS): frames lie between sp and the thread pointer. A thread pointer
+ * below sp or further than the bound (another runtime's layout) is no top,
+ * and the bound is copied.
+ */
+static __always_inline __u64 user_stack_span(struct task_struct *task, __u64 sp)
+{
+	__u64 bound = ustack_copy_bytes, start_stack, tp;
+
+	start_stack = BPF_CORE_READ(task, mm, start_stack);
+	if (sp <= start_stack && start_stack - sp < bound)
+		return start_stack - sp;
+	tp = user_thread_pointer(task);
+	if (sp < tp && tp - sp < bound)
+		return tp - sp;
+	return bound;
+}
+
 /*
  * The user registers and the top of the user stack, for unwinding from the
  * binaries' unwind tables in user space (binaries without frame pointers).
- * The main thread's frames all lie below mm->start_stack (argv and the
- * environment above it), so the copy stops there. A thread's stack may end
- * closer than ustack_copy_bytes above sp, and a read past a mapping fails
+ * The copy spans sp to the top of the stack (user_stack_span()), so a
+ * shallow stack costs little whatever the bound. A read past a mapping fails
  * as a whole (and zeroes what it had read): the readable length, which grows
  * page by page from sp, is then found by halving between what was read and
  * what failed, and read once more.
@@ -525,7 +558,7 @@ static __always_inline long read_user_stack(struct caprec_cap_stack_event *e, __
 static __always_inline __u32 copy_user_stack(struct caprec_cap_stack_event *e,
 					     struct task_struct *task)
 {
-	__u64 sp, len, start_stack, good = 0, bad, mid;
+	__u64 sp, len, good = 0, bad, mid;
 	struct pt_regs *regs;
 	int i;
 
@@ -544,10 +577,8 @@ static __always_inline __u32 copy_user_stack(struct caprec_cap_stack_event *e,
 	e->user_fp = regs->regs[29];
 #endif
 	sp = e->user_sp;
-	len = ustack_copy_bytes;
-	start_stack = BPF_CORE_READ(task, mm, start_stack);
-	if (sp <= start_stack && start_stack - sp < len)
-		len = start_stack - sp;
+	/* Whole words: the unwinder reads the copy eight bytes at a time. */
+	len = user_stack_span(task, sp) & ~7ull;
 	if (len > ustack_copy_bytes)
 		len = ustack_copy_bytes;
 	if (!read_user_stack(e, sp, len)) {
@@ -1042,19 +1073,19 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 }
 
 /*
- * The file the kernel executed, symlinks resolved (/bin/chown is
- * /usr/bin/chown, /usr/sbin/ip is /usr/bin/ip): its names from the dentry up
- * to the root of its mount, then on from the mount point, up to the root of
- * the process's mount namespace. Taken at the exec, in the same ordered
- * stream as the checks: never from /proc later, when the process may run
- * another image.
+ * A file's path, symlinks resolved (/bin/chown is /usr/bin/chown, /usr/sbin/ip
+ * is /usr/bin/ip): its names from the dentry up to the root of its mount,
+ * then on from the mount point, up to the root of the process's mount
+ * namespace, leaf first into names[CAPREC_EXE_NAMES_LEN]. Taken in the same
+ * ordered stream as the checks: never from /proc later, when the process may
+ * run another image or be gone.
  */
-static __always_inline void walk_exe_path(struct caprec_proc_event *e,
-					  const struct linux_binprm *bprm)
+static __always_inline void walk_file_path(struct file *file, char *names, __u32 *names_len,
+					   __u32 *flags)
 {
 	const __u32 half = CAPREC_EXE_NAMES_LEN / 2;
-	struct dentry *dentry = BPF_CORE_READ(bprm, file, f_path.dentry);
-	struct vfsmount *vfsmnt = BPF_CORE_READ(bprm, file, f_path.mnt);
+	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
 	struct mount *mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
 	struct exe_walk *w;
 	__u32 zero = 0, i;
@@ -1079,7 +1110,7 @@ static __always_inline void walk_exe_path(struct caprec_proc_event *e,
 
 			if (dentry != root || up == mnt) {
 				/* The root of the namespace, or of a detached tree: done. */
-				e->exe_flags |= CAPREC_EXE_COMPLETE;
+				*flags |= CAPREC_EXE_COMPLETE;
 				break;
 			}
 			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
@@ -1095,10 +1126,10 @@ static __always_inline void walk_exe_path(struct caprec_proc_event *e,
 		w->off = off + n;
 		dentry = parent;
 	}
-	e->exe_names_len = w->off;
-	if (e->exe_names_len > CAPREC_EXE_NAMES_LEN)
-		e->exe_names_len = CAPREC_EXE_NAMES_LEN;
-	bpf_probe_read_kernel(e->exe_names, sizeof(e->exe_names), w->names);
+	*names_len = w->off;
+	if (*names_len > CAPREC_EXE_NAMES_LEN)
+		*names_len = CAPREC_EXE_NAMES_LEN;
+	bpf_probe_read_kernel(names, CAPREC_EXE_NAMES_LEN, w->names);
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -1112,7 +1143,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, int old_pid, struct linux_bi
 	if (!e)
 		return 0;
 	bpf_probe_read_kernel_str(e->exec_path, sizeof(e->exec_path), BPF_CORE_READ(bprm, filename));
-	walk_exe_path(e, bprm);
+	walk_file_path(BPF_CORE_READ(bprm, file), e->exe_names, &e->exe_names_len, &e->exe_flags);
 	e->uid = BPF_CORE_READ(task, cred, uid.val);
 	e->euid = BPF_CORE_READ(task, cred, euid.val);
 	/*
@@ -1199,5 +1230,88 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 #endif
 	e->ret = ret;
 	bpf_ringbuf_submit(e, submit_flags());
+	return 0;
+}
+
+/*
+ * ---- mappings (-U with a stack copy) ----
+ * A file mapped executable: where a library's code is in this process,
+ * known to the recorder before any later check of the process arrives (the
+ * ring buffer is ordered), so its frames are placed even if the process is
+ * gone before its maps could be read. A syscall tracepoint of mmap alone:
+ * nothing runs for other syscalls.
+ */
+
+/* The record of a syscalls:sys_exit_* tracepoint (events/syscalls/.../format). */
+struct syscall_exit_ctx {
+	__u64 common;
+	__s32 syscall_nr;
+	__s32 pad;
+	__s64 ret;
+};
+
+#define PROT_EXEC_BIT 0x4
+#define MAP_ANONYMOUS_BIT 0x20
+
+/* The task's open file fd, or NULL. */
+static __always_inline struct file *task_file(struct task_struct *task, __s32 fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *file = NULL;
+
+	if (!fdt || fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
+		return NULL;
+	return file;
+}
+
+SEC("tracepoint/syscalls/sys_exit_mmap")
+int handle_mmap_exit(struct syscall_exit_ctx *ctx)
+{
+#if defined(__TARGET_ARCH_x86)
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *task;
+	struct caprec_map_event *e;
+	struct pt_regs *regs;
+	struct file *file;
+	__u64 prot, flags;
+
+	/* An error is -4095..-1; every other value is the mapping's address. */
+	if (ctx->ret < 0 && ctx->ret >= -4095)
+		return 0;
+	if (!use_task_pt_regs || !want_current(pid_tgid >> 32))
+		return 0;
+	task = bpf_get_current_task_btf();
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!regs)
+		return 0;
+	/* The syscall's arguments stay in the saved registers: len, prot, flags, fd, offset. */
+	prot = BPF_CORE_READ(regs, dx);
+	flags = BPF_CORE_READ(regs, r10);
+	if (!(prot & PROT_EXEC_BIT) || (flags & MAP_ANONYMOUS_BIT))
+		return 0;
+	file = task_file(task, (__s32)BPF_CORE_READ(regs, r8));
+	if (!file)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		/* Counted with the stacks lost: later paths of the process may be cut. */
+		count(CAPREC_CNT_STACK_ERR);
+		return 0;
+	}
+	e->hdr.kind = CAPREC_REC_MAP;
+	e->hdr.pid = pid_tgid >> 32;
+	e->hdr.time_ns = bpf_ktime_get_boot_ns();
+	e->start_time_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	e->addr = (__u64)ctx->ret;
+	e->len = BPF_CORE_READ(regs, si);
+	e->pgoff = BPF_CORE_READ(regs, r9);
+	e->path_names_len = 0;
+	e->path_flags = 0;
+	walk_file_path(file, e->path_names, &e->path_names_len, &e->path_flags);
+	bpf_ringbuf_submit(e, submit_flags());
+#endif
 	return 0;
 }

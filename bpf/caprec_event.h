@@ -55,6 +55,7 @@ enum caprec_record_kind {
 	CAPREC_REC_EXEC = 3, /* struct caprec_proc_event: a process image was replaced */
 	CAPREC_REC_EXIT = 4, /* struct caprec_proc_event: a process (its last thread) exited */
 	CAPREC_REC_SYSRET = 5, /* struct caprec_sysret_event: a syscall that made checks returned */
+	CAPREC_REC_MAP = 6,    /* struct caprec_map_event: a file mapped executable (-U copies) */
 };
 
 /* caprec_cap_event.flags: same bit values as CRF_EV_* (format/crf_types.h). */
@@ -193,8 +194,26 @@ struct caprec_proc_event {
 	__u64 interp_base;
 };
 
-/* caprec_proc_event.exe_flags */
+/* caprec_proc_event.exe_flags, caprec_map_event.path_flags */
 #define CAPREC_EXE_COMPLETE (1u << 0) /* the walk reached the root: exe_names is the whole path */
+
+/*
+ * A process mapped a file executable (mmap with PROT_EXEC of a file: ld.so
+ * loading a library, dlopen), sent only when user stacks are copied for
+ * unwinding. It places the library's frames in that process even when the
+ * process exits before caprec reads its maps (a dlopen'd pam module of a
+ * short su). Used to unwind, never written: addresses stay out of recordings.
+ */
+struct caprec_map_event {
+	struct caprec_header hdr;  /* kind = CAPREC_REC_MAP, pid = current tgid */
+	__u64 start_time_ns;       /* group leader's start_boottime */
+	__u64 addr;                /* start of the mapping */
+	__u64 len;                 /* its length, bytes */
+	__u64 pgoff;               /* file offset mapped at addr, bytes */
+	__u32 path_names_len;      /* bytes used in path_names[] */
+	__u32 path_flags;          /* CAPREC_EXE_* */
+	char path_names[CAPREC_EXE_NAMES_LEN]; /* the file's names, leaf first, as exe_names */
+};
 
 /*
  * The return of a syscall during which the thread made at least one check

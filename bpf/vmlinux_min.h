@@ -79,7 +79,36 @@ struct mm_struct {
 	unsigned long saved_auxv[2]; /* AT_VECTOR_SIZE in the kernel: only the offset is used */
 };
 
+/*
+ * The user thread pointer as the kernel last saved it (set by clone's
+ * CLONE_SETTLS or arch_prctl/TPIDR_EL0 at a context switch): glibc and musl
+ * put a thread's control block at the top of its stack mapping.
+ */
+#if defined(__TARGET_ARCH_x86)
+struct thread_struct {
+	unsigned long fsbase;
+};
+#elif defined(__TARGET_ARCH_arm64)
+struct thread_struct {
+	struct {
+		unsigned long tp_value;
+	} uw;
+};
+#endif
+
+/* include/linux/fdtable.h: a process's open files (the file an mmap maps). */
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+};
+
+struct files_struct {
+	struct fdtable *fdt;
+};
+
 struct task_struct {
+	struct thread_struct thread;
+	struct files_struct *files;
 	unsigned int flags;
 	int pid;
 	int tgid;
@@ -136,6 +165,7 @@ struct pt_regs {
 	unsigned long cx;
 	unsigned long r8;
 	unsigned long r9;
+	unsigned long r10;
 	unsigned long ax;
 	unsigned long orig_ax;
 	unsigned long ip;

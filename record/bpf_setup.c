@@ -16,7 +16,7 @@
 #define WAKEUP_FRACTION 4
 
 static void select_programs(struct caprec_bpf *skel, enum attach_mode mode, bool final_verdict,
-			    bool kstack, bool vm_hook, bool sysret)
+			    bool kstack, bool vm_hook, bool sysret, bool maps)
 {
 	bool tp = mode == ATTACH_TRACEPOINT, fentry = mode == ATTACH_FENTRY;
 	bool kprobe = mode == ATTACH_KPROBE;
@@ -35,6 +35,23 @@ static void select_programs(struct caprec_bpf *skel, enum attach_mode mode, bool
 	bpf_program__set_autoload(skel->progs.kprobe_security_capable, kprobe && final_verdict);
 	bpf_program__set_autoload(skel->progs.kretprobe_security_capable, kprobe && final_verdict);
 	bpf_program__set_autoload(skel->progs.handle_sys_exit, sysret);
+	/*
+	 * A classic tracepoint, found through tracefs: attached on its own
+	 * (bpf_setup_attach), so a host without tracefs still records.
+	 */
+	bpf_program__set_autoload(skel->progs.handle_mmap_exit, maps);
+	bpf_program__set_autoattach(skel->progs.handle_mmap_exit, false);
+}
+
+/* Executable mappings are worth tracing where the recorder unwinds copied stacks (x86-64). */
+static bool want_mappings(const struct bpf_settings *s)
+{
+#if defined(__x86_64__)
+	return s->user_stacks && s->user_stack_bytes && s->features->task_pt_regs;
+#else
+	(void)s;
+	return false;
+#endif
 }
 
 static void configure(struct caprec_bpf *skel, const struct bpf_settings *s, enum attach_mode mode,
@@ -106,7 +123,8 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 
 	if (!skel)
 		return -errno ? -errno : -ENOMEM;
-	select_programs(skel, mode, final_verdict, s->kernel_stacks, vm_hook, s->syscall_returns);
+	select_programs(skel, mode, final_verdict, s->kernel_stacks, vm_hook, s->syscall_returns,
+			want_mappings(s));
 	configure(skel, s, mode, final_verdict);
 	err = bpf_map__set_max_entries(skel->maps.events, (uint32_t)s->buffer_size);
 	if (err)
@@ -127,6 +145,7 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 	session->final_verdict = final_verdict;
 	session->audit_inferred = mode == ATTACH_TRACEPOINT;
 	session->syscall_returns = s->syscall_returns;
+	session->maps_wanted = want_mappings(s);
 	return 0;
 fail:
 	caprec_bpf__destroy(skel);
@@ -204,6 +223,12 @@ int bpf_setup_attach(struct bpf_session *session, const char *cgroup_path, char 
 		snprintf(errbuf, errsize, "%s: attaching the BPF programs failed: %s",
 			 attach_mode_name(session->mode), strerror(-err));
 		return err;
+	}
+	if (session->maps_wanted) {
+		session->skel->links.handle_mmap_exit =
+			bpf_program__attach(session->skel->progs.handle_mmap_exit);
+		session->maps_error = session->skel->links.handle_mmap_exit ? 0 :
+				      (-errno ? -errno : -ENOENT);
 	}
 	return 0;
 }

@@ -41,6 +41,8 @@ struct bpf_session {
 	bool final_verdict;     /* security_capable() is hooked */
 	bool audit_inferred;    /* tracepoint mode */
 	bool syscall_returns;   /* sys_exit sends the return of syscalls that made checks */
+	bool maps_wanted;       /* -U copies stacks: executable mappings are to be traced */
+	int maps_error;         /* 0 when they are, else why not (negative errno) */
 	int cgroup_fd;          /* --cgroup directory, -1 if none */
 };
 

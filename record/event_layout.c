@@ -30,6 +30,8 @@ _Static_assert(sizeof(struct caprec_proc_event) == 56 + CAPREC_EXEC_PATH_LEN + 8
 	       CAPREC_EXEC_ARGS_LEN + 16 + CAPREC_EXE_NAMES_LEN + 8,
 	       "caprec_proc_event layout");
 _Static_assert(sizeof(struct caprec_sysret_event) == 40, "caprec_sysret_event layout");
+_Static_assert(sizeof(struct caprec_map_event) == 56 + CAPREC_EXE_NAMES_LEN,
+	       "caprec_map_event layout");
 _Static_assert((CAPREC_EXE_NAMES_LEN & (CAPREC_EXE_NAMES_LEN - 1)) == 0,
 	       "the BPF side masks offsets into exe_names");
 _Static_assert(sizeof(struct caprec_caller_range) == 24, "caprec_caller_range layout");

@@ -23,11 +23,13 @@
 #define CAPREC_DEFAULT_BUFFER_SIZE (4u << 20)
 /*
  * The most the BPF side copies: 8 KiB (perf's default) cuts real paths short
- * (libaudit and pam_limits keep 9 KiB buffers on the stack), and a main
- * thread's copy stops at the top of its stack anyway.
+ * (libaudit and pam_limits keep 9 KiB buffers on the stack; libaudit's acct
+ * messages need ~20 KiB). The copy stops at the top of the stack (the main
+ * thread's start, a thread's control block), so a shallow stack costs its
+ * depth, not the bound.
  */
 #if defined(__x86_64__)
-#define CAPREC_DEFAULT_USER_STACK_BYTES 16384
+#define CAPREC_DEFAULT_USER_STACK_BYTES 32768
 #else
 /* The unwinder knows x86-64's registers only: elsewhere the kernel's frame-pointer walk. */
 #define CAPREC_DEFAULT_USER_STACK_BYTES 0

@@ -17,6 +17,7 @@
 #include "build_id_cache.h"
 #include "crf_clock.h"
 #include "crf_cap_names.h"
+#include "process_modules.h"
 
 /* How many ancestors are defined with a process, so its parent chain is in the file. */
 #define PARENT_CHAIN_MAX 16
@@ -274,6 +275,7 @@ static int handle_cap(struct recorder *rec, const void *data, size_t size)
 					      &rec->ustack_quality, &rec->ustack);
 		ns = crf_clock_ns(CLOCK_MONOTONIC) - started;
 		rec->ustack_quality.unwind_ns += ns;
+		rec->ustack_quality.copied_bytes += walk.stack_bytes;
 		if (ns > rec->ustack_quality.unwind_ns_max)
 			rec->ustack_quality.unwind_ns_max = ns;
 		ustack = true;
@@ -334,32 +336,41 @@ static void set_exec_path(struct recorder *rec, struct proc_entry *e, const char
 }
 
 /*
- * The executed file's path from the names the BPF side walked (leaf first,
- * each NUL-terminated) when the walk reached the root. Returns false when it
- * did not (a path too long or too deep): the path used stands in.
+ * A file's path from the names the BPF side walked (leaf first, each
+ * NUL-terminated) when the walk reached the root; path holds at least
+ * CAPREC_EXE_NAMES_LEN + 2 bytes. False when it did not reach the root (a
+ * path too long or too deep).
  */
-static bool set_exe_from_names(struct proc_entry *e, const struct caprec_proc_event *pe)
+static bool path_from_names(const char *names, uint32_t names_len, uint32_t flags, char *path)
 {
-	uint32_t len = pe->exe_names_len > CAPREC_EXE_NAMES_LEN ? CAPREC_EXE_NAMES_LEN :
-		       pe->exe_names_len;
-	char path[CAPREC_EXE_NAMES_LEN + 2];
+	uint32_t len = names_len > CAPREC_EXE_NAMES_LEN ? CAPREC_EXE_NAMES_LEN : names_len;
 	size_t used = 0;
 	uint32_t end = len;
 
-	if (!(pe->exe_flags & CAPREC_EXE_COMPLETE) || !len || pe->exe_names[len - 1] != '\0')
+	if (!(flags & CAPREC_EXE_COMPLETE) || !len || names[len - 1] != '\0')
 		return false;
 	/* Names from the root down: the last name of the buffer first. */
 	while (end > 0) {
 		uint32_t start = end - 1;
 
-		while (start > 0 && pe->exe_names[start - 1] != '\0')
+		while (start > 0 && names[start - 1] != '\0')
 			start--;
 		path[used++] = '/';
-		memcpy(path + used, pe->exe_names + start, end - 1 - start);
+		memcpy(path + used, names + start, end - 1 - start);
 		used += end - 1 - start;
 		end = start;
 	}
 	path[used] = '\0';
+	return true;
+}
+
+/* The executed file's path from the exec record; false when the walk was cut (see above). */
+static bool set_exe_from_names(struct proc_entry *e, const struct caprec_proc_event *pe)
+{
+	char path[CAPREC_EXE_NAMES_LEN + 2];
+
+	if (!path_from_names(pe->exe_names, pe->exe_names_len, pe->exe_flags, path))
+		return false;
 	return proc_entry_set(&e->exe_path, path) == 0;
 }
 
@@ -426,6 +437,10 @@ static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 			}
 			if (rec->usym)
 				user_symbolizer_track(rec->usym, e->pid, e->start_time_ns);
+			if (rec->placed &&
+			    process_modules_inherit(rec->placed, e->pid, e->start_time_ns, pe->ppid,
+						    pe->parent_start_time_ns))
+				return fail(rec, -ENOMEM, "process table");
 		}
 		return 0;
 	case CAPREC_REC_EXEC:
@@ -487,6 +502,20 @@ static int handle_proc(struct recorder *rec, const struct caprec_proc_event *pe)
 	return 0;
 }
 
+/* A file mapped executable: where its frames are in that process, for unwinding. */
+static int handle_map(struct recorder *rec, const struct caprec_map_event *me)
+{
+	char path[CAPREC_EXE_NAMES_LEN + 2];
+	int err;
+
+	if (!rec->placed ||
+	    !path_from_names(me->path_names, me->path_names_len, me->path_flags, path))
+		return 0;
+	err = stacks_note_mapping(rec->placed, me->hdr.pid, me->start_time_ns, path, me->addr,
+				  me->len, me->pgoff);
+	return err ? fail(rec, err, "process table") : 0;
+}
+
 /* A syscall that made checks returned: its return value closes them. */
 static int handle_sysret(struct recorder *rec, const struct caprec_sysret_event *sr)
 {
@@ -540,6 +569,10 @@ int recorder_handle_record(void *ctx, void *data, size_t size)
 		if (size != sizeof(struct caprec_sysret_event))
 			break;
 		return handle_sysret(rec, data);
+	case CAPREC_REC_MAP:
+		if (size != sizeof(struct caprec_map_event))
+			break;
+		return handle_map(rec, data);
 	}
 	rec->bad_records++;
 	return 0;

@@ -545,6 +545,30 @@ static int find_in_maps(struct find_context *c, uint64_t addr, struct unwind_mod
 	return place(bin, addr, vaddr, out);
 }
 
+/*
+ * A mapping record's file bytes at addr: the file offset there, through the
+ * file's segments, gives its virtual address and so the whole file's place.
+ */
+static int place_mapped(struct find_context *c, const struct placed_module *m, uint64_t addr,
+			struct unwind_module *out)
+{
+	char root_path[4096];
+	uint64_t vaddr;
+	int err;
+
+	err = unwind_binaries_get(c->binaries, m->path, &out->bin);
+	if (err == -ENOENT) {
+		/* A file of another mount namespace (a container), while the process lives. */
+		snprintf(root_path, sizeof(root_path), "/proc/%u/root%s", c->walk->pid, m->path);
+		err = unwind_binaries_get(c->binaries, root_path, &out->bin);
+	}
+	if (err)
+		return err;
+	if (unwind_binary_offset_to_vaddr(out->bin, addr - m->bias, &vaddr))
+		return -ENOENT;
+	return place(out->bin, addr, vaddr, out);
+}
+
 static int find_module(void *ctx, uint64_t addr, struct unwind_module *out)
 {
 	struct find_context *c = ctx;
@@ -555,15 +579,22 @@ static int find_module(void *ctx, uint64_t addr, struct unwind_module *out)
 	memset(out, 0, sizeof(*out));
 	if (c->placed && process_modules_find(c->placed, c->walk->pid, c->walk->start_time_ns, addr,
 					      &m) == 0) {
-		err = unwind_binaries_get(c->binaries, m->path, &out->bin);
-		if (err == -ENOMEM)
-			return err;
-		if (!err) {
-			out->start = m->start;
-			out->end = m->end;
-			out->bias = m->bias;
-			return 0;
+		if (m->mapped) {
+			err = place_mapped(c, m, addr, out);
+			if (err != -ENOENT && err != -ENOEXEC)
+				return err;
+		} else {
+			err = unwind_binaries_get(c->binaries, m->path, &out->bin);
+			if (err == -ENOMEM)
+				return err;
+			if (!err) {
+				out->start = m->start;
+				out->end = m->end;
+				out->bias = m->bias;
+				return 0;
+			}
 		}
+		memset(out, 0, sizeof(*out));
 	}
 	err = find_by_first_frame(c, addr, out);
 	if (err)
@@ -650,6 +681,14 @@ int stacks_note_exec(struct unwind_binaries *binaries, struct process_modules *p
 	if (place(interp, interp_base, low, &m))
 		return 0;
 	return process_modules_add(placed, pid, start_time_ns, interp_path, m.start, m.end, m.bias);
+}
+
+int stacks_note_mapping(struct process_modules *placed, uint32_t pid, uint64_t start_time_ns,
+			const char *path, uint64_t addr, uint64_t len, uint64_t pgoff)
+{
+	if (!placed || !path || path[0] != '/')
+		return 0;
+	return process_modules_map(placed, pid, start_time_ns, path, addr, len, pgoff);
 }
 
 /* One unwound frame, named through its binary's build-id (symbols, debug files). */
@@ -806,6 +845,8 @@ size_t stack_quality_metadata(const struct stack_quality *q, struct unwind_binar
 		   (unsigned long long)(q->user_stacks ? q->unwind_ns / q->user_stacks : 0));
 	n = add_kv(kvs, n, max, "stacks.user.ns_slowest", &buf, &size, "%llu",
 		   (unsigned long long)q->unwind_ns_max);
+	n = add_kv(kvs, n, max, "stacks.user.copied_bytes_per_stack", &buf, &size, "%llu",
+		   (unsigned long long)(q->user_stacks ? q->copied_bytes / q->user_stacks : 0));
 	n = add_kv(kvs, n, max, "stacks.user.unwind_ends", &buf, &size,
 		   "entry=%llu,stack_copy=%llu,no_file=%llu,no_rule=%llu,depth=%llu,bad_rule=%llu",
 		   (unsigned long long)q->ends[UNWIND_END_ENTRY],

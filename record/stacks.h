@@ -85,6 +85,7 @@ struct stack_quality {
 	uint64_t ends[UNWIND_END_REASONS]; /* unwound stacks by enum unwind_end */
 	uint64_t unwind_ns;     /* time spent unwinding and naming user stacks (recorder CPU) */
 	uint64_t unwind_ns_max; /* the slowest stack: a cold one (binaries never seen) */
+	uint64_t copied_bytes;  /* user stack bytes the kernel copied, over all stacks */
 	/* Binaries with frames no symbol names (shown as binary+0xOFFSET): the first few. */
 	char unnamed[STACK_QUALITY_BINARIES][256];
 	uint32_t unnamed_count;
@@ -138,6 +139,14 @@ int stacks_unwind_user(struct user_symbolizer *us, struct build_id_cache *bids,
 int stacks_note_exec(struct unwind_binaries *binaries, struct process_modules *placed,
 		     uint32_t pid, uint64_t start_time_ns, const char *exe_path,
 		     uint64_t interp_base);
+
+/*
+ * The process mapped the file at path executable at [addr, addr + len) from
+ * file offset pgoff (mapping record): its frames are placed from it, even
+ * after the process is gone. Returns 0 or -ENOMEM.
+ */
+int stacks_note_mapping(struct process_modules *placed, uint32_t pid, uint64_t start_time_ns,
+			const char *path, uint64_t addr, uint64_t len, uint64_t pgoff);
 
 /* Interns the stack's binaries, frames and the stack itself; *stack_id = 0 for an empty stack. */
 int stacks_intern(struct crf_writer *w, const struct sym_stack *s, uint32_t *stack_id);

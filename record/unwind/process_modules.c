@@ -107,19 +107,12 @@ static struct image *get_image(struct process_modules *t, uint32_t pid, uint64_t
 	return im;
 }
 
-int process_modules_add(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
-			const char *path, uint64_t start, uint64_t end, uint64_t bias)
+/* A placement at the end of im's list (ignored when the list is full). 0 or -ENOMEM. */
+static int append(struct image *im, const char *path, uint64_t start, uint64_t end, uint64_t bias,
+		  bool mapped)
 {
-	struct image *im = get_image(t, pid, start_time_ns);
 	struct placed_module *m;
-	size_t i;
 
-	if (!im)
-		return -ENOMEM;
-	for (i = 0; i < im->count; i++) {
-		if (start < im->mods[i].end && end > im->mods[i].start)
-			return 0; /* known (or overlapping: the first placement stays) */
-	}
 	if (im->count == PROCESS_MODULES_PER_PROCESS)
 		return 0;
 	m = &im->mods[im->count];
@@ -129,8 +122,46 @@ int process_modules_add(struct process_modules *t, uint32_t pid, uint64_t start_
 	m->start = start;
 	m->end = end;
 	m->bias = bias;
+	m->mapped = mapped;
 	im->count++;
 	return 0;
+}
+
+int process_modules_add(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
+			const char *path, uint64_t start, uint64_t end, uint64_t bias)
+{
+	struct image *im = get_image(t, pid, start_time_ns);
+	size_t i;
+
+	if (!im)
+		return -ENOMEM;
+	for (i = 0; i < im->count; i++) {
+		if (start < im->mods[i].end && end > im->mods[i].start)
+			return 0; /* known (or overlapping: the first placement stays) */
+	}
+	return append(im, path, start, end, bias, false);
+}
+
+int process_modules_map(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
+			const char *path, uint64_t start, uint64_t len, uint64_t pgoff)
+{
+	struct image *im = get_image(t, pid, start_time_ns);
+	uint64_t end = start + len;
+	size_t i = 0;
+
+	if (!im)
+		return -ENOMEM;
+	if (end <= start)
+		return 0;
+	while (i < im->count) {
+		if (start < im->mods[i].end && end > im->mods[i].start) {
+			free((char *)im->mods[i].path);
+			im->mods[i] = im->mods[--im->count];
+			continue;
+		}
+		i++;
+	}
+	return append(im, path, start, end, start - pgoff, true);
 }
 
 int process_modules_find(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
@@ -149,6 +180,34 @@ int process_modules_find(struct process_modules *t, uint32_t pid, uint64_t start
 		}
 	}
 	return -ENOENT;
+}
+
+int process_modules_inherit(struct process_modules *t, uint32_t pid, uint64_t start_time_ns,
+			    uint32_t parent_pid, uint64_t parent_start_time_ns)
+{
+	struct image *parent = lookup(t, parent_pid, parent_start_time_ns), *child;
+	size_t i;
+
+	if (!parent || !parent->count)
+		return 0;
+	/*
+	 * get_image() may move the images (realloc) or drop the least recently
+	 * used one, never the parent lookup() just marked used: find it again.
+	 */
+	child = get_image(t, pid, start_time_ns);
+	if (!child)
+		return -ENOMEM;
+	parent = lookup(t, parent_pid, parent_start_time_ns);
+	if (!parent || child->count)
+		return 0;
+	for (i = 0; i < parent->count; i++) {
+		child->mods[i] = parent->mods[i];
+		child->mods[i].path = strdup(parent->mods[i].path);
+		if (!child->mods[i].path)
+			return -ENOMEM;
+		child->count = i + 1;
+	}
+	return 0;
 }
 
 unsigned int process_modules_search_failed(struct process_modules *t, uint32_t pid,

@@ -170,6 +170,36 @@ def libc_debug_case():
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def exited_libraries_case():
+    """Libraries of processes gone before caprec reads their maps: su loads pam modules with
+    dlopen and exits within milliseconds; ping's libcap is placed only by its mapping. Every
+    user stack of both reaches the entry, through those libraries."""
+    for program in ("su", "ping"):
+        if not shutil.which(program):
+            skip("%s is not installed" % program)
+    directory = temp_dir()
+    try:
+        ping = os.path.join(directory, "ping")
+        shutil.copy(shutil.which("ping"), ping)  # no file capabilities: root's own checks
+        script = ("for i in 1 2 3; do su -s /bin/sh nobody -c true; done; "
+                  "{p} -c 1 -W 1 127.0.0.1 >/dev/null").format(p=ping)
+        _, rec = record(["-U"], ["sh", "-c", script], directory)
+        for name in ("su", "ping"):
+            events = [e for e in rec.events if e["exe"] and
+                      os.path.basename(e["exe"]) == name and e["ustack"]]
+            check(events, "%s: no check with a user stack; events:\n%s" % (name, rec.describe()))
+            cut = [e["ustack"] for e in events if not reaches_entry(e["ustack"])]
+            check(not cut, "%s: %d of %d paths stop short of the entry, e.g. %s"
+                  % (name, len(cut), len(events), cut[:1]))
+        capset = [e["ustack"] for e in rec.events if e["exe"] and e["exe"] == ping and
+                  e["ustack"] and e["ustack"][0] == "capset"]
+        check(capset and all(any(f.startswith("libcap.so") for f in u) for u in capset),
+              "ping's capset paths do not pass through libcap: %s" % capset)
+        assert_no_raw_address(rec)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def no_raw_address_case():
     """Everything at once with -v (the mmap checks of every exec, whose innermost frame the
     kernel gives as an address): no frame of any recording is a number."""
@@ -198,4 +228,5 @@ if __name__ == "__main__":
         "debian-programs": debian_case,
         "libc-debug-symbols": libc_debug_case,
         "no-raw-address": no_raw_address_case,
+        "exited-libraries": exited_libraries_case,
     })

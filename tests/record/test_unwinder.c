@@ -276,6 +276,39 @@ static void test_process_modules(void **state)
 	process_modules_free(t);
 }
 
+/* Mapping records: the newest mapping of a range wins; a forked child inherits. */
+static void test_process_modules_mappings(void **state)
+{
+	struct process_modules *t;
+	const struct placed_module *m;
+
+	(void)state;
+	assert_int_equal(process_modules_new(&t, 0), 0);
+	/* Text of /lib/a.so: file offset 0x1000 mapped at 0x7000. */
+	assert_int_equal(process_modules_map(t, 20, 1, "/lib/a.so", 0x7000, 0x3000, 0x1000), 0);
+	assert_int_equal(process_modules_find(t, 20, 1, 0x7010, &m), 0);
+	assert_true(m->mapped);
+	assert_int_equal(0x7010 - m->bias, 0x1010); /* the file offset at 0x7010 */
+	assert_int_equal(process_modules_find(t, 20, 1, 0xa000, &m), -ENOENT);
+	/* Unloaded and another library mapped over it: the old placement goes. */
+	assert_int_equal(process_modules_add(t, 20, 1, "/lib/old.so", 0x20000, 0x22000, 0), 0);
+	assert_int_equal(process_modules_map(t, 20, 1, "/lib/b.so", 0x21000, 0x1000, 0), 0);
+	assert_int_equal(process_modules_find(t, 20, 1, 0x20010, &m), -ENOENT);
+	assert_int_equal(process_modules_find(t, 20, 1, 0x21010, &m), 0);
+	assert_string_equal(m->path, "/lib/b.so");
+	/* A forked child starts with its parent's placements, then goes its own way. */
+	assert_int_equal(process_modules_inherit(t, 21, 5, 20, 1), 0);
+	assert_int_equal(process_modules_find(t, 21, 5, 0x7010, &m), 0);
+	assert_string_equal(m->path, "/lib/a.so");
+	process_modules_forget(t, 20, 1);
+	assert_int_equal(process_modules_find(t, 21, 5, 0x21010, &m), 0);
+	assert_int_equal(process_modules_find(t, 20, 1, 0x21010, &m), -ENOENT);
+	/* A parent never seen gives nothing, and no empty image. */
+	assert_int_equal(process_modules_inherit(t, 30, 1, 99, 9), 0);
+	assert_int_equal(process_modules_count(t), 1);
+	process_modules_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_short_copy_stops),
 		cmocka_unit_test(test_address_in_no_file),
 		cmocka_unit_test(test_process_modules),
+		cmocka_unit_test(test_process_modules_mappings),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
