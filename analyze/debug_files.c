@@ -114,8 +114,10 @@ static void note_refused(struct debug_files *df, const char *file, const char *b
 		if (df->refused[df->refused_count])
 			df->refused_count++;
 	}
-	fprintf(stderr, "capanalyze: warning: %s: CRC-32 differs from the .gnu_debuglink of %s, "
-		"not used\n", file, *binary ? binary : "its binary");
+	fprintf(stderr,
+		"capanalyze: warning: %s: CRC-32 differs from the .gnu_debuglink of %s, "
+		"not used\n",
+		file, *binary ? binary : "its binary");
 }
 
 /* What one candidate file is to the frames of the binary looked for. */
@@ -144,17 +146,18 @@ static bool same_build_id(const struct elf_binary *bin, const uint8_t *id, size_
 static void add_linked_symbols(struct debug_files *df, struct elf_binary *bin,
 			       const char *recorded_path)
 {
+	struct debuglink_search where = {
+		.binary_path = recorded_path,
+		.roots = (const char *const *)df->dirs,
+		.root_count = (size_t)df->dir_count,
+		.root_basename = true,
+	};
 	const char *refused;
 	uint32_t crc;
 
 	if (elf_binary_has_symtab(bin) || !elf_binary_debuglink(bin, &crc))
 		return;
-	elf_binary_add_debuglink_symbols(bin, &(struct debuglink_search){
-		.binary_path = recorded_path,
-		.roots = (const char *const *)df->dirs,
-		.root_count = (size_t)df->dir_count,
-		.root_basename = true,
-	});
+	elf_binary_add_debuglink_symbols(bin, &where);
 	refused = elf_binary_refused_debug_file(bin);
 	if (refused)
 		note_refused(df, refused, recorded_path);
@@ -188,8 +191,8 @@ static void consider_fd(struct debug_files *df, int fd, const uint8_t *id, size_
 		elf_binary_free(bin);
 }
 
-static void consider_path(struct debug_files *df, const char *path, const uint8_t *id,
-			  size_t len, const char *recorded_path, struct found *f)
+static void consider_path(struct debug_files *df, const char *path, const uint8_t *id, size_t len,
+			  const char *recorded_path, struct found *f)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -206,8 +209,8 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static void search_dir(struct debug_files *df, const char *dir, const char *hex,
-		       const char *path, const uint8_t *id, size_t len, struct found *f)
+static void search_dir(struct debug_files *df, const char *dir, const char *hex, const char *path,
+		       const uint8_t *id, size_t len, struct found *f)
 {
 	static const char *const build_id_forms[] = { "%s/.build-id/%.2s/%s.debug",
 						      "%s/.build-id/%.2s/%s/debug",
@@ -270,8 +273,8 @@ static void search_debuginfod(struct debug_files *df, const uint8_t *id, size_t 
  * without one, the debug file named as `objcopy --add-gnu-debuglink` names
  * it (DIR/PATH.debug, DIR/NAME.debug), with no build-id of its own.
  */
-static int find_unidentified(struct debug_files *df, const char *path,
-			     struct elf_binary **symbols, struct elf_binary **layout)
+static int find_unidentified(struct debug_files *df, const char *path, struct elf_binary **symbols,
+			     struct elf_binary **layout)
 {
 	const char *name = base_name(path);
 	char candidate[PATH_MAX];

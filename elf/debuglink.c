@@ -87,8 +87,8 @@ int debuglink_candidate(const struct debuglink_search *s, size_t index, char *ou
 	return put_root(out, size, s->roots[index / per_root], 0, "", s->name);
 }
 
-int debuglink_open(const struct debuglink_search *s, uint32_t crc, char *found,
-		   size_t found_size, char *rejected, size_t rejected_size)
+int debuglink_open(const struct debuglink_search *s, uint32_t crc, char *found, size_t found_size,
+		   char *rejected, size_t rejected_size)
 {
 	char path[PATH_MAX];
 	bool any = false;

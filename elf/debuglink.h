@@ -55,7 +55,7 @@ int debuglink_candidate(const struct debuglink_search *s, size_t index, char *ou
  * for the caller to name to the user). rejected is "" otherwise, also when a
  * later candidate matched.
  */
-int debuglink_open(const struct debuglink_search *s, uint32_t crc, char *found,
-		   size_t found_size, char *rejected, size_t rejected_size);
+int debuglink_open(const struct debuglink_search *s, uint32_t crc, char *found, size_t found_size,
+		   char *rejected, size_t rejected_size);
 
 #endif /* CAPREC_DEBUGLINK_H */

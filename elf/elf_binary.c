@@ -422,6 +422,13 @@ bool elf_binary_has_symtab(const struct elf_binary *bin)
 	return bin->has_symtab;
 }
 
+static uint32_t read_u32(const unsigned char *p, bool big_endian)
+{
+	if (big_endian)
+		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
 /*
  * .gnu_debuglink: the debug file's name, NUL-terminated, padded with zeros
  * to a multiple of 4 bytes, then its CRC-32 in the ELF file's byte order.
@@ -457,9 +464,7 @@ static void read_debuglink(Elf *elf, struct elf_binary *bin)
 		memcpy(bin->debuglink, p, len);
 		bin->debuglink[len] = '\0';
 		p += crc_at;
-		bin->debuglink_crc = eh.e_ident[EI_DATA] == ELFDATA2MSB ?
-			(uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3] :
-			(uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+		bin->debuglink_crc = read_u32(p, eh.e_ident[EI_DATA] == ELFDATA2MSB);
 		return;
 	}
 }
@@ -573,14 +578,20 @@ int elf_binary_open_fd(struct elf_binary **out, int fd)
 
 int elf_binary_open_fd_debug(struct elf_binary **out, int fd, const char *debug_root)
 {
-	return elf_binary_open_fd_places(out, fd, &(struct elf_debug_places){
-		.debug_root = debug_root });
+	return elf_binary_open_fd_places(out, fd,
+					 &(struct elf_debug_places){ .debug_root = debug_root });
 }
 
 /* A stripped binary's debug file: by build-id, else by its .gnu_debuglink. */
 static int add_separate_debug_symbols(struct elf_binary *bin, const struct elf_debug_places *at)
 {
 	const char *root = at->debug_root ? at->debug_root : "/usr/lib/debug";
+	struct debuglink_search where = {
+		.binary_path = at->binary_path,
+		.beside_binary = true,
+		.roots = &root,
+		.root_count = 1,
+	};
 	int err;
 
 	if (at->debug_root && !at->debug_root[0])
@@ -588,12 +599,7 @@ static int add_separate_debug_symbols(struct elf_binary *bin, const struct elf_d
 	err = elf_binary_add_debug_symbols(bin, at->debug_root);
 	if (!err || err == -ENOMEM || !at->binary_path)
 		return err;
-	return elf_binary_add_debuglink_symbols(bin, &(struct debuglink_search){
-		.binary_path = at->binary_path,
-		.beside_binary = true,
-		.roots = &root,
-		.root_count = 1,
-	});
+	return elf_binary_add_debuglink_symbols(bin, &where);
 }
 
 int elf_binary_open_fd_places(struct elf_binary **out, int fd,
@@ -653,8 +659,7 @@ int elf_binary_open(struct elf_binary **out, const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	err = elf_binary_open_fd_places(out, fd, &(struct elf_debug_places){
-		.binary_path = path });
+	err = elf_binary_open_fd_places(out, fd, &(struct elf_debug_places){ .binary_path = path });
 	close(fd);
 	return err;
 }

@@ -260,8 +260,9 @@ static void describe_stacks(struct info *info, struct crf_reader *r, const struc
 
 	if (count && reached && sscanf(count, "%llu", &n) == 1 &&
 	    sscanf(reached, "%llu", &k) == 1 && n) {
-		add_line(info, "user stacks", "%llu, %.1f%% reached the program's or thread's entry",
-			 n, 100.0 * (double)k / (double)n);
+		add_line(info, "user stacks",
+			 "%llu, %.1f%% reached the program's or thread's entry", n,
+			 100.0 * (double)k / (double)n);
 		add_json_int(info, "user stacks", n);
 		add_json_int(info, "user stacks reaching entry", k);
 	}
@@ -378,8 +379,8 @@ static bool is_yes_no(const char *key)
 }
 
 /* Reads the whole recording and fills info. Returns 0 or an exit status. */
-static int build(struct info *info, const char *path, int fd, struct frame_namer *namer,
-		 char *err, size_t err_size)
+static int build(struct info *info, const char *path, int fd, struct frame_namer *namer, char *err,
+		 size_t err_size)
 {
 	static const char *const host_keys[][2] = {
 		{ "host.hostname", "host" },

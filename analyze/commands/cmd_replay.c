@@ -161,8 +161,8 @@ static char *format_stack(const struct crf_stack *stack, struct frame_namer *nam
 		struct crf_frame renamed;
 
 		/* A user frame a debug file names: printed with that name, as the reports show. */
-		if (namer && f && frame_namer_name(namer, f, i > 0, &renamed.symbol,
-						   &renamed.symbol_offset)) {
+		if (namer && f &&
+		    frame_namer_name(namer, f, i > 0, &renamed.symbol, &renamed.symbol_offset)) {
 			const char *symbol = renamed.symbol;
 			uint64_t offset = renamed.symbol_offset;
 
@@ -181,8 +181,7 @@ static char *format_stack(const struct crf_stack *stack, struct frame_namer *nam
 }
 
 /* Prints stack formatted without keeping it. Returns 0 or a negative errno. */
-static int print_stack_uncached(FILE *out, const struct crf_stack *stack,
-				struct frame_namer *namer)
+static int print_stack_uncached(FILE *out, const struct crf_stack *stack, struct frame_namer *namer)
 {
 	size_t len;
 	char *text = format_stack(stack, namer, &len);
@@ -285,8 +284,8 @@ static int replay_run(struct analyze_session *s, void *state)
 	int write_rc = 0;
 	int fd = -1, rc, ret = EXIT_USAGE;
 
-	if (resymbolize_wanted(s->debug_dir_count) && frame_namer_new(&stacks.namer, s->debug_dirs,
-						  s->debug_dir_count)) {
+	if (resymbolize_wanted(s->debug_dir_count) &&
+	    frame_namer_new(&stacks.namer, s->debug_dirs, s->debug_dir_count)) {
 		fprintf(stderr, "capanalyze replay: out of memory\n");
 		return EXIT_INTERNAL;
 	}

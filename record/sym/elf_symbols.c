@@ -4,8 +4,8 @@
  * elf_symbols.h); reading one binary is elf/elf_binary.c.
  */
 #include "elf_symbols.h"
-#include "debug_refusals.h"
 #include "crf_clock.h"
+#include "debug_refusals.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -142,6 +142,10 @@ static bool is_mapped_file(int fd, uint64_t dev, uint64_t inode)
 static int open_checked(const char *path, uint64_t dev, uint64_t inode, bool check,
 			const char *debug_root, const char *binary_path, struct elf_binary **bin)
 {
+	struct elf_debug_places places = {
+		.debug_root = debug_root,
+		.binary_path = binary_path && binary_path[0] == '/' ? binary_path : NULL,
+	};
 	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -151,9 +155,7 @@ static int open_checked(const char *path, uint64_t dev, uint64_t inode, bool che
 		close(fd);
 		return -ESTALE; /* another file now lives at that path */
 	}
-	err = elf_binary_open_fd_places(bin, fd, &(struct elf_debug_places){
-		.debug_root = debug_root,
-		.binary_path = binary_path && binary_path[0] == '/' ? binary_path : NULL });
+	err = elf_binary_open_fd_places(bin, fd, &places);
 	close(fd);
 	if (!err)
 		debug_refusals_note(*bin);

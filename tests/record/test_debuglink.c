@@ -5,10 +5,11 @@
  * refusal of a file whose CRC-32 differs, and a stripped copy of this test's
  * own executable whose internal function is named only through its link.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+
 #include <cmocka.h>
 
 #include <errno.h>
@@ -110,18 +111,24 @@ static void test_search_order(void **state)
 	static const char *const roots[] = { "/usr/lib/debug" };
 	static const char *const dirs[] = { "/d1", "/d2" };
 	static const char *const host[] = { "/usr/bin/app.debug", "/usr/bin/.debug/app.debug",
-					     "/usr/lib/debug/usr/bin/app.debug" };
+					    "/usr/lib/debug/usr/bin/app.debug" };
 	static const char *const laptop[] = { "/d1/usr/bin/app.debug", "/d1/app.debug",
 					      "/d2/usr/bin/app.debug", "/d2/app.debug" };
 	static const char *const no_dir[] = { "/d1/app.debug", "/d2/app.debug" };
-	struct debuglink_search s = { .binary_path = "/usr/bin/app", .name = "app.debug",
-				      .beside_binary = true, .roots = roots, .root_count = 1 };
+	struct debuglink_search s = { .binary_path = "/usr/bin/app",
+				      .name = "app.debug",
+				      .beside_binary = true,
+				      .roots = roots,
+				      .root_count = 1 };
 	char path[PATH_MAX];
 
 	(void)state;
 	expect_order(&s, host, 3);
-	s = (struct debuglink_search){ .binary_path = "/usr/bin/app", .name = "app.debug",
-				       .roots = dirs, .root_count = 2, .root_basename = true };
+	s = (struct debuglink_search){ .binary_path = "/usr/bin/app",
+				       .name = "app.debug",
+				       .roots = dirs,
+				       .root_count = 2,
+				       .root_basename = true };
 	expect_order(&s, laptop, 4);
 	/* No recorded directory: nothing beside it, only DIR/NAME. */
 	s.binary_path = "";
@@ -148,11 +155,13 @@ static void test_open_checks_crc(void **state)
 	snprintf(beside, sizeof(beside), "%s/x.debug", dir);
 	snprintf(in_dot, sizeof(in_dot), "%s/.debug/x.debug", dir);
 	s.binary_path = bin;
-	assert_int_equal(debuglink_open(&s, crc_123456789, found, sizeof(found), rejected,
-					sizeof(rejected)), -ENOENT);
+	assert_int_equal(
+		debuglink_open(&s, crc_123456789, found, sizeof(found), rejected, sizeof(rejected)),
+		-ENOENT);
 	write_file(beside, "12345678X");
-	assert_int_equal(debuglink_open(&s, crc_123456789, found, sizeof(found), rejected,
-					sizeof(rejected)), -EBADMSG);
+	assert_int_equal(
+		debuglink_open(&s, crc_123456789, found, sizeof(found), rejected, sizeof(rejected)),
+		-EBADMSG);
 	assert_string_equal(rejected, beside);
 	assert_int_equal(run("mkdir -p %s/.debug", dir), 0);
 	write_file(in_dot, "123456789");
@@ -196,7 +205,8 @@ static void test_stripped_named_through_link(void **state)
 			     "objcopy --only-keep-debug bin/self bin/.debug/self.debug && "
 			     "strip --strip-all bin/self && "
 			     "objcopy --add-gnu-debuglink=bin/.debug/self.debug bin/self",
-			     dir, (int)getpid()), 0);
+			     dir, (int)getpid()),
+			 0);
 	offset = marker_offset();
 	snprintf(path, sizeof(path), "%s/bin/self", dir);
 	assert_int_equal(elf_binary_open(&bin, path), 0);
