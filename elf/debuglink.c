@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -97,6 +98,7 @@ int debuglink_open(const struct debuglink_search *s, uint32_t crc, char *found, 
 	if (rejected_size)
 		rejected[0] = '\0';
 	for (size_t i = 0; (err = debuglink_candidate(s, i, path, sizeof(path))) != -ENOENT; i++) {
+		struct stat st;
 		uint32_t got;
 		int fd;
 
@@ -105,6 +107,11 @@ int debuglink_open(const struct debuglink_search *s, uint32_t crc, char *found, 
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
+		/* A link named "." or "..", or a device: not a debug file, and not worth reading. */
+		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+			close(fd);
+			continue;
+		}
 		if (debuglink_file_crc(fd, &got) || got != crc) {
 			if (!any && rejected_size)
 				snprintf(rejected, rejected_size, "%s", path);

@@ -158,6 +158,12 @@ static void test_open_checks_crc(void **state)
 	assert_int_equal(
 		debuglink_open(&s, crc_123456789, found, sizeof(found), rejected, sizeof(rejected)),
 		-ENOENT);
+	/* A link naming a directory finds nothing, rather than a file it cannot read. */
+	s.name = "..";
+	assert_int_equal(
+		debuglink_open(&s, crc_123456789, found, sizeof(found), rejected, sizeof(rejected)),
+		-ENOENT);
+	s.name = "x.debug";
 	write_file(beside, "12345678X");
 	assert_int_equal(
 		debuglink_open(&s, crc_123456789, found, sizeof(found), rejected, sizeof(rejected)),
