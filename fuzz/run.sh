@@ -9,10 +9,16 @@
 #
 # Usage: fuzz/run.sh [DURATION]   per target: 60 (seconds, the default), 90s, 30m, 2h
 #        A long run is the same command with a long duration: fuzz/run.sh 2h.
-# Environment: FUZZ_BUILD_DIR (default build-fuzz).
+# Environment: FUZZ_BUILD_DIR (default build-fuzz); FUZZ_JOBS (default 1):
+#        processes per target, sharing its corpus (one per core for a long run).
+# Prints each target's executions and their total across the targets.
 set -euo pipefail
 
 duration=${1:-60}
+jobs=${FUZZ_JOBS:-1}
+case $jobs in
+''|*[!0-9]*|0) echo "fuzz/run.sh: FUZZ_JOBS must be a whole number of at least 1" >&2; exit 2 ;;
+esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 case $duration in
@@ -56,21 +62,44 @@ for f in "$top"/samples/recordings/*.caprec; do
 	cp "$f" "$work/seeds-reader/"
 done
 
+# One target's run: FUZZ_JOBS processes on one corpus (libFuzzer rereads the
+# corpus directory, so they share what each finds). Prints the executions.
+fuzz_target() {
+	local name=$1 exe=$2 seeds=$3 job pids=() failed=0 executed=0 n log
+	for ((job = 0; job < jobs; job++)); do
+		log=$work/fuzz_$name.$job.log
+		"$build/$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+			-max_len=65536 -print_final_stats=1 \
+			-artifact_prefix="$work/artifacts/fuzz_$name-" \
+			"$work/corpus-$name" "$work/seeds-$seeds" >"$log" 2>&1 &
+		pids+=($!)
+	done
+	for ((job = 0; job < jobs; job++)); do
+		log=$work/fuzz_$name.$job.log
+		if ! wait "${pids[$job]}"; then
+			echo "fuzz/run.sh: fuzz_$name (job $job) FAILED; log tail:" >&2
+			tail -n 40 "$log" >&2
+			failed=1
+		fi
+		grep -E 'cov: ' "$log" | tail -n 1 >&2
+		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+		executed=$((executed + ${n:-0}))
+	done
+	echo "$executed"
+	return $failed
+}
+
 status=0
+total=0
 for t in "${targets[@]}"; do
 	IFS=: read -r name exe seeds <<<"$t"
 	mkdir -p "$work/corpus-$name"
-	echo "fuzz/run.sh: fuzz_$name for ${seconds}s"
-	if ! "$build/$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-		-max_len=65536 -print_final_stats=1 -artifact_prefix="$work/artifacts/fuzz_$name-" \
-		"$work/corpus-$name" "$work/seeds-$seeds" \
-		>"$work/fuzz_$name.log" 2>&1; then
-		echo "fuzz/run.sh: fuzz_$name FAILED; log tail:" >&2
-		tail -n 40 "$work/fuzz_$name.log" >&2
+	echo "fuzz/run.sh: fuzz_$name for ${seconds}s x $jobs job(s)"
+	if ! executed=$(fuzz_target "$name" "$exe" "$seeds"); then
 		status=1
-	else
-		grep -E '^stat::(number_of_executed_units|peak_rss_mb)|cov: ' "$work/fuzz_$name.log" |
-			tail -n 3
 	fi
+	echo "fuzz/run.sh: fuzz_$name: $executed executions"
+	total=$((total + executed))
 done
+echo "fuzz/run.sh: $total executions across the targets, $([ $status = 0 ] && echo "no finding" || echo "FINDINGS in $work/artifacts")"
 exit $status
