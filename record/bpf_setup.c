@@ -116,7 +116,7 @@ static int shrink_unused_maps(struct caprec_bpf *skel, enum attach_mode mode, bo
 }
 
 static int try_load(struct bpf_session *session, const struct bpf_settings *s,
-		    enum attach_mode mode, bool final_verdict, bool vm_hook)
+		    enum attach_mode mode, bool final_verdict, bool vm_hook, bool maps)
 {
 	struct caprec_bpf *skel = caprec_bpf__open();
 	int err;
@@ -124,7 +124,7 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 	if (!skel)
 		return -errno ? -errno : -ENOMEM;
 	select_programs(skel, mode, final_verdict, s->kernel_stacks, vm_hook, s->syscall_returns,
-			want_mappings(s));
+			maps);
 	configure(skel, s, mode, final_verdict);
 	err = bpf_map__set_max_entries(skel->maps.events, (uint32_t)s->buffer_size);
 	if (err)
@@ -145,7 +145,7 @@ static int try_load(struct bpf_session *session, const struct bpf_settings *s,
 	session->final_verdict = final_verdict;
 	session->audit_inferred = mode == ATTACH_TRACEPOINT;
 	session->syscall_returns = s->syscall_returns;
-	session->maps_wanted = want_mappings(s);
+	session->maps_wanted = maps;
 	return 0;
 fail:
 	caprec_bpf__destroy(skel);
@@ -156,8 +156,8 @@ int bpf_setup_load(struct bpf_session *session, const struct bpf_settings *setti
 		   enum attach_mode mode, char *errbuf, size_t errsize)
 {
 	const struct kernel_features *f = settings->features;
-	bool final_verdict = false, vm_hook = false;
-	int err;
+	bool final_verdict = false, vm_hook = false, maps;
+	int err, maps_err = 0;
 
 	memset(session, 0, sizeof(*session));
 	session->cgroup_fd = -1;
@@ -176,10 +176,21 @@ int bpf_setup_load(struct bpf_session *session, const struct bpf_settings *setti
 	}
 	/* cap_vm_enough_memory()'s check is never audited: only -v wants it. */
 	vm_hook = vm_hook && settings->include_noaudit;
-	err = try_load(session, settings, mode, final_verdict, vm_hook);
-	if (err && (final_verdict || vm_hook)) {
-		/* Some kernels refuse these extra hooks: run with cap_capable()'s alone. */
-		err = try_load(session, settings, mode, false, false);
+	maps = want_mappings(settings);
+	err = try_load(session, settings, mode, final_verdict, vm_hook, maps);
+	/* Some kernels refuse these extra hooks: run with cap_capable()'s alone. */
+	if (err && (final_verdict || vm_hook))
+		err = try_load(session, settings, mode, false, false, maps);
+	if (err && maps) {
+		/* A kernel that refuses the mapping program still records checks. */
+		maps_err = err;
+		err = try_load(session, settings, mode, final_verdict, vm_hook, false);
+		if (err && (final_verdict || vm_hook))
+			err = try_load(session, settings, mode, false, false, false);
+		if (!err) {
+			session->maps_wanted = true;
+			session->maps_error = maps_err;
+		}
 	}
 	if (err)
 		snprintf(errbuf, errsize, "%s: loading the BPF programs failed: %s",

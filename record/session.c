@@ -259,9 +259,10 @@ static int attach_bpf(struct record_session *s, char *errbuf, size_t errsize)
 	if (err)
 		return err;
 	if (s->rec.bpf.maps_wanted && s->rec.bpf.maps_error)
-		fprintf(stderr, "caprec: warning: tracepoint syscalls:sys_exit_mmap: %s (is tracefs "
-			"mounted?): libraries of processes that exit before their maps are read "
-			"stay unplaced in user stacks\n", strerror(-s->rec.bpf.maps_error));
+		fprintf(stderr, "caprec: warning: executable mappings are not traced "
+			"(syscalls:sys_exit_mmap: %s; is tracefs mounted?): libraries of processes "
+			"that exit before their maps are read stay unplaced in user stacks\n",
+			strerror(-s->rec.bpf.maps_error));
 	s->rb = ring_buffer__new(bpf_map__fd(s->rec.bpf.skel->maps.events),
 				 recorder_handle_record, &s->rec, NULL);
 	if (!s->rb) {
