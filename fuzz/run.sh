@@ -91,6 +91,8 @@ fuzz_target() {
 
 status=0
 total=0
+started=$work/.started
+touch "$started"
 for t in "${targets[@]}"; do
 	IFS=: read -r name exe seeds <<<"$t"
 	mkdir -p "$work/corpus-$name"
@@ -101,5 +103,13 @@ for t in "${targets[@]}"; do
 	echo "fuzz/run.sh: fuzz_$name: $executed executions"
 	total=$((total + executed))
 done
-echo "fuzz/run.sh: $total executions across the targets, $([ $status = 0 ] && echo "no finding" || echo "FINDINGS in $work/artifacts")"
+findings=$(find "$work/artifacts" -type f -newer "$started" | wc -l)
+if [ "$findings" -gt 0 ]; then
+	verdict="$findings finding(s) in $work/artifacts"
+elif [ $status != 0 ]; then
+	verdict="no finding, but a target failed or was stopped (see its log)"
+else
+	verdict="no finding"
+fi
+echo "fuzz/run.sh: $total executions across the targets, $verdict"
 exit $status
