@@ -15,8 +15,8 @@
 #               reaching the entry; recorder time per stack, cold and warm; bytes copied
 #   paths       the share of user stacks reaching the entry on Debian's own programs
 #               (bench/real_corpus.sh: chown, chmod, ip, ping, su, python3), 16k and 32k
-#   churn       caprec -v -K -U (whole system) RSS under process churn: a loop of
-#               su -s /bin/sh nobody -c true
+#   churn       caprec -v -K -U -- (a loop of su -s /bin/sh nobody -c true): the
+#               recorder's RSS under process churn
 # Ratios are taken against baselines measured in the same invocation: the
 # machines are shared and noisy, absolute times drift, ratios hold.
 #
@@ -428,36 +428,29 @@ fi
 
 # ---- churn: recorder RSS with -v -K -U under a loop of su ------------------
 if want churn; then
-	if have "$caprec" && getent passwd nobody >/dev/null && have "$(command -v su)"; then
-		say "churn: caprec -v -K -U -o (whole system) for ${rss_seconds}s under a loop of su"
-		"$caprec" -v -K -U -o "$out/churn.caprec" >/dev/null 2>>"$log" &
+	if have "$caprec" && have "$capanalyze" && getent passwd nobody >/dev/null &&
+		have "$(command -v su)"; then
+		# The loop is caprec's command (followed with its descendants): what is recorded
+		# is su's churn alone, whatever else the machine runs.
+		say "churn: caprec -v -K -U -o FILE -- (a loop of su) for ${rss_seconds}s"
+		"$caprec" -v -K -U -o "$out/churn.caprec" -- sh -c '
+			end=$(($(date +%s) + $1))
+			while [ "$(date +%s)" -lt "$end" ]; do su -s /bin/sh nobody -c true; done' \
+			churn "$rss_seconds" >/dev/null 2>>"$log" &
 		rec=$!
-		if wait_attached "$rec"; then
-			(
-				end=$((SECONDS + rss_seconds))
-				while [ $SECONDS -lt $end ]; do
-					su -s /bin/sh nobody -c true
-				done
-			) &
-			churn=$!
-			sample_rss churn "$rec" "$churn"
-			wait "$churn"
-			stop_tool "$rec"
-			info=$("$capanalyze" info "$out/churn.caprec" 2>>"$log")
-			record churn_recording "$(meta stacks.user.count "$info")" \
-				"$(meta stacks.user.reached_entry "$info")" \
-				"$(stat -c %s "$out/churn.caprec" 2>/dev/null || echo 0)"
-			awk -F'\t' '$1 == "churn" { if ($3 > max) max = $3; if (!first) first = $3; last = $3 }
-				$1 == "churn_recording" { stacks = $2; reached = $3; bytes = $4 }
-				END { printf "churn: VmRSS first %d KiB, last %d KiB, peak %d KiB; %d user stacks, %d reached the entry, %d bytes\n", first, last, max, stacks, reached, bytes }' \
-				"$data" | tee "$out/churn.md" | tee -a "$log" >&2
-			rm -f "$out/churn.caprec"
-		else
-			stop_tool "$rec"
-			skip churn "caprec did not attach"
-		fi
+		sample_rss churn "$rec" "$rec"
+		wait "$rec"
+		info=$("$capanalyze" info "$out/churn.caprec" 2>>"$log")
+		record churn_recording "$(meta stacks.user.count "$info")" \
+			"$(meta stacks.user.reached_entry "$info")" \
+			"$(stat -c %s "$out/churn.caprec" 2>/dev/null || echo 0)"
+		awk -F'\t' '$1 == "churn" && $3 > 0 { if ($3 > max) max = $3; if (!first) first = $3; last = $3 }
+			$1 == "churn_recording" { stacks = $2; reached = $3; bytes = $4 }
+			END { printf "churn: VmRSS first %d KiB, last %d KiB, peak %d KiB; %d user stacks, %d reached the entry, %d bytes\n", first, last, max, stacks, reached, bytes }' \
+			"$data" | tee "$out/churn.md" | tee -a "$log" >&2
+		rm -f "$out/churn.caprec"
 	else
-		skip churn "caprec, su or the user nobody missing"
+		skip churn "caprec, capanalyze, su or the user nobody missing"
 	fi
 fi
 
