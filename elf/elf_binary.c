@@ -430,43 +430,55 @@ static uint32_t read_u32(const unsigned char *p, bool big_endian)
 }
 
 /*
+ * The raw bytes of the first SHT_PROGBITS section called name. Returns 0
+ * (*data NULL when libelf cannot read them), -ENOENT when there is none.
+ */
+static int find_progbits(Elf *elf, const char *name, Elf_Data **data)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	*data = NULL;
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return -ENOENT;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *section;
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
+			continue;
+		section = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (section && strcmp(section, name) == 0) {
+			*data = elf_rawdata(scn, NULL);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/*
  * .gnu_debuglink: the debug file's name, NUL-terminated, padded with zeros
  * to a multiple of 4 bytes, then its CRC-32 in the ELF file's byte order.
  */
 static void read_debuglink(Elf *elf, struct elf_binary *bin)
 {
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
+	const unsigned char *p;
+	size_t len, crc_at;
+	Elf_Data *data;
 	GElf_Ehdr eh;
 
-	if (elf_getshdrstrndx(elf, &shstrndx) != 0 || !gelf_getehdr(elf, &eh))
+	if (!gelf_getehdr(elf, &eh) || find_progbits(elf, ".gnu_debuglink", &data) ||
+	    !data || !data->d_buf)
 		return;
-	while ((scn = elf_nextscn(elf, scn))) {
-		const unsigned char *p;
-		const char *name;
-		size_t len, crc_at;
-		Elf_Data *data;
-		GElf_Shdr sh;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
-			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, ".gnu_debuglink") != 0)
-			continue;
-		data = elf_rawdata(scn, NULL);
-		if (!data || !data->d_buf)
-			return;
-		p = data->d_buf;
-		len = strnlen((const char *)p, data->d_size);
-		crc_at = (len + 4) & ~(size_t)3;
-		if (!len || len > DEBUGLINK_NAME_MAX || crc_at + 4 > data->d_size)
-			return; /* no terminator, or no room for the CRC: not a link */
-		memcpy(bin->debuglink, p, len);
-		bin->debuglink[len] = '\0';
-		p += crc_at;
-		bin->debuglink_crc = read_u32(p, eh.e_ident[EI_DATA] == ELFDATA2MSB);
-		return;
-	}
+	p = data->d_buf;
+	len = strnlen((const char *)p, data->d_size);
+	crc_at = (len + 4) & ~(size_t)3;
+	if (!len || len > DEBUGLINK_NAME_MAX || crc_at + 4 > data->d_size)
+		return; /* no terminator, or no room for the CRC: not a link */
+	memcpy(bin->debuglink, p, len);
+	bin->debuglink[len] = '\0';
+	p += crc_at;
+	bin->debuglink_crc = read_u32(p, eh.e_ident[EI_DATA] == ELFDATA2MSB);
 }
 
 const char *elf_binary_debuglink(const struct elf_binary *bin, uint32_t *crc)
@@ -527,44 +539,29 @@ cleanup:
  */
 static int add_minidebuginfo_symbols(Elf *elf, struct elf_binary *bin)
 {
-	Elf_Scn *scn = NULL;
-	size_t shstrndx, out_len, before = bin->sym_count;
+	size_t out_len, before = bin->sym_count;
 	void *out = NULL;
 	Elf *inner = NULL;
-	int err = -ENOENT;
+	Elf_Data *data;
+	int err;
 
-	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+	if (find_progbits(elf, ".gnu_debugdata", &data))
 		return -ENOENT;
-	while ((scn = elf_nextscn(elf, scn))) {
-		const char *name;
-		Elf_Data *data;
-		GElf_Shdr sh;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
-			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name || strcmp(name, ".gnu_debugdata") != 0)
-			continue;
-		data = elf_rawdata(scn, NULL);
-		if (!data || !data->d_buf || !data->d_size)
-			return -EBADMSG;
-		err = xz_buffer_decompress(data->d_buf, data->d_size, MINIDEBUGINFO_MAX, &out,
-					   &out_len);
-		if (err)
-			return err;
-		inner = elf_memory(out, out_len);
-		if (!inner || elf_kind(inner) != ELF_K_ELF) {
-			err = -ENOEXEC;
-			goto cleanup;
-		}
-		err = read_symbols(inner, bin);
-		if (!err) {
-			sort_symbols(bin);
-			err = bin->sym_count > before ? 0 : -ENOENT;
-		}
+	if (!data || !data->d_buf || !data->d_size)
+		return -EBADMSG;
+	err = xz_buffer_decompress(data->d_buf, data->d_size, MINIDEBUGINFO_MAX, &out, &out_len);
+	if (err)
+		return err;
+	inner = elf_memory(out, out_len);
+	if (!inner || elf_kind(inner) != ELF_K_ELF) {
+		err = -ENOEXEC;
 		goto cleanup;
 	}
-	return -ENOENT;
+	err = read_symbols(inner, bin);
+	if (!err) {
+		sort_symbols(bin);
+		err = bin->sym_count > before ? 0 : -ENOENT;
+	}
 cleanup:
 	elf_end(inner);
 	free(out);
