@@ -503,13 +503,29 @@ static int find_in_exe(struct find_context *c, uint64_t addr, struct unwind_modu
 	       addr < out->end ? 0 : -ENOENT;
 }
 
+/*
+ * The binary at path as the process sees it: caprec's own view first, then
+ * through /proc/PID/root for a file of another mount namespace (a
+ * container), while the process lives.
+ */
+static int process_binary(struct find_context *c, const char *path, struct unwind_binary **bin)
+{
+	char root_path[4096];
+	int err = unwind_binaries_get(c->binaries, path, bin);
+
+	if (err == -ENOENT) {
+		snprintf(root_path, sizeof(root_path), "/proc/%u/root%s", c->walk->pid, path);
+		err = unwind_binaries_get(c->binaries, root_path, bin);
+	}
+	return err;
+}
+
 /* The process's maps, while it lives (or as last read). */
 static int find_in_maps(struct find_context *c, uint64_t addr, struct unwind_module *out)
 {
 	const struct user_walk *w = c->walk;
 	struct unwind_binary *bin;
 	struct user_frame uf;
-	char root_path[4096];
 	uint64_t vaddr;
 	int err;
 
@@ -532,12 +548,7 @@ static int find_in_maps(struct find_context *c, uint64_t addr, struct unwind_mod
 	if (err || !uf.binary_path || uf.binary_path[0] != '/' ||
 	    (uf.map_flags & (PROC_MAP_ANON | PROC_MAP_SPECIAL)))
 		return -ENOENT;
-	err = unwind_binaries_get(c->binaries, uf.binary_path, &bin);
-	if (err == -ENOENT) {
-		/* A file of another mount namespace (a container). */
-		snprintf(root_path, sizeof(root_path), "/proc/%u/root%s", w->pid, uf.binary_path);
-		err = unwind_binaries_get(c->binaries, root_path, &bin);
-	}
+	err = process_binary(c, uf.binary_path, &bin);
 	if (err == -ENOMEM)
 		return err;
 	if (err || unwind_binary_offset_to_vaddr(bin, uf.file_offset, &vaddr))
@@ -552,16 +563,10 @@ static int find_in_maps(struct find_context *c, uint64_t addr, struct unwind_mod
 static int place_mapped(struct find_context *c, const struct placed_module *m, uint64_t addr,
 			struct unwind_module *out)
 {
-	char root_path[4096];
 	uint64_t vaddr;
 	int err;
 
-	err = unwind_binaries_get(c->binaries, m->path, &out->bin);
-	if (err == -ENOENT) {
-		/* A file of another mount namespace (a container), while the process lives. */
-		snprintf(root_path, sizeof(root_path), "/proc/%u/root%s", c->walk->pid, m->path);
-		err = unwind_binaries_get(c->binaries, root_path, &out->bin);
-	}
+	err = process_binary(c, m->path, &out->bin);
 	if (err)
 		return err;
 	if (unwind_binary_offset_to_vaddr(out->bin, addr - m->bias, &vaddr))
